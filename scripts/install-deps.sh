@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs the Debian (bookworm) packages Admit needs to build, test and run.
+# Idempotent: packages already present are skipped, so a second run does nothing.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build ccache pkg-config clang-14 libclang-rt-14-dev clang-format
+  # core
+  libsqlite3-dev sqlite3 libsqlitecpp-dev libsodium-dev nlohmann-json3-dev
+  # sync
+  libcurl4-openssl-dev libcpp-httplib-dev libssl-dev
+  # kiosk
+  libimgui-dev libglfw3-dev libgl-dev libopencv-dev libzxing-dev libasound2-dev
+  fonts-dejavu-core
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev libzbar-dev xvfb xauth x11-apps imagemagick
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages already installed"
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  SUDO=sudo
+else
+  SUDO=
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
