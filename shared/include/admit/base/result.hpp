@@ -29,7 +29,7 @@ inline Failure<Error> fail(std::string message) { return {Error{std::move(messag
 
 template <class T, class E = Error>
 class [[nodiscard]] Result {
-public:
+  public:
     Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}
     template <class F>
     Result(Failure<F> failure) : state_(std::in_place_index<1>, E(std::move(failure.error))) {}
@@ -59,7 +59,7 @@ public:
     T* operator->() { return &value(); }
     const T* operator->() const { return &value(); }
 
-private:
+  private:
     std::variant<T, E> state_;
 };
 

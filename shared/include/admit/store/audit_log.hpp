@@ -1,0 +1,47 @@
+#pragma once
+// The audit log: who did what, when, on which device; accepted and denied scans, undo, PIN
+// failures, imports. Append-only, and each entry hashes the one before it so that an edited
+// or removed entry is detected by verify().
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <SQLiteCpp/Database.h>
+
+#include "admit/base/result.hpp"
+#include "admit/store/hybrid_logical_clock.hpp"
+
+namespace admit::store {
+
+struct AuditEntry {
+    std::string operatorName;  // empty when no operator is signed in
+    std::string action;        // e.g. "checkin.accepted", "checkin.denied", "pin.failed"
+    std::string subject;       // what it is about: a check-in id, a ticket ref, an operator
+    std::string detail;        // JSON object with the particulars
+};
+
+struct AuditRecord {
+    std::int64_t seq = 0;
+    std::int64_t wallTimeMs = 0;
+    HlcTime hlc = 0;
+    std::string deviceId;
+    AuditEntry entry;
+};
+
+class AuditLog {
+  public:
+    explicit AuditLog(SQLite::Database& db);
+
+    // Appends within the caller's transaction (if any).
+    void append(const AuditEntry& entry, HlcTime hlc, std::int64_t wallTimeMs);
+    std::vector<AuditRecord> latest(int limit);
+    // Recomputes the hash chain; names the first entry that does not match.
+    Status<> verify();
+
+  private:
+    SQLite::Database& db_;
+    std::string deviceId_;
+};
+
+}  // namespace admit::store

@@ -1,0 +1,56 @@
+#pragma once
+// Operators: volunteers and organisers, each with a PIN stored only as an Argon2id hash.
+// Wrong PINs lock the operator out for a delay that doubles with each further failure.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <SQLiteCpp/Database.h>
+
+#include "admit/base/result.hpp"
+
+namespace admit::store {
+
+enum class Role { kVolunteer, kOrganiser };
+
+std::string_view roleName(Role role);
+Result<Role> parseRole(std::string_view text);
+
+struct Operator {
+    std::string name;
+    Role role = Role::kVolunteer;
+};
+
+enum class PinFailure { kUnknownOperator, kWrongPin, kLockedOut };
+
+struct PinError {
+    PinFailure failure;
+    std::int64_t retryAfterMs = 0;  // when locked out: how long until the next try
+};
+
+class Operators {
+  public:
+    // Failures allowed before the first lock-out, and its length; each further failure doubles
+    // it, up to kMaxLockMs.
+    static constexpr int kFreeAttempts = 3;
+    static constexpr std::int64_t kFirstLockMs = 30'000;
+    static constexpr std::int64_t kMaxLockMs = 3'600'000;
+
+    explicit Operators(SQLite::Database& db) : db_(db) {}
+
+    // A PIN is 4 to 12 digits. Replaces the PIN of an existing operator of that name.
+    Status<> set(const std::string& name, Role role, std::string_view pin);
+    Result<Operator, PinError> authenticate(const std::string& name, std::string_view pin,
+                                            std::int64_t nowMs);
+    std::vector<Operator> list();
+
+    // Exposed for tests: the lock-out length after `failures` consecutive wrong PINs.
+    static std::int64_t lockDurationMs(int failures);
+
+  private:
+    SQLite::Database& db_;
+};
+
+}  // namespace admit::store

@@ -1,0 +1,24 @@
+#pragma once
+// The database schema and its migrations. The same schema serves the organiser's database,
+// the server's and a kiosk's replica; what differs is which rows each one holds (a replica
+// never holds signing keys).
+
+#include <string>
+
+#include <SQLiteCpp/Database.h>
+
+#include "admit/base/result.hpp"
+
+namespace admit::store {
+
+// The schema version this build writes.
+int currentSchemaVersion();
+
+// Brings the database to the current version, one migration per transaction. Refuses a
+// database written by a newer build rather than guessing.
+Status<> migrate(SQLite::Database& db);
+
+// This database's device id (a UUID made at creation), used on check-ins and the outbox.
+std::string deviceId(SQLite::Database& db);
+
+}  // namespace admit::store

@@ -1,0 +1,93 @@
+#include "admit/store/operators.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include <SQLiteCpp/Statement.h>
+#include <sodium.h>
+
+namespace admit::store {
+
+std::string_view roleName(Role role) {
+    return role == Role::kOrganiser ? "organiser" : "volunteer";
+}
+
+Result<Role> parseRole(std::string_view text) {
+    if (text == "volunteer") return Role::kVolunteer;
+    if (text == "organiser") return Role::kOrganiser;
+    return fail("role must be 'volunteer' or 'organiser', not '" + std::string(text) + "'");
+}
+
+std::int64_t Operators::lockDurationMs(int failures) {
+    if (failures < kFreeAttempts) return 0;
+    int doublings = std::min(failures - kFreeAttempts, 20);
+    return std::min(kFirstLockMs << doublings, kMaxLockMs);
+}
+
+Status<> Operators::set(const std::string& name, Role role, std::string_view pin) {
+    if (name.empty()) return fail("operator name is empty");
+    bool digits = std::all_of(pin.begin(), pin.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (pin.size() < 4 || pin.size() > 12 || !digits) {
+        return fail("the PIN for operator '" + name + "' must be 4 to 12 digits");
+    }
+    std::array<char, crypto_pwhash_STRBYTES> hash{};
+    if (crypto_pwhash_str(hash.data(), pin.data(), pin.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+        return fail("out of memory while hashing the PIN for operator '" + name + "'");
+    }
+    SQLite::Statement upsert(db_,
+                             "INSERT INTO operators (name, role, pin_hash) VALUES (?, ?, ?) "
+                             "ON CONFLICT (name) DO UPDATE SET role = excluded.role, "
+                             "pin_hash = excluded.pin_hash, failed_attempts = 0, locked_until = 0");
+    upsert.bind(1, name);
+    upsert.bind(2, std::string(roleName(role)));
+    upsert.bind(3, std::string(hash.data()));
+    upsert.exec();
+    return Ok{};
+}
+
+Result<Operator, PinError> Operators::authenticate(const std::string& name, std::string_view pin,
+                                                   std::int64_t nowMs) {
+    SQLite::Statement q(
+        db_, "SELECT role, pin_hash, failed_attempts, locked_until FROM operators WHERE name = ?");
+    q.bind(1, name);
+    if (!q.executeStep()) return fail(PinError{PinFailure::kUnknownOperator});
+    Role role = q.getColumn(0).getString() == "organiser" ? Role::kOrganiser : Role::kVolunteer;
+    std::string hash = q.getColumn(1).getString();
+    int failures = q.getColumn(2).getInt();
+    std::int64_t lockedUntil = q.getColumn(3).getInt64();
+    q.reset();
+
+    if (nowMs < lockedUntil) return fail(PinError{PinFailure::kLockedOut, lockedUntil - nowMs});
+
+    if (crypto_pwhash_str_verify(hash.c_str(), pin.data(), pin.size()) == 0) {
+        SQLite::Statement reset(
+            db_, "UPDATE operators SET failed_attempts = 0, locked_until = 0 WHERE name = ?");
+        reset.bind(1, name);
+        reset.exec();
+        return Operator{name, role};
+    }
+    ++failures;
+    std::int64_t lock = lockDurationMs(failures);
+    SQLite::Statement record(
+        db_, "UPDATE operators SET failed_attempts = ?, locked_until = ? WHERE name = ?");
+    record.bind(1, failures);
+    record.bind(2, lock > 0 ? nowMs + lock : 0);
+    record.bind(3, name);
+    record.exec();
+    if (lock > 0) return fail(PinError{PinFailure::kLockedOut, lock});
+    return fail(PinError{PinFailure::kWrongPin});
+}
+
+std::vector<Operator> Operators::list() {
+    SQLite::Statement q(db_, "SELECT name, role FROM operators ORDER BY name");
+    std::vector<Operator> out;
+    while (q.executeStep()) {
+        out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString() == "organiser"
+                                                       ? Role::kOrganiser
+                                                       : Role::kVolunteer});
+    }
+    return out;
+}
+
+}  // namespace admit::store

@@ -1,0 +1,61 @@
+#include "admit/store/audit_log.hpp"
+
+#include <gtest/gtest.h>
+
+#include "admit/store/store.hpp"
+#include "temp_dir.hpp"
+
+namespace admit::store {
+namespace {
+
+class AuditLogTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        auto opened = openPlainDatabase(dir.file("a.db"), OpenMode::kCreate);
+        ASSERT_TRUE(opened.ok());
+        db = std::make_unique<SQLite::Database>(std::move(*opened));
+    }
+    admit::testing::TempDir dir;
+    std::unique_ptr<SQLite::Database> db;
+};
+
+TEST_F(AuditLogTest, AppendsAndReadsNewestFirst) {
+    AuditLog log(*db);
+    log.append({"ann", "checkin.accepted", "c1", "{}"}, 1, 100);
+    log.append({"", "checkin.denied", "t2", R"({"reason":"revoked"})"}, 2, 200);
+    auto latest = log.latest(10);
+    ASSERT_EQ(latest.size(), 2u);
+    EXPECT_EQ(latest[0].entry.action, "checkin.denied");
+    EXPECT_EQ(latest[1].entry.operatorName, "ann");
+    EXPECT_TRUE(log.verify().ok());
+}
+
+TEST_F(AuditLogTest, DetectsAnEntryEditedBehindItsBack) {
+    AuditLog log(*db);
+    for (int i = 0; i < 5; ++i) log.append({"ann", "x", std::to_string(i), "{}"}, i, i);
+    // Someone with the file drops the trigger and edits an entry.
+    db->exec("DROP TRIGGER audit_no_update");
+    db->exec("UPDATE audit_log SET subject = 'forged' WHERE seq = 3");
+    auto verdict = log.verify();
+    ASSERT_FALSE(verdict.ok());
+    EXPECT_EQ(verdict.error().message, "audit log: entry 3 was altered (its hash does not match)");
+}
+
+TEST_F(AuditLogTest, DetectsARemovedEntry) {
+    AuditLog log(*db);
+    for (int i = 0; i < 5; ++i) log.append({"ann", "x", std::to_string(i), "{}"}, i, i);
+    db->exec("DROP TRIGGER audit_no_delete");
+    db->exec("DELETE FROM audit_log WHERE seq = 2");
+    auto verdict = log.verify();
+    ASSERT_FALSE(verdict.ok());
+    EXPECT_EQ(verdict.error().message, "audit log: entry 2 is missing");
+}
+
+TEST_F(AuditLogTest, RefusesUpdatesThroughSql) {
+    AuditLog log(*db);
+    log.append({"ann", "x", "s", "{}"}, 1, 1);
+    EXPECT_THROW(db->exec("UPDATE audit_log SET action = 'y'"), SQLite::Exception);
+}
+
+}  // namespace
+}  // namespace admit::store

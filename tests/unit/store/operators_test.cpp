@@ -1,0 +1,85 @@
+#include "admit/store/operators.hpp"
+
+#include <gtest/gtest.h>
+
+#include "admit/store/store.hpp"
+#include "temp_dir.hpp"
+
+namespace admit::store {
+namespace {
+
+class OperatorsTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        auto opened = openPlainDatabase(dir.file("a.db"), OpenMode::kCreate);
+        ASSERT_TRUE(opened.ok());
+        db = std::make_unique<SQLite::Database>(std::move(*opened));
+    }
+    admit::testing::TempDir dir;
+    std::unique_ptr<SQLite::Database> db;
+};
+
+TEST_F(OperatorsTest, StoresOnlyAnArgon2idHash) {
+    Operators ops(*db);
+    ASSERT_TRUE(ops.set("ann", Role::kOrganiser, "482916").ok());
+    std::string stored = db->execAndGet("SELECT pin_hash FROM operators").getString();
+    EXPECT_EQ(stored.rfind("$argon2id$", 0), 0u) << stored;
+    EXPECT_EQ(stored.find("482916"), std::string::npos);
+}
+
+TEST_F(OperatorsTest, AuthenticatesWithTheRightPin) {
+    Operators ops(*db);
+    ASSERT_TRUE(ops.set("ann", Role::kOrganiser, "482916").ok());
+    auto who = ops.authenticate("ann", "482916", 1000);
+    ASSERT_TRUE(who.ok());
+    EXPECT_EQ(who->role, Role::kOrganiser);
+    auto wrong = ops.authenticate("ann", "000000", 1000);
+    ASSERT_FALSE(wrong.ok());
+    EXPECT_EQ(wrong.error().failure, PinFailure::kWrongPin);
+    auto nobody = ops.authenticate("bob", "482916", 1000);
+    ASSERT_FALSE(nobody.ok());
+    EXPECT_EQ(nobody.error().failure, PinFailure::kUnknownOperator);
+}
+
+TEST_F(OperatorsTest, RejectsPinsThatAreNotFourToTwelveDigits) {
+    Operators ops(*db);
+    EXPECT_FALSE(ops.set("ann", Role::kVolunteer, "123").ok());
+    EXPECT_FALSE(ops.set("ann", Role::kVolunteer, "12a4").ok());
+    EXPECT_FALSE(ops.set("ann", Role::kVolunteer, "1234567890123").ok());
+    auto error = ops.set("ann", Role::kVolunteer, "99");
+    ASSERT_FALSE(error.ok());
+    EXPECT_EQ(error.error().message.find("99"), std::string::npos) << "PIN must not leak";
+}
+
+TEST_F(OperatorsTest, RepeatedWrongPinsLockOutWithGrowingDelay) {
+    Operators ops(*db);
+    ASSERT_TRUE(ops.set("vic", Role::kVolunteer, "1111").ok());
+    std::int64_t now = 1'000'000;
+    for (int i = 1; i < Operators::kFreeAttempts; ++i) {
+        EXPECT_EQ(ops.authenticate("vic", "2222", now).error().failure, PinFailure::kWrongPin);
+    }
+    auto locked = ops.authenticate("vic", "2222", now);
+    ASSERT_FALSE(locked.ok());
+    EXPECT_EQ(locked.error().failure, PinFailure::kLockedOut);
+    EXPECT_EQ(locked.error().retryAfterMs, Operators::kFirstLockMs);
+    // Even the right PIN is refused while locked.
+    EXPECT_EQ(ops.authenticate("vic", "1111", now + 1).error().failure, PinFailure::kLockedOut);
+    // After the lock, another wrong PIN locks for twice as long.
+    now += Operators::kFirstLockMs;
+    auto longer = ops.authenticate("vic", "2222", now);
+    EXPECT_EQ(longer.error().retryAfterMs, 2 * Operators::kFirstLockMs);
+    now += 2 * Operators::kFirstLockMs;
+    EXPECT_TRUE(ops.authenticate("vic", "1111", now).ok());
+    // Success resets the count.
+    EXPECT_EQ(ops.authenticate("vic", "2222", now).error().failure, PinFailure::kWrongPin);
+}
+
+TEST_F(OperatorsTest, LockDurationIsCapped) {
+    EXPECT_EQ(Operators::lockDurationMs(2), 0);
+    EXPECT_EQ(Operators::lockDurationMs(3), Operators::kFirstLockMs);
+    EXPECT_EQ(Operators::lockDurationMs(4), 2 * Operators::kFirstLockMs);
+    EXPECT_EQ(Operators::lockDurationMs(1000), Operators::kMaxLockMs);
+}
+
+}  // namespace
+}  // namespace admit::store

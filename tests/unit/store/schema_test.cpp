@@ -1,0 +1,67 @@
+#include "admit/store/schema.hpp"
+
+#include <gtest/gtest.h>
+
+#include "admit/store/store.hpp"
+#include "admit/store/uuid.hpp"
+#include "temp_dir.hpp"
+
+namespace admit::store {
+namespace {
+
+TEST(Schema, MigratesAFreshDatabaseAndIsIdempotent) {
+    testing::TempDir dir;
+    auto db = openPlainDatabase(dir.file("a.db"), OpenMode::kCreate);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    EXPECT_EQ(db->execAndGet("PRAGMA user_version").getInt(), currentSchemaVersion());
+    std::string device = deviceId(*db);
+    EXPECT_TRUE(isUuid(device)) << device;
+    ASSERT_TRUE(migrate(*db).ok());
+    EXPECT_EQ(deviceId(*db), device);
+}
+
+TEST(Schema, SettingsAreDurable) {
+    testing::TempDir dir;
+    auto db = openPlainDatabase(dir.file("a.db"), OpenMode::kCreate);
+    ASSERT_TRUE(db.ok());
+    EXPECT_EQ(db->execAndGet("PRAGMA journal_mode").getString(), "wal");
+    EXPECT_EQ(db->execAndGet("PRAGMA synchronous").getInt(), 2);  // FULL
+    EXPECT_EQ(db->execAndGet("PRAGMA foreign_keys").getInt(), 1);
+}
+
+TEST(Schema, RefusesANewerDatabase) {
+    testing::TempDir dir;
+    {
+        auto db = openPlainDatabase(dir.file("a.db"), OpenMode::kCreate);
+        ASSERT_TRUE(db.ok());
+        db->exec("PRAGMA user_version = 999");
+    }
+    auto again = openPlainDatabase(dir.file("a.db"), OpenMode::kExisting);
+    ASSERT_FALSE(again.ok());
+    EXPECT_NE(again.error().message.find("schema version 999"), std::string::npos);
+}
+
+TEST(Schema, MissingDatabaseIsAnError) {
+    testing::TempDir dir;
+    auto db = openPlainDatabase(dir.file("nope.db"), OpenMode::kExisting);
+    ASSERT_FALSE(db.ok());
+    EXPECT_NE(db.error().message.find("nope.db"), std::string::npos);
+}
+
+TEST(Schema, CheckInsAreAppendOnly) {
+    testing::TempDir dir;
+    auto db = openPlainDatabase(dir.file("a.db"), OpenMode::kCreate);
+    ASSERT_TRUE(db.ok());
+    db->exec(
+        "INSERT INTO events (id, name, blind_index_key, created_at) VALUES ('e', 'E', "
+        "zeroblob(32), 0)");
+    db->exec(
+        "INSERT INTO checkins (id, event_id, ticket_ref, device_id, gate, direction, hlc, "
+        "wall_time, verdict) VALUES ('c1', 'e', 't', 'd', 'A', 'entry', 1, 1, 'accepted')");
+    EXPECT_THROW(db->exec("UPDATE checkins SET gate = 'B'"), SQLite::Exception);
+    EXPECT_THROW(db->exec("DELETE FROM checkins"), SQLite::Exception);
+    EXPECT_EQ(db->execAndGet("SELECT gate FROM checkins").getString(), "A");
+}
+
+}  // namespace
+}  // namespace admit::store
