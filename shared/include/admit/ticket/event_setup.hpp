@@ -1,0 +1,64 @@
+#pragma once
+// The event setup code ("event QR") a kiosk scans to set itself up: "AE1:" followed by
+// Base45 of a compact binary record, so the QR code uses alphanumeric mode. Two kinds:
+// online enrolment (server, event, one-time token) and offline setup (event, name, public
+// keys, enough to verify signed tickets with an empty replica). Layout: docs/tickets.md.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "admit/base/result.hpp"
+#include "admit/ticket/event_id.hpp"
+#include "admit/ticket/public_key.hpp"
+
+namespace admit::ticket {
+
+// The text prefix of format version 1. Every version's prefix is "AE<n>:", n in decimal.
+inline constexpr std::string_view kEventSetupPrefix = "AE1:";
+
+// Limits (both enforced by the encoder and the decoder).
+inline constexpr std::size_t kMaxServerUrlLength = 255;
+inline constexpr std::size_t kMinEnrolmentTokenLength = 16;
+inline constexpr std::size_t kMaxEnrolmentTokenLength = 255;
+inline constexpr std::size_t kMaxEventNameLength = 255;  // UTF-8 bytes
+inline constexpr std::size_t kMaxSetupKeys = 16;
+
+struct OnlineEnrolment {
+    std::string serverUrl;  // "http://" or "https://", printable ASCII, no spaces
+    EventId eventId;
+    // A secret: printable ASCII without spaces. Never written to errors or logs by us.
+    std::string enrolmentToken;
+
+    friend bool operator==(const OnlineEnrolment&, const OnlineEnrolment&) = default;
+};
+
+struct OfflineSetup {
+    EventId eventId;
+    std::string eventName;        // non-empty UTF-8, no control characters
+    std::vector<PublicKey> keys;  // 1 to kMaxSetupKeys distinct valid Ed25519 keys
+
+    friend bool operator==(const OfflineSetup&, const OfflineSetup&) = default;
+};
+
+using EventSetup = std::variant<OnlineEnrolment, OfflineSetup>;
+
+// Throws std::invalid_argument if the setup breaks a limit above (a caller's bug; the message
+// never contains the token).
+std::string encodeEventSetup(const EventSetup& setup);
+
+// True if `text` starts with our prefix of any version: "AE", 1 to 3 decimal digits, ':'.
+bool looksLikeEventSetup(std::string_view text);
+
+enum class SetupFailure { kMalformed, kUnsupportedVersion };
+
+struct SetupError {
+    SetupFailure failure;
+    std::string detail;  // precise; never contains the enrolment token
+};
+
+Result<EventSetup, SetupError> decodeEventSetup(std::string_view text);
+
+}  // namespace admit::ticket

@@ -1,0 +1,228 @@
+#include "admit/ticket/event_setup.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "admit/codec/base45.hpp"
+#include "admit/codec/byte_reader.hpp"
+#include "admit/codec/byte_writer.hpp"
+#include "admit/codec/utf8.hpp"
+#include "sodium.hpp"
+#include "text_prefix.hpp"
+
+namespace admit::ticket {
+
+namespace {
+
+constexpr std::string_view kTag = "AE";
+constexpr std::string_view kVersion = "1";
+constexpr std::uint8_t kKindOnline = 0x01;
+constexpr std::uint8_t kKindOffline = 0x02;
+
+bool isPrintableAsciiNoSpace(std::string_view text) {
+    return std::ranges::all_of(text, [](char c) { return c > 0x20 && c < 0x7f; });
+}
+
+// Empty if valid, else the reason. Shared by encoder and decoder so they agree exactly.
+std::string checkServerUrl(std::string_view url) {
+    if (url.empty() || url.size() > kMaxServerUrlLength) {
+        return "server URL length " + std::to_string(url.size()) + " is outside 1.." +
+               std::to_string(kMaxServerUrlLength);
+    }
+    if (!url.starts_with("https://") && !url.starts_with("http://")) {
+        return "server URL does not start with \"https://\" or \"http://\"";
+    }
+    if (!isPrintableAsciiNoSpace(url)) {
+        return "server URL contains a space, control character or non-ASCII byte";
+    }
+    return {};
+}
+
+// Never mentions the token's content.
+std::string checkToken(std::string_view token) {
+    if (token.size() < kMinEnrolmentTokenLength || token.size() > kMaxEnrolmentTokenLength) {
+        return "enrolment token length " + std::to_string(token.size()) + " is outside " +
+               std::to_string(kMinEnrolmentTokenLength) + ".." +
+               std::to_string(kMaxEnrolmentTokenLength);
+    }
+    if (!isPrintableAsciiNoSpace(token)) {
+        return "enrolment token contains a space, control character or non-ASCII byte";
+    }
+    return {};
+}
+
+std::string checkEventName(std::string_view name) {
+    if (name.empty() || name.size() > kMaxEventNameLength) {
+        return "event name length " + std::to_string(name.size()) + " bytes is outside 1.." +
+               std::to_string(kMaxEventNameLength);
+    }
+    if (auto bad = codec::findInvalidUtf8(name)) {
+        return "event name is not valid UTF-8 at byte " + std::to_string(*bad);
+    }
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        auto c = static_cast<unsigned char>(name[i]);
+        if (c < 0x20 || c == 0x7f) {
+            return "event name contains control character at byte " + std::to_string(i);
+        }
+    }
+    return {};
+}
+
+// Index i is 1-based in messages.
+std::string checkKeys(const std::vector<PublicKey>& keys) {
+    if (keys.empty() || keys.size() > kMaxSetupKeys) {
+        return "key count " + std::to_string(keys.size()) + " is outside 1.." +
+               std::to_string(kMaxSetupKeys);
+    }
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        if (crypto_core_ed25519_is_valid_point(keys[i].bytes.data()) != 1) {
+            return "key " + std::to_string(i + 1) + " is not a valid Ed25519 public key";
+        }
+        for (std::size_t j = 0; j < i; ++j) {
+            if (keys[j].bytes == keys[i].bytes) {
+                return "key " + std::to_string(i + 1) + " repeats key " + std::to_string(j + 1);
+            }
+        }
+    }
+    return {};
+}
+
+void throwIfInvalid(const std::string& reason) {
+    if (!reason.empty()) throw std::invalid_argument("encodeEventSetup: " + reason);
+}
+
+void writeShortString(codec::ByteWriter& writer, std::string_view text) {
+    writer.u8(static_cast<std::uint8_t>(text.size()));
+    writer.bytes(asBytes(text));
+}
+
+Bytes encodeBinary(const OnlineEnrolment& setup) {
+    throwIfInvalid(checkServerUrl(setup.serverUrl));
+    throwIfInvalid(checkToken(setup.enrolmentToken));
+    codec::ByteWriter writer;
+    writer.u8(kKindOnline);
+    writer.bytes(setup.eventId);
+    writeShortString(writer, setup.serverUrl);
+    writeShortString(writer, setup.enrolmentToken);
+    return std::move(writer).take();
+}
+
+Bytes encodeBinary(const OfflineSetup& setup) {
+    throwIfInvalid(checkEventName(setup.eventName));
+    throwIfInvalid(checkKeys(setup.keys));
+    for (const PublicKey& key : setup.keys) {
+        if (key.id != keyIdFor(key.bytes)) {
+            throw std::invalid_argument(
+                "encodeEventSetup: a key's id is not derived from its bytes");
+        }
+    }
+    codec::ByteWriter writer;
+    writer.u8(kKindOffline);
+    writer.bytes(setup.eventId);
+    writeShortString(writer, setup.eventName);
+    writer.u8(static_cast<std::uint8_t>(setup.keys.size()));
+    for (const PublicKey& key : setup.keys) writer.bytes(key.bytes);
+    return std::move(writer).take();
+}
+
+Failure<SetupError> malformed(std::string detail) {
+    return fail(SetupError{SetupFailure::kMalformed, "event setup code: " + std::move(detail)});
+}
+
+std::string at(const codec::ByteReader& reader) {
+    return " at offset " + std::to_string(reader.offset());
+}
+
+// Reads a length byte and that many bytes; empty optional if the data ends first.
+std::optional<std::string_view> readShortString(codec::ByteReader& reader) {
+    auto length = reader.u8();
+    if (!length) return std::nullopt;
+    auto bytes = reader.bytes(*length);
+    if (!bytes) return std::nullopt;
+    return std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+}
+
+}  // namespace
+
+std::string encodeEventSetup(const EventSetup& setup) {
+    Bytes binary = std::visit([](const auto& s) { return encodeBinary(s); }, setup);
+    std::string text = std::string(kEventSetupPrefix) + codec::base45Encode(binary);
+    sodium_memzero(binary.data(), binary.size());  // may hold the enrolment token
+    return text;
+}
+
+bool looksLikeEventSetup(std::string_view text) {
+    return detail::matchVersionedPrefix(text, kTag).has_value();
+}
+
+Result<EventSetup, SetupError> decodeEventSetup(std::string_view text) {
+    detail::ensureSodium();
+    auto prefix = detail::matchVersionedPrefix(text, kTag);
+    if (!prefix) return malformed("text does not start with the \"AE<version>:\" prefix");
+    if (prefix->version != kVersion) {
+        return fail(SetupError{SetupFailure::kUnsupportedVersion,
+                               "event setup code: format version " + std::string(prefix->version) +
+                                   " is not supported (this build reads version 1)"});
+    }
+    auto binary = codec::base45Decode(text.substr(prefix->length));
+    if (!binary.ok()) {
+        return malformed("in the text after the 4-character prefix: " + binary.error().message);
+    }
+    codec::ByteReader reader(*binary);
+    auto kind = reader.u8();
+    if (!kind) return malformed("empty after the prefix");
+    EventId eventId{};
+    auto idBytes = reader.bytes(eventId.size());
+    if (!idBytes) return malformed("ends inside the event id");
+    std::ranges::copy(*idBytes, eventId.begin());
+
+    if (*kind == kKindOnline) {
+        OnlineEnrolment setup{};
+        setup.eventId = eventId;
+        auto url = readShortString(reader);
+        if (!url) return malformed("ends inside the server URL");
+        if (auto reason = checkServerUrl(*url); !reason.empty()) return malformed(reason);
+        setup.serverUrl = std::string(*url);
+        auto token = readShortString(reader);
+        if (!token) return malformed("ends inside the enrolment token");
+        if (auto reason = checkToken(*token); !reason.empty()) return malformed(reason);
+        if (!reader.atEnd()) {
+            return malformed(std::to_string(reader.remaining()) +
+                             " unexpected bytes after the enrolment token");
+        }
+        setup.enrolmentToken = std::string(*token);
+        return EventSetup{std::move(setup)};
+    }
+    if (*kind == kKindOffline) {
+        OfflineSetup setup{};
+        setup.eventId = eventId;
+        auto name = readShortString(reader);
+        if (!name) return malformed("ends inside the event name");
+        if (auto reason = checkEventName(*name); !reason.empty()) return malformed(reason);
+        setup.eventName = std::string(*name);
+        std::string countAt = at(reader);
+        auto count = reader.u8();
+        if (!count) return malformed("ends before the key count");
+        if (*count == 0 || *count > kMaxSetupKeys) {
+            return malformed("key count " + std::to_string(*count) + countAt + " is outside 1.." +
+                             std::to_string(kMaxSetupKeys));
+        }
+        for (std::size_t i = 0; i < *count; ++i) {
+            auto keyBytes = reader.bytes(32);
+            if (!keyBytes) return malformed("ends inside key " + std::to_string(i + 1));
+            setup.keys.push_back(PublicKey::fromBytes(keyBytes->first<32>()));
+        }
+        if (auto reason = checkKeys(setup.keys); !reason.empty()) return malformed(reason);
+        if (!reader.atEnd()) {
+            return malformed(std::to_string(reader.remaining()) +
+                             " unexpected bytes after the last key");
+        }
+        return EventSetup{std::move(setup)};
+    }
+    return malformed("unknown kind " + std::to_string(*kind) +
+                     " at offset 0 (1 = online enrolment, 2 = offline setup)");
+}
+
+}  // namespace admit::ticket
