@@ -45,7 +45,8 @@ Result<EventId> eventIdFromString(std::string_view text) {
         hex.push_back(c);
     }
     Bytes bytes;
-    if (!fromHex(hex, bytes) || bytes.size() != 16) return fail("event id: not a UUID");
+    if (!fromHex(hex, bytes) || bytes.size() != 16)
+        return fail(std::string("event id: not a UUID"));
     EventId id{};
     std::copy(bytes.begin(), bytes.end(), id.begin());
     return id;

@@ -24,7 +24,7 @@ Result<TicketId> ticketIdFromString(std::string_view text) {
         }
     }
     Bytes bytes;
-    if (!fromHex(text, bytes)) return fail("ticket id: not hex");
+    if (!fromHex(text, bytes)) return fail(std::string("ticket id: not hex"));
     TicketId id{};
     std::copy(bytes.begin(), bytes.end(), id.begin());
     return id;
