@@ -1,0 +1,67 @@
+#pragma once
+// The organiser's operations on an event: create it (with its signing key), issue signed
+// tickets, attach imported opaque codes, print set-up codes and export a kiosk replica.
+// The `admit` CLI and the kiosk's demo call these; nothing here knows about a UI.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <SQLiteCpp/Database.h>
+
+#include "admit/base/result.hpp"
+#include "admit/store/events.hpp"
+
+namespace admit::organiser {
+
+struct NewEvent {
+    std::string name;
+    store::ReentryPolicy reentryPolicy = store::ReentryPolicy::kSingle;
+    std::vector<std::string> ticketTypes{"General"};  // codes 1, 2, ... in this order
+};
+
+// Generates the event id, its Ed25519 signing key and its blind-index key.
+Result<store::EventInfo> createEvent(SQLite::Database& db, const NewEvent& event,
+                                     std::int64_t nowMs);
+
+struct IssuedTicket {
+    std::int64_t attendeeId = 0;
+    std::string ticketRef;
+    std::string text;  // what goes in the QR code
+};
+
+struct Validity {
+    std::optional<std::int64_t> validFrom;   // Unix seconds
+    std::optional<std::int64_t> validUntil;  // Unix seconds
+};
+
+// Issues the attendee's signed ticket, or returns the one already issued (signatures are
+// deterministic, so the same text again). Needs the event's secret key (organiser database).
+Result<IssuedTicket> issueTicket(SQLite::Database& db, const std::string& eventId,
+                                 std::int64_t attendeeId, const Validity& validity = {});
+// Every approved, pending or otherwise listed attendee of the event, in id order.
+Result<std::vector<IssuedTicket>> issueAllTickets(SQLite::Database& db, const std::string& eventId);
+
+// Attaches a barcode from another ticketing system, stored only as its blind index.
+Status<> addOpaqueCode(SQLite::Database& db, const std::string& eventId, std::int64_t attendeeId,
+                       const std::string& code);
+
+// The "event QR" texts.
+Result<std::string> offlineSetupCode(SQLite::Database& db, const std::string& eventId);
+Result<std::string> onlineSetupCode(SQLite::Database& db, const std::string& eventId,
+                                    const std::string& serverUrl,
+                                    const std::string& enrolmentToken);
+
+// Copies one event into an empty, migrated replica: event, public keys (never secret keys),
+// ticket types and gate rules, attendees, tickets, revoked and blocked codes, operators
+// (PIN hashes) and the check-ins so far.
+Status<> exportReplica(SQLite::Database& source, const std::string& eventId,
+                       SQLite::Database& replica);
+
+// Sets a kiosk up from a scanned offline set-up code: creates the event with its public keys
+// in the replica if it is not there yet. Returns the event id.
+Result<std::string> applyOfflineSetup(SQLite::Database& replica, const std::string& setupText,
+                                      std::int64_t nowMs);
+
+}  // namespace admit::organiser

@@ -1,0 +1,53 @@
+#pragma once
+// The check-in rules: (scanned text, event, gate, direction, now) -> verdict, and recording
+// it. An accepted check-in, its outbox entry and its audit entry are committed (fsynced)
+// together before the verdict is returned; denials are audited too.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <SQLiteCpp/Database.h>
+
+#include "admit/base/result.hpp"
+#include "admit/rules/verdict.hpp"
+#include "admit/store/hybrid_logical_clock.hpp"
+
+namespace admit::rules {
+
+struct ScanContext {
+    std::string eventId;
+    std::string gate;
+    store::Direction direction = store::Direction::kEntry;
+    std::string operatorName;  // may be empty on an unattended kiosk
+    std::int64_t nowMs = 0;
+};
+
+class CheckInEngine {
+  public:
+    explicit CheckInEngine(SQLite::Database& db);
+
+    // Decides and records. The error is a storage failure (disk full, damaged replica): the
+    // ticket was neither accepted nor denied and the volunteer should try again.
+    Result<Verdict> scan(std::string_view text, const ScanContext& context);
+    // Decides without recording anything (the organiser's `admit verify`).
+    Result<Verdict> evaluate(std::string_view text, const ScanContext& context);
+    // The search path (lost phone, unreadable code): checks in an attendee's first ticket.
+    Result<Verdict> checkInAttendee(std::int64_t attendeeId, const ScanContext& context);
+    // Annuls the latest effective check-in made on this device, as a new audited record.
+    Result<store::CheckIn> undoLast(const ScanContext& context);
+
+  private:
+    enum class Mode { kRecord, kDryRun };
+    Result<Verdict> run(std::string_view text, const ScanContext& context, Mode mode);
+    Result<Verdict> runForAttendee(std::int64_t attendeeId, const ScanContext& context, Mode mode);
+    Verdict decide(std::string_view text, const ScanContext& context);
+    void decideForTicket(Verdict& verdict, const ScanContext& context,
+                         std::optional<std::uint16_t> signedType);
+    void record(Verdict& verdict, const ScanContext& context);
+
+    SQLite::Database& db_;
+    store::HybridLogicalClock clock_;
+};
+
+}  // namespace admit::rules

@@ -1,0 +1,82 @@
+#pragma once
+// Attendees of an event, and the tickets that admit them.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <SQLiteCpp/Database.h>
+
+#include "admit/base/result.hpp"
+
+namespace admit::store {
+
+enum class AttendeeStatus { kApproved, kPending, kRejected, kCancelled };
+
+std::string_view attendeeStatusName(AttendeeStatus status);
+Result<AttendeeStatus> parseAttendeeStatus(std::string_view text);
+
+struct Attendee {
+    std::int64_t id = 0;
+    std::string eventId;
+    std::string importKey;  // identifies the attendee across re-imports of the same list
+    std::string name;
+    std::string email;
+    std::uint16_t ticketType = 0;
+    AttendeeStatus status = AttendeeStatus::kApproved;
+    std::string attentionNote;
+
+    bool sameDetails(const Attendee& other) const;
+};
+
+enum class UpsertOutcome { kInserted, kUpdated, kUnchanged };
+
+// ref: a signed ticket's id (hex) or an opaque code's blind index (hex).
+enum class TicketKind { kSigned, kOpaque };
+
+struct TicketRecord {
+    std::string eventId;
+    std::string ref;
+    TicketKind kind = TicketKind::kSigned;
+    std::int64_t attendeeId = 0;
+};
+
+class Attendees {
+  public:
+    explicit Attendees(SQLite::Database& db) : db_(db) {}
+
+    // Inserts, or updates the attendee with the same import key; sets attendee.id.
+    UpsertOutcome upsert(Attendee& attendee);
+    std::optional<Attendee> find(std::int64_t id);
+    // Case-insensitive match on any part of the name or email, best matches (prefix) first.
+    std::vector<Attendee> search(const std::string& eventId, const std::string& query, int limit);
+    std::int64_t count(const std::string& eventId);
+
+    void addTicket(const TicketRecord& ticket);
+    std::optional<TicketRecord> findTicket(const std::string& eventId, const std::string& ref);
+    std::vector<TicketRecord> ticketsOf(std::int64_t attendeeId);
+
+  private:
+    SQLite::Database& db_;
+};
+
+// Codes that must not get in: revoked by the organiser, or blocked at the door.
+enum class CodeList { kRevoked, kBlocked };
+
+class CodeLists {
+  public:
+    explicit CodeLists(SQLite::Database& db) : db_(db) {}
+
+    void add(CodeList list, const std::string& eventId, const std::string& ticketRef,
+             const std::string& reason, std::int64_t atMs);
+    // The reason given when the code was listed, if it is.
+    std::optional<std::string> find(CodeList list, const std::string& eventId,
+                                    const std::string& ticketRef);
+
+  private:
+    SQLite::Database& db_;
+};
+
+}  // namespace admit::store

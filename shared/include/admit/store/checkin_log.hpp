@@ -1,0 +1,94 @@
+#pragma once
+// The check-in log: append-only records of accepted entries and exits, and annulments (undo).
+// A check-in is "effective" unless a later record annuls it.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <SQLiteCpp/Database.h>
+
+#include "admit/store/hybrid_logical_clock.hpp"
+
+namespace admit::store {
+
+enum class Direction { kEntry, kExit };
+
+std::string_view directionName(Direction direction);
+
+struct CheckIn {
+    std::string id;  // UUIDv7
+    std::string eventId;
+    std::string ticketRef;
+    std::optional<std::int64_t> attendeeId;
+    std::string deviceId;
+    std::string gate;
+    Direction direction = Direction::kEntry;
+    HlcTime hlc = 0;
+    std::int64_t wallTimeMs = 0;
+    std::string operatorName;
+};
+
+struct NewCheckIn {
+    std::string eventId;
+    std::string ticketRef;
+    std::optional<std::int64_t> attendeeId;
+    std::string gate;
+    Direction direction = Direction::kEntry;
+    std::string operatorName;
+};
+
+struct CountPair {
+    std::string label;
+    std::int64_t checkedIn = 0;
+    std::int64_t expected = 0;
+};
+
+struct DuplicateEntry {
+    std::string ticketRef;
+    std::string attendeeName;
+    std::int64_t entries = 0;
+    std::int64_t devices = 0;
+};
+
+struct AttendanceStats {
+    std::int64_t expected = 0;   // approved attendees
+    std::int64_t checkedIn = 0;  // tickets with at least one effective entry
+    std::int64_t insideNow = 0;  // tickets whose latest effective record is an entry
+    std::int64_t entries = 0;
+    std::int64_t exits = 0;
+    std::vector<CountPair> byTicketType;
+    std::vector<CountPair> byGate;    // checkedIn = entries at that gate
+    std::vector<CountPair> byDevice;  // checkedIn = entries on that device
+    // Arrivals (first entries) per bucket: bucket start (ms) and count, oldest first.
+    std::vector<std::pair<std::int64_t, std::int64_t>> arrivals;
+    // Tickets with more than one effective entry and no exit between them (under a single-entry
+    // policy these are conflicts, e.g. two offline kiosks admitting the same ticket).
+    std::vector<DuplicateEntry> duplicates;
+};
+
+class CheckInLog {
+  public:
+    CheckInLog(SQLite::Database& db, HybridLogicalClock& clock);
+
+    // Effective check-ins of a ticket, oldest first.
+    std::vector<CheckIn> history(const std::string& eventId, const std::string& ticketRef);
+    // Writes the check-in, its outbox entry and an audit entry; call inside a transaction.
+    CheckIn append(const NewCheckIn& checkIn, std::int64_t wallTimeMs);
+    // The latest effective check-in made on this device for the event.
+    std::optional<CheckIn> lastOnThisDevice(const std::string& eventId);
+    // Records that `target` is annulled (with outbox and audit); call inside a transaction.
+    CheckIn annul(const CheckIn& target, const std::string& operatorName, std::int64_t wallTimeMs);
+    AttendanceStats stats(const std::string& eventId, std::int64_t bucketMs = 600'000);
+
+    const std::string& deviceId() const { return deviceId_; }
+
+  private:
+    SQLite::Database& db_;
+    HybridLogicalClock& clock_;
+    std::string deviceId_;
+};
+
+}  // namespace admit::store

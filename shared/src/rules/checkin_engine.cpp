@@ -1,0 +1,265 @@
+#include "admit/rules/checkin_engine.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include <SQLiteCpp/Transaction.h>
+#include <nlohmann/json.hpp>
+
+#include "admit/store/audit_log.hpp"
+#include "admit/store/events.hpp"
+#include "admit/ticket/blind_index.hpp"
+#include "admit/ticket/event_setup.hpp"
+#include "admit/ticket/signed_ticket.hpp"
+
+namespace admit::rules {
+namespace {
+
+// Longer than any code we or a ticketing system would print; longer text is not a ticket.
+constexpr std::size_t kMaxScannedLength = 2048;
+
+std::string_view trimmed(std::string_view text) {
+    auto isSpace = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    while (!text.empty() && isSpace(text.front())) text.remove_prefix(1);
+    while (!text.empty() && isSpace(text.back())) text.remove_suffix(1);
+    return text;
+}
+
+Verdict& deny(Verdict& verdict, Denial denial, std::string detail = {}) {
+    verdict.accepted = false;
+    verdict.denial = denial;
+    verdict.detail = std::move(detail);
+    return verdict;
+}
+
+std::string utcTime(std::int64_t unixSeconds) {
+    std::time_t t = static_cast<std::time_t>(unixSeconds);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    std::array<char, 32> out{};
+    std::strftime(out.data(), out.size(), "%Y-%m-%d %H:%M:%S UTC", &tm);
+    return out.data();
+}
+
+}  // namespace
+
+CheckInEngine::CheckInEngine(SQLite::Database& db) : db_(db), clock_(db) {}
+
+Result<Verdict> CheckInEngine::scan(std::string_view text, const ScanContext& context) {
+    return run(text, context, Mode::kRecord);
+}
+
+Result<Verdict> CheckInEngine::evaluate(std::string_view text, const ScanContext& context) {
+    return run(text, context, Mode::kDryRun);
+}
+
+Result<Verdict> CheckInEngine::checkInAttendee(std::int64_t attendeeId,
+                                               const ScanContext& context) {
+    return runForAttendee(attendeeId, context, Mode::kRecord);
+}
+
+Result<Verdict> CheckInEngine::run(std::string_view text, const ScanContext& context, Mode mode) {
+    try {
+        if (!store::Events(db_).find(context.eventId)) {
+            return fail("event " + context.eventId + " is not in this database");
+        }
+        if (mode == Mode::kDryRun) return decide(text, context);
+        SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+        Verdict verdict = decide(text, context);
+        record(verdict, context);
+        transaction.commit();
+        return verdict;
+    } catch (const SQLite::Exception& e) {
+        return fail(std::string("could not record the check-in: ") + e.what());
+    }
+}
+
+Result<Verdict> CheckInEngine::runForAttendee(std::int64_t attendeeId, const ScanContext& context,
+                                              Mode mode) {
+    try {
+        std::optional<SQLite::Transaction> transaction;
+        if (mode == Mode::kRecord) {
+            transaction.emplace(db_, SQLite::TransactionBehavior::IMMEDIATE);
+        }
+        store::Attendees attendees(db_);
+        auto attendee = attendees.find(attendeeId);
+        if (!attendee || attendee->eventId != context.eventId) {
+            return fail("attendee " + std::to_string(attendeeId) + " is not at event " +
+                        context.eventId);
+        }
+        Verdict verdict;
+        verdict.direction = context.direction;
+        auto tickets = attendees.ticketsOf(attendeeId);
+        verdict.ticketRef =
+            tickets.empty() ? "attendee:" + std::to_string(attendeeId) : tickets.front().ref;
+        verdict.attendee = attendee;
+        decideForTicket(verdict, context, std::nullopt);
+        if (transaction) {
+            record(verdict, context);
+            transaction->commit();
+        }
+        return verdict;
+    } catch (const SQLite::Exception& e) {
+        return fail(std::string("could not record the check-in: ") + e.what());
+    }
+}
+
+Verdict CheckInEngine::decide(std::string_view rawText, const ScanContext& context) {
+    Verdict verdict;
+    verdict.direction = context.direction;
+    std::string_view text = trimmed(rawText);
+    if (text.empty()) return deny(verdict, Denial::kMalformed, "the code is empty");
+    if (text.size() > kMaxScannedLength) {
+        return deny(verdict, Denial::kMalformed,
+                    "the code is " + std::to_string(text.size()) + " characters long");
+    }
+    if (ticket::looksLikeEventSetup(text)) return deny(verdict, Denial::kEventSetupCode);
+
+    store::Events events(db_);
+    store::Attendees attendees(db_);
+    if (ticket::looksLikeSignedTicket(text)) {
+        auto parsed = ticket::parseSignedTicket(text);
+        if (!parsed) return deny(verdict, Denial::kMalformed, parsed.error().detail);
+        const ticket::TicketPayload& payload = parsed->payload;
+        verdict.ticketRef = ticket::ticketIdToString(payload.ticketId);
+        std::string ticketEvent = ticket::eventIdToString(payload.eventId);
+        if (ticketEvent != context.eventId) {
+            return deny(verdict, Denial::kOtherEvent, "the ticket is for event " + ticketEvent);
+        }
+        auto key = events.findKey(context.eventId, payload.keyId);
+        if (!key || key->publicKey.size() != 32) {
+            return deny(verdict, Denial::kUnknownKey,
+                        "no public key with id " + std::to_string(payload.keyId));
+        }
+        auto publicKey =
+            ticket::PublicKey::fromBytes(std::span<const std::uint8_t, 32>(key->publicKey));
+        if (!ticket::verifyTicketSignature(*parsed, publicKey)) {
+            return deny(verdict, Denial::kBadSignature);
+        }
+        std::int64_t nowSeconds = context.nowMs / 1000;
+        if (payload.validFrom && nowSeconds < *payload.validFrom) {
+            return deny(verdict, Denial::kNotYetValid, "valid from " + utcTime(*payload.validFrom));
+        }
+        if (payload.validUntil && nowSeconds > *payload.validUntil) {
+            return deny(verdict, Denial::kExpired, "valid until " + utcTime(*payload.validUntil));
+        }
+        // A valid signature is proof enough: a ticket issued after this replica was made has
+        // no row yet, and is admitted without a name.
+        if (auto row = attendees.findTicket(context.eventId, verdict.ticketRef)) {
+            verdict.attendee = attendees.find(row->attendeeId);
+        }
+        decideForTicket(verdict, context, payload.ticketType);
+        return verdict;
+    }
+
+    auto event = events.find(context.eventId);
+    if (!event || event->blindIndexKey.size() != 32) {
+        return deny(verdict, Denial::kUnknownTicket, "the event has no blind index key");
+    }
+    auto indexKey =
+        ticket::BlindIndexKey::fromBytes(std::span<const std::uint8_t, 32>(event->blindIndexKey));
+    verdict.ticketRef = ticket::blindIndex(indexKey, text);
+    auto row = attendees.findTicket(context.eventId, verdict.ticketRef);
+    if (row) verdict.attendee = attendees.find(row->attendeeId);
+    decideForTicket(verdict, context, std::nullopt);
+    return verdict;
+}
+
+void CheckInEngine::decideForTicket(Verdict& verdict, const ScanContext& context,
+                                    std::optional<std::uint16_t> signedType) {
+    store::CodeLists lists(db_);
+    if (auto reason = lists.find(store::CodeList::kRevoked, context.eventId, verdict.ticketRef)) {
+        deny(verdict, Denial::kRevoked, *reason);
+        return;
+    }
+    if (auto reason = lists.find(store::CodeList::kBlocked, context.eventId, verdict.ticketRef)) {
+        deny(verdict, Denial::kBlocked, *reason);
+        return;
+    }
+    if (!verdict.attendee && !signedType) {
+        deny(verdict, Denial::kUnknownTicket);
+        return;
+    }
+    if (verdict.attendee) {
+        verdict.attentionNote = verdict.attendee->attentionNote;
+        switch (verdict.attendee->status) {
+            case store::AttendeeStatus::kCancelled:
+                deny(verdict, Denial::kCancelled);
+                return;
+            case store::AttendeeStatus::kPending:
+                deny(verdict, Denial::kPendingApproval);
+                return;
+            case store::AttendeeStatus::kRejected:
+                deny(verdict, Denial::kRejected);
+                return;
+            case store::AttendeeStatus::kApproved:
+                break;
+        }
+    }
+    store::Events events(db_);
+    std::uint16_t type = signedType ? *signedType : verdict.attendee->ticketType;
+    auto typeInfo = events.findTicketType(context.eventId, type);
+    verdict.ticketTypeName = typeInfo ? typeInfo->name : "Type " + std::to_string(type);
+    if (!events.isTypeAllowedAtGate(context.eventId, type, context.gate)) {
+        deny(verdict, Denial::kTypeNotAllowedAtGate,
+             verdict.ticketTypeName + " may not use gate " + context.gate);
+        return;
+    }
+
+    store::CheckInLog log(db_, clock_);
+    auto history = log.history(context.eventId, verdict.ticketRef);
+    bool inside = !history.empty() && history.back().direction == store::Direction::kEntry;
+    auto policy = events.find(context.eventId)->reentryPolicy;
+    if (context.direction == store::Direction::kEntry) {
+        auto lastEntry = std::find_if(history.rbegin(), history.rend(), [](const auto& c) {
+            return c.direction == store::Direction::kEntry;
+        });
+        bool refused = (policy == store::ReentryPolicy::kSingle && lastEntry != history.rend()) ||
+                       (policy == store::ReentryPolicy::kAfterExit && inside);
+        if (refused) {
+            verdict.previous = *lastEntry;
+            deny(verdict, Denial::kAlreadyCheckedIn);
+            return;
+        }
+    } else if (!inside) {
+        deny(verdict, Denial::kNotCheckedIn);
+        return;
+    }
+    verdict.accepted = true;
+    verdict.denial.reset();
+}
+
+void CheckInEngine::record(Verdict& verdict, const ScanContext& context) {
+    if (verdict.accepted) {
+        store::CheckInLog log(db_, clock_);
+        std::optional<std::int64_t> attendeeId;
+        if (verdict.attendee) attendeeId = verdict.attendee->id;
+        verdict.checkIn = log.append({context.eventId, verdict.ticketRef, attendeeId, context.gate,
+                                      context.direction, context.operatorName},
+                                     context.nowMs);
+        return;
+    }
+    nlohmann::json detail{{"reason", denialCode(*verdict.denial)},
+                          {"detail", verdict.detail},
+                          {"gate", context.gate},
+                          {"direction", store::directionName(context.direction)}};
+    store::AuditLog(db_).append(
+        {context.operatorName, "checkin.denied", verdict.ticketRef, detail.dump()},
+        clock_.tick(context.nowMs), context.nowMs);
+}
+
+Result<store::CheckIn> CheckInEngine::undoLast(const ScanContext& context) {
+    try {
+        SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+        store::CheckInLog log(db_, clock_);
+        auto last = log.lastOnThisDevice(context.eventId);
+        if (!last) return fail("there is no check-in on this device to undo");
+        log.annul(*last, context.operatorName, context.nowMs);
+        transaction.commit();
+        return *last;
+    } catch (const SQLite::Exception& e) {
+        return fail(std::string("could not undo the check-in: ") + e.what());
+    }
+}
+
+}  // namespace admit::rules

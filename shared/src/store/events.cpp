@@ -1,0 +1,185 @@
+#include "admit/store/events.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+namespace admit::store {
+namespace {
+
+Bytes blobOf(const SQLite::Column& column) {
+    const auto* data = static_cast<const std::uint8_t*>(column.getBlob());
+    return Bytes(data, data + column.getBytes());
+}
+
+void bindBlob(SQLite::Statement& statement, int index, const Bytes& bytes) {
+    statement.bind(index, bytes.data(), static_cast<int>(bytes.size()));
+}
+
+ReentryPolicy policyFromDb(const std::string& text) {
+    auto parsed = parseReentryPolicy(text);
+    return parsed ? *parsed : ReentryPolicy::kSingle;
+}
+
+EventInfo readEvent(SQLite::Statement& q) {
+    return {q.getColumn(0).getString(), q.getColumn(1).getString(),
+            policyFromDb(q.getColumn(2).getString()), blobOf(q.getColumn(3)),
+            q.getColumn(4).getInt64()};
+}
+
+EventKey readKey(SQLite::Statement& q) {
+    EventKey key{static_cast<std::uint32_t>(q.getColumn(0).getInt64()), blobOf(q.getColumn(1)),
+                 std::nullopt};
+    if (!q.getColumn(2).isNull()) key.secretSeed = blobOf(q.getColumn(2));
+    return key;
+}
+
+constexpr const char* kEventColumns =
+    "SELECT id, name, reentry_policy, blind_index_key, created_at FROM events ";
+
+}  // namespace
+
+std::string_view reentryPolicyName(ReentryPolicy policy) {
+    switch (policy) {
+        case ReentryPolicy::kSingle:
+            return "single";
+        case ReentryPolicy::kMultiple:
+            return "multiple";
+        case ReentryPolicy::kAfterExit:
+            return "after_exit";
+    }
+    return "single";
+}
+
+Result<ReentryPolicy> parseReentryPolicy(std::string_view text) {
+    if (text == "single") return ReentryPolicy::kSingle;
+    if (text == "multiple") return ReentryPolicy::kMultiple;
+    if (text == "after_exit") return ReentryPolicy::kAfterExit;
+    return fail("re-entry policy must be 'single', 'multiple' or 'after_exit', not '" +
+                std::string(text) + "'");
+}
+
+void Events::create(const EventInfo& event) {
+    SQLite::Statement insert(db_,
+                             "INSERT INTO events (id, name, reentry_policy, blind_index_key, "
+                             "created_at) VALUES (?, ?, ?, ?, ?)");
+    insert.bind(1, event.id);
+    insert.bind(2, event.name);
+    insert.bind(3, std::string(reentryPolicyName(event.reentryPolicy)));
+    bindBlob(insert, 4, event.blindIndexKey);
+    insert.bind(5, event.createdAtMs);
+    insert.exec();
+}
+
+std::optional<EventInfo> Events::find(const std::string& eventId) {
+    SQLite::Statement q(db_, std::string(kEventColumns) + "WHERE id = ?");
+    q.bind(1, eventId);
+    if (!q.executeStep()) return std::nullopt;
+    return readEvent(q);
+}
+
+std::vector<EventInfo> Events::list() {
+    SQLite::Statement q(db_, std::string(kEventColumns) + "ORDER BY created_at, id");
+    std::vector<EventInfo> out;
+    while (q.executeStep()) out.push_back(readEvent(q));
+    return out;
+}
+
+void Events::addKey(const std::string& eventId, const EventKey& key) {
+    SQLite::Statement insert(
+        db_,
+        "INSERT INTO event_keys (event_id, key_id, public_key, secret_seed) VALUES (?, ?, ?, ?)");
+    insert.bind(1, eventId);
+    insert.bind(2, static_cast<std::int64_t>(key.keyId));
+    bindBlob(insert, 3, key.publicKey);
+    if (key.secretSeed) {
+        bindBlob(insert, 4, *key.secretSeed);
+    } else {
+        insert.bind(4);
+    }
+    insert.exec();
+}
+
+std::vector<EventKey> Events::keys(const std::string& eventId) {
+    SQLite::Statement q(db_,
+                        "SELECT key_id, public_key, secret_seed FROM event_keys WHERE event_id = "
+                        "? ORDER BY key_id");
+    q.bind(1, eventId);
+    std::vector<EventKey> out;
+    while (q.executeStep()) out.push_back(readKey(q));
+    return out;
+}
+
+std::optional<EventKey> Events::findKey(const std::string& eventId, std::uint32_t keyId) {
+    SQLite::Statement q(db_,
+                        "SELECT key_id, public_key, secret_seed FROM event_keys WHERE event_id = "
+                        "? AND key_id = ?");
+    q.bind(1, eventId);
+    q.bind(2, static_cast<std::int64_t>(keyId));
+    if (!q.executeStep()) return std::nullopt;
+    return readKey(q);
+}
+
+void Events::addTicketType(const std::string& eventId, const TicketType& type) {
+    SQLite::Statement insert(db_,
+                             "INSERT INTO ticket_types (event_id, code, name) VALUES (?, ?, ?)");
+    insert.bind(1, eventId);
+    insert.bind(2, type.code);
+    insert.bind(3, type.name);
+    insert.exec();
+}
+
+std::vector<TicketType> Events::ticketTypes(const std::string& eventId) {
+    SQLite::Statement q(db_,
+                        "SELECT code, name FROM ticket_types WHERE event_id = ? ORDER BY code");
+    q.bind(1, eventId);
+    std::vector<TicketType> out;
+    while (q.executeStep()) {
+        out.push_back(
+            {static_cast<std::uint16_t>(q.getColumn(0).getInt()), q.getColumn(1).getString()});
+    }
+    return out;
+}
+
+std::optional<TicketType> Events::findTicketType(const std::string& eventId, std::uint16_t code) {
+    SQLite::Statement q(db_, "SELECT name FROM ticket_types WHERE event_id = ? AND code = ?");
+    q.bind(1, eventId);
+    q.bind(2, code);
+    if (!q.executeStep()) return std::nullopt;
+    return TicketType{code, q.getColumn(0).getString()};
+}
+
+std::optional<TicketType> Events::findTicketTypeByName(const std::string& eventId,
+                                                       const std::string& name) {
+    SQLite::Statement q(db_,
+                        "SELECT code, name FROM ticket_types WHERE event_id = ? AND name = ? "
+                        "COLLATE NOCASE");
+    q.bind(1, eventId);
+    q.bind(2, name);
+    if (!q.executeStep()) return std::nullopt;
+    return TicketType{static_cast<std::uint16_t>(q.getColumn(0).getInt()),
+                      q.getColumn(1).getString()};
+}
+
+void Events::allowTypeAtGate(const std::string& eventId, std::uint16_t type,
+                             const std::string& gate) {
+    SQLite::Statement insert(db_,
+                             "INSERT OR IGNORE INTO ticket_type_gates (event_id, ticket_type, "
+                             "gate) VALUES (?, ?, ?)");
+    insert.bind(1, eventId);
+    insert.bind(2, type);
+    insert.bind(3, gate);
+    insert.exec();
+}
+
+bool Events::isTypeAllowedAtGate(const std::string& eventId, std::uint16_t type,
+                                 const std::string& gate) {
+    SQLite::Statement q(db_,
+                        "SELECT count(*), coalesce(sum(gate = ? COLLATE NOCASE), 0) FROM "
+                        "ticket_type_gates WHERE event_id = ? AND ticket_type = ?");
+    q.bind(1, gate);
+    q.bind(2, eventId);
+    q.bind(3, type);
+    q.executeStep();
+    return q.getColumn(0).getInt64() == 0 || q.getColumn(1).getInt64() > 0;
+}
+
+}  // namespace admit::store

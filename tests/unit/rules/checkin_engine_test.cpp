@@ -1,0 +1,268 @@
+#include "admit/rules/checkin_engine.hpp"
+
+#include "admit/store/audit_log.hpp"
+#include "admit/store/checkin_log.hpp"
+#include "admit/store/events.hpp"
+#include "admit/store/outbox.hpp"
+#include "admit/ticket/event_id.hpp"
+#include "admit/ticket/signed_ticket.hpp"
+#include "admit/ticket/signing_key.hpp"
+#include "admit/ticket/ticket_id.hpp"
+#include "rules_fixture.hpp"
+
+namespace admit::rules {
+namespace {
+
+using store::Direction;
+
+class CheckInEngineTest : public admit::testing::RulesFixture {
+  protected:
+    void expectDenied(const Verdict& v, Denial denial) {
+        EXPECT_FALSE(v.accepted);
+        ASSERT_TRUE(v.denial.has_value());
+        EXPECT_EQ(denialCode(*v.denial), denialCode(denial)) << v.detail;
+    }
+
+    // A ticket for this event carrying the event's key id but signed by `key`.
+    std::string forged(const ticket::SigningKey& key, std::optional<ticket::KeyId> keyId = {}) {
+        ticket::TicketPayload p{keyId.value_or(key.publicKey().id),
+                                *ticket::eventIdFromString(eventId),
+                                ticket::newTicketId(),
+                                1,
+                                std::nullopt,
+                                std::nullopt};
+        return ticket::encodeSignedTicket(p, key);
+    }
+
+    ticket::KeyId eventKeyId() { return store::Events(*db).keys(eventId).front().keyId; }
+};
+
+TEST_F(CheckInEngineTest, AcceptsAValidTicketWithNameAndType) {
+    Verdict v = scan(ticketOf(ada), at());
+    EXPECT_TRUE(v.accepted);
+    EXPECT_FALSE(v.denial);
+    ASSERT_TRUE(v.attendee);
+    EXPECT_EQ(v.attendee->name, "Ada Lovelace");
+    EXPECT_EQ(v.ticketTypeName, "General");
+    ASSERT_TRUE(v.checkIn);
+    EXPECT_EQ(v.checkIn->gate, "Main");
+    EXPECT_FALSE(v.needsAttention());
+}
+
+TEST_F(CheckInEngineTest, AcceptedCheckInIsRecordedWithOutboxAndAudit) {
+    Verdict v = scan(ticketOf(ada), at());
+    ASSERT_TRUE(v.accepted);
+    auto outbox = store::Outbox(*db).pending(10);
+    ASSERT_EQ(outbox.size(), 1u);
+    EXPECT_EQ(outbox[0].recordId, v.checkIn->id);
+    EXPECT_EQ(store::AuditLog(*db).latest(1)[0].entry.action, "checkin.accepted");
+}
+
+TEST_F(CheckInEngineTest, SecondEntryIsAlreadyCheckedInWithWhenAndWhere) {
+    std::string text = ticketOf(ada);
+    ASSERT_TRUE(scan(text, at("Gate B")).accepted);
+    Verdict again = scan(text, at("Main", Direction::kEntry, kNowMs + 60'000));
+    expectDenied(again, Denial::kAlreadyCheckedIn);
+    ASSERT_TRUE(again.previous);
+    EXPECT_EQ(again.previous->gate, "Gate B");
+    EXPECT_EQ(again.previous->wallTimeMs, kNowMs);
+    EXPECT_FALSE(again.previous->deviceId.empty());
+}
+
+TEST_F(CheckInEngineTest, MalformedInputHasAPreciseReason) {
+    expectDenied(scan("", at()), Denial::kMalformed);
+    expectDenied(scan("   \r\n", at()), Denial::kMalformed);
+    Verdict garbage = scan("AT1:$$$", at());
+    expectDenied(garbage, Denial::kMalformed);
+    EXPECT_FALSE(garbage.detail.empty());
+    Verdict huge = scan(std::string(5000, 'A'), at());
+    expectDenied(huge, Denial::kMalformed);
+    EXPECT_NE(huge.detail.find("5000"), std::string::npos);
+}
+
+TEST_F(CheckInEngineTest, ScannerLineEndingsAreIgnored) {
+    EXPECT_TRUE(scan(ticketOf(ada) + "\r\n", at()).accepted);
+}
+
+TEST_F(CheckInEngineTest, EventSetupCodeIsNotATicket) {
+    auto setup = organiser::offlineSetupCode(*db, eventId);
+    ASSERT_TRUE(setup.ok());
+    expectDenied(scan(*setup, at()), Denial::kEventSetupCode);
+}
+
+TEST_F(CheckInEngineTest, WrongSignatureIsBadSignature) {
+    auto stranger = ticket::SigningKey::generate();
+    expectDenied(scan(forged(stranger, eventKeyId()), at()), Denial::kBadSignature);
+}
+
+TEST_F(CheckInEngineTest, UnknownKeyIsUnknownKey) {
+    auto stranger = ticket::SigningKey::generate();
+    expectDenied(scan(forged(stranger), at()), Denial::kUnknownKey);
+}
+
+TEST_F(CheckInEngineTest, TicketOfAnotherEventIsOtherEvent) {
+    auto other = organiser::createEvent(*db, {"Other Fest"}, kNowMs);
+    ASSERT_TRUE(other.ok());
+    store::Attendee bob{0, other->id, "bob", "Bob", "bob@x", 1, store::AttendeeStatus::kApproved,
+                        ""};
+    store::Attendees(*db).upsert(bob);
+    auto issued = organiser::issueTicket(*db, other->id, bob.id);
+    ASSERT_TRUE(issued.ok());
+    Verdict v = scan(issued->text, at());
+    expectDenied(v, Denial::kOtherEvent);
+    EXPECT_NE(v.detail.find(other->id), std::string::npos);
+}
+
+TEST_F(CheckInEngineTest, ValidityWindow) {
+    std::int64_t now = kNowMs / 1000;
+    std::string early = ticketOf(ada, {now + 3600, std::nullopt});
+    expectDenied(scan(early, at()), Denial::kNotYetValid);
+    EXPECT_TRUE(scan(early, at("Main", Direction::kEntry, kNowMs + 3'600'000)).accepted);
+
+    std::string late = ticketOf(grace, {std::nullopt, now - 1});
+    expectDenied(scan(late, at()), Denial::kExpired);
+}
+
+TEST_F(CheckInEngineTest, RevokedAndBlockedCodes) {
+    std::string adaTicket = ticketOf(ada);
+    std::string graceTicket = ticketOf(grace);
+    store::CodeLists lists(*db);
+    auto refOf = [&](const std::string& text) {
+        return ticket::ticketIdToString(ticket::parseSignedTicket(text)->payload.ticketId);
+    };
+    lists.add(store::CodeList::kRevoked, eventId, refOf(adaTicket), "refunded", kNowMs);
+    lists.add(store::CodeList::kBlocked, eventId, refOf(graceTicket), "screenshot shared", kNowMs);
+    Verdict revoked = scan(adaTicket, at());
+    expectDenied(revoked, Denial::kRevoked);
+    EXPECT_EQ(revoked.detail, "refunded");
+    expectDenied(scan(graceTicket, at()), Denial::kBlocked);
+}
+
+TEST_F(CheckInEngineTest, AttendeeStatusDenials) {
+    expectDenied(scan(ticketOf(carl), at()), Denial::kCancelled);
+    expectDenied(scan(ticketOf(pat), at()), Denial::kPendingApproval);
+    expectDenied(scan(ticketOf(rex), at()), Denial::kRejected);
+}
+
+TEST_F(CheckInEngineTest, OpaqueCodes) {
+    ASSERT_TRUE(organiser::addOpaqueCode(*db, eventId, ada, "EXT-778899").ok());
+    expectDenied(scan("EXT-000000", at()), Denial::kUnknownTicket);
+    Verdict v = scan("EXT-778899", at());
+    EXPECT_TRUE(v.accepted);
+    EXPECT_EQ(v.attendee->name, "Ada Lovelace");
+    // The database holds only the blind index, never the code.
+    EXPECT_EQ(db->execAndGet("SELECT count(*) FROM tickets WHERE ref LIKE '%778899%'").getInt(), 0);
+}
+
+TEST_F(CheckInEngineTest, TicketTypeRestrictedToOtherGates) {
+    store::Events(*db).allowTypeAtGate(eventId, 2, "VIP Door");
+    std::string text = ticketOf(grace);
+    Verdict v = scan(text, at("Main"));
+    expectDenied(v, Denial::kTypeNotAllowedAtGate);
+    EXPECT_EQ(v.detail, "VIP may not use gate Main");
+    EXPECT_TRUE(scan(text, at("VIP Door")).accepted);
+}
+
+TEST_F(CheckInEngineTest, AttentionNoteIsFlaggedOnAcceptance) {
+    Verdict v = scan(ticketOf(grace), at());
+    EXPECT_TRUE(v.accepted);
+    EXPECT_TRUE(v.needsAttention());
+    EXPECT_EQ(v.attentionNote, "Wheelchair user");
+}
+
+TEST_F(CheckInEngineTest, SignedTicketUnknownToAnEmptyReplicaIsStillAccepted) {
+    // A ticket issued after the replica was made: the signature is proof enough.
+    auto key = store::Events(*db).keys(eventId).front();
+    auto signer =
+        ticket::SigningKey::fromSeed(std::span<const std::uint8_t, 32>(key.secretSeed->data(), 32));
+    Verdict v = scan(forged(signer), at());
+    EXPECT_TRUE(v.accepted) << v.detail;
+    EXPECT_FALSE(v.attendee);
+    EXPECT_EQ(v.ticketTypeName, "General");
+}
+
+TEST_F(CheckInEngineTest, MultipleEntryPolicyAdmitsAgain) {
+    db->exec("UPDATE events SET reentry_policy = 'multiple'");
+    std::string text = ticketOf(ada);
+    EXPECT_TRUE(scan(text, at()).accepted);
+    EXPECT_TRUE(scan(text, at()).accepted);
+}
+
+TEST_F(CheckInEngineTest, EntryAfterExitPolicy) {
+    db->exec("UPDATE events SET reentry_policy = 'after_exit'");
+    std::string text = ticketOf(ada);
+    expectDenied(scan(text, at("Main", Direction::kExit)), Denial::kNotCheckedIn);
+    EXPECT_TRUE(scan(text, at()).accepted);
+    expectDenied(scan(text, at()), Denial::kAlreadyCheckedIn);
+    EXPECT_TRUE(scan(text, at("Main", Direction::kExit)).accepted);
+    expectDenied(scan(text, at("Main", Direction::kExit)), Denial::kNotCheckedIn);
+    EXPECT_TRUE(scan(text, at()).accepted);
+}
+
+TEST_F(CheckInEngineTest, SingleEntryPolicyRefusesReentryEvenAfterExit) {
+    std::string text = ticketOf(ada);
+    EXPECT_TRUE(scan(text, at()).accepted);
+    EXPECT_TRUE(scan(text, at("Main", Direction::kExit)).accepted);
+    expectDenied(scan(text, at()), Denial::kAlreadyCheckedIn);
+}
+
+TEST_F(CheckInEngineTest, DenialsAreAuditedButNotQueuedForUpload) {
+    scan("AT1:nonsense", at());
+    auto audit = store::AuditLog(*db).latest(1);
+    ASSERT_EQ(audit.size(), 1u);
+    EXPECT_EQ(audit[0].entry.action, "checkin.denied");
+    EXPECT_NE(audit[0].entry.detail.find("\"reason\":\"malformed\""), std::string::npos);
+    EXPECT_EQ(store::Outbox(*db).pendingCount(), 0);
+}
+
+TEST_F(CheckInEngineTest, EvaluateRecordsNothing) {
+    std::string text = ticketOf(ada);
+    auto v = engine->evaluate(text, at());
+    ASSERT_TRUE(v.ok());
+    EXPECT_TRUE(v->accepted);
+    EXPECT_EQ(db->execAndGet("SELECT count(*) FROM checkins").getInt(), 0);
+    EXPECT_EQ(db->execAndGet("SELECT count(*) FROM audit_log").getInt(), 0);
+    EXPECT_TRUE(scan(text, at()).accepted);
+}
+
+TEST_F(CheckInEngineTest, UndoAnnulsTheLastCheckInSoTheTicketWorksAgain) {
+    std::string text = ticketOf(ada);
+    Verdict first = scan(text, at());
+    ASSERT_TRUE(first.accepted);
+    auto undone = engine->undoLast(at());
+    ASSERT_TRUE(undone.ok()) << undone.error().message;
+    EXPECT_EQ(undone->id, first.checkIn->id);
+    EXPECT_TRUE(scan(text, at()).accepted);
+    EXPECT_EQ(db->execAndGet("SELECT count(*) FROM checkins").getInt(), 3);
+    EXPECT_TRUE(store::AuditLog(*db).verify().ok());
+}
+
+TEST_F(CheckInEngineTest, UndoWithNothingToUndoIsAClearError) {
+    auto undone = engine->undoLast(at());
+    ASSERT_FALSE(undone.ok());
+    EXPECT_EQ(undone.error().message, "there is no check-in on this device to undo");
+}
+
+TEST_F(CheckInEngineTest, SearchPathChecksInAnAttendee) {
+    ticketOf(ada);
+    auto v = engine->checkInAttendee(ada, at());
+    ASSERT_TRUE(v.ok());
+    EXPECT_TRUE(v->accepted);
+    // The same ticket scanned afterwards is already in.
+    expectDenied(scan(ticketOf(ada), at()), Denial::kAlreadyCheckedIn);
+    auto cancelled = engine->checkInAttendee(carl, at());
+    ASSERT_TRUE(cancelled.ok());
+    expectDenied(*cancelled, Denial::kCancelled);
+    EXPECT_FALSE(engine->checkInAttendee(99999, at()).ok());
+}
+
+TEST_F(CheckInEngineTest, UnknownEventIsAnErrorNotAVerdict) {
+    rules::ScanContext context = at();
+    context.eventId = "nope";
+    auto v = engine->scan(ticketOf(ada), context);
+    ASSERT_FALSE(v.ok());
+    EXPECT_EQ(v.error().message, "event nope is not in this database");
+}
+
+}  // namespace
+}  // namespace admit::rules
