@@ -12,6 +12,9 @@
 namespace admit::testing {
 
 class StoreFixture : public ::testing::Test {
+  public:
+    static constexpr const char* kEvent = "0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b";
+
   protected:
     void SetUp() override {
         auto opened = store::openPlainDatabase(dir.file("a.db"), store::OpenMode::kCreate);
@@ -23,7 +26,6 @@ class StoreFixture : public ::testing::Test {
         events.addTicketType(kEvent, {2, "VIP"});
     }
 
-    static constexpr const char* kEvent = "0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b";
     TempDir dir;
     std::unique_ptr<SQLite::Database> db;
 };
