@@ -39,7 +39,9 @@ Result<cv::Mat, SourceError> ImageFolderSource::read() {
     // At most one pass over the list per call, so a folder of undecodable files cannot spin.
     for (std::size_t tried = 0; tried < files_.size(); ++tried) {
         if (next_ == files_.size()) {
-            if (!options_.loop) break;
+            if (!options_.loop) {
+                return fail(SourceError{SourceError::Kind::EndOfStream, describe() + " ended"});
+            }
             next_ = 0;
         }
         const auto& path = files_[next_++];
@@ -50,10 +52,10 @@ Result<cv::Mat, SourceError> ImageFolderSource::read() {
             return fail(SourceError{SourceError::Kind::Lost, describe() + " has gone"});
         }
     }
-    if (files_.empty()) {
-        return fail(SourceError{SourceError::Kind::Lost, describe() + " is not open"});
+    if (!options_.loop && next_ == files_.size() && !files_.empty()) {
+        return fail(SourceError{SourceError::Kind::EndOfStream, describe() + " ended"});
     }
-    return fail(SourceError{SourceError::Kind::EndOfStream, describe() + " ended"});
+    return fail(SourceError{SourceError::Kind::Lost, describe() + " has no readable images"});
 }
 
 std::chrono::nanoseconds ImageFolderSource::frameInterval() const {
