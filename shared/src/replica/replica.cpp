@@ -1,0 +1,336 @@
+#include "admit/replica/replica.hpp"
+
+#include <fcntl.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <SQLiteCpp/Exception.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <system_error>
+
+#include "encrypted_vfs.hpp"
+#include "page_cipher.hpp"
+
+namespace admit::replica {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+constexpr int kDefaultPageSize = 4096;
+
+ReplicaError makeError(ReplicaErrorKind kind, const fs::path& file, const std::string& what) {
+    return ReplicaError{kind, file.string(), what};
+}
+
+ReplicaError keyMismatchError(const fs::path& file) {
+    return makeError(ReplicaErrorKind::KeyMismatch, file,
+                     "the replica key does not match: " + file.string());
+}
+
+ReplicaError ioError(const fs::path& file, const std::string& what) {
+    return makeError(ReplicaErrorKind::Io, file, "replica " + file.string() + ": " + what);
+}
+
+ReplicaError errorFrom(const SQLite::Exception& e, const fs::path& file) {
+    if (auto damage = replicaFailure(e)) return *damage;
+    if (e.getErrorCode() == SQLITE_NOTADB) {
+        return makeError(ReplicaErrorKind::NotAReplica, file,
+                         file.string() + " is not an encrypted replica");
+    }
+    return ioError(file, e.what());
+}
+
+std::shared_ptr<const detail::KeyMaterial> deriveKeys(const ReplicaKey& key) {
+    return std::make_shared<const detail::KeyMaterial>(key.secretBytes());
+}
+
+enum class FileState { New, Existing };
+
+// Reads the readable start of the file, so that a wrong key is told apart from damage before
+// SQLite opens it: the key check matches for the right key, and if it does not, page 1 still
+// authenticates when only the key check bytes were damaged.
+Result<FileState, ReplicaError> precheck(const fs::path& path, const detail::KeyMaterial& keys,
+                                         OpenMode mode) {
+    std::error_code ec;
+    const fs::file_status status = fs::status(path, ec);
+    if (!fs::exists(status)) {
+        if (mode == OpenMode::Create) return FileState::New;
+        return fail(
+            makeError(ReplicaErrorKind::NotFound, path, "replica not found: " + path.string()));
+    }
+    if (!fs::is_regular_file(status)) {
+        return fail(makeError(ReplicaErrorKind::NotAReplica, path,
+                              path.string() + " is not a regular file"));
+    }
+    const std::uintmax_t size = fs::file_size(path, ec);
+    if (ec) return fail(ioError(path, ec.message()));
+    if (size == 0) {
+        if (mode == OpenMode::ReadOnly) {
+            return fail(makeError(ReplicaErrorKind::NotAReplica, path,
+                                  path.string() + " is empty, not an encrypted replica"));
+        }
+        return FileState::New;
+    }
+    std::ifstream in(path, std::ios::binary);
+    std::uint8_t head[detail::kPlainHeaderBytes] = {};
+    if (!in.read(reinterpret_cast<char*>(head), sizeof head)) {
+        return fail(damagedError(path.string()));
+    }
+    detail::PageHeader header;
+    switch (detail::parsePageHeader(ByteView(head, sizeof head), header)) {
+        case detail::HeaderStatus::PlainSqlite:
+            return fail(
+                makeError(ReplicaErrorKind::NotAReplica, path,
+                          path.string() + " is a plain SQLite database, not an encrypted replica"));
+        case detail::HeaderStatus::Invalid:
+            return fail(damagedError(path.string()));
+        case detail::HeaderStatus::Encrypted:
+            break;
+    }
+    const detail::KeyCheck expected = keys.keyCheck();
+    if (sodium_memcmp(expected.data(), header.keyCheck.data(), expected.size()) == 0) {
+        return FileState::Existing;
+    }
+    std::vector<std::uint8_t> page(header.pageSize);
+    in.seekg(0);
+    if (!in.read(reinterpret_cast<char*>(page.data()), static_cast<std::streamsize>(page.size()))) {
+        return fail(damagedError(path.string()));
+    }
+    detail::PageBinding binding;
+    binding.pgno = 1;
+    binding.salt = header.salt;
+    if (detail::decryptPage(keys, binding, page, page)) return fail(damagedError(path.string()));
+    return fail(keyMismatchError(path));
+}
+
+Result<SQLite::Database, ReplicaError> openWithKeys(const fs::path& path,
+                                                    std::shared_ptr<const detail::KeyMaterial> keys,
+                                                    OpenMode mode, int pageSizeIfNew) {
+    try {
+        detail::ensureVfsRegistered();
+    } catch (const std::exception& e) {
+        return fail(ioError(path, e.what()));
+    }
+    auto state = precheck(path, *keys, mode);
+    if (!state) return fail(state.error());
+    int flags = SQLite::OPEN_READWRITE;
+    if (mode == OpenMode::ReadOnly) flags = SQLite::OPEN_READONLY;
+    if (mode == OpenMode::Create) flags |= SQLite::OPEN_CREATE;
+    detail::clearLastDamagedFile();
+    try {
+        std::optional<SQLite::Database> db;
+        {
+            detail::PendingKeyScope scope(keys);
+            db.emplace(path.string(), flags, kBusyTimeoutMs, std::string(detail::kVfsName));
+        }
+        if (*state == FileState::New) {
+            // The reserve must be set before the first page is written: it holds nonce and tag.
+            int reserve = detail::kReserveBytes;
+            db->check(sqlite3_file_control(db->getHandle(), "main", SQLITE_FCNTL_RESERVE_BYTES,
+                                           &reserve));
+            db->exec("PRAGMA page_size=" + std::to_string(pageSizeIfNew));
+            // Switching a new file to WAL from journal_mode=OFF writes page 1 directly, so no
+            // rollback journal is ever created (the VFS refuses them).
+            db->exec("PRAGMA journal_mode=OFF");
+        }
+        db->exec("PRAGMA temp_store=MEMORY");
+        db->exec("PRAGMA mmap_size=0");
+        if (mode != OpenMode::ReadOnly) {
+            db->exec("PRAGMA synchronous=FULL");
+            const std::string journal = db->execAndGet("PRAGMA journal_mode=WAL").getString();
+            if (journal != "wal") {
+                return fail(
+                    ioError(path, "cannot switch to WAL mode (journal_mode is " + journal + ")"));
+            }
+        }
+        // Authenticate page 1 and the schema now, so damage is reported here.
+        db->execAndGet("SELECT count(*) FROM sqlite_schema");
+        return std::move(*db);
+    } catch (const SQLite::Exception& e) {
+        return fail(errorFrom(e, path));
+    }
+}
+
+class TempFiles {
+  public:
+    explicit TempFiles(fs::path path) : path_(std::move(path)) {}
+    ~TempFiles() {
+        if (!armed_) return;
+        std::error_code ec;
+        for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path_.string() + suffix, ec);
+    }
+    TempFiles(const TempFiles&) = delete;
+    TempFiles& operator=(const TempFiles&) = delete;
+    void disarm() { armed_ = false; }
+
+  private:
+    fs::path path_;
+    bool armed_ = true;
+};
+
+bool syncPath(const fs::path& path, bool directory) {
+    const int fd = ::open(path.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDWR) | O_CLOEXEC);
+    if (fd < 0) return false;
+    const bool ok = ::fsync(fd) == 0;
+    ::close(fd);
+    return ok;
+}
+
+}  // namespace
+
+ReplicaError damagedError(std::string file) {
+    std::string message = "replica is damaged or was tampered with: " + file;
+    return ReplicaError{ReplicaErrorKind::Damaged, std::move(file), std::move(message)};
+}
+
+std::optional<ReplicaError> replicaFailure(const SQLite::Exception& e) {
+    if (e.getExtendedErrorCode() != kReplicaDamagedCode) return std::nullopt;
+    const std::string& file = detail::lastDamagedFile();
+    return damagedError(file.empty() ? std::string("(unknown file)") : file);
+}
+
+std::string describeReplicaFailure(const SQLite::Exception& e) {
+    if (auto damage = replicaFailure(e)) return damage->message;
+    return e.what();
+}
+
+const char* vfsName() {
+    detail::ensureVfsRegistered();
+    return detail::kVfsName;
+}
+
+Result<SQLite::Database, ReplicaError> openReplica(const fs::path& path, const ReplicaKey& key,
+                                                   OpenMode mode) {
+    return openWithKeys(path, deriveKeys(key), mode, kDefaultPageSize);
+}
+
+Result<IntegrityReport, ReplicaError> checkReplica(const fs::path& path, const ReplicaKey& key) {
+    const auto keys = deriveKeys(key);
+    IntegrityReport report;
+    auto opened = openWithKeys(path, keys, OpenMode::ReadWrite, kDefaultPageSize);
+    if (!opened) {
+        if (opened.error().kind != ReplicaErrorKind::Damaged) return fail(opened.error());
+        report.problems.push_back(opened.error().message);
+        return report;
+    }
+    SQLite::Database& db = *opened;
+    try {
+        // Move every committed page into the database file, then hold a read transaction on
+        // the empty WAL so that no checkpoint rewrites the file while it is scanned.
+        SQLite::Statement checkpoint(db, "PRAGMA wal_checkpoint(TRUNCATE)");
+        checkpoint.executeStep();
+        const bool fullyCheckpointed = checkpoint.getColumn(0).getInt() == 0;
+        checkpoint.reset();
+        db.exec("BEGIN");
+        SQLite::Statement integrity(db, "PRAGMA integrity_check");
+        while (integrity.executeStep()) {
+            const std::string line = integrity.getColumn(0).getString();
+            if (line != "ok") report.problems.push_back(line);
+        }
+        if (fullyCheckpointed) {
+            std::ifstream in(path, std::ios::binary);
+            std::uint8_t head[detail::kPlainHeaderBytes] = {};
+            detail::PageHeader header;
+            if (!in.read(reinterpret_cast<char*>(head), sizeof head) ||
+                detail::parsePageHeader(ByteView(head, sizeof head), header) !=
+                    detail::HeaderStatus::Encrypted) {
+                report.problems.push_back(damagedError(path.string()).message);
+            } else {
+                in.seekg(0);
+                std::vector<std::uint8_t> page(header.pageSize);
+                detail::PageBinding binding;
+                binding.salt = header.salt;
+                while (in.read(reinterpret_cast<char*>(page.data()),
+                               static_cast<std::streamsize>(page.size()))) {
+                    binding.pgno += 1;
+                    if (detail::decryptPage(*keys, binding, page, page)) {
+                        report.pagesAuthenticated += 1;
+                    } else {
+                        report.problems.push_back(
+                            "page " + std::to_string(binding.pgno) +
+                            " failed authentication: " + damagedError(path.string()).message);
+                    }
+                }
+                if (in.gcount() != 0) {
+                    report.problems.push_back("partial last page: " +
+                                              damagedError(path.string()).message);
+                }
+            }
+        }
+        db.exec("COMMIT");
+    } catch (const SQLite::Exception& e) {
+        if (auto damage = replicaFailure(e)) {
+            report.problems.push_back(damage->message);
+        } else {
+            return fail(ioError(path, e.what()));
+        }
+    }
+    report.ok = report.problems.empty();
+    return report;
+}
+
+Status<ReplicaError> rekeyReplica(const fs::path& path, const ReplicaKey& oldKey,
+                                  const ReplicaKey& newKey) {
+    auto source = openReplica(path, oldKey, OpenMode::ReadWrite);
+    if (!source) return fail(source.error());
+    SQLite::Database& src = *source;
+    std::uint8_t suffix[8];
+    randombytes_buf(suffix, sizeof suffix);
+    const fs::path temp = path.string() + ".rekey-" + toHex(ByteView(suffix, sizeof suffix));
+    TempFiles cleanup(temp);
+    try {
+        src.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        // Hold the write lock from the copy until the rename, so no commit is lost in between.
+        src.exec("BEGIN IMMEDIATE");
+        const int pageSize = src.execAndGet("PRAGMA page_size").getInt();
+        const auto newKeys = deriveKeys(newKey);
+        {
+            auto dest = openWithKeys(temp, newKeys, OpenMode::Create, pageSize);
+            if (!dest) return fail(dest.error());
+            sqlite3_backup* backup =
+                sqlite3_backup_init(dest->getHandle(), "main", src.getHandle(), "main");
+            if (backup == nullptr) return fail(ioError(temp, sqlite3_errmsg(dest->getHandle())));
+            const int stepRc = sqlite3_backup_step(backup, -1);
+            const int finishRc = sqlite3_backup_finish(backup);
+            if (stepRc != SQLITE_DONE || finishRc != SQLITE_OK) {
+                if (stepRc == SQLITE_IOERR_DATA || finishRc == SQLITE_IOERR_DATA) {
+                    return fail(damagedError(detail::lastDamagedFile().empty()
+                                                 ? path.string()
+                                                 : detail::lastDamagedFile()));
+                }
+                return fail(
+                    ioError(temp, sqlite3_errstr(finishRc != SQLITE_OK ? finishRc : stepRc)));
+            }
+            dest->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        }  // closing the copy checkpoints it and removes its WAL
+        {
+            auto verify = openWithKeys(temp, newKeys, OpenMode::ReadOnly, pageSize);
+            if (!verify) return fail(verify.error());
+            const std::string quick = verify->execAndGet("PRAGMA quick_check").getString();
+            if (quick != "ok") return fail(ioError(temp, "new copy failed quick_check: " + quick));
+        }
+        if (!syncPath(temp, false)) return fail(ioError(temp, std::strerror(errno)));
+        std::error_code ec;
+        fs::rename(temp, path, ec);
+        if (ec)
+            return fail(ioError(path, "cannot rename the new copy into place: " + ec.message()));
+        cleanup.disarm();
+        const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
+        syncPath(dir, true);
+        src.exec("ROLLBACK");
+    } catch (const SQLite::Exception& e) {
+        return fail(errorFrom(e, path));
+    }
+    return Ok{};
+}
+
+}  // namespace admit::replica
