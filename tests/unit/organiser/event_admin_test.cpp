@@ -1,0 +1,99 @@
+#include "admit/organiser/event_admin.hpp"
+
+#include <gtest/gtest.h>
+
+#include "../store/temp_dir.hpp"
+#include "admit/rules/checkin_engine.hpp"
+#include "admit/store/attendees.hpp"
+#include "admit/store/store.hpp"
+#include "admit/ticket/event_setup.hpp"
+
+namespace admit::organiser {
+namespace {
+
+class EventAdminTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        auto opened = store::openPlainDatabase(dir.file("org.db"), store::OpenMode::kCreate);
+        ASSERT_TRUE(opened.ok());
+        db = std::make_unique<SQLite::Database>(std::move(*opened));
+        auto event = createEvent(*db, {"Fest", store::ReentryPolicy::kSingle, {"General"}}, 1000);
+        ASSERT_TRUE(event.ok());
+        eventId = event->id;
+        store::Attendee ada{
+            0, eventId, "a", "Ada", "ada@x.org", 1, store::AttendeeStatus::kApproved, ""};
+        store::Attendees(*db).upsert(ada);
+        adaId = ada.id;
+    }
+    admit::testing::TempDir dir;
+    std::unique_ptr<SQLite::Database> db;
+    std::string eventId;
+    std::int64_t adaId = 0;
+};
+
+TEST_F(EventAdminTest, CreateEventValidates) {
+    EXPECT_EQ(createEvent(*db, {""}, 0).error().message, "the event name is empty");
+    EXPECT_EQ(createEvent(*db, {"X", store::ReentryPolicy::kSingle, {}}, 0).error().message,
+              "an event needs at least one ticket type");
+}
+
+TEST_F(EventAdminTest, IssuingTwiceGivesTheSameTicket) {
+    auto first = issueTicket(*db, eventId, adaId);
+    auto second = issueTicket(*db, eventId, adaId);
+    ASSERT_TRUE(first.ok() && second.ok());
+    EXPECT_EQ(first->text, second->text);
+    EXPECT_EQ(store::Attendees(*db).ticketsOf(adaId).size(), 1u);
+    EXPECT_EQ(first->text.rfind("AT1:", 0), 0u);
+}
+
+TEST_F(EventAdminTest, SetupCodesDecode) {
+    auto offline = offlineSetupCode(*db, eventId);
+    ASSERT_TRUE(offline.ok());
+    auto decoded = ticket::decodeEventSetup(*offline);
+    ASSERT_TRUE(decoded.ok());
+    EXPECT_EQ(std::get<ticket::OfflineSetup>(*decoded).eventName, "Fest");
+    auto online = onlineSetupCode(*db, eventId, "http://127.0.0.1:8080", "0123456789abcdef0123");
+    ASSERT_TRUE(online.ok()) << online.error().message;
+    auto bad = onlineSetupCode(*db, eventId, "ftp://x", "0123456789abcdef0123");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_EQ(bad.error().message.find("0123456789abcdef0123"), std::string::npos);
+}
+
+TEST_F(EventAdminTest, ExportedReplicaHasNoSecretsAndChecksTicketsIn) {
+    auto issued = issueTicket(*db, eventId, adaId);
+    ASSERT_TRUE(issued.ok());
+    auto replica = store::openPlainDatabase(dir.file("kiosk.db"), store::OpenMode::kCreate);
+    ASSERT_TRUE(replica.ok());
+    ASSERT_TRUE(exportReplica(*db, eventId, *replica).ok());
+    EXPECT_EQ(replica->execAndGet("SELECT count(*) FROM event_keys WHERE secret_seed IS NOT NULL")
+                  .getInt(),
+              0);
+    EXPECT_FALSE(issueTicket(*replica, eventId, adaId).ok()) << "a replica cannot sign";
+    rules::CheckInEngine engine(*replica);
+    auto verdict = engine.scan(issued->text, {eventId, "Main", store::Direction::kEntry, "", 5000});
+    ASSERT_TRUE(verdict.ok());
+    EXPECT_TRUE(verdict->accepted);
+    EXPECT_EQ(verdict->attendee->name, "Ada");
+    EXPECT_FALSE(exportReplica(*db, eventId, *replica).ok()) << "refuses a non-empty replica";
+}
+
+TEST_F(EventAdminTest, OfflineSetupLetsAnEmptyKioskVerifyTickets) {
+    auto issued = issueTicket(*db, eventId, adaId);
+    auto setup = offlineSetupCode(*db, eventId);
+    ASSERT_TRUE(issued.ok() && setup.ok());
+    auto kiosk = store::openPlainDatabase(dir.file("empty.db"), store::OpenMode::kCreate);
+    ASSERT_TRUE(kiosk.ok());
+    auto applied = applyOfflineSetup(*kiosk, *setup, 1000);
+    ASSERT_TRUE(applied.ok()) << applied.error().message;
+    EXPECT_EQ(*applied, eventId);
+    ASSERT_TRUE(applyOfflineSetup(*kiosk, *setup, 1000).ok()) << "applying twice is harmless";
+    rules::CheckInEngine engine(*kiosk);
+    auto verdict = engine.scan(issued->text, {eventId, "Main", store::Direction::kEntry, "", 5000});
+    ASSERT_TRUE(verdict.ok());
+    EXPECT_TRUE(verdict->accepted);
+    EXPECT_FALSE(verdict->attendee);
+    EXPECT_FALSE(applyOfflineSetup(*kiosk, "AE1:garbage", 0).ok());
+}
+
+}  // namespace
+}  // namespace admit::organiser
