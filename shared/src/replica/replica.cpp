@@ -231,10 +231,16 @@ Result<IntegrityReport, ReplicaError> checkReplica(const fs::path& path, const R
         const bool fullyCheckpointed = checkpoint.getColumn(0).getInt() == 0;
         checkpoint.reset();
         db.exec("BEGIN");
+        detail::clearLastDamagedFile();
         SQLite::Statement integrity(db, "PRAGMA integrity_check");
         while (integrity.executeStep()) {
             const std::string line = integrity.getColumn(0).getString();
             if (line != "ok") report.problems.push_back(line);
+        }
+        // integrity_check reports unreadable pages as lines; name the damaged file first.
+        if (!detail::lastDamagedFile().empty()) {
+            report.problems.insert(report.problems.begin(),
+                                   damagedError(detail::lastDamagedFile()).message);
         }
         if (fullyCheckpointed) {
             std::ifstream in(path, std::ios::binary);
@@ -269,7 +275,7 @@ Result<IntegrityReport, ReplicaError> checkReplica(const fs::path& path, const R
         db.exec("COMMIT");
     } catch (const SQLite::Exception& e) {
         if (auto damage = replicaFailure(e)) {
-            report.problems.push_back(damage->message);
+            report.problems.insert(report.problems.begin(), damage->message);
         } else {
             return fail(ioError(path, e.what()));
         }
@@ -280,6 +286,11 @@ Result<IntegrityReport, ReplicaError> checkReplica(const fs::path& path, const R
 
 Status<ReplicaError> rekeyReplica(const fs::path& path, const ReplicaKey& oldKey,
                                   const ReplicaKey& newKey) {
+    // One connection holds the write lock from before the copy until after the rename, so no
+    // commit can be lost in between; a second one is the backup source (a connection inside a
+    // write transaction cannot be one).
+    auto guard = openReplica(path, oldKey, OpenMode::ReadWrite);
+    if (!guard) return fail(guard.error());
     auto source = openReplica(path, oldKey, OpenMode::ReadWrite);
     if (!source) return fail(source.error());
     SQLite::Database& src = *source;
@@ -289,8 +300,7 @@ Status<ReplicaError> rekeyReplica(const fs::path& path, const ReplicaKey& oldKey
     TempFiles cleanup(temp);
     try {
         src.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-        // Hold the write lock from the copy until the rename, so no commit is lost in between.
-        src.exec("BEGIN IMMEDIATE");
+        guard->exec("BEGIN IMMEDIATE");
         const int pageSize = src.execAndGet("PRAGMA page_size").getInt();
         const auto newKeys = deriveKeys(newKey);
         {
@@ -313,7 +323,7 @@ Status<ReplicaError> rekeyReplica(const fs::path& path, const ReplicaKey& oldKey
             dest->exec("PRAGMA wal_checkpoint(TRUNCATE)");
         }  // closing the copy checkpoints it and removes its WAL
         {
-            auto verify = openWithKeys(temp, newKeys, OpenMode::ReadOnly, pageSize);
+            auto verify = openWithKeys(temp, newKeys, OpenMode::ReadWrite, pageSize);
             if (!verify) return fail(verify.error());
             const std::string quick = verify->execAndGet("PRAGMA quick_check").getString();
             if (quick != "ok") return fail(ioError(temp, "new copy failed quick_check: " + quick));
@@ -324,9 +334,12 @@ Status<ReplicaError> rekeyReplica(const fs::path& path, const ReplicaKey& oldKey
         if (ec)
             return fail(ioError(path, "cannot rename the new copy into place: " + ec.message()));
         cleanup.disarm();
+        // The copy was closed cleanly; what is left under its old name is empty bookkeeping.
+        fs::remove(temp.string() + "-wal", ec);
+        fs::remove(temp.string() + "-shm", ec);
         const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
         syncPath(dir, true);
-        src.exec("ROLLBACK");
+        guard->exec("ROLLBACK");
     } catch (const SQLite::Exception& e) {
         return fail(errorFrom(e, path));
     }

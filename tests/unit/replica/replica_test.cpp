@@ -1,0 +1,223 @@
+// openReplica / checkReplica / rekeyReplica and the errors users see.
+
+#include "admit/replica/replica.hpp"
+
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "test_support.hpp"
+
+namespace admit::replica {
+namespace {
+
+using testing::containsText;
+using testing::flipByte;
+using testing::readAll;
+using testing::TempDir;
+
+constexpr std::size_t kPage = 4096;
+
+void fill(SQLite::Database& db, int rows) {
+    db.exec("CREATE TABLE IF NOT EXISTS attendee(id INTEGER PRIMARY KEY, name TEXT, email TEXT)");
+    SQLite::Transaction transaction(db);
+    SQLite::Statement insert(db, "INSERT INTO attendee(name, email) VALUES(?, ?)");
+    for (int i = 0; i < rows; ++i) {
+        insert.bind(1, "Attendee Number " + std::to_string(i));
+        insert.bind(2, "attendee" + std::to_string(i) + "@example.org");
+        insert.exec();
+        insert.reset();
+    }
+    transaction.commit();
+}
+
+void createReplica(const std::filesystem::path& path, const ReplicaKey& key, int rows) {
+    auto db = openReplica(path, key, OpenMode::Create);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    fill(*db, rows);
+}
+
+TEST(OpenReplica, WrongKeyIsReportedAsKeyMismatch) {
+    TempDir dir;
+    const auto path = dir / "r.db";
+    createReplica(path, ReplicaKey::generate(), 100);
+    auto db = openReplica(path, ReplicaKey::generate(), OpenMode::ReadWrite);
+    ASSERT_FALSE(db.ok());
+    EXPECT_EQ(db.error().kind, ReplicaErrorKind::KeyMismatch);
+    EXPECT_EQ(db.error().message, "the replica key does not match: " + path.string());
+}
+
+TEST(OpenReplica, MissingReplicaIsNotFoundUnlessCreating) {
+    TempDir dir;
+    const ReplicaKey key = ReplicaKey::generate();
+    for (OpenMode mode : {OpenMode::ReadWrite, OpenMode::ReadOnly}) {
+        auto db = openReplica(dir / "absent.db", key, mode);
+        ASSERT_FALSE(db.ok());
+        EXPECT_EQ(db.error().kind, ReplicaErrorKind::NotFound);
+        EXPECT_NE(db.error().message.find("absent.db"), std::string::npos);
+    }
+    EXPECT_FALSE(std::filesystem::exists(dir / "absent.db"));
+    EXPECT_TRUE(openReplica(dir / "absent.db", key, OpenMode::Create).ok());
+}
+
+TEST(OpenReplica, CreateOpensAnExistingReplica) {
+    TempDir dir;
+    const ReplicaKey key = ReplicaKey::generate();
+    createReplica(dir / "r.db", key, 10);
+    auto db = openReplica(dir / "r.db", key, OpenMode::Create);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    EXPECT_EQ(db->execAndGet("SELECT count(*) FROM attendee").getInt(), 10);
+}
+
+TEST(OpenReplica, ReadOnlyRefusesWrites) {
+    TempDir dir;
+    const ReplicaKey key = ReplicaKey::generate();
+    createReplica(dir / "r.db", key, 10);
+    auto db = openReplica(dir / "r.db", key, OpenMode::ReadOnly);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    EXPECT_EQ(db->execAndGet("SELECT count(*) FROM attendee").getInt(), 10);
+    EXPECT_THROW(db->exec("DELETE FROM attendee"), SQLite::Exception);
+}
+
+TEST(OpenReplica, PlainSqliteDatabaseIsNotAReplica) {
+    TempDir dir;
+    const auto path = dir / "plain.db";
+    {
+        SQLite::Database plain(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        plain.exec("CREATE TABLE t(x)");
+    }
+    auto db = openReplica(path, ReplicaKey::generate(), OpenMode::ReadWrite);
+    ASSERT_FALSE(db.ok());
+    EXPECT_EQ(db.error().kind, ReplicaErrorKind::NotAReplica);
+    EXPECT_NE(db.error().message.find(path.string()), std::string::npos);
+}
+
+TEST(OpenReplica, DamagedPageSurfacesAsDamagedErrorMidQuery) {
+    TempDir dir;
+    const auto path = dir / "r.db";
+    const ReplicaKey key = ReplicaKey::generate();
+    createReplica(path, key, 2000);
+    ASSERT_GT(std::filesystem::file_size(path), 10 * kPage);
+    flipByte(path, 6 * kPage + 1000);  // a table page, read by a full scan
+    auto db = openReplica(path, key, OpenMode::ReadWrite);
+    ASSERT_TRUE(db.ok()) << db.error().message;  // page 1 and the schema are intact
+    try {
+        SQLite::Statement all(*db, "SELECT name, email FROM attendee");
+        while (all.executeStep()) {
+        }
+        ADD_FAILURE() << "read a damaged page without an error";
+    } catch (const SQLite::Exception& e) {
+        EXPECT_EQ(e.getExtendedErrorCode(), kReplicaDamagedCode);
+        EXPECT_EQ(describeReplicaFailure(e),
+                  "replica is damaged or was tampered with: " + path.string());
+        auto failure = replicaFailure(e);
+        ASSERT_TRUE(failure.has_value());
+        EXPECT_EQ(failure->kind, ReplicaErrorKind::Damaged);
+        EXPECT_EQ(failure->file, path.string());
+    }
+}
+
+TEST(OpenReplica, OrdinarySqlErrorsAreNotMistakenForDamage) {
+    TempDir dir;
+    const ReplicaKey key = ReplicaKey::generate();
+    createReplica(dir / "r.db", key, 1);
+    auto db = openReplica(dir / "r.db", key, OpenMode::ReadWrite);
+    ASSERT_TRUE(db.ok());
+    try {
+        db->exec("SELECT * FROM no_such_table");
+        ADD_FAILURE();
+    } catch (const SQLite::Exception& e) {
+        EXPECT_FALSE(replicaFailure(e).has_value());
+        EXPECT_NE(describeReplicaFailure(e).find("no_such_table"), std::string::npos);
+    }
+}
+
+TEST(CheckReplica, HealthyReplicaIsOk) {
+    TempDir dir;
+    const ReplicaKey key = ReplicaKey::generate();
+    createReplica(dir / "r.db", key, 3000);
+    auto report = checkReplica(dir / "r.db", key);
+    ASSERT_TRUE(report.ok()) << report.error().message;
+    EXPECT_TRUE(report->ok);
+    EXPECT_TRUE(report->problems.empty());
+    EXPECT_EQ(report->pagesAuthenticated, std::filesystem::file_size(dir / "r.db") / kPage);
+}
+
+TEST(CheckReplica, FindsDamageInAFreePage) {
+    TempDir dir;
+    const auto path = dir / "r.db";
+    const ReplicaKey key = ReplicaKey::generate();
+    {
+        auto db = openReplica(path, key, OpenMode::Create);
+        ASSERT_TRUE(db.ok());
+        db->exec("PRAGMA auto_vacuum=NONE");
+        fill(*db, 3000);
+        db->exec("DELETE FROM attendee WHERE id > 100");  // leaves free pages behind
+        EXPECT_GT(db->execAndGet("PRAGMA freelist_count").getInt(), 5);
+    }
+    const auto pages = std::filesystem::file_size(path) / kPage;
+    flipByte(path, (pages - 2) * kPage + 77);
+    auto report = checkReplica(path, key);
+    ASSERT_TRUE(report.ok()) << report.error().message;
+    EXPECT_FALSE(report->ok);
+    ASSERT_FALSE(report->problems.empty());
+    EXPECT_NE(
+        report->problems.front().find("replica is damaged or was tampered with: " + path.string()),
+        std::string::npos)
+        << report->problems.front();
+}
+
+TEST(CheckReplica, WrongKeyIsAnError) {
+    TempDir dir;
+    createReplica(dir / "r.db", ReplicaKey::generate(), 10);
+    auto report = checkReplica(dir / "r.db", ReplicaKey::generate());
+    ASSERT_FALSE(report.ok());
+    EXPECT_EQ(report.error().kind, ReplicaErrorKind::KeyMismatch);
+}
+
+TEST(RekeyReplica, NewKeyOpensOldKeyNoLonger) {
+    TempDir dir;
+    const auto path = dir / "r.db";
+    const ReplicaKey oldKey = ReplicaKey::generate();
+    const ReplicaKey newKey = ReplicaKey::generate();
+    createReplica(path, oldKey, 2500);
+    const auto before = readAll(path);
+    auto rekeyed = rekeyReplica(path, oldKey, newKey);
+    ASSERT_TRUE(rekeyed.ok()) << rekeyed.error().message;
+    auto stale = openReplica(path, oldKey, OpenMode::ReadOnly);
+    ASSERT_FALSE(stale.ok());
+    EXPECT_EQ(stale.error().kind, ReplicaErrorKind::KeyMismatch);
+    auto db = openReplica(path, newKey, OpenMode::ReadWrite);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    EXPECT_EQ(db->execAndGet("SELECT count(*) FROM attendee").getInt(), 2500);
+    EXPECT_EQ(db->execAndGet("SELECT email FROM attendee WHERE id=1234").getString(),
+              "attendee1233@example.org");
+    EXPECT_EQ(db->execAndGet("PRAGMA integrity_check").getString(), "ok");
+    fill(*db, 1);  // still writable
+    const auto after = readAll(path);
+    EXPECT_FALSE(containsText(after, "attendee1233@example.org"));
+    EXPECT_NE(before, after);
+    // Nothing left behind next to the replica.
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+        EXPECT_EQ(entry.path().filename().string().find("rekey"), std::string::npos)
+            << entry.path();
+    }
+}
+
+TEST(RekeyReplica, WrongOldKeyChangesNothing) {
+    TempDir dir;
+    const auto path = dir / "r.db";
+    const ReplicaKey key = ReplicaKey::generate();
+    createReplica(path, key, 50);
+    const auto before = readAll(path);
+    auto rekeyed = rekeyReplica(path, ReplicaKey::generate(), ReplicaKey::generate());
+    ASSERT_FALSE(rekeyed.ok());
+    EXPECT_EQ(rekeyed.error().kind, ReplicaErrorKind::KeyMismatch);
+    EXPECT_EQ(readAll(path), before);
+    EXPECT_TRUE(openReplica(path, key, OpenMode::ReadOnly).ok());
+}
+
+}  // namespace
+}  // namespace admit::replica

@@ -1,0 +1,175 @@
+// Tampering: a flipped byte in any page of the database or in any WAL frame is detected and
+// reported as damage naming the file, never as wrong data and never as a wrong key.
+
+#include <sqlite3.h>
+
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+
+#include "admit/replica/replica.hpp"
+#include "test_support.hpp"
+
+namespace admit::replica {
+namespace {
+
+using testing::copyFile;
+using testing::flipByte;
+using testing::TempDir;
+
+constexpr std::size_t kPage = 4096;
+constexpr std::size_t kWalHeader = 32;
+constexpr std::size_t kFrame = kPage + 24;
+
+void addRows(SQLite::Database& db, int first, int count) {
+    SQLite::Transaction transaction(db);
+    SQLite::Statement insert(db, "INSERT INTO attendee(id, name, email) VALUES(?, ?, ?)");
+    for (int i = first; i < first + count; ++i) {
+        insert.bind(1, i);
+        insert.bind(2, "Attendee Number " + std::to_string(i));
+        insert.bind(3, "attendee" + std::to_string(i) + "@example.org");
+        insert.exec();
+        insert.reset();
+    }
+    transaction.commit();
+}
+
+// Reads everything back; returns the damage message, or "" if all reads succeeded.
+std::string readEverything(const std::filesystem::path& path, const ReplicaKey& key, int rows) {
+    auto db = openReplica(path, key, OpenMode::ReadWrite);
+    if (!db.ok()) {
+        EXPECT_EQ(db.error().kind, ReplicaErrorKind::Damaged) << db.error().message;
+        return db.error().message;
+    }
+    try {
+        SQLite::Statement all(*db, "SELECT id, name, email FROM attendee ORDER BY id");
+        int expected = 0;
+        while (all.executeStep()) {
+            // Never wrong data: every row read is exactly what was written.
+            EXPECT_EQ(all.getColumn(0).getInt(), expected);
+            EXPECT_EQ(all.getColumn(1).getString(), "Attendee Number " + std::to_string(expected));
+            ++expected;
+        }
+        if (expected != rows) return "missing rows: " + std::to_string(expected);
+        const std::string check = db->execAndGet("PRAGMA integrity_check").getString();
+        if (check != "ok") return "integrity_check: " + check;
+    } catch (const SQLite::Exception& e) {
+        EXPECT_EQ(e.getExtendedErrorCode(), kReplicaDamagedCode) << e.what();
+        return describeReplicaFailure(e);
+    }
+    return "";
+}
+
+TEST(Tamper, FlippedByteInEveryDatabasePageIsDetected) {
+    TempDir dir;
+    const auto original = dir / "original.db";
+    const ReplicaKey key = ReplicaKey::generate();
+    {
+        auto db = openReplica(original, key, OpenMode::Create);
+        ASSERT_TRUE(db.ok()) << db.error().message;
+        db->exec("CREATE TABLE attendee(id INTEGER PRIMARY KEY, name TEXT, email TEXT)");
+        db->exec("CREATE INDEX attendee_email ON attendee(email)");
+        addRows(*db, 0, 1500);
+    }
+    const std::size_t pages = std::filesystem::file_size(original) / kPage;
+    ASSERT_GE(pages, 20u);
+    std::mt19937 rng(20240601);
+    const auto copy = dir / "copy.db";
+    const std::string expected = "replica is damaged or was tampered with: " + copy.string();
+    // Every page at a random offset, plus page 1's readable header, nonce and tag.
+    std::vector<std::size_t> offsets;
+    for (std::size_t page = 0; page < pages; ++page) {
+        offsets.push_back(page * kPage +
+                          std::uniform_int_distribution<std::size_t>(0, kPage - 1)(rng));
+    }
+    for (std::size_t special : {0u, 7u, 8u, 15u, 16u, 18u, 20u, 23u, 24u, 99u, 4060u, 4090u}) {
+        offsets.push_back(special);
+    }
+    for (std::size_t offset : offsets) {
+        SCOPED_TRACE("offset " + std::to_string(offset));
+        copyFile(original, copy);
+        flipByte(copy, offset, 0x20);
+        auto report = checkReplica(copy, key);
+        if (report.ok()) {
+            EXPECT_FALSE(report->ok);
+            ASSERT_FALSE(report->problems.empty());
+            EXPECT_NE(report->problems.front().find(expected), std::string::npos)
+                << report->problems.front();
+        } else {
+            EXPECT_EQ(report.error().kind, ReplicaErrorKind::Damaged) << report.error().message;
+            EXPECT_EQ(report.error().message, expected);
+        }
+    }
+}
+
+class WalTamper : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        auto db = openReplica(original(), key_, OpenMode::Create);
+        ASSERT_TRUE(db.ok()) << db.error().message;
+        db->exec("CREATE TABLE attendee(id INTEGER PRIMARY KEY, name TEXT, email TEXT)");
+        // Keep every frame in the WAL, as a device stolen while running (or after a crash).
+        ASSERT_EQ(sqlite3_db_config(db->getHandle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr),
+                  SQLITE_OK);
+        db->exec("PRAGMA wal_autocheckpoint=0");
+        for (int t = 0; t < kTransactions; ++t) addRows(*db, t * kRowsPer, kRowsPer);
+    }
+
+    std::filesystem::path original() const { return dir_ / "original.db"; }
+
+    std::size_t frameCount() const {
+        const auto size = std::filesystem::file_size(original().string() + "-wal");
+        return (size - kWalHeader) / kFrame;
+    }
+
+    // Copies database and WAL, flips one WAL byte, and returns what reading everything says.
+    std::string tamperAndRead(std::size_t walOffset) {
+        const auto copy = dir_ / "copy.db";
+        std::filesystem::remove(copy.string() + "-shm");
+        copyFile(original(), copy);
+        copyFile(original().string() + "-wal", copy.string() + "-wal");
+        flipByte(copy.string() + "-wal", walOffset, 0x04);
+        return readEverything(copy, key_, kTransactions * kRowsPer);
+    }
+
+    static constexpr int kTransactions = 12;
+    static constexpr int kRowsPer = 40;
+    TempDir dir_;
+    ReplicaKey key_ = ReplicaKey::generate();
+};
+
+TEST_F(WalTamper, UntouchedWalReadsBack) {
+    ASSERT_GT(frameCount(), static_cast<std::size_t>(kTransactions));
+    EXPECT_EQ(readEverything(original(), key_, kTransactions * kRowsPer), "");
+}
+
+TEST_F(WalTamper, FlippedByteInEveryFrameBodyIsDetected) {
+    const std::string expected =
+        "replica is damaged or was tampered with: " + (dir_ / "copy.db").string() + "-wal";
+    std::mt19937 rng(7);
+    for (std::size_t frame = 0; frame < frameCount(); ++frame) {
+        const std::size_t body = kWalHeader + frame * kFrame + 24;
+        const std::size_t offset =
+            body + std::uniform_int_distribution<std::size_t>(0, kPage - 1)(rng);
+        SCOPED_TRACE("frame " + std::to_string(frame + 1) + " offset " + std::to_string(offset));
+        EXPECT_EQ(tamperAndRead(offset), expected);
+    }
+}
+
+TEST_F(WalTamper, FlippedPageNumberCommitSizeOrSaltInEveryFrameIsDetected) {
+    const std::string expected =
+        "replica is damaged or was tampered with: " + (dir_ / "copy.db").string() + "-wal";
+    for (std::size_t frame = 0; frame < frameCount(); ++frame) {
+        const std::size_t header = kWalHeader + frame * kFrame;
+        for (std::size_t field : {3u, 7u, 9u, 14u}) {  // page number, commit size, salt 1, 2
+            SCOPED_TRACE("frame " + std::to_string(frame + 1) + " byte " + std::to_string(field));
+            EXPECT_EQ(tamperAndRead(header + field), expected);
+        }
+    }
+}
+
+}  // namespace
+}  // namespace admit::replica
