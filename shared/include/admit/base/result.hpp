@@ -5,6 +5,7 @@
 
 #include <cassert>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <variant>
 
@@ -20,8 +21,9 @@ struct Failure {
     E error;
 };
 
+// Text goes to the overload below (an Error); anything else is a custom error value.
 template <class E>
-Failure<std::decay_t<E>> fail(E&& error) {
+requires(!std::is_convertible_v<E, std::string>) Failure<std::decay_t<E>> fail(E&& error) {
     return {std::forward<E>(error)};
 }
 
