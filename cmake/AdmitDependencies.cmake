@@ -9,6 +9,7 @@ find_package(CURL REQUIRED)
 find_package(ZXing 1.4 REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+pkg_check_modules(STB REQUIRED IMPORTED_TARGET stb)  # stb_image_write for QR PNGs
 
 if(ADMIT_BUILD_KIOSK)
   find_package(glfw3 3.3 REQUIRED)
