@@ -19,7 +19,9 @@ Status<> VideoFileSource::open() {
     if (!std::filesystem::is_regular_file(options_.path, ec)) {
         return fail(describe() + " does not exist");
     }
-    if (!capture_.open(options_.path.string()) || !capture_.isOpened()) {
+    // FFmpeg only: falling through to GStreamer or the image-sequence backend on a file FFmpeg
+    // rejects gives confusing errors (and GStreamer leaks on the way).
+    if (!capture_.open(options_.path.string(), cv::CAP_FFMPEG) || !capture_.isOpened()) {
         return fail("cannot open " + describe() + " as a video");
     }
     interval_ = intervalFor(options_.fps ? *options_.fps : capture_.get(cv::CAP_PROP_FPS));
