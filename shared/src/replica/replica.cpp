@@ -144,6 +144,10 @@ Result<SQLite::Database, ReplicaError> openWithKeys(const fs::path& path,
         }
         db->exec("PRAGMA temp_store=MEMORY");
         db->exec("PRAGMA mmap_size=0");
+        // Keep decrypted pages in SQLite's page cache (up to 64 MiB, used only as pages are
+        // read): a cache miss costs a decryption, so the default 2 MB cache would make point
+        // lookups on a 100,000-attendee replica about 2.4x slower than plain SQLite.
+        db->exec("PRAGMA cache_size=-65536");
         if (mode != OpenMode::ReadOnly) {
             db->exec("PRAGMA synchronous=FULL");
             const std::string journal = db->execAndGet("PRAGMA journal_mode=WAL").getString();
@@ -193,8 +197,12 @@ ReplicaError damagedError(std::string file) {
 }
 
 std::optional<ReplicaError> replicaFailure(const SQLite::Exception& e) {
-    if (e.getExtendedErrorCode() != kReplicaDamagedCode) return std::nullopt;
     const std::string& file = detail::lastDamagedFile();
+    // SQLite keeps our extended code for most reads, but reports a failure met while loading
+    // the schema as a plain SQLITE_IOERR; the VFS recorded the damaged file on this thread.
+    bool damaged = e.getExtendedErrorCode() == kReplicaDamagedCode ||
+                   (e.getErrorCode() == SQLITE_IOERR && !file.empty());
+    if (!damaged) return std::nullopt;
     return damagedError(file.empty() ? std::string("(unknown file)") : file);
 }
 

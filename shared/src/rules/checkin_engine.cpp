@@ -6,6 +6,7 @@
 #include <SQLiteCpp/Transaction.h>
 #include <nlohmann/json.hpp>
 
+#include "admit/replica/replica_error.hpp"
 #include "admit/store/audit_log.hpp"
 #include "admit/store/events.hpp"
 #include "admit/ticket/blind_index.hpp"
@@ -70,7 +71,8 @@ Result<Verdict> CheckInEngine::run(std::string_view text, const ScanContext& con
         transaction.commit();
         return verdict;
     } catch (const SQLite::Exception& e) {
-        return fail(std::string("could not record the check-in: ") + e.what());
+        return fail(std::string("could not record the check-in: ") +
+                    replica::describeReplicaFailure(e));
     }
 }
 
@@ -100,7 +102,8 @@ Result<Verdict> CheckInEngine::runForAttendee(std::int64_t attendeeId, const Sca
         }
         return verdict;
     } catch (const SQLite::Exception& e) {
-        return fail(std::string("could not record the check-in: ") + e.what());
+        return fail(std::string("could not record the check-in: ") +
+                    replica::describeReplicaFailure(e));
     }
 }
 
@@ -258,7 +261,8 @@ Result<store::CheckIn> CheckInEngine::undoLast(const ScanContext& context) {
         transaction.commit();
         return *last;
     } catch (const SQLite::Exception& e) {
-        return fail(std::string("could not undo the check-in: ") + e.what());
+        return fail(std::string("could not undo the check-in: ") +
+                    replica::describeReplicaFailure(e));
     }
 }
 

@@ -6,21 +6,26 @@
 
 namespace admit::store {
 
-HybridLogicalClock::HybridLogicalClock(SQLite::Database& db) : db_(db) {
-    SQLite::Statement query(db_, "SELECT value FROM meta WHERE key = 'hlc'");
-    if (query.executeStep()) last_ = std::stoll(query.getColumn(0).getString());
+HlcTime HybridLogicalClock::loaded() {
+    if (!last_) {
+        SQLite::Statement query(db_, "SELECT value FROM meta WHERE key = 'hlc'");
+        last_ = query.executeStep() ? std::stoll(query.getColumn(0).getString()) : 0;
+    }
+    return *last_;
 }
+
+HlcTime HybridLogicalClock::last() { return loaded(); }
 
 HlcTime HybridLogicalClock::tick(std::int64_t wallMs) {
     HlcTime wall = static_cast<HlcTime>(wallMs) << 16;
-    HlcTime next = std::max(wall, last_ + 1);
+    HlcTime next = std::max(wall, loaded() + 1);
     store(next);
     return next;
 }
 
 HlcTime HybridLogicalClock::receive(HlcTime remote, std::int64_t wallMs) {
     HlcTime wall = static_cast<HlcTime>(wallMs) << 16;
-    HlcTime next = std::max({wall, last_ + 1, remote + 1});
+    HlcTime next = std::max({wall, loaded() + 1, remote + 1});
     store(next);
     return next;
 }

@@ -5,6 +5,7 @@
 // goes backwards even if the wall clock does.
 
 #include <cstdint>
+#include <optional>
 
 #include <SQLiteCpp/Database.h>
 
@@ -16,20 +17,23 @@ constexpr std::int64_t hlcMillis(HlcTime t) { return t >> 16; }
 
 class HybridLogicalClock {
   public:
-    explicit HybridLogicalClock(SQLite::Database& db);
+    // Reads nothing yet: the stored value is loaded on first use, inside the caller's
+    // transaction (and error handling).
+    explicit HybridLogicalClock(SQLite::Database& db) : db_(db) {}
 
     // A new value greater than every value issued or received before. Call inside the write
     // transaction that uses it: the value is stored with that transaction.
     HlcTime tick(std::int64_t wallMs);
     // Merges a value seen from another device (sync) and returns a value after both.
     HlcTime receive(HlcTime remote, std::int64_t wallMs);
-    HlcTime last() const { return last_; }
+    HlcTime last();
 
   private:
+    HlcTime loaded();
     void store(HlcTime value);
 
     SQLite::Database& db_;
-    HlcTime last_ = 0;
+    std::optional<HlcTime> last_;
 };
 
 }  // namespace admit::store
