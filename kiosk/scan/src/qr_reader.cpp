@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
+#include <utility>
 
 #include <ZXing/ReadBarcode.h>
 #include <opencv2/imgproc.hpp>
@@ -9,19 +11,21 @@
 namespace admit::scan {
 namespace {
 
-// One image the cascade actually reads: a region of the grey frame, resized.
+// One image the cascade actually reads: a region of the grey frame, halved `halvings` times.
 struct PassImage {
     cv::Rect region;
-    cv::Size size;
+    int halvings = 0;
     bool tryHarder = false;
 };
 
-cv::Size targetSize(cv::Size region, int maxShortSide) {
-    const int shortSide = std::min(region.width, region.height);
-    if (maxShortSide <= 0 || shortSide <= maxShortSide) return region;
-    const double scale = static_cast<double>(maxShortSide) / static_cast<double>(shortSide);
-    return {std::max(1, static_cast<int>(std::lround(region.width * scale))),
-            std::max(1, static_cast<int>(std::lround(region.height * scale)))};
+int halvingsFor(cv::Size region, int maxShortSide) {
+    int shortSide = std::min(region.width, region.height);
+    int halvings = 0;
+    while (maxShortSide > 0 && shortSide > maxShortSide && shortSide >= 2) {
+        shortSide /= 2;
+        ++halvings;
+    }
+    return halvings;
 }
 
 std::vector<PassImage> planPasses(const QrReaderOptions& options, cv::Size frame) {
@@ -31,15 +35,37 @@ std::vector<PassImage> planPasses(const QrReaderOptions& options, cv::Size frame
                                     ? options.guide.toPixels(frame)
                                     : cv::Rect(0, 0, frame.width, frame.height);
         if (region.empty()) continue;
-        const PassImage image{region, targetSize(region.size(), pass.maxShortSide), pass.tryHarder};
+        const PassImage image{region, halvingsFor(region.size(), pass.maxShortSide),
+                              pass.tryHarder};
         const bool repeat = std::any_of(plan.begin(), plan.end(), [&](const PassImage& earlier) {
-            return earlier.region == image.region && earlier.size == image.size &&
+            return earlier.region == image.region && earlier.halvings == image.halvings &&
                    (earlier.tryHarder || !image.tryHarder);
         });
         if (!repeat) plan.push_back(image);
     }
     return plan;
 }
+
+// Halvings of one region, computed once per frame and shared by the passes that need them.
+// INTER_AREA at exactly 2x is OpenCV's fast path (other ratios are several times slower).
+class Pyramid {
+  public:
+    explicit Pyramid(cv::Mat base) { levels_.push_back(std::move(base)); }
+
+    const cv::Mat& level(int halvings) {
+        while (static_cast<int>(levels_.size()) <= halvings) {
+            const cv::Mat& top = levels_.back();
+            const cv::Mat even = top(cv::Rect(0, 0, top.cols & ~1, top.rows & ~1));
+            cv::Mat half;
+            cv::resize(even, half, cv::Size(even.cols / 2, even.rows / 2), 0, 0, cv::INTER_AREA);
+            levels_.push_back(std::move(half));
+        }
+        return levels_[static_cast<std::size_t>(halvings)];
+    }
+
+  private:
+    std::vector<cv::Mat> levels_;
+};
 
 ZXing::DecodeHints hintsFor(bool tryHarder) {
     ZXing::DecodeHints hints;
@@ -54,10 +80,14 @@ ZXing::DecodeHints hintsFor(bool tryHarder) {
 }  // namespace
 
 std::vector<ReadPass> QrReaderOptions::defaultPasses() {
+    // Measured on camera-sized frames (tests/bench/scan, docs/performance.md): most codes are
+    // read by the first, cheapest pass; the guide pass finds small codes held where asked; the
+    // last pass only differs from the first on frames of 720 lines or fewer.
     return {
         {ReadPass::Region::Frame, 540, false},
-        {ReadPass::Region::Frame, 360, false},
+        {ReadPass::Region::Frame, 270, false},
         {ReadPass::Region::Guide, 0, true},
+        {ReadPass::Region::Frame, 720, false},
     };
 }
 
@@ -81,18 +111,21 @@ Result<std::vector<QrCode>> QrReader::read(const cv::Mat& image) const {
     }
 
     std::vector<QrCode> codes;
-    cv::Mat scaled;
+    std::vector<std::pair<cv::Rect, Pyramid>> pyramids;
     for (const PassImage& pass : planPasses(options_, grey.size())) {
-        cv::Mat view = grey(pass.region);
-        if (pass.size != pass.region.size()) {
-            cv::resize(view, scaled, pass.size, 0, 0, cv::INTER_AREA);
-            view = scaled;
+        auto pyramid = std::find_if(pyramids.begin(), pyramids.end(),
+                                    [&](const auto& p) { return p.first == pass.region; });
+        if (pyramid == pyramids.end()) {
+            pyramids.emplace_back(pass.region, Pyramid(grey(pass.region)));
+            pyramid = std::prev(pyramids.end());
         }
+        const cv::Mat& view = pyramid->second.level(pass.halvings);
         const ZXing::ImageView zxImage(view.data, view.cols, view.rows, ZXing::ImageFormat::Lum,
                                        static_cast<int>(view.step[0]));
         const ZXing::Results results = ZXing::ReadBarcodes(zxImage, hintsFor(pass.tryHarder));
-        const float sx = static_cast<float>(pass.region.width) / static_cast<float>(view.cols);
-        const float sy = static_cast<float>(pass.region.height) / static_cast<float>(view.rows);
+        const float scale = static_cast<float>(1 << pass.halvings);
+        const float sx = scale;
+        const float sy = scale;
         for (const ZXing::Result& result : results) {
             if (!result.isValid()) continue;
             QrCode code;

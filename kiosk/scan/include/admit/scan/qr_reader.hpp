@@ -16,8 +16,9 @@ namespace admit::scan {
 struct ReadPass {
     enum class Region { Frame, Guide };
     Region region = Region::Frame;
-    // Downscale (never upscale) so that the shorter side of the region is at most this many
-    // pixels; 0 keeps full resolution. Smaller is faster, and large modules (a code held close)
+    // Downscale by the smallest power of two that brings the shorter side of the region to at
+    // most this many pixels (never upscale); 0 keeps full resolution. Halving is a 2x2 average
+    // (fast, and it anti-aliases); smaller is faster, and large modules (a code held close)
     // binarise better when downscaled.
     int maxShortSide = 0;
     // ZXing's tryHarder: denser line scanning for finder patterns.
