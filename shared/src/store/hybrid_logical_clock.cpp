@@ -8,8 +8,13 @@ namespace admit::store {
 
 HlcTime HybridLogicalClock::loaded() {
     if (!last_) {
-        SQLite::Statement query(db_, "SELECT value FROM meta WHERE key = 'hlc'");
-        last_ = query.executeStep() ? std::stoll(query.getColumn(0).getString()) : 0;
+        SQLite::Statement query(
+            db_,
+            // Every local tick stamps an audit entry; received values are in meta.
+            "SELECT max(coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'hlc'), 0), "
+            "coalesce((SELECT hlc FROM audit_log ORDER BY seq DESC LIMIT 1), 0))");
+        query.executeStep();
+        last_ = query.getColumn(0).getInt64();
     }
     return *last_;
 }
@@ -18,9 +23,8 @@ HlcTime HybridLogicalClock::last() { return loaded(); }
 
 HlcTime HybridLogicalClock::tick(std::int64_t wallMs) {
     HlcTime wall = static_cast<HlcTime>(wallMs) << 16;
-    HlcTime next = std::max(wall, loaded() + 1);
-    store(next);
-    return next;
+    last_ = std::max(wall, loaded() + 1);
+    return *last_;
 }
 
 HlcTime HybridLogicalClock::receive(HlcTime remote, std::int64_t wallMs) {

@@ -97,7 +97,6 @@ CREATE TABLE checkins (
     annuls      TEXT REFERENCES checkins (id)
 ) STRICT;
 CREATE INDEX checkins_by_ticket ON checkins (event_id, ticket_ref, hlc);
-CREATE INDEX checkins_by_time ON checkins (event_id, wall_time);
 CREATE TRIGGER checkins_no_update BEFORE UPDATE ON checkins
 BEGIN SELECT RAISE(ABORT, 'check-ins are append-only'); END;
 CREATE TRIGGER checkins_no_delete BEFORE DELETE ON checkins

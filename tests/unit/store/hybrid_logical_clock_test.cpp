@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "admit/store/audit_log.hpp"
 #include "admit/store/store.hpp"
 #include "temp_dir.hpp"
 
@@ -29,8 +30,10 @@ TEST(HybridLogicalClock, SurvivesRestartEvenWhenTheWallClockIsBehind) {
         auto db = openPlainDatabase(dir.file("a.db"), OpenMode::kCreate);
         ASSERT_TRUE(db.ok());
         HybridLogicalClock clock(*db);
-        clock.tick(50'000);
+        AuditLog log(*db);
+        log.append({"", "test", "a", "{}"}, clock.tick(50'000), 50'000);
         before = clock.tick(50'000);
+        log.append({"", "test", "b", "{}"}, before, 50'000);
     }
     auto db = openPlainDatabase(dir.file("a.db"), OpenMode::kExisting);
     ASSERT_TRUE(db.ok());
@@ -48,6 +51,19 @@ TEST(HybridLogicalClock, ReceiveMovesPastARemoteClock) {
     HlcTime merged = clock.receive(remote, 10'000);
     EXPECT_GT(merged, remote);
     EXPECT_GT(clock.tick(10'000), merged);
+}
+
+TEST(HybridLogicalClock, AReceivedValueSurvivesRestart) {
+    testing::TempDir dir;
+    HlcTime remote = (HlcTime{90'000} << 16) + 7;
+    {
+        auto db = openPlainDatabase(dir.file("a.db"), OpenMode::kCreate);
+        ASSERT_TRUE(db.ok());
+        HybridLogicalClock(*db).receive(remote, 10'000);
+    }
+    auto db = openPlainDatabase(dir.file("a.db"), OpenMode::kExisting);
+    ASSERT_TRUE(db.ok());
+    EXPECT_GT(HybridLogicalClock(*db).tick(10'000), remote);
 }
 
 }  // namespace

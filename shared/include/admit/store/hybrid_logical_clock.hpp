@@ -1,8 +1,9 @@
 #pragma once
 // A hybrid logical clock: orders check-ins across kiosks even when their wall clocks disagree.
-// A value packs milliseconds (high 48 bits) and a counter (low 16 bits). The last value issued
-// is kept in the database inside the caller's transaction, so it survives restarts and never
-// goes backwards even if the wall clock does.
+// A value packs milliseconds (high 48 bits) and a counter (low 16 bits). Every value issued is
+// stored by the caller in the row it stamps (a check-in or an audit entry), and on first use
+// the clock resumes after the largest value stored, so it survives restarts and never goes
+// backwards even if the wall clock does. Values received from other devices are kept in meta.
 
 #include <cstdint>
 #include <optional>
@@ -21,8 +22,8 @@ class HybridLogicalClock {
     // transaction (and error handling).
     explicit HybridLogicalClock(SQLite::Database& db) : db_(db) {}
 
-    // A new value greater than every value issued or received before. Call inside the write
-    // transaction that uses it: the value is stored with that transaction.
+    // A new value greater than every value issued or received before. The caller stores it in
+    // the check-in or audit entry it stamps, in the same transaction.
     HlcTime tick(std::int64_t wallMs);
     // Merges a value seen from another device (sync) and returns a value after both.
     HlcTime receive(HlcTime remote, std::int64_t wallMs);

@@ -1,0 +1,121 @@
+// Verify + durable record of a check-in on a 100,000-attendee database, against the floor: a
+// bare SQLite transaction inserting one row with the same settings (WAL, synchronous=FULL) in
+// the same run, on the same disk. The two are interleaved so that machine noise hits both.
+//
+// Usage: admit_checkin_bench [attendees=100000] [scans=2000]
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include "admit/organiser/event_admin.hpp"
+#include "admit/replica/replica.hpp"
+#include "admit/replica/replica_key.hpp"
+#include "admit/rules/checkin_engine.hpp"
+#include "admit/store/attendees.hpp"
+#include "admit/store/schema.hpp"
+#include "admit/store/store.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double percentile(std::vector<double> values, double p) {
+    std::sort(values.begin(), values.end());
+    auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1));
+    return values[index];
+}
+
+template <class F>
+double timeMs(F&& f) {
+    auto start = Clock::now();
+    f();
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+void report(const char* name, const std::vector<double>& ms, const std::vector<double>& bare) {
+    double p50 = percentile(ms, 0.5), p99 = percentile(ms, 0.99);
+    double b50 = percentile(bare, 0.5), b99 = percentile(bare, 0.99);
+    std::printf("%-34s p50 %7.3f ms  p99 %7.3f ms   ratio to bare: p50 %.2fx  p99 %.2fx\n", name,
+                p50, p99, p50 / b50, p99 / b99);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace admit;
+    int attendeeCount = argc > 1 ? std::stoi(argv[1]) : 100'000;
+    int scans = argc > 2 ? std::stoi(argv[2]) : 2'000;
+    auto dir = std::filesystem::temp_directory_path() / "admit-checkin-bench";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+
+    auto org = store::openPlainDatabase((dir / "org.db").string(), store::OpenMode::kCreate);
+    if (!org) return std::fprintf(stderr, "%s\n", org.error().message.c_str()), 1;
+    auto event = organiser::createEvent(*org, {"Bench Fest"}, 0);
+    std::vector<std::string> tickets;
+    {
+        SQLite::Transaction t(*org);
+        store::Attendees attendees(*org);
+        for (int i = 0; i < attendeeCount; ++i) {
+            std::string n = std::to_string(i);
+            store::Attendee a{0, event->id, n, "Attendee " + n, "a" + n + "@example.org", 1,
+                              store::AttendeeStatus::kApproved, ""};
+            attendees.upsert(a);
+            auto issued = organiser::issueTicket(*org, event->id, a.id);
+            if (i < scans) tickets.push_back(issued->text);
+        }
+        t.commit();
+    }
+    std::printf("database: %d attendees with signed tickets, %d scans each\n", attendeeCount,
+                scans);
+
+    // The kiosk's encrypted replica of the same event.
+    auto key = replica::ReplicaKey::generate();
+    auto kiosk = replica::openReplica(dir / "kiosk.db", key, replica::OpenMode::Create);
+    if (!kiosk) return std::fprintf(stderr, "%s\n", kiosk.error().message.c_str()), 1;
+    store::applyConnectionSettings(*kiosk);
+    (void)store::migrate(*kiosk);
+    (void)organiser::exportReplica(*org, event->id, *kiosk);
+
+    auto bare = store::openPlainDatabase((dir / "bare.db").string(), store::OpenMode::kCreate);
+    bare->exec("CREATE TABLE bare (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)");
+    SQLite::Statement insertBare(*bare, "INSERT INTO bare (payload) VALUES (?)");
+
+    rules::CheckInEngine plainEngine(*org);
+    rules::CheckInEngine kioskEngine(*kiosk);
+    std::vector<double> plainMs, kioskMs, bareMs;
+    int refused = 0;
+    for (int i = 0; i < scans; ++i) {
+        rules::ScanContext context{event->id, "Main", store::Direction::kEntry, "", 1'000'000 + i};
+        const std::string& text = tickets[static_cast<std::size_t>(i)];
+        plainMs.push_back(timeMs([&] {
+            auto v = plainEngine.scan(text, context);
+            refused += !(v && v->accepted);
+        }));
+        bareMs.push_back(timeMs([&] {
+            SQLite::Transaction t(*bare, SQLite::TransactionBehavior::IMMEDIATE);
+            insertBare.reset();
+            insertBare.bind(1, text);
+            insertBare.exec();
+            t.commit();
+        }));
+        kioskMs.push_back(timeMs([&] {
+            auto v = kioskEngine.scan(text, context);
+            refused += !(v && v->accepted);
+        }));
+    }
+    if (refused) std::printf("WARNING: %d scans were not accepted\n", refused);
+    std::printf("%-34s p50 %7.3f ms  p99 %7.3f ms\n", "bare 1-row transaction (floor)",
+                percentile(bareMs, 0.5), percentile(bareMs, 0.99));
+    report("verify + record, plain database", plainMs, bareMs);
+    report("verify + record, encrypted replica", kioskMs, bareMs);
+    std::filesystem::remove_all(dir);
+    return refused ? 1 : 0;
+}
