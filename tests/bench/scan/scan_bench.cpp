@@ -13,6 +13,7 @@
 #include <fstream>
 #include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
 // Before ZXing: its Error.h defines macros (UnsupportedError, ...) that break zbar's C++ headers.
@@ -268,9 +269,19 @@ void latency(const char* label, const std::vector<BenchFrame>& codeFrames) {
         percentile(read, 0.5), percentile(read, 0.99));
 }
 
+// The machine is shared: print its load so that absolute times can be judged.
+void printLoad(const char* when) {
+    std::ifstream in("/proc/loadavg");
+    std::string one, five;
+    in >> one >> five;
+    std::printf("load average %s: %s (1 min), %s (5 min), on %u cores\n", when, one.c_str(),
+                five.c_str(), std::thread::hardware_concurrency());
+}
+
 }  // namespace
 
 int main() {
+    printLoad("at start");
     const admit::scan::QrReader ours;
     ZXing::DecodeHints defaults;  // 1.4 defaults: all formats, tryHarder, tryRotate, tryDownscale
     ZXing::DecodeHints qrThorough = defaults;
@@ -304,5 +315,6 @@ int main() {
         compare((name + " without a code").c_str(), framesWithoutCodes(size), peers);
         latency(name.c_str(), withCodes);
     }
+    printLoad("at end");
     return 0;
 }

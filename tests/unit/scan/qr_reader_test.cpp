@@ -91,6 +91,8 @@ struct SampleFolder {
     int minimumReads;  // zxing-cpp 1.4.0's own blackbox minimum at rotation 0
 };
 
+void PrintTo(const SampleFolder& folder, std::ostream* out) { *out << folder.name; }
+
 class QrReaderSamples : public ::testing::TestWithParam<SampleFolder> {};
 
 TEST_P(QrReaderSamples, ReadsAtLeastZxingsOwnMinimumWithoutMisreads) {
