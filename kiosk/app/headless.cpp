@@ -1,0 +1,37 @@
+#include "headless.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include "admit/kiosk/verdict_json.hpp"
+
+namespace admit::kiosk::app {
+namespace {
+
+volatile std::sig_atomic_t stopRequested = 0;
+
+extern "C" void onSignal(int) { stopRequested = 1; }
+
+}  // namespace
+
+int runHeadless(KioskCore& core) {
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    while (stopRequested == 0) {
+        core.waitForWork(std::chrono::milliseconds(200));
+        bool done = core.finished();
+        auto news = core.drain();
+        for (const auto& verdict : news.verdicts) {
+            std::cout << verdictJsonLine(verdict, core.state()) << std::endl;
+        }
+        if (core.state().screen == Screen::kFailed) {
+            std::cerr << "admit-kiosk: " << core.state().failure << "\n";
+            return 2;
+        }
+        if (done) break;
+    }
+    return 0;
+}
+
+}  // namespace admit::kiosk::app

@@ -1,0 +1,52 @@
+// admit-kiosk: the check-in kiosk. See docs/kiosk.md.
+
+#include <iostream>
+#include <optional>
+
+#include "admit/kiosk/kiosk_core.hpp"
+#include "demo_setup.hpp"
+#include "headless.hpp"
+#include "options.hpp"
+#include "shell.hpp"
+#include "sources.hpp"
+
+int main(int argc, char** argv) {
+    using namespace admit::kiosk;
+    auto parsed = app::parseOptions(argc, argv);
+    if (!parsed) {
+        std::cerr << parsed.error().message << "\n";
+        return 64;
+    }
+    app::AppOptions options = std::move(parsed).value();
+
+    std::optional<app::DemoFolderGuard> demoGuard;
+    std::optional<std::filesystem::path> demoFrames;
+    KioskOptions kiosk;
+    kiosk.database = {options.databasePath, options.keyFile};
+    kiosk.gate = options.gate;
+    kiosk.direction = options.direction;
+    kiosk.eventId = options.eventId;
+    kiosk.dashboardOnly = options.dashboard;
+    kiosk.muted = options.muted;
+    if (options.demo) {
+        std::cerr << "admit-kiosk: preparing the demo event and video...\n";
+        auto demo = app::prepareDemo(options.stateDir ? &*options.stateDir : nullptr);
+        if (!demo) {
+            std::cerr << "admit-kiosk: " << demo.error().message << "\n";
+            return 1;
+        }
+        if (options.databasePath.empty()) kiosk.database = {demo->replica, demo->keyFile};
+        demoFrames = demo->frames;
+        // The demo starts on the set-up screen: its video opens with the event code.
+        kiosk.selectSingleEvent = options.dashboard;
+        demoGuard.emplace(*demo);
+    }
+
+    KioskCore core(kiosk);
+    auto source = app::makeSource(options, demoFrames ? &*demoFrames : nullptr);
+    if (options.headless) {
+        core.start(std::move(source));
+        return app::runHeadless(core);
+    }
+    return app::runWindowed(core, options, std::move(source));
+}

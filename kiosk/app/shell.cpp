@@ -1,0 +1,381 @@
+#include "shell.hpp"
+
+#define GLFW_INCLUDE_NONE
+#include <GL/gl.h>
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
+
+#include <atomic>
+#include <cmath>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <string>
+
+#include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "admit/kiosk/demo_event.hpp"
+#include "admit/kiosk/strings.hpp"
+#include "admit/kiosk/verdict_json.hpp"
+#include "admit/store/clock.hpp"
+#include "ui/preview.hpp"
+#include "ui/screens.hpp"
+#include "ui/theme.hpp"
+
+namespace admit::kiosk::app {
+namespace {
+
+std::atomic<bool> inputArrived{false};
+
+extern "C" void onGlfwError(int code, const char* description) {
+    std::cerr << "admit-kiosk: GLFW error " << code << ": " << description << "\n";
+}
+extern "C" void onCursor(GLFWwindow*, double, double) { inputArrived = true; }
+extern "C" void onMouse(GLFWwindow*, int, int, int) { inputArrived = true; }
+extern "C" void onScroll(GLFWwindow*, double, double) { inputArrived = true; }
+extern "C" void onKey(GLFWwindow*, int, int, int, int) { inputArrived = true; }
+extern "C" void onChar(GLFWwindow*, unsigned int) { inputArrived = true; }
+extern "C" void onResize(GLFWwindow*, int, int) { inputArrived = true; }
+extern "C" void onRefresh(GLFWwindow*) { inputArrived = true; }
+
+// RAII for GLFW, the window and the ImGui context with its two backends.
+class GlfwSession {
+  public:
+    GlfwSession() : ok_(glfwInit() == GLFW_TRUE) {}
+    ~GlfwSession() {
+        if (ok_) glfwTerminate();
+    }
+    GlfwSession(const GlfwSession&) = delete;
+    GlfwSession& operator=(const GlfwSession&) = delete;
+    bool ok() const { return ok_; }
+
+  private:
+    bool ok_;
+};
+
+class Window {
+  public:
+    explicit Window(GLFWwindow* window) : window_(window) {}
+    ~Window() {
+        if (window_) glfwDestroyWindow(window_);
+    }
+    Window(const Window&) = delete;
+    Window& operator=(const Window&) = delete;
+    GLFWwindow* get() const { return window_; }
+
+  private:
+    GLFWwindow* window_;
+};
+
+class ImGuiSession {
+  public:
+    explicit ImGuiSession(GLFWwindow* window) {
+        IMGUI_CHECKVERSION();
+        ImGui::CreateContext();
+        ImGui::GetIO().IniFilename = nullptr;
+        glfw_ = ImGui_ImplGlfw_InitForOpenGL(window, true);
+        gl_ = glfw_ && ImGui_ImplOpenGL3_Init("#version 150");
+    }
+    ~ImGuiSession() {
+        if (gl_) ImGui_ImplOpenGL3_Shutdown();
+        if (glfw_) ImGui_ImplGlfw_Shutdown();
+        ImGui::DestroyContext();
+    }
+    ImGuiSession(const ImGuiSession&) = delete;
+    ImGuiSession& operator=(const ImGuiSession&) = delete;
+    bool ok() const { return glfw_ && gl_; }
+
+  private:
+    bool glfw_ = false;
+    bool gl_ = false;
+};
+
+// The name a screenshot of the current view gets; one file per name.
+std::string viewKey(const KioskState& state, const ui::UiContext& ui) {
+    std::string key(screenName(state.screen));
+    if (state.screen == Screen::kVerdict && state.verdict) {
+        key += "-" + std::string(verdictKindName(state.verdict->kind)) + "-" + state.verdict->code;
+    }
+    if (state.screen == Screen::kSearch) {
+        if (ui.confirm) {
+            key += "-confirm";
+        } else if (!state.searchResults.empty()) {
+            key += "-results";
+        }
+    }
+    if (state.screen == Screen::kDashboard && !state.stats) key += "-loading";
+    if (state.screen == Screen::kDashboard && state.dashboardOnly) key += "-readonly";
+    return key;
+}
+
+class Screenshots {
+  public:
+    explicit Screenshots(std::optional<std::filesystem::path> dir) : dir_(std::move(dir)) {}
+
+    bool enabled() const { return dir_.has_value(); }
+    bool taken(const std::string& key) const { return taken_.count(key) != 0; }
+
+    // Reads the back buffer just rendered and writes <dir>/<key>-<W>x<H>.png, once per key, on
+    // the second consecutive render of that view (fonts and layout settled).
+    void consider(const std::string& key, int width, int height, const KioskState& state) {
+        if (!dir_) return;
+        if (key != lastKey_) {
+            lastKey_ = key;
+            renders_ = 0;
+        }
+        if (++renders_ != 2 || taken(key)) return;
+        cv::Mat rgba(height, width, CV_8UC4);
+        glPixelStorei(GL_PACK_ALIGNMENT, 1);
+        glReadBuffer(GL_BACK);
+        glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data);
+        cv::Mat flipped, bgr;
+        cv::flip(rgba, flipped, 0);
+        cv::cvtColor(flipped, bgr, cv::COLOR_RGBA2BGR);
+        std::string size = std::to_string(width) + "x" + std::to_string(height);
+        std::filesystem::create_directories(*dir_);
+        auto file = *dir_ / (key + "-" + size + ".png");
+        if (!cv::imwrite(file.string(), bgr)) {
+            std::cerr << "admit-kiosk: cannot write " << file << "\n";
+            return;
+        }
+        taken_[key] = true;
+        nlohmann::json line{{"file", file.filename().string()},
+                            {"screen", screenName(state.screen)},
+                            {"width", width},
+                            {"height", height}};
+        if (state.screen == Screen::kVerdict && state.verdict) {
+            line["kind"] = verdictKindName(state.verdict->kind);
+            line["headline"] = state.verdict->headline;
+            line["name"] = state.verdict->name;
+            line["reason"] = state.verdict->reason;
+        }
+        std::ofstream(*dir_ / ("shown-" + size + ".jsonl"), std::ios::app) << line.dump() << "\n";
+    }
+
+  private:
+    std::optional<std::filesystem::path> dir_;
+    std::map<std::string, bool> taken_;
+    std::string lastKey_;
+    int renders_ = 0;
+};
+
+// --tour: after the demo video, visits the staff screens so that each can be photographed.
+class Tour {
+  public:
+    bool done() const { return step_ > 5; }
+
+    void advance(KioskCore& core, ui::UiContext& ui, const Screenshots& shots,
+                 const std::string& key) {
+        const auto& s = core.state();
+        switch (step_) {
+            case 0:
+                if (core.finished() && s.screen == Screen::kScanning) {
+                    core.openScreen(Screen::kSearch);
+                    ui.searchText = "ha";
+                    core.search(ui.searchText);
+                    ++step_;
+                }
+                break;
+            case 1:
+                if (key == "search-results" && shots.taken(key)) {
+                    ui.confirm = s.searchResults.front();
+                    ++step_;
+                }
+                break;
+            case 2:
+                if (shots.taken("search-confirm")) {
+                    ui.confirm.reset();
+                    core.askPin(Screen::kDashboard);
+                    ++step_;
+                }
+                break;
+            case 3:
+                if (key == "pin" && shots.taken(key)) {
+                    core.enterPin(kDemoOrganiser, kDemoOrganiserPin);
+                    ++step_;
+                }
+                break;
+            case 4:
+                if (key == "dashboard" && s.stats && shots.taken(key)) {
+                    core.askPin(Screen::kSettings);
+                    ++step_;
+                }
+                break;
+            case 5:
+                if (key == "settings" && shots.taken(key)) {
+                    core.signOut();
+                    ++step_;
+                }
+                break;
+            default:
+                break;
+        }
+    }
+
+  private:
+    int step_ = 0;
+};
+
+bool showsPreview(Screen screen) { return screen == Screen::kScanning || screen == Screen::kSetup; }
+
+}  // namespace
+
+int runWindowed(KioskCore& core, const AppOptions& options,
+                std::unique_ptr<scan::FrameSource> source) {
+    glfwSetErrorCallback(onGlfwError);
+    GlfwSession glfw;
+    if (!glfw.ok()) {
+        std::cerr << "admit-kiosk: no display (GLFW cannot start); try --headless\n";
+        return 1;
+    }
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 2);
+    glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+    glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+    GLFWmonitor* monitor = options.windowed ? nullptr : glfwGetPrimaryMonitor();
+    int width = options.width;
+    int height = options.height;
+    if (monitor) {
+        const GLFWvidmode* mode = glfwGetVideoMode(monitor);
+        width = mode->width;
+        height = mode->height;
+    }
+    Window window(glfwCreateWindow(width, height, text::kAppTitle, monitor, nullptr));
+    if (!window.get()) {
+        std::cerr << "admit-kiosk: cannot open a window with OpenGL 3.2\n";
+        return 1;
+    }
+    glfwMakeContextCurrent(window.get());
+    glfwSwapInterval(1);
+    // Ours first: ImGui's backend chains to them.
+    glfwSetCursorPosCallback(window.get(), onCursor);
+    glfwSetMouseButtonCallback(window.get(), onMouse);
+    glfwSetScrollCallback(window.get(), onScroll);
+    glfwSetKeyCallback(window.get(), onKey);
+    glfwSetCharCallback(window.get(), onChar);
+    glfwSetWindowSizeCallback(window.get(), onResize);
+    glfwSetWindowRefreshCallback(window.get(), onRefresh);
+    ImGuiSession imgui(window.get());
+    if (!imgui.ok()) {
+        std::cerr << "admit-kiosk: cannot start Dear ImGui on this OpenGL\n";
+        return 1;
+    }
+
+    ui::Theme theme;
+    ui::PreviewTexture preview;
+    ui::UiContext context{core, theme, preview, options.demo, 0, {}, {}, {}, {}};
+    Screenshots shots(options.screenshotDir);
+    Tour tour;
+    bool touring = options.tour;
+    float fontUnit = 0.0f;
+
+    core.setWakeCallback([] { glfwPostEmptyEvent(); });
+    core.start(std::move(source));
+
+    int extraFrames = 3;
+    while (!glfwWindowShouldClose(window.get())) {
+        const auto& state = core.state();
+        if (extraFrames > 0) {
+            glfwPollEvents();
+        } else {
+            // Sleep until input, a worker's news, or the next camera frame is due.
+            double timeout =
+                state.screen == Screen::kVerdict ? 0.1
+                : showsPreview(state.screen) && state.source.status == scan::SourceStatus::Streaming
+                    ? 1.0 / 30.0
+                    : 0.5;
+            glfwWaitEventsTimeout(timeout);
+        }
+        bool dirty = inputArrived.exchange(false);
+        auto news = core.drain();
+        dirty = dirty || news.changed;
+        for (const auto& verdict : news.verdicts) {
+            std::cout << verdictJsonLine(verdict, core.state()) << std::endl;
+        }
+        if (showsPreview(state.screen)) {
+            if (auto frame = core.latestFrame()) dirty = preview.update(*frame) || dirty;
+        }
+        int w = 0;
+        int h = 0;
+        glfwGetWindowSize(window.get(), &w, &h);
+        float unit = ui::fontUnitFor(w, h);
+        if (std::fabs(unit - fontUnit) > 0.5f) {
+            fontUnit = unit;
+            ui::buildTheme(theme, unit);
+            ImGui_ImplOpenGL3_DestroyFontsTexture();
+            ImGui_ImplOpenGL3_CreateFontsTexture();
+            dirty = true;
+        }
+        if (dirty) extraFrames = 3;
+        if (extraFrames == 0) continue;
+        --extraFrames;
+
+        context.nowMs = store::systemTimeMs();
+        ImGui_ImplOpenGL3_NewFrame();
+        ImGui_ImplGlfw_NewFrame();
+        ImGui::NewFrame();
+        ImGui::PushFont(theme.body);
+        switch (state.screen) {
+            case Screen::kSetup:
+                ui::drawSetupScreen(context);
+                break;
+            case Screen::kScanning:
+                ui::drawScanningScreen(context);
+                break;
+            case Screen::kVerdict:
+                ui::drawVerdictScreen(context);
+                break;
+            case Screen::kSearch:
+                ui::drawSearchScreen(context);
+                break;
+            case Screen::kPin:
+                ui::drawPinScreen(context);
+                break;
+            case Screen::kDashboard:
+                ui::drawDashboardScreen(context);
+                break;
+            case Screen::kSettings:
+                ui::drawSettingsScreen(context);
+                break;
+            case Screen::kFailed:
+                ui::drawFailedScreen(context);
+                break;
+        }
+        ImGui::PopFont();
+        ImGui::Render();
+        int fbw = 0;
+        int fbh = 0;
+        glfwGetFramebufferSize(window.get(), &fbw, &fbh);
+        glViewport(0, 0, fbw, fbh);
+        glClearColor(0.0f, 0.0f, 0.0f, 1.0f);
+        glClear(GL_COLOR_BUFFER_BIT);
+        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+
+        std::string key = viewKey(core.state(), context);
+        // The scanning view is photographed once the camera picture is in it.
+        bool ready = !showsPreview(core.state().screen) || !preview.empty() ||
+                     core.state().screen == Screen::kFailed;
+        if (ready) shots.consider(key, fbw, fbh, core.state());
+        glfwSwapBuffers(window.get());
+
+        if (touring) {
+            tour.advance(core, context, shots, key);
+            extraFrames = std::max(extraFrames, 1);
+            if (tour.done()) touring = false;
+        }
+        bool settled = core.finished() && !touring && core.state().screen != Screen::kVerdict;
+        if (options.quitWhenDone && (settled || core.state().screen == Screen::kFailed) &&
+            (core.state().screen != Screen::kFailed || shots.taken("failed") || !shots.enabled())) {
+            glfwSetWindowShouldClose(window.get(), GLFW_TRUE);
+        }
+    }
+    core.stop();
+    return core.state().screen == Screen::kFailed ? 2 : 0;
+}
+
+}  // namespace admit::kiosk::app

@@ -1,0 +1,29 @@
+#include "sources.hpp"
+
+#include "admit/scan/camera_source.hpp"
+#include "admit/scan/image_folder_source.hpp"
+#include "admit/scan/video_file_source.hpp"
+
+namespace admit::kiosk::app {
+
+std::unique_ptr<scan::FrameSource> makeSource(const AppOptions& options,
+                                              const std::filesystem::path* demoFrames) {
+    if (options.dashboard) return nullptr;
+    if (options.sourceFolder) {
+        return std::make_unique<scan::ImageFolderSource>(
+            scan::ImageFolderOptions{*options.sourceFolder, options.fileFps, false});
+    }
+    if (options.sourceVideo) {
+        return std::make_unique<scan::VideoFileSource>(
+            scan::VideoFileOptions{*options.sourceVideo, options.fileFps, false});
+    }
+    if (!options.camera && demoFrames) {
+        return std::make_unique<scan::ImageFolderSource>(
+            scan::ImageFolderOptions{*demoFrames, options.fileFps, false});
+    }
+    scan::CameraOptions camera;
+    if (options.camera) camera.device = *options.camera;
+    return std::make_unique<scan::CameraSource>(camera);
+}
+
+}  // namespace admit::kiosk::app

@@ -1,0 +1,15 @@
+#pragma once
+// Builds the frame source the options ask for.
+
+#include <memory>
+
+#include "admit/scan/frame_source.hpp"
+#include "options.hpp"
+
+namespace admit::kiosk::app {
+
+// Null when no source is wanted (dashboard mode).
+std::unique_ptr<scan::FrameSource> makeSource(const AppOptions& options,
+                                              const std::filesystem::path* demoFrames);
+
+}  // namespace admit::kiosk::app

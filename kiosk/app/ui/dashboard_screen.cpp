@@ -1,0 +1,116 @@
+#include <algorithm>
+#include <vector>
+
+#include "admit/kiosk/strings.hpp"
+#include "screens.hpp"
+#include "widgets.hpp"
+
+namespace admit::kiosk::app::ui {
+namespace {
+
+void countTable(const Theme& theme, const char* title, const std::vector<store::CountPair>& rows,
+                bool withExpected) {
+    ImGui::PushFont(theme.large);
+    ImGui::TextUnformatted(title);
+    ImGui::PopFont();
+    if (ImGui::BeginTable(title, withExpected ? 2 : 2, ImGuiTableFlags_RowBg)) {
+        for (const auto& row : rows) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(row.label.empty() ? "-" : row.label.c_str());
+            ImGui::TableNextColumn();
+            std::string count = std::to_string(row.checkedIn);
+            if (withExpected) count += " / " + std::to_string(row.expected);
+            ImGui::TextUnformatted(count.c_str());
+        }
+        ImGui::EndTable();
+    }
+}
+
+}  // namespace
+
+void drawDashboardScreen(UiContext& ui) {
+    const auto& state = ui.core.state();
+    const Theme& theme = ui.theme;
+    beginScreen("dashboard", Theme::kPanel);
+    statusBar(theme, state, ui.nowMs);
+    float width = ImGui::GetWindowWidth();
+    float inner = width - theme.pad * 2.0f;
+
+    ImGui::PushFont(theme.large);
+    ImGui::TextUnformatted(state.dashboardOnly ? text::kReadOnly : text::kDashboardTitle);
+    ImGui::PopFont();
+    if (!state.dashboardOnly) {
+        ImGui::PushFont(theme.large);
+        float undoW = ImGui::CalcTextSize(text::kUndoLast).x + theme.unit * 2.0f;
+        float outW = ImGui::CalcTextSize(text::kSignOut).x + theme.unit * 2.0f;
+        ImGui::PopFont();
+        ImGui::SameLine(std::max(theme.unit * 8.0f, inner - undoW - outW - theme.pad));
+        if (bigButton(theme, text::kUndoLast, undoW, Theme::kRed)) ui.core.undoLast();
+        ImGui::SameLine();
+        if (bigButton(theme, text::kSignOut, outW)) ui.core.signOut();
+    }
+    if (!state.notice.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.8f, 0.35f, 1.0f));
+        ImGui::TextWrapped("%s", state.notice.c_str());
+        ImGui::PopStyleColor();
+    }
+    if (!state.stats) {
+        ImGui::TextWrapped("%s", state.event ? "..." : state.setupStatus.c_str());
+        ImGui::End();
+        return;
+    }
+    const auto& stats = *state.stats;
+
+    // Headline numbers.
+    ImGui::PushFont(theme.huge);
+    std::string checked = std::to_string(stats.checkedIn) + " / " + std::to_string(stats.expected);
+    ImGui::TextUnformatted(checked.c_str());
+    ImGui::PopFont();
+    ImGui::SameLine();
+    ImGui::PushFont(theme.large);
+    ImGui::TextUnformatted(text::kCheckedIn);
+    ImGui::SameLine(0.0f, theme.unit * 2.0f);
+    std::string inside = std::string(text::kInsideNow) + ": " + std::to_string(stats.insideNow);
+    ImGui::TextUnformatted(inside.c_str());
+    ImGui::PopFont();
+
+    ImGui::BeginChild("details", ImVec2(inner, 0.0f), false);
+    bool wide = width > theme.unit * 40.0f;
+    int columns = wide ? 3 : 1;
+    if (ImGui::BeginTable("layout", columns)) {
+        ImGui::TableNextColumn();
+        countTable(theme, text::kByTicketType, stats.byTicketType, true);
+        ImGui::TableNextColumn();
+        countTable(theme, text::kByGate, stats.byGate, false);
+        countTable(theme, text::kByDevice, stats.byDevice, false);
+        ImGui::TableNextColumn();
+        ImGui::PushFont(theme.large);
+        ImGui::TextUnformatted(text::kDuplicates);
+        ImGui::PopFont();
+        if (stats.duplicates.empty()) ImGui::TextUnformatted(text::kNoDuplicates);
+        for (const auto& d : stats.duplicates) {
+            ImGui::TextWrapped(
+                "%s: %lld", d.attendeeName.empty() ? d.ticketRef.c_str() : d.attendeeName.c_str(),
+                static_cast<long long>(d.entries));
+        }
+        ImGui::EndTable();
+    }
+    ImGui::PushFont(theme.large);
+    ImGui::TextUnformatted(text::kArrivals);
+    ImGui::PopFont();
+    std::vector<float> arrivals;
+    for (const auto& bucket : stats.arrivals) arrivals.push_back(static_cast<float>(bucket.second));
+    if (arrivals.empty()) arrivals.push_back(0.0f);
+    float chartH = std::max(theme.unit * 4.0f, ImGui::GetContentRegionAvail().y - theme.pad);
+    std::string lastBucket =
+        stats.arrivals.empty() ? std::string() : text::clockTime(stats.arrivals.back().first);
+    ImGui::PushStyleColor(ImGuiCol_PlotHistogram, ImVec4(0.35f, 0.75f, 1.0f, 1.0f));
+    ImGui::PlotHistogram("##arrivals", arrivals.data(), static_cast<int>(arrivals.size()), 0,
+                         lastBucket.c_str(), 0.0f, FLT_MAX, ImVec2(inner - theme.pad, chartH));
+    ImGui::PopStyleColor();
+    ImGui::EndChild();
+    ImGui::End();
+}
+
+}  // namespace admit::kiosk::app::ui

@@ -1,0 +1,129 @@
+#pragma once
+// The kiosk without its UI. Owns the database (on a worker thread), the check-in engine and the
+// scanning pipeline. Screens (or the headless loop) call drain() at the start of each frame,
+// read state() and call the intent functions; nothing here blocks the calling thread.
+//
+//   KioskCore core(options);
+//   core.start(std::make_unique<scan::ImageFolderSource>(...));
+//   while (running) { core.waitForWork(timeout); auto news = core.drain(); ... core.state() }
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "admit/kiosk/kiosk_database.hpp"
+#include "admit/kiosk/kiosk_state.hpp"
+#include "admit/scan/frame.hpp"
+#include "admit/scan/frame_source.hpp"
+#include "admit/store/clock.hpp"
+
+namespace admit::scan {
+class ScanPipeline;
+}
+
+namespace admit::kiosk {
+
+struct KioskOptions {
+    KioskDatabaseConfig database;
+    std::string gate = "Main";
+    store::Direction direction = store::Direction::kEntry;
+    // The event to check tickets for. Unset: the only event in the database if there is exactly
+    // one and selectSingleEvent is set (a provisioned replica), else wait for an event code.
+    std::optional<std::string> eventId;
+    bool selectSingleEvent = true;
+    bool dashboardOnly = false;  // read-only dashboard, no scanning
+    bool muted = false;
+    std::chrono::milliseconds verdictDuration{2000};
+    std::chrono::milliseconds statsInterval{5000};
+    store::WallClock clock = store::systemTimeMs;
+};
+
+struct DrainResult {
+    bool changed = false;
+    std::vector<ShownVerdict> verdicts;  // new verdicts since the last drain, oldest first
+};
+
+class KioskCore {
+  public:
+    explicit KioskCore(KioskOptions options);
+    ~KioskCore();  // stops the pipeline and joins every thread
+    KioskCore(const KioskCore&) = delete;
+    KioskCore& operator=(const KioskCore&) = delete;
+
+    // Called from worker threads whenever something was queued for drain() (the UI wakes its
+    // event loop with it, e.g. glfwPostEmptyEvent). Set before start().
+    void setWakeCallback(std::function<void()> wake);
+    // Opens the database on the worker and starts scanning `source` (may be null: no camera).
+    void start(std::unique_ptr<scan::FrameSource> source);
+    void stop();
+
+    // ---- UI thread ----
+    // Applies everything the workers queued; expires the verdict screen.
+    DrainResult drain();
+    const KioskState& state() const { return state_; }
+    // Waits until something is queued for drain() or `timeout` passes (the headless loop).
+    void waitForWork(std::chrono::milliseconds timeout);
+    // True once a file source has ended, every read was decided and drained.
+    bool finished() const;
+
+    // The newest camera frame and the guide rectangle, for the preview (any thread).
+    std::optional<scan::Frame> latestFrame() const;
+    std::optional<cv::Rect> guideRect(cv::Size frame) const;
+
+    // ---- intents (UI thread; the work happens on the worker) ----
+    void submitCode(std::string text);  // as if scanned (keyboard wedge, tests)
+    void dismissVerdict();
+    void openScreen(Screen screen);  // kSearch, kScanning; PIN-protected ones via askPin
+    void askPin(Screen target);      // kSettings (anyone) or kDashboard (organisers)
+    void enterPin(std::string name, std::string pin);
+    void signOut();
+    void search(std::string query);
+    void checkIn(std::int64_t attendeeId);
+    void undoLast();  // organiser, on the dashboard
+    void refreshStats();
+    void setGate(std::string gate);
+    void setDirection(store::Direction direction);
+    void setMuted(bool muted);
+
+  private:
+    struct Worker;
+    using Job = std::function<void(Worker&)>;
+    using Change = std::function<void(KioskState&, DrainResult&)>;
+
+    void post(Job job);           // to the worker
+    void publish(Change change);  // to the UI
+    void workerLoop(std::stop_token stop);
+    void forwardLoop(std::stop_token stop);
+    void handleCode(Worker& worker, const std::string& text, std::int64_t nowMs);
+    void publishVerdict(ShownVerdict verdict);
+    void publishStatus(Worker& worker);
+
+    KioskOptions options_;
+    KioskState state_;
+    std::chrono::steady_clock::time_point verdictUntil_{};
+    std::chrono::steady_clock::time_point nextStats_{};
+    std::function<void()> wake_;
+
+    mutable std::mutex mutex_;
+    std::condition_variable_any changed_;
+    std::deque<Job> jobs_;
+    std::deque<Change> changes_;
+    std::size_t jobsInFlight_ = 0;  // queued or running
+    bool sourceDone_ = false;
+    std::uint64_t verdictSequence_ = 0;  // worker only
+
+    std::unique_ptr<scan::ScanPipeline> pipeline_;
+    std::unique_ptr<Worker> worker_;
+    std::jthread workerThread_;
+    std::jthread forwardThread_;
+};
+
+}  // namespace admit::kiosk

@@ -1,0 +1,64 @@
+#pragma once
+// Everything the screens show. Owned by the UI thread: workers never touch it, they queue changes
+// that KioskCore::drain() applies at the start of a frame.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "admit/kiosk/screen.hpp"
+#include "admit/kiosk/shown_verdict.hpp"
+#include "admit/scan/source_status.hpp"
+#include "admit/store/attendees.hpp"
+#include "admit/store/checkin_log.hpp"
+#include "admit/store/operators.hpp"
+
+namespace admit::kiosk {
+
+struct EventSummary {
+    std::string id;
+    std::string name;
+};
+
+struct PinPrompt {
+    Screen target = Screen::kSettings;  // where a correct PIN leads
+    bool organiserOnly = false;
+    std::string message;  // "Wrong PIN", "Locked: try again in 30 s"
+};
+
+struct KioskState {
+    Screen screen = Screen::kSetup;
+    Screen screenBeforeVerdict = Screen::kScanning;
+    std::string setupStatus;  // what set-up is doing, for the set-up screen
+    std::string failure;      // kFailed: why the kiosk cannot run (shown, not thrown)
+
+    std::optional<EventSummary> event;
+    std::string gate;
+    store::Direction direction = store::Direction::kEntry;
+    bool muted = false;
+    bool dashboardOnly = false;  // --mode dashboard: read-only, no scanning
+    std::string cameraDescription;
+
+    bool online = false;  // no sync client yet: always offline
+    std::optional<std::int64_t> lastSyncMs;
+    std::int64_t pendingUploads = 0;
+    scan::SourceState source;
+
+    std::optional<ShownVerdict> verdict;  // the latest, shown on kVerdict
+    std::uint64_t verdictCount = 0;
+    std::string notice;  // a transient line under the status bar ("Check-in undone: ...")
+
+    std::string searchQuery;
+    std::vector<store::Attendee> searchResults;
+
+    PinPrompt pin;
+    std::vector<store::Operator> operators;  // names for the PIN screen (never PINs)
+    std::optional<store::Operator> signedIn;
+    std::optional<EventSummary> pendingSwitch;  // an event code waiting for an organiser
+
+    std::optional<store::AttendanceStats> stats;
+    std::optional<store::CheckIn> lastUndone;
+};
+
+}  // namespace admit::kiosk

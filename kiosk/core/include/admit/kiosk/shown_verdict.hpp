@@ -1,0 +1,42 @@
+#pragma once
+// What the verdict screen shows (and the headless mode prints) for one scan or search check-in:
+// a kind that picks colour, icon and sound, and the words, already in plain language.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "admit/store/checkin_log.hpp"
+
+namespace admit::kiosk {
+
+enum class VerdictKind {
+    kAccepted,   // green: come in
+    kDenied,     // red: not admitted, with the reason
+    kAttention,  // amber: a human must look (attention note, event switch needs an organiser)
+    kSetup,      // the kiosk was set up (or switched) by an event code
+    kInfo,       // nothing decided: e.g. "scan the event code first"
+    kError,      // storage failure: neither accepted nor denied, try again
+};
+
+// Stable machine name: "accepted", "denied", "attention", "setup", "info", "error".
+std::string_view verdictKindName(VerdictKind kind);
+
+struct ShownVerdict {
+    VerdictKind kind = VerdictKind::kInfo;
+    bool accepted = false;   // a check-in was recorded
+    std::string code;        // "accepted" or the denial code ("already_checked_in", ...)
+    std::string headline;    // "Welcome", "Not admitted", ...
+    std::string name;        // attendee name, may be empty
+    std::string ticketType;  // may be empty
+    std::string reason;      // plain words: "Already checked in at 10:42, Gate B"
+    std::string note;        // attention note for a human
+    std::string detail;      // technical particulars (logs, JSON), not shown large
+    std::string ticketRef;
+    store::Direction direction = store::Direction::kEntry;
+    std::string via = "scan";  // "scan" or "search"
+    std::int64_t atMs = 0;
+    std::uint64_t sequence = 0;  // 1, 2, ... per kiosk run
+};
+
+}  // namespace admit::kiosk

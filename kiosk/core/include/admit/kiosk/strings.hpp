@@ -1,0 +1,138 @@
+#pragma once
+// Every user-visible string of the kiosk, core and screens alike, in one place for translation.
+// Screens and the headless output take their words from here and nowhere else.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "admit/rules/verdict.hpp"
+
+namespace admit::kiosk::text {
+
+// Window and status bar
+inline constexpr const char* kAppTitle = "Admit kiosk";
+inline constexpr const char* kOffline = "OFFLINE";
+inline constexpr const char* kOnline = "ONLINE";
+inline constexpr const char* kNeverSynced = "never synced";
+inline constexpr const char* kEntry = "ENTRY";
+inline constexpr const char* kExit = "EXIT";
+inline constexpr const char* kGate = "Gate";
+inline constexpr const char* kToUpload = "to upload";
+inline constexpr const char* kNoEvent = "No event";
+
+// Set-up screen
+inline constexpr const char* kSetupTitle = "Set up this kiosk";
+inline constexpr const char* kSetupInstruction = "Hold the EVENT CODE up to the camera";
+inline constexpr const char* kSetupHint =
+    "The organiser prints it from the admin tool. Tickets cannot be checked until then.";
+inline constexpr const char* kSetupOpening = "Opening the database...";
+inline constexpr const char* kSetupWaiting = "Waiting for the event code...";
+inline constexpr const char* kSetupApplying = "Reading the event code...";
+inline constexpr const char* kStartingCamera = "Starting the camera...";
+
+// Scanning screen
+inline constexpr const char* kScanInstruction = "Hold your ticket QR code inside the frame";
+inline constexpr const char* kSearchButton = "Search by name";
+inline constexpr const char* kOrganiserButton = "Organiser";
+inline constexpr const char* kSettingsButton = "Settings";
+inline constexpr const char* kNoCamera = "No camera picture";
+inline constexpr const char* kCameraFinished = "The demo video has ended";
+
+// Verdict screen
+inline constexpr const char* kWelcome = "WELCOME";
+inline constexpr const char* kGoodbye = "GOODBYE";
+inline constexpr const char* kNotAdmitted = "NOT ADMITTED";
+inline constexpr const char* kSeeVolunteer = "PLEASE WAIT: A VOLUNTEER WILL HELP";
+inline constexpr const char* kSetUpFor = "KIOSK SET UP";
+inline constexpr const char* kNotice = "NOTICE";
+inline constexpr const char* kTryAgain = "NOT SAVED: PLEASE SCAN AGAIN";
+inline constexpr const char* kTapToContinue = "Tap anywhere to continue";
+inline constexpr const char* kIconAccepted = "OK";
+inline constexpr const char* kIconDenied = "X";
+inline constexpr const char* kIconAttention = "!";
+inline constexpr const char* kIconInfo = "i";
+inline constexpr const char* kNoName = "Valid ticket";
+inline constexpr const char* kViaSearch = "checked in by search";
+
+// Search screen
+inline constexpr const char* kSearchTitle = "Find an attendee";
+inline constexpr const char* kSearchPrompt = "Type a name or e-mail";
+inline constexpr const char* kSearchNoResults = "Nobody found";
+inline constexpr const char* kCheckIn = "Check in";
+inline constexpr const char* kConfirmCheckIn = "Check in this person?";
+inline constexpr const char* kYes = "Yes, check in";
+inline constexpr const char* kNo = "No";
+inline constexpr const char* kBack = "Back";
+inline constexpr const char* kClear = "Clear";
+inline constexpr const char* kSpace = "Space";
+inline constexpr const char* kDelete = "Delete";
+
+// PIN screen
+inline constexpr const char* kPinTitle = "Enter your PIN";
+inline constexpr const char* kPinOrganiserTitle = "Organiser PIN";
+inline constexpr const char* kPinWho = "Who are you?";
+inline constexpr const char* kPinOk = "OK";
+inline constexpr const char* kWrongPin = "Wrong PIN";
+inline constexpr const char* kUnknownOperator = "Unknown operator";
+inline constexpr const char* kNotOrganiser = "This needs an organiser";
+inline constexpr const char* kNoOperators = "No operators are set up for this event";
+inline constexpr const char* kDemoPinHint = "Demo: organiser PIN is 2468";
+
+// Dashboard
+inline constexpr const char* kDashboardTitle = "Attendance";
+inline constexpr const char* kCheckedIn = "Checked in";
+inline constexpr const char* kInsideNow = "Inside now";
+inline constexpr const char* kByTicketType = "By ticket type";
+inline constexpr const char* kByGate = "By gate";
+inline constexpr const char* kByDevice = "By device";
+inline constexpr const char* kArrivals = "Arrivals per 10 minutes";
+inline constexpr const char* kDuplicates = "Duplicates";
+inline constexpr const char* kNoDuplicates = "No duplicates";
+inline constexpr const char* kUndoLast = "Undo last check-in";
+inline constexpr const char* kSignOut = "Sign out";
+inline constexpr const char* kReadOnly = "Read-only dashboard";
+
+// Settings
+inline constexpr const char* kSettingsTitle = "Settings";
+inline constexpr const char* kGateName = "Gate name";
+inline constexpr const char* kDirection = "Direction";
+inline constexpr const char* kSound = "Sound";
+inline constexpr const char* kSoundOn = "Sound on";
+inline constexpr const char* kSoundOff = "Muted";
+inline constexpr const char* kCamera = "Camera";
+inline constexpr const char* kSave = "Save";
+
+// Failure screen
+inline constexpr const char* kFailedTitle = "This kiosk cannot start";
+inline constexpr const char* kFailedHint = "Ask the organiser. Nothing was checked in.";
+
+// Captions of the demo video
+inline constexpr const char* kDemoCaptionStart = "Demo: a new kiosk, not set up yet";
+inline constexpr const char* kDemoCaptionSetup = "Organiser shows the event code";
+inline constexpr const char* kDemoCaptionValid = "Valid ticket";
+inline constexpr const char* kDemoCaptionAttention = "Valid ticket with a note for staff";
+inline constexpr const char* kDemoCaptionDuplicate = "Same ticket again";
+inline constexpr const char* kDemoCaptionRevoked = "Refunded (revoked) ticket";
+inline constexpr const char* kDemoCaptionOtherEvent = "Ticket for another event";
+inline constexpr const char* kDemoCaptionUnreadable = "Cracked screen: unreadable";
+inline constexpr const char* kDemoCaptionForeign = "A QR code that is not a ticket";
+
+// Sentences built from data.
+std::string denialReason(const rules::Verdict& verdict);
+std::string clockTime(std::int64_t unixMs);  // "10:42", local time
+std::string setupDone(const std::string& eventName);
+std::string alreadySetUp(const std::string& eventName);
+std::string switchNeedsOrganiser(const std::string& eventName);
+std::string scanEventCodeFirst();
+std::string storageFailure();
+std::string onlineSetupUnsupported();
+std::string notASetupCode();
+std::string lockedOut(std::int64_t retryAfterMs);
+std::string undone(const std::string& who);
+std::string nothingToUndo();
+std::string lastSyncAge(std::int64_t ageMs);
+std::string cannotOpenDatabase();
+std::string dashboardOnlyNoEvent();
+
+}  // namespace admit::kiosk::text

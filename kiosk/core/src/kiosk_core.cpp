@@ -1,0 +1,530 @@
+#include "admit/kiosk/kiosk_core.hpp"
+
+#include <exception>
+#include <utility>
+
+#include "admit/kiosk/kiosk_database.hpp"
+#include "admit/kiosk/setup_code.hpp"
+#include "admit/kiosk/strings.hpp"
+#include "admit/rules/checkin_engine.hpp"
+#include "admit/scan/scan_pipeline.hpp"
+#include "admit/store/events.hpp"
+#include "admit/store/hybrid_logical_clock.hpp"
+#include "admit/store/outbox.hpp"
+#include "admit/ticket/event_setup.hpp"
+
+namespace admit::kiosk {
+
+// Lives on the worker thread only: the database and everything that uses it.
+struct KioskCore::Worker {
+    std::optional<SQLite::Database> db;
+    std::optional<rules::CheckInEngine> engine;
+    std::optional<store::HybridLogicalClock> clock;
+    std::optional<EventSummary> event;
+    std::string gate;
+    store::Direction direction = store::Direction::kEntry;
+    std::optional<store::Operator> signedIn;
+    std::string pendingSetupText;
+
+    rules::ScanContext context(std::int64_t nowMs) const {
+        return {event ? event->id : std::string(), gate, direction,
+                signedIn ? signedIn->name : std::string(), nowMs};
+    }
+    bool organiser() const { return signedIn && signedIn->role == store::Role::kOrganiser; }
+};
+
+namespace {
+
+ShownVerdict fromVerdict(const rules::Verdict& verdict, std::int64_t nowMs, std::string via) {
+    ShownVerdict shown;
+    shown.accepted = verdict.accepted;
+    shown.direction = verdict.direction;
+    shown.ticketRef = verdict.ticketRef;
+    shown.name = verdict.attendee ? verdict.attendee->name : std::string();
+    shown.ticketType = verdict.ticketTypeName;
+    shown.note = verdict.attentionNote;
+    shown.detail = verdict.detail;
+    shown.atMs = nowMs;
+    shown.via = std::move(via);
+    if (verdict.accepted) {
+        shown.code = "accepted";
+        shown.kind = verdict.needsAttention() ? VerdictKind::kAttention : VerdictKind::kAccepted;
+        shown.headline = verdict.needsAttention()                       ? text::kSeeVolunteer
+                         : verdict.direction == store::Direction::kExit ? text::kGoodbye
+                                                                        : text::kWelcome;
+        if (shown.name.empty()) shown.name = text::kNoName;
+    } else {
+        shown.code = verdict.denial ? std::string(rules::denialCode(*verdict.denial)) : "denied";
+        shown.kind = VerdictKind::kDenied;
+        shown.headline = text::kNotAdmitted;
+        shown.reason = text::denialReason(verdict);
+    }
+    return shown;
+}
+
+ShownVerdict message(VerdictKind kind, std::string code, std::string headline, std::string reason,
+                     std::int64_t nowMs) {
+    ShownVerdict shown;
+    shown.kind = kind;
+    shown.code = std::move(code);
+    shown.headline = std::move(headline);
+    shown.reason = std::move(reason);
+    shown.atMs = nowMs;
+    return shown;
+}
+
+}  // namespace
+
+KioskCore::KioskCore(KioskOptions options) : options_(std::move(options)) {
+    state_.gate = options_.gate;
+    state_.direction = options_.direction;
+    state_.muted = options_.muted;
+    state_.dashboardOnly = options_.dashboardOnly;
+    state_.setupStatus = text::kSetupOpening;
+}
+
+KioskCore::~KioskCore() { stop(); }
+
+void KioskCore::setWakeCallback(std::function<void()> wake) { wake_ = std::move(wake); }
+
+void KioskCore::start(std::unique_ptr<scan::FrameSource> source) {
+    worker_ = std::make_unique<Worker>();
+    worker_->gate = options_.gate;
+    worker_->direction = options_.direction;
+    if (source && !options_.dashboardOnly) {
+        state_.cameraDescription = source->describe();
+        pipeline_ = std::make_unique<scan::ScanPipeline>(std::move(source));
+    } else {
+        sourceDone_ = true;
+    }
+    workerThread_ = std::jthread([this](std::stop_token stop) { workerLoop(stop); });
+
+    post([this](Worker& w) {
+        std::int64_t now = options_.clock();
+        auto opened = openKioskDatabase(options_.database);
+        if (!opened) {
+            std::string why = opened.error().message;
+            publish([why](KioskState& s, DrainResult&) {
+                s.screen = Screen::kFailed;
+                s.failure = text::cannotOpenDatabase() + ": " + why;
+            });
+            return;
+        }
+        w.db.emplace(std::move(opened).value());
+        w.engine.emplace(*w.db);
+        w.clock.emplace(*w.db);
+        store::Events events(*w.db);
+        if (options_.eventId) {
+            if (auto info = events.find(*options_.eventId))
+                w.event = EventSummary{info->id, info->name};
+        } else if (options_.selectSingleEvent) {
+            auto all = events.list();
+            if (all.size() == 1) w.event = EventSummary{all.front().id, all.front().name};
+        }
+        auto operators = store::Operators(*w.db).list();
+        auto event = w.event;
+        bool dashboard = options_.dashboardOnly;
+        publish([event, operators, dashboard](KioskState& s, DrainResult&) {
+            s.event = event;
+            s.operators = operators;
+            if (dashboard) {
+                s.screen = Screen::kDashboard;
+                if (!event) s.setupStatus = text::dashboardOnlyNoEvent();
+            } else {
+                s.screen = event ? Screen::kScanning : Screen::kSetup;
+                s.setupStatus = text::kSetupWaiting;
+            }
+        });
+        publishStatus(w);
+        (void)now;
+    });
+    if (options_.dashboardOnly) refreshStats();
+
+    if (pipeline_) {
+        pipeline_->start();
+        forwardThread_ = std::jthread([this](std::stop_token stop) { forwardLoop(stop); });
+    }
+}
+
+void KioskCore::stop() {
+    if (forwardThread_.joinable()) {
+        forwardThread_.request_stop();
+        forwardThread_.join();
+    }
+    if (pipeline_) pipeline_->stop();
+    if (workerThread_.joinable()) {
+        workerThread_.request_stop();
+        changed_.notify_all();
+        workerThread_.join();
+    }
+}
+
+void KioskCore::post(Job job) {
+    {
+        std::lock_guard lock(mutex_);
+        jobs_.push_back(std::move(job));
+        ++jobsInFlight_;
+    }
+    changed_.notify_all();
+}
+
+void KioskCore::publish(Change change) {
+    {
+        std::lock_guard lock(mutex_);
+        changes_.push_back(std::move(change));
+    }
+    changed_.notify_all();
+    if (wake_) wake_();
+}
+
+void KioskCore::workerLoop(std::stop_token stop) {
+    for (;;) {
+        Job job;
+        {
+            std::unique_lock lock(mutex_);
+            if (!changed_.wait(lock, stop, [this] { return !jobs_.empty(); })) return;
+            job = std::move(jobs_.front());
+            jobs_.pop_front();
+        }
+        try {
+            job(*worker_);
+        } catch (const std::exception& e) {
+            // A storage exception outside the engine (stats, search, operators): tell, don't die.
+            std::string why = e.what();
+            publishVerdict([&] {
+                auto shown = message(VerdictKind::kError, "storage_error", text::kTryAgain,
+                                     text::storageFailure(), options_.clock());
+                shown.detail = why;
+                return shown;
+            }());
+        }
+        {
+            std::lock_guard lock(mutex_);
+            --jobsInFlight_;
+        }
+        changed_.notify_all();
+    }
+}
+
+void KioskCore::forwardLoop(std::stop_token stop) {
+    scan::SourceState last;
+    while (!stop.stop_requested()) {
+        auto state = pipeline_->sourceState();
+        if (state.status != last.status || state.detail != last.detail) {
+            last = state;
+            publish([state](KioskState& s, DrainResult&) { s.source = state; });
+        }
+        if (auto event = pipeline_->waitEvent(std::chrono::milliseconds(100))) {
+            std::string text = event->code.text;
+            post([this, text](Worker& w) { handleCode(w, text, options_.clock()); });
+            continue;
+        }
+        if (pipeline_->finished()) {
+            for (auto& event : pipeline_->takeEvents()) {
+                std::string text = event.code.text;
+                post([this, text](Worker& w) { handleCode(w, text, options_.clock()); });
+            }
+            auto final = pipeline_->sourceState();
+            publish([final](KioskState& s, DrainResult&) { s.source = final; });
+            {
+                std::lock_guard lock(mutex_);
+                sourceDone_ = true;
+            }
+            changed_.notify_all();
+            if (wake_) wake_();
+            return;
+        }
+    }
+}
+
+void KioskCore::publishVerdict(ShownVerdict verdict) {
+    verdict.sequence = ++verdictSequence_;
+    publish([this, verdict](KioskState& s, DrainResult& result) {
+        s.verdict = verdict;
+        s.verdictCount = verdict.sequence;
+        if (s.screen != Screen::kVerdict) s.screenBeforeVerdict = s.screen;
+        // A verdict interrupts scanning only; on the search screen it also shows.
+        if (s.screenBeforeVerdict == Screen::kSetup && s.event) {
+            s.screenBeforeVerdict = Screen::kScanning;
+        }
+        if (s.screen != Screen::kDashboard && s.screen != Screen::kSettings &&
+            s.screen != Screen::kPin) {
+            s.screen = Screen::kVerdict;
+        }
+        verdictUntil_ = std::chrono::steady_clock::now() + options_.verdictDuration;
+        result.verdicts.push_back(verdict);
+    });
+}
+
+void KioskCore::publishStatus(Worker& w) {
+    if (!w.db) return;
+    std::int64_t pending = store::Outbox(*w.db).pendingCount();
+    publish([pending](KioskState& s, DrainResult&) { s.pendingUploads = pending; });
+}
+
+void KioskCore::handleCode(Worker& w, const std::string& code, std::int64_t nowMs) {
+    if (!w.db) return;
+    if (ticket::looksLikeEventSetup(code)) {
+        auto peek = peekSetupCode(code);
+        if (!peek) {
+            publishVerdict(message(VerdictKind::kInfo, "setup_code_invalid", text::kNotice,
+                                   peek.error().message, nowMs));
+            return;
+        }
+        if (w.event && w.event->id == peek->eventId) {
+            publishVerdict(message(VerdictKind::kInfo, "already_set_up", text::kNotice,
+                                   text::alreadySetUp(w.event->name), nowMs));
+            return;
+        }
+        if (w.event && !w.organiser()) {
+            w.pendingSetupText = code;
+            EventSummary pending{peek->eventId, peek->eventName};
+            publish([pending](KioskState& s, DrainResult&) { s.pendingSwitch = pending; });
+            publishVerdict(message(VerdictKind::kAttention, "switch_needs_organiser",
+                                   text::kSeeVolunteer, text::switchNeedsOrganiser(peek->eventName),
+                                   nowMs));
+            return;
+        }
+        publish([](KioskState& s, DrainResult&) { s.setupStatus = text::kSetupApplying; });
+        auto applied = applySetupCode(*w.db, code, nowMs);
+        if (!applied) {
+            publishVerdict(message(VerdictKind::kError, "setup_failed", text::kNotice,
+                                   applied.error().message, nowMs));
+            return;
+        }
+        w.event = EventSummary{applied->eventId, applied->eventName};
+        w.pendingSetupText.clear();
+        auto event = w.event;
+        publish([event](KioskState& s, DrainResult&) {
+            s.event = event;
+            s.pendingSwitch.reset();
+            s.searchResults.clear();
+            s.stats.reset();
+            if (s.screen == Screen::kSetup) s.screen = Screen::kScanning;
+        });
+        auto shown = message(VerdictKind::kSetup, "event_setup", text::kSetUpFor,
+                             text::setupDone(applied->eventName), nowMs);
+        shown.name = applied->eventName;
+        publishStatus(w);
+        publishVerdict(shown);
+        return;
+    }
+    if (!w.event) {
+        publishVerdict(message(VerdictKind::kInfo, "no_event", text::kNotice,
+                               text::scanEventCodeFirst(), nowMs));
+        return;
+    }
+    auto verdict = w.engine->scan(code, w.context(nowMs));
+    if (!verdict) {
+        auto shown = message(VerdictKind::kError, "storage_error", text::kTryAgain,
+                             text::storageFailure(), nowMs);
+        shown.detail = verdict.error().message;
+        publishVerdict(shown);
+        return;
+    }
+    publishStatus(w);
+    publishVerdict(fromVerdict(*verdict, nowMs, "scan"));
+}
+
+DrainResult KioskCore::drain() {
+    std::deque<Change> changes;
+    {
+        std::lock_guard lock(mutex_);
+        changes.swap(changes_);
+    }
+    DrainResult result;
+    result.changed = !changes.empty();
+    for (auto& change : changes) change(state_, result);
+    auto now = std::chrono::steady_clock::now();
+    if (state_.screen == Screen::kVerdict && now >= verdictUntil_) {
+        state_.screen = state_.screenBeforeVerdict;
+        result.changed = true;
+    }
+    if (state_.screen == Screen::kDashboard && now >= nextStats_) {
+        nextStats_ = now + options_.statsInterval;
+        refreshStats();
+    }
+    return result;
+}
+
+void KioskCore::waitForWork(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, timeout,
+                      [this] { return !changes_.empty() || (sourceDone_ && jobsInFlight_ == 0); });
+}
+
+bool KioskCore::finished() const {
+    std::lock_guard lock(mutex_);
+    return sourceDone_ && jobsInFlight_ == 0 && changes_.empty();
+}
+
+std::optional<scan::Frame> KioskCore::latestFrame() const {
+    if (!pipeline_) return std::nullopt;
+    return pipeline_->latestFrame();
+}
+
+std::optional<cv::Rect> KioskCore::guideRect(cv::Size frame) const {
+    if (!pipeline_) return std::nullopt;
+    return pipeline_->guideRect(frame);
+}
+
+void KioskCore::submitCode(std::string code) {
+    post([this, code = std::move(code)](Worker& w) { handleCode(w, code, options_.clock()); });
+}
+
+void KioskCore::dismissVerdict() {
+    if (state_.screen == Screen::kVerdict) state_.screen = state_.screenBeforeVerdict;
+}
+
+void KioskCore::openScreen(Screen screen) {
+    switch (screen) {
+        case Screen::kSearch:
+        case Screen::kScanning:
+        case Screen::kSetup:
+            if (state_.dashboardOnly) return;
+            state_.screen = screen;
+            state_.notice.clear();
+            if (screen == Screen::kSearch) {
+                state_.searchQuery.clear();
+                state_.searchResults.clear();
+            }
+            return;
+        case Screen::kDashboard:
+        case Screen::kSettings:
+            askPin(screen);
+            return;
+        default:
+            return;
+    }
+}
+
+void KioskCore::askPin(Screen target) {
+    bool organiserOnly = target == Screen::kDashboard;
+    if (state_.signedIn && (!organiserOnly || state_.signedIn->role == store::Role::kOrganiser)) {
+        state_.screen = target;
+        if (target == Screen::kDashboard) refreshStats();
+        return;
+    }
+    state_.pin = PinPrompt{target, organiserOnly, {}};
+    state_.screen = Screen::kPin;
+}
+
+void KioskCore::enterPin(std::string name, std::string pin) {
+    PinPrompt prompt = state_.pin;
+    post([this, name = std::move(name), pin = std::move(pin), prompt](Worker& w) mutable {
+        if (!w.db) return;
+        auto who = store::Operators(*w.db).authenticate(name, pin, options_.clock());
+        std::fill(pin.begin(), pin.end(), '\0');
+        if (!who) {
+            std::string why = who.error().failure == store::PinFailure::kLockedOut
+                                  ? text::lockedOut(who.error().retryAfterMs)
+                              : who.error().failure == store::PinFailure::kUnknownOperator
+                                  ? std::string(text::kUnknownOperator)
+                                  : std::string(text::kWrongPin);
+            publish([why](KioskState& s, DrainResult&) { s.pin.message = why; });
+            return;
+        }
+        if (prompt.organiserOnly && who->role != store::Role::kOrganiser) {
+            publish([](KioskState& s, DrainResult&) { s.pin.message = text::kNotOrganiser; });
+            return;
+        }
+        w.signedIn = *who;
+        auto op = *who;
+        publish([op, prompt](KioskState& s, DrainResult&) {
+            s.signedIn = op;
+            s.pin.message.clear();
+            s.screen = prompt.target;
+        });
+        if (!w.pendingSetupText.empty() && w.organiser()) {
+            std::string code = std::move(w.pendingSetupText);
+            w.pendingSetupText.clear();
+            handleCode(w, code, options_.clock());
+        }
+    });
+    if (prompt.target == Screen::kDashboard) refreshStats();
+}
+
+void KioskCore::signOut() {
+    state_.signedIn.reset();
+    if (!state_.dashboardOnly) state_.screen = state_.event ? Screen::kScanning : Screen::kSetup;
+    post([](Worker& w) { w.signedIn.reset(); });
+}
+
+void KioskCore::search(std::string query) {
+    state_.searchQuery = query;
+    post([this, query = std::move(query)](Worker& w) {
+        if (!w.db || !w.event) return;
+        auto found = query.empty() ? std::vector<store::Attendee>{}
+                                   : store::Attendees(*w.db).search(w.event->id, query, 20);
+        publish([query, found](KioskState& s, DrainResult&) {
+            if (s.searchQuery == query) s.searchResults = found;
+        });
+    });
+}
+
+void KioskCore::checkIn(std::int64_t attendeeId) {
+    post([this, attendeeId](Worker& w) {
+        if (!w.db || !w.event) return;
+        std::int64_t now = options_.clock();
+        auto verdict = w.engine->checkInAttendee(attendeeId, w.context(now));
+        if (!verdict) {
+            auto shown = message(VerdictKind::kError, "storage_error", text::kTryAgain,
+                                 text::storageFailure(), now);
+            shown.detail = verdict.error().message;
+            shown.via = "search";
+            publishVerdict(shown);
+            return;
+        }
+        publishStatus(w);
+        publishVerdict(fromVerdict(*verdict, now, "search"));
+    });
+}
+
+void KioskCore::undoLast() {
+    if (state_.dashboardOnly) return;
+    post([this](Worker& w) {
+        if (!w.db || !w.event || !w.organiser()) return;
+        auto undone = w.engine->undoLast(w.context(options_.clock()));
+        std::string notice;
+        std::optional<store::CheckIn> record;
+        if (!undone) {
+            notice = text::nothingToUndo();
+        } else {
+            record = *undone;
+            std::string who = undone->ticketRef;
+            if (undone->attendeeId) {
+                if (auto a = store::Attendees(*w.db).find(*undone->attendeeId)) who = a->name;
+            }
+            notice = text::undone(who);
+        }
+        publish([notice, record](KioskState& s, DrainResult&) {
+            s.notice = notice;
+            if (record) s.lastUndone = record;
+        });
+        publishStatus(w);
+    });
+    refreshStats();
+}
+
+void KioskCore::refreshStats() {
+    post([this](Worker& w) {
+        if (!w.db || !w.event) return;
+        auto stats = store::CheckInLog(*w.db, *w.clock).stats(w.event->id);
+        publish([stats](KioskState& s, DrainResult&) { s.stats = stats; });
+        publishStatus(w);
+    });
+}
+
+void KioskCore::setGate(std::string gate) {
+    state_.gate = gate;
+    post([gate = std::move(gate)](Worker& w) { w.gate = gate; });
+}
+
+void KioskCore::setDirection(store::Direction direction) {
+    state_.direction = direction;
+    post([direction](Worker& w) { w.direction = direction; });
+}
+
+void KioskCore::setMuted(bool muted) { state_.muted = muted; }
+
+}  // namespace admit::kiosk

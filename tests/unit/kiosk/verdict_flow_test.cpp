@@ -1,0 +1,183 @@
+// Accepted and denied verdicts, in the words the screen shows; search check-in; undo; stats.
+
+#include "admit/kiosk/strings.hpp"
+#include "kiosk_fixture.hpp"
+
+namespace admit::kiosk::testing {
+namespace {
+
+TEST_F(KioskTest, ValidTicketIsAcceptedWithNameAndType) {
+    start(options());
+    untilOpen();
+    ASSERT_EQ(core_->state().screen, Screen::kScanning);
+    auto shown = scanCode(demo_.event.tickets.at(3).text);
+    EXPECT_EQ(shown.kind, VerdictKind::kAccepted);
+    EXPECT_TRUE(shown.accepted);
+    EXPECT_EQ(shown.headline, text::kWelcome);
+    EXPECT_EQ(shown.name, "Mateo Garcia");
+    EXPECT_EQ(shown.ticketType, "VIP");
+    EXPECT_EQ(core_->state().screen, Screen::kVerdict);
+    EXPECT_EQ(core_->state().pendingUploads, 1);
+}
+
+TEST_F(KioskTest, SecondScanIsDeniedWithTimeAndGate) {
+    start(options());
+    untilOpen();
+    ASSERT_TRUE(scanCode(demo_.event.tickets.at(0).text).accepted);
+    auto shown = scanCode(demo_.event.tickets.at(0).text);
+    EXPECT_EQ(shown.kind, VerdictKind::kDenied);
+    EXPECT_EQ(shown.code, "already_checked_in");
+    EXPECT_EQ(shown.headline, text::kNotAdmitted);
+    EXPECT_EQ(shown.reason,
+              "Already checked in at " + text::clockTime(nowMs_->load()) + ", Gate B");
+    EXPECT_EQ(shown.name, "Amelia Hughes");
+    EXPECT_EQ(core_->state().pendingUploads, 1);
+}
+
+TEST_F(KioskTest, RevokedOtherEventAndForeignCodesAreDeniedInPlainWords) {
+    start(options());
+    untilOpen();
+    auto revoked = scanCode(demo_.event.revoked.text);
+    EXPECT_EQ(revoked.code, "revoked");
+    EXPECT_EQ(revoked.reason, "This ticket was cancelled by the organiser");
+    auto other = scanCode(demo_.event.otherEventTicket);
+    EXPECT_EQ(other.code, "other_event");
+    EXPECT_EQ(other.reason, "This ticket is for a different event");
+    auto foreign = scanCode(demo_.event.foreignCode);
+    EXPECT_EQ(foreign.code, "unknown_ticket");
+    EXPECT_EQ(foreign.reason, "This code is not on the guest list");
+    EXPECT_EQ(core_->state().pendingUploads, 0);
+}
+
+TEST_F(KioskTest, AttentionNoteIsAmberAndNamed) {
+    start(options());
+    untilOpen();
+    auto shown = scanCode(demo_.event.attention.text);
+    EXPECT_EQ(shown.kind, VerdictKind::kAttention);
+    EXPECT_TRUE(shown.accepted);
+    EXPECT_EQ(shown.note, "Wheelchair user: offer the step-free route");
+    EXPECT_EQ(shown.name, "Oliver Bennett");
+}
+
+TEST_F(KioskTest, ExitDirectionSaysGoodbyeAndNeedsAnEntry) {
+    auto o = options();
+    o.direction = store::Direction::kExit;
+    start(std::move(o));
+    untilOpen();
+    auto notInside = scanCode(demo_.event.tickets.at(0).text);
+    EXPECT_EQ(notInside.code, "not_checked_in");
+    core_->setDirection(store::Direction::kEntry);
+    ASSERT_TRUE(scanCode(demo_.event.tickets.at(0).text).accepted);
+    core_->setDirection(store::Direction::kExit);
+    auto out = scanCode(demo_.event.tickets.at(0).text);
+    EXPECT_TRUE(out.accepted);
+    EXPECT_EQ(out.headline, text::kGoodbye);
+    EXPECT_EQ(out.direction, store::Direction::kExit);
+}
+
+TEST_F(KioskTest, VerdictScreenCanBeDismissedEarly) {
+    start(options());
+    untilOpen();
+    scanCode(demo_.event.tickets.at(0).text);
+    ASSERT_EQ(core_->state().screen, Screen::kVerdict);
+    core_->dismissVerdict();
+    EXPECT_EQ(core_->state().screen, Screen::kScanning);
+}
+
+TEST_F(KioskTest, SearchFindsByNameOrEmailAndChecksIn) {
+    start(options());
+    untilOpen();
+    core_->openScreen(Screen::kSearch);
+    EXPECT_EQ(core_->state().screen, Screen::kSearch);
+    core_->search("priya");
+    until([](const KioskState& s) { return !s.searchResults.empty(); });
+    ASSERT_EQ(core_->state().searchResults.size(), 1U);
+    auto priya = core_->state().searchResults.front();
+    EXPECT_EQ(priya.name, "Priya Sharma");
+
+    core_->search("kowalski@");
+    until([](const KioskState& s) {
+        return s.searchQuery == "kowalski@" && !s.searchResults.empty() &&
+               s.searchResults.front().name == "Mia Kowalski";
+    });
+
+    std::uint64_t before = core_->state().verdictCount;
+    core_->checkIn(priya.id);
+    auto seen = until([before](const KioskState& s) { return s.verdictCount > before; });
+    ASSERT_EQ(seen.size(), 1U);
+    EXPECT_TRUE(seen.front().accepted);
+    EXPECT_EQ(seen.front().via, "search");
+    EXPECT_EQ(seen.front().name, "Priya Sharma");
+    EXPECT_EQ(core_->state().screen, Screen::kVerdict);
+    core_->dismissVerdict();
+    EXPECT_EQ(core_->state().screen, Screen::kSearch);
+
+    // Her QR code is now a duplicate.
+    EXPECT_EQ(scanCode(demo_.event.tickets.at(2).text).code, "already_checked_in");
+}
+
+TEST_F(KioskTest, OrganiserUndoesTheLastCheckIn) {
+    start(options());
+    untilOpen();
+    ASSERT_TRUE(scanCode(demo_.event.tickets.at(0).text).accepted);
+    core_->askPin(Screen::kDashboard);
+    EXPECT_EQ(core_->state().screen, Screen::kPin);
+    EXPECT_TRUE(core_->state().pin.organiserOnly);
+    core_->enterPin(kDemoOrganiser, kDemoOrganiserPin);
+    until([](const KioskState& s) {
+        return s.screen == Screen::kDashboard && s.stats && s.stats->checkedIn == 1;
+    });
+    EXPECT_EQ(core_->state().stats->expected, 36);
+
+    core_->undoLast();
+    until([](const KioskState& s) { return !s.notice.empty(); });
+    EXPECT_EQ(core_->state().notice, text::undone("Amelia Hughes"));
+    until([](const KioskState& s) { return s.stats && s.stats->checkedIn == 0; });
+
+    core_->signOut();
+    EXPECT_EQ(core_->state().screen, Screen::kScanning);
+    EXPECT_TRUE(scanCode(demo_.event.tickets.at(0).text).accepted);
+}
+
+TEST_F(KioskTest, UndoWithNothingToUndoSaysSo) {
+    start(options());
+    untilOpen();
+    core_->askPin(Screen::kDashboard);
+    core_->enterPin(kDemoOrganiser, kDemoOrganiserPin);
+    until([](const KioskState& s) { return s.screen == Screen::kDashboard; });
+    core_->undoLast();
+    until([](const KioskState& s) { return !s.notice.empty(); });
+    EXPECT_EQ(core_->state().notice, text::nothingToUndo());
+}
+
+TEST_F(KioskTest, DashboardCountsByTypeAndGate) {
+    start(options());
+    untilOpen();
+    ASSERT_TRUE(scanCode(demo_.event.tickets.at(0).text).accepted);
+    ASSERT_TRUE(scanCode(demo_.event.tickets.at(3).text).accepted);
+    core_->askPin(Screen::kDashboard);
+    core_->enterPin(kDemoOrganiser, kDemoOrganiserPin);
+    until([](const KioskState& s) { return s.stats && s.stats->checkedIn == 2; });
+    const auto& stats = *core_->state().stats;
+    EXPECT_EQ(stats.insideNow, 2);
+    bool vip = false;
+    for (const auto& t : stats.byTicketType) vip = vip || (t.label == "VIP" && t.checkedIn == 1);
+    EXPECT_TRUE(vip);
+    ASSERT_EQ(stats.byGate.size(), 1U);
+    EXPECT_EQ(stats.byGate.front().label, "B");
+    EXPECT_EQ(stats.byGate.front().checkedIn, 2);
+}
+
+TEST_F(KioskTest, DashboardModeIsReadOnlyAndNeedsNoPin) {
+    auto o = options();
+    o.dashboardOnly = true;
+    start(std::move(o));
+    until([](const KioskState& s) { return s.stats.has_value(); });
+    EXPECT_EQ(core_->state().screen, Screen::kDashboard);
+    EXPECT_EQ(core_->state().stats->expected, 36);
+    core_->openScreen(Screen::kSearch);
+    EXPECT_EQ(core_->state().screen, Screen::kDashboard);
+}
+
+}  // namespace
+}  // namespace admit::kiosk::testing
