@@ -20,6 +20,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "admit/kiosk/demo_event.hpp"
+#include "admit/kiosk/sounds.hpp"
 #include "admit/kiosk/strings.hpp"
 #include "admit/kiosk/verdict_json.hpp"
 #include "admit/store/clock.hpp"
@@ -274,6 +275,7 @@ int runWindowed(KioskCore& core, const AppOptions& options,
     bool touring = options.tour;
     float fontUnit = 0.0f;
 
+    SoundPlayer sounds(ADMIT_ASSET_DIR);
     core.setWakeCallback([] { glfwPostEmptyEvent(); });
     core.start(std::move(source));
 
@@ -296,6 +298,7 @@ int runWindowed(KioskCore& core, const AppOptions& options,
         dirty = dirty || news.changed;
         for (const auto& verdict : news.verdicts) {
             std::cout << verdictJsonLine(verdict, core.state()) << std::endl;
+            if (!core.state().muted) sounds.play(soundFor(verdict.kind));
         }
         if (showsPreview(state.screen)) {
             if (auto frame = core.latestFrame()) dirty = preview.update(*frame) || dirty;
@@ -368,7 +371,9 @@ int runWindowed(KioskCore& core, const AppOptions& options,
             extraFrames = std::max(extraFrames, 1);
             if (tour.done()) touring = false;
         }
-        bool settled = core.finished() && !touring && core.state().screen != Screen::kVerdict;
+        bool settled = core.finished() && !touring && core.state().screen != Screen::kVerdict &&
+                       (core.state().screen != Screen::kDashboard || core.state().stats) &&
+                       (!shots.enabled() || shots.taken(key));
         if (options.quitWhenDone && (settled || core.state().screen == Screen::kFailed) &&
             (core.state().screen != Screen::kFailed || shots.taken("failed") || !shots.enabled())) {
             glfwSetWindowShouldClose(window.get(), GLFW_TRUE);

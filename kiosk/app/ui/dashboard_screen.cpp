@@ -13,7 +13,7 @@ void countTable(const Theme& theme, const char* title, const std::vector<store::
     ImGui::PushFont(theme.large);
     ImGui::TextUnformatted(title);
     ImGui::PopFont();
-    if (ImGui::BeginTable(title, withExpected ? 2 : 2, ImGuiTableFlags_RowBg)) {
+    if (ImGui::BeginTable(title, 2, ImGuiTableFlags_RowBg)) {
         for (const auto& row : rows) {
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
@@ -76,15 +76,33 @@ void drawDashboardScreen(UiContext& ui) {
     ImGui::PopFont();
 
     ImGui::BeginChild("details", ImVec2(inner, 0.0f), false);
-    bool wide = width > theme.unit * 40.0f;
-    int columns = wide ? 3 : 1;
+    // Two columns when there is room: counts on the left, arrivals and duplicates on the right.
+    int columns = width > theme.unit * 28.0f ? 2 : 1;
     if (ImGui::BeginTable("layout", columns)) {
         ImGui::TableNextColumn();
         countTable(theme, text::kByTicketType, stats.byTicketType, true);
-        ImGui::TableNextColumn();
         countTable(theme, text::kByGate, stats.byGate, false);
-        countTable(theme, text::kByDevice, stats.byDevice, false);
+        std::vector<store::CountPair> devices = stats.byDevice;
+        for (auto& d : devices) {
+            if (d.label.size() > 13) d.label = d.label.substr(0, 13) + "...";
+        }
+        countTable(theme, text::kByDevice, devices, false);
         ImGui::TableNextColumn();
+        ImGui::PushFont(theme.large);
+        ImGui::TextUnformatted(text::kArrivals);
+        ImGui::PopFont();
+        std::vector<float> arrivals;
+        for (const auto& bucket : stats.arrivals) {
+            arrivals.push_back(static_cast<float>(bucket.second));
+        }
+        if (arrivals.empty()) arrivals.push_back(0.0f);
+        std::string lastBucket =
+            stats.arrivals.empty() ? std::string() : text::clockTime(stats.arrivals.back().first);
+        ImGui::PushStyleColor(ImGuiCol_PlotHistogram, ImVec4(0.35f, 0.75f, 1.0f, 1.0f));
+        ImGui::PlotHistogram("##arrivals", arrivals.data(), static_cast<int>(arrivals.size()), 0,
+                             lastBucket.c_str(), 0.0f, FLT_MAX,
+                             ImVec2(ImGui::GetContentRegionAvail().x, theme.unit * 5.0f));
+        ImGui::PopStyleColor();
         ImGui::PushFont(theme.large);
         ImGui::TextUnformatted(text::kDuplicates);
         ImGui::PopFont();
@@ -96,19 +114,6 @@ void drawDashboardScreen(UiContext& ui) {
         }
         ImGui::EndTable();
     }
-    ImGui::PushFont(theme.large);
-    ImGui::TextUnformatted(text::kArrivals);
-    ImGui::PopFont();
-    std::vector<float> arrivals;
-    for (const auto& bucket : stats.arrivals) arrivals.push_back(static_cast<float>(bucket.second));
-    if (arrivals.empty()) arrivals.push_back(0.0f);
-    float chartH = std::max(theme.unit * 4.0f, ImGui::GetContentRegionAvail().y - theme.pad);
-    std::string lastBucket =
-        stats.arrivals.empty() ? std::string() : text::clockTime(stats.arrivals.back().first);
-    ImGui::PushStyleColor(ImGuiCol_PlotHistogram, ImVec4(0.35f, 0.75f, 1.0f, 1.0f));
-    ImGui::PlotHistogram("##arrivals", arrivals.data(), static_cast<int>(arrivals.size()), 0,
-                         lastBucket.c_str(), 0.0f, FLT_MAX, ImVec2(inner - theme.pad, chartH));
-    ImGui::PopStyleColor();
     ImGui::EndChild();
     ImGui::End();
 }

@@ -80,13 +80,15 @@ void drawSearchScreen(UiContext& ui) {
             ImGui::PushID(static_cast<int>(attendee.id));
             float rowTop = ImGui::GetCursorPosY();
             ImGui::PushFont(theme.large);
-            ImGui::PushTextWrapPos(inner - buttonW - theme.pad * 2.0f);
+            ImGui::PushTextWrapPos(inner - buttonW - theme.pad * 2.0f -
+                                   ImGui::GetStyle().ScrollbarSize);
             ImGui::TextUnformatted(attendee.name.c_str());
             ImGui::PopFont();
             ImGui::TextUnformatted(attendee.email.c_str());
             ImGui::PopTextWrapPos();
             float rowBottom = ImGui::GetCursorPosY();
-            ImGui::SetCursorPos(ImVec2(inner - buttonW - theme.pad, rowTop));
+            ImGui::SetCursorPos(
+                ImVec2(inner - buttonW - theme.pad - ImGui::GetStyle().ScrollbarSize, rowTop));
             if (bigButton(theme, text::kCheckIn, buttonW)) ui.confirm = attendee;
             ImGui::SetCursorPosY(std::max(rowBottom, ImGui::GetCursorPosY()));
             ImGui::Separator();
