@@ -11,4 +11,10 @@ scripts/install-deps.sh
 cmake --preset dev
 cmake --build --preset dev --target admit-kiosk
 
+if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+  # No screen here (a server, an SSH session): show the same flow as one JSON line per verdict.
+  echo "demo: no display found; running the kiosk headless (one JSON line per verdict)." >&2
+  echo "demo: on a desktop, run this again to see the window." >&2
+  exec build/dev/kiosk/app/admit-kiosk --demo --headless "$@"
+fi
 exec build/dev/kiosk/app/admit-kiosk --demo --windowed "$@"
