@@ -65,8 +65,14 @@ int main(int argc, char** argv) {
         store::Attendees attendees(*org);
         for (int i = 0; i < attendeeCount; ++i) {
             std::string n = std::to_string(i);
-            store::Attendee a{0, event->id, n, "Attendee " + n, "a" + n + "@example.org", 1,
-                              store::AttendeeStatus::kApproved, ""};
+            store::Attendee a{0,
+                              event->id,
+                              n,
+                              "Attendee " + n,
+                              "a" + n + "@example.org",
+                              1,
+                              store::AttendeeStatus::kApproved,
+                              ""};
             attendees.upsert(a);
             auto issued = organiser::issueTicket(*org, event->id, a.id);
             if (i < scans) tickets.push_back(issued->text);
