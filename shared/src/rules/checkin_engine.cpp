@@ -47,57 +47,35 @@ std::string utcTime(std::int64_t unixSeconds) {
 CheckInEngine::CheckInEngine(SQLite::Database& db) : db_(db), clock_(db) {}
 
 Result<Verdict> CheckInEngine::scan(std::string_view text, const ScanContext& context) {
-    return run(text, context, Mode::kRecord);
+    return decideAndRecord(context, Mode::kRecord, [&](const store::EventInfo& event) {
+        return Result<Verdict>(decide(text, event, context));
+    });
 }
 
 Result<Verdict> CheckInEngine::evaluate(std::string_view text, const ScanContext& context) {
-    return run(text, context, Mode::kDryRun);
+    return decideAndRecord(context, Mode::kDryRun, [&](const store::EventInfo& event) {
+        return Result<Verdict>(decide(text, event, context));
+    });
 }
 
 Result<Verdict> CheckInEngine::checkInAttendee(std::int64_t attendeeId,
                                                const ScanContext& context) {
-    return runForAttendee(attendeeId, context, Mode::kRecord);
+    return decideAndRecord(context, Mode::kRecord, [&](const store::EventInfo& event) {
+        return decideForAttendee(attendeeId, event, context);
+    });
 }
 
-Result<Verdict> CheckInEngine::run(std::string_view text, const ScanContext& context, Mode mode) {
-    try {
-        if (!store::Events(db_).find(context.eventId)) {
-            return fail("event " + context.eventId + " is not in this database");
-        }
-        if (mode == Mode::kDryRun) return decide(text, context);
-        SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
-        Verdict verdict = decide(text, context);
-        record(verdict, context);
-        transaction.commit();
-        return verdict;
-    } catch (const SQLite::Exception& e) {
-        return fail(std::string("could not record the check-in: ") +
-                    replica::describeReplicaFailure(e));
-    }
-}
-
-Result<Verdict> CheckInEngine::runForAttendee(std::int64_t attendeeId, const ScanContext& context,
-                                              Mode mode) {
+template <class DecideFor>
+Result<Verdict> CheckInEngine::decideAndRecord(const ScanContext& context, Mode mode,
+                                               DecideFor&& decideFor) {
     try {
         std::optional<SQLite::Transaction> transaction;
-        if (mode == Mode::kRecord) {
-            transaction.emplace(db_, SQLite::TransactionBehavior::IMMEDIATE);
-        }
-        store::Attendees attendees(db_);
-        auto attendee = attendees.find(attendeeId);
-        if (!attendee || attendee->eventId != context.eventId) {
-            return fail("attendee " + std::to_string(attendeeId) + " is not at event " +
-                        context.eventId);
-        }
-        Verdict verdict;
-        verdict.direction = context.direction;
-        auto tickets = attendees.ticketsOf(attendeeId);
-        verdict.ticketRef =
-            tickets.empty() ? "attendee:" + std::to_string(attendeeId) : tickets.front().ref;
-        verdict.attendee = attendee;
-        decideForTicket(verdict, context, std::nullopt);
-        if (transaction) {
-            record(verdict, context);
+        if (mode == Mode::kRecord) transaction.emplace(db_, SQLite::TransactionBehavior::IMMEDIATE);
+        auto event = store::Events(db_).find(context.eventId);
+        if (!event) return fail("event " + context.eventId + " is not in this database");
+        Result<Verdict> verdict = decideFor(*event);
+        if (verdict && transaction) {
+            record(*verdict, context);
             transaction->commit();
         }
         return verdict;
@@ -107,7 +85,26 @@ Result<Verdict> CheckInEngine::runForAttendee(std::int64_t attendeeId, const Sca
     }
 }
 
-Verdict CheckInEngine::decide(std::string_view rawText, const ScanContext& context) {
+Result<Verdict> CheckInEngine::decideForAttendee(std::int64_t attendeeId,
+                                                 const store::EventInfo& event,
+                                                 const ScanContext& context) {
+    store::Attendees attendees(db_);
+    auto attendee = attendees.find(attendeeId);
+    if (!attendee || attendee->eventId != event.id) {
+        return fail("attendee " + std::to_string(attendeeId) + " is not at event " + event.id);
+    }
+    Verdict verdict;
+    verdict.direction = context.direction;
+    auto tickets = attendees.ticketsOf(attendeeId);
+    verdict.ticketRef =
+        tickets.empty() ? "attendee:" + std::to_string(attendeeId) : tickets.front().ref;
+    verdict.attendee = attendee;
+    decideForTicket(verdict, event, context, std::nullopt);
+    return verdict;
+}
+
+Verdict CheckInEngine::decide(std::string_view rawText, const store::EventInfo& event,
+                              const ScanContext& context) {
     Verdict verdict;
     verdict.direction = context.direction;
     std::string_view text = trimmed(rawText);
@@ -151,24 +148,24 @@ Verdict CheckInEngine::decide(std::string_view rawText, const ScanContext& conte
         if (auto row = attendees.findTicket(context.eventId, verdict.ticketRef)) {
             verdict.attendee = attendees.find(row->attendeeId);
         }
-        decideForTicket(verdict, context, payload.ticketType);
+        decideForTicket(verdict, event, context, payload.ticketType);
         return verdict;
     }
 
-    auto event = events.find(context.eventId);
-    if (!event || event->blindIndexKey.size() != 32) {
+    if (event.blindIndexKey.size() != 32) {
         return deny(verdict, Denial::kUnknownTicket, "the event has no blind index key");
     }
     auto indexKey =
-        ticket::BlindIndexKey::fromBytes(std::span<const std::uint8_t, 32>(event->blindIndexKey));
+        ticket::BlindIndexKey::fromBytes(std::span<const std::uint8_t, 32>(event.blindIndexKey));
     verdict.ticketRef = ticket::blindIndex(indexKey, text);
     auto row = attendees.findTicket(context.eventId, verdict.ticketRef);
     if (row) verdict.attendee = attendees.find(row->attendeeId);
-    decideForTicket(verdict, context, std::nullopt);
+    decideForTicket(verdict, event, context, std::nullopt);
     return verdict;
 }
 
-void CheckInEngine::decideForTicket(Verdict& verdict, const ScanContext& context,
+void CheckInEngine::decideForTicket(Verdict& verdict, const store::EventInfo& event,
+                                    const ScanContext& context,
                                     std::optional<std::uint16_t> signedType) {
     store::CodeLists lists(db_);
     if (auto reason = lists.find(store::CodeList::kRevoked, context.eventId, verdict.ticketRef)) {
@@ -209,10 +206,9 @@ void CheckInEngine::decideForTicket(Verdict& verdict, const ScanContext& context
         return;
     }
 
-    store::CheckInLog log(db_, clock_);
-    auto history = log.history(context.eventId, verdict.ticketRef);
+    auto history = checkInLog().history(context.eventId, verdict.ticketRef);
     bool inside = !history.empty() && history.back().direction == store::Direction::kEntry;
-    auto policy = events.find(context.eventId)->reentryPolicy;
+    auto policy = event.reentryPolicy;
     if (context.direction == store::Direction::kEntry) {
         auto lastEntry = std::find_if(history.rbegin(), history.rend(), [](const auto& c) {
             return c.direction == store::Direction::kEntry;
@@ -234,36 +230,44 @@ void CheckInEngine::decideForTicket(Verdict& verdict, const ScanContext& context
 
 void CheckInEngine::record(Verdict& verdict, const ScanContext& context) {
     if (verdict.accepted) {
-        store::CheckInLog log(db_, clock_);
         std::optional<std::int64_t> attendeeId;
         if (verdict.attendee) attendeeId = verdict.attendee->id;
-        verdict.checkIn = log.append({context.eventId, verdict.ticketRef, attendeeId, context.gate,
-                                      context.direction, context.operatorName},
-                                     context.nowMs);
+        verdict.checkIn =
+            checkInLog().append({context.eventId, verdict.ticketRef, attendeeId, context.gate,
+                                 context.direction, context.operatorName},
+                                context.nowMs);
         return;
     }
     nlohmann::json detail{{"reason", denialCode(*verdict.denial)},
                           {"detail", verdict.detail},
                           {"gate", context.gate},
                           {"direction", store::directionName(context.direction)}};
-    store::AuditLog(db_).append(
-        {context.operatorName, "checkin.denied", verdict.ticketRef, detail.dump()},
-        clock_.tick(context.nowMs), context.nowMs);
+    auditLog().append({context.operatorName, "checkin.denied", verdict.ticketRef, detail.dump()},
+                      clock_.tick(context.nowMs), context.nowMs);
 }
 
 Result<store::CheckIn> CheckInEngine::undoLast(const ScanContext& context) {
     try {
         SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
-        store::CheckInLog log(db_, clock_);
-        auto last = log.lastOnThisDevice(context.eventId);
+        auto last = checkInLog().lastOnThisDevice(context.eventId);
         if (!last) return fail("there is no check-in on this device to undo");
-        log.annul(*last, context.operatorName, context.nowMs);
+        checkInLog().annul(*last, context.operatorName, context.nowMs);
         transaction.commit();
         return *last;
     } catch (const SQLite::Exception& e) {
         return fail(std::string("could not undo the check-in: ") +
                     replica::describeReplicaFailure(e));
     }
+}
+
+store::CheckInLog& CheckInEngine::checkInLog() {
+    if (!checkInLog_) checkInLog_.emplace(db_, clock_);
+    return *checkInLog_;
+}
+
+store::AuditLog& CheckInEngine::auditLog() {
+    if (!auditLog_) auditLog_.emplace(db_);
+    return *auditLog_;
 }
 
 }  // namespace admit::rules

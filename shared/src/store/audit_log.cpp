@@ -63,7 +63,7 @@ constexpr const char* kColumns =
 
 }  // namespace
 
-AuditLog::AuditLog(SQLite::Database& db) : db_(db), deviceId_(deviceId(db)) {}
+AuditLog::AuditLog(SQLite::Database& db) : db_(db), deviceId_(store::deviceId(db)) {}
 
 void AuditLog::append(const AuditEntry& entry, HlcTime hlc, std::int64_t wallTimeMs) {
     Hash previous{};

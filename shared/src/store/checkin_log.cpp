@@ -3,9 +3,6 @@
 #include <SQLiteCpp/Statement.h>
 #include <nlohmann/json.hpp>
 
-#include "admit/store/audit_log.hpp"
-#include "admit/store/outbox.hpp"
-#include "admit/store/schema.hpp"
 #include "admit/store/uuid.hpp"
 
 namespace admit::store {
@@ -98,7 +95,7 @@ std::string_view directionName(Direction direction) {
 }
 
 CheckInLog::CheckInLog(SQLite::Database& db, HybridLogicalClock& clock)
-    : db_(db), clock_(clock), deviceId_(store::deviceId(db)) {}
+    : db_(db), clock_(clock), audit_(db), outbox_(db) {}
 
 std::vector<CheckIn> CheckInLog::history(const std::string& eventId, const std::string& ticketRef) {
     SQLite::Statement q(db_, std::string(kEffective) + "SELECT " + kCheckInColumns +
@@ -117,16 +114,15 @@ CheckIn CheckInLog::append(const NewCheckIn& n, std::int64_t wallTimeMs) {
     c.eventId = n.eventId;
     c.ticketRef = n.ticketRef;
     c.attendeeId = n.attendeeId;
-    c.deviceId = deviceId_;
+    c.deviceId = deviceId();
     c.gate = n.gate;
     c.direction = n.direction;
     c.wallTimeMs = wallTimeMs;
     c.operatorName = n.operatorName;
     insertCheckIn(db_, c, "accepted", "");
     nlohmann::json record = toJson(c, "accepted", "");
-    Outbox(db_).enqueue("checkin", c.id, record.dump(), c.hlc);
-    AuditLog(db_).append({c.operatorName, "checkin.accepted", c.id, record.dump()}, c.hlc,
-                         wallTimeMs);
+    outbox_.enqueue("checkin", c.id, record.dump(), c.hlc);
+    audit_.append({c.operatorName, "checkin.accepted", c.id, record.dump()}, c.hlc, wallTimeMs);
     return c;
 }
 
@@ -135,7 +131,7 @@ std::optional<CheckIn> CheckInLog::lastOnThisDevice(const std::string& eventId) 
                                  " FROM effective WHERE device_id = :device ORDER BY hlc DESC, "
                                  "id DESC LIMIT 1");
     q.bind(":event", eventId);
-    q.bind(":device", deviceId_);
+    q.bind(":device", deviceId());
     if (!q.executeStep()) return std::nullopt;
     return readCheckIn(q);
 }
@@ -145,14 +141,13 @@ CheckIn CheckInLog::annul(const CheckIn& target, const std::string& operatorName
     CheckIn a = target;
     a.hlc = clock_.tick(wallTimeMs);
     a.id = newUuidV7(wallTimeMs);
-    a.deviceId = deviceId_;
+    a.deviceId = deviceId();
     a.wallTimeMs = wallTimeMs;
     a.operatorName = operatorName;
     insertCheckIn(db_, a, "annulled", target.id);
     nlohmann::json record = toJson(a, "annulled", target.id);
-    Outbox(db_).enqueue("checkin", a.id, record.dump(), a.hlc);
-    AuditLog(db_).append({operatorName, "checkin.annulled", target.id, record.dump()}, a.hlc,
-                         wallTimeMs);
+    outbox_.enqueue("checkin", a.id, record.dump(), a.hlc);
+    audit_.append({operatorName, "checkin.annulled", target.id, record.dump()}, a.hlc, wallTimeMs);
     return a;
 }
 

@@ -4,6 +4,7 @@
 // together before the verdict is returned; denials are audited too.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -11,6 +12,9 @@
 
 #include "admit/base/result.hpp"
 #include "admit/rules/verdict.hpp"
+#include "admit/store/audit_log.hpp"
+#include "admit/store/checkin_log.hpp"
+#include "admit/store/events.hpp"
 #include "admit/store/hybrid_logical_clock.hpp"
 
 namespace admit::rules {
@@ -39,15 +43,25 @@ class CheckInEngine {
 
   private:
     enum class Mode { kRecord, kDryRun };
-    Result<Verdict> run(std::string_view text, const ScanContext& context, Mode mode);
-    Result<Verdict> runForAttendee(std::int64_t attendeeId, const ScanContext& context, Mode mode);
-    Verdict decide(std::string_view text, const ScanContext& context);
-    void decideForTicket(Verdict& verdict, const ScanContext& context,
-                         std::optional<std::uint16_t> signedType);
+    // Looks the event up, runs `decideFor(event)` and, when recording, writes the verdict, all
+    // in one IMMEDIATE transaction; storage failures become errors, never exceptions.
+    template <class DecideFor>
+    Result<Verdict> decideAndRecord(const ScanContext& context, Mode mode, DecideFor&& decideFor);
+    Verdict decide(std::string_view text, const store::EventInfo& event,
+                   const ScanContext& context);
+    Result<Verdict> decideForAttendee(std::int64_t attendeeId, const store::EventInfo& event,
+                                      const ScanContext& context);
+    void decideForTicket(Verdict& verdict, const store::EventInfo& event,
+                         const ScanContext& context, std::optional<std::uint16_t> signedType);
     void record(Verdict& verdict, const ScanContext& context);
+    // Made on first use, inside the guarded paths: opening them reads the database.
+    store::CheckInLog& checkInLog();
+    store::AuditLog& auditLog();
 
     SQLite::Database& db_;
     store::HybridLogicalClock clock_;
+    std::optional<store::CheckInLog> checkInLog_;
+    std::optional<store::AuditLog> auditLog_;
 };
 
 }  // namespace admit::rules

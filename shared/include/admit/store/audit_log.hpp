@@ -39,6 +39,8 @@ class AuditLog {
     // Recomputes the hash chain; names the first entry that does not match.
     Status<> verify();
 
+    const std::string& deviceId() const { return deviceId_; }
+
   private:
     SQLite::Database& db_;
     std::string deviceId_;

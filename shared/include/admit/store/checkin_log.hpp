@@ -10,7 +10,9 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include "admit/store/audit_log.hpp"
 #include "admit/store/hybrid_logical_clock.hpp"
+#include "admit/store/outbox.hpp"
 
 namespace admit::store {
 
@@ -83,12 +85,13 @@ class CheckInLog {
     CheckIn annul(const CheckIn& target, const std::string& operatorName, std::int64_t wallTimeMs);
     AttendanceStats stats(const std::string& eventId, std::int64_t bucketMs = 600'000);
 
-    const std::string& deviceId() const { return deviceId_; }
+    const std::string& deviceId() const { return audit_.deviceId(); }
 
   private:
     SQLite::Database& db_;
     HybridLogicalClock& clock_;
-    std::string deviceId_;
+    AuditLog audit_;
+    Outbox outbox_;
 };
 
 }  // namespace admit::store
