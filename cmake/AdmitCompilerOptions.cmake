@@ -30,6 +30,7 @@ function(admit_test name)
   cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} admit_warnings GTest::gtest GTest::gtest_main GTest::gmock)
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests/support)
   target_compile_definitions(${name} PRIVATE
     ADMIT_TESTDATA_DIR="${PROJECT_SOURCE_DIR}/../shared/testdata"
     ADMIT_SOURCE_DIR="${PROJECT_SOURCE_DIR}")

@@ -15,7 +15,7 @@
 #include <stb_image.h>
 #include <nlohmann/json.hpp>
 
-#include "../../unit/store/temp_dir.hpp"
+#include "temp_dir.hpp"
 
 namespace {
 

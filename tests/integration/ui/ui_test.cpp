@@ -8,13 +8,14 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <random>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
+
+#include "temp_dir.hpp"
 
 namespace {
 
@@ -27,17 +28,9 @@ struct Run {
     fs::path screens;
 };
 
-fs::path freshDir(const std::string& name) {
-    std::random_device random;
-    auto dir = fs::temp_directory_path() /
-               ("admit-ui-" + name + "-" + std::to_string(random()) + std::to_string(random()));
-    fs::create_directories(dir);
-    return dir;
-}
-
 Run runKiosk(const std::string& name, const std::string& arguments, int expectedExit = 0) {
     Run run;
-    auto work = freshDir(name);
+    admit::testing::TempDir work;
     run.screens = fs::path(ADMIT_UI_OUT);
     fs::create_directories(run.screens);
     // Under ASan, leak checking is off for this process only: Mesa's software renderer, loaded
@@ -73,7 +66,6 @@ Run runKiosk(const std::string& name, const std::string& arguments, int expected
     std::ifstream err(work / "err.txt");
     std::string errors((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
     EXPECT_EQ(run.exitCode, expectedExit) << name << " stderr:\n" << errors;
-    fs::remove_all(work);
     return run;
 }
 
@@ -152,13 +144,12 @@ TEST(KioskUi, ReadOnlyDashboardMode) {
 }
 
 TEST(KioskUi, UnopenableReplicaShowsWhyInsteadOfCrashing) {
-    auto empty = freshDir("empty-source");
+    admit::testing::TempDir empty;
     auto run = runKiosk("failed",
                         "--windowed --size 800x480 --db /nonexistent/kiosk.replica "
                         "--key-file /nonexistent/kiosk.key --source-folder " +
-                            empty.string(),
+                            empty.path().string(),
                         2);
-    fs::remove_all(empty);
     EXPECT_TRUE(run.verdicts.empty());
     cv::Mat image = cv::imread((run.screens / "failed-800x480.png").string());
     ASSERT_FALSE(image.empty());

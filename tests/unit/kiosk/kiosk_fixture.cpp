@@ -1,23 +1,17 @@
 #include "kiosk_fixture.hpp"
 
 #include <chrono>
-#include <random>
 
 namespace admit::kiosk::testing {
 
 void KioskTest::SetUp() {
-    std::random_device random;
-    dir_ = std::filesystem::temp_directory_path() /
-           ("admit-kiosk-test-" + std::to_string(random()) + std::to_string(random()));
-    auto provisioned = provisionDemo(dir_, nowMs_->load());
+    auto provisioned = provisionDemo(dir_.path(), nowMs_->load());
     ASSERT_TRUE(provisioned) << provisioned.error().message;
     demo_ = *provisioned;
 }
 
 void KioskTest::TearDown() {
-    core_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
+    core_.reset();  // before the directory goes, with the fixture
 }
 
 KioskOptions KioskTest::options(bool selectSingleEvent) {

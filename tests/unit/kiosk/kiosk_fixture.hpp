@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <vector>
+#include "temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -30,7 +31,7 @@ class KioskTest : public ::testing::Test {
     // Submits a code and returns the verdict it produced.
     ShownVerdict scanCode(const std::string& code);
 
-    std::filesystem::path dir_;
+    admit::testing::TempDir dir_;
     DemoProvision demo_;
     std::unique_ptr<KioskCore> core_;
     std::shared_ptr<std::atomic<std::int64_t>> nowMs_ =

@@ -2,10 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include "../store/temp_dir.hpp"
 #include "admit/organiser/event_admin.hpp"
 #include "admit/store/attendees.hpp"
 #include "admit/store/store.hpp"
+#include "temp_dir.hpp"
 
 namespace admit::organiser {
 namespace {

@@ -2,11 +2,11 @@
 
 #include <gtest/gtest.h>
 
-#include "../store/temp_dir.hpp"
 #include "admit/rules/checkin_engine.hpp"
 #include "admit/store/attendees.hpp"
 #include "admit/store/store.hpp"
 #include "admit/ticket/event_setup.hpp"
+#include "temp_dir.hpp"
 
 namespace admit::organiser {
 namespace {

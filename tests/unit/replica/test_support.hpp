@@ -1,5 +1,5 @@
 #pragma once
-// Helpers shared by the replica tests: a temporary directory and raw file access.
+// Helpers shared by the replica tests: raw file access (and the shared TempDir).
 
 #include <sodium.h>
 
@@ -13,32 +13,11 @@
 #include <vector>
 
 #include "admit/base/bytes.hpp"
+#include "temp_dir.hpp"
 
 namespace admit::replica::testing {
 
-// A fresh directory under the system temp dir, removed with everything in it.
-class TempDir {
-  public:
-    TempDir() {
-        std::uint8_t random[8];
-        randombytes_buf(random, sizeof random);
-        path_ = std::filesystem::temp_directory_path() /
-                ("admit-replica-test-" + toHex(ByteView(random, sizeof random)));
-        std::filesystem::create_directories(path_);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    const std::filesystem::path& path() const { return path_; }
-    std::filesystem::path operator/(std::string_view name) const { return path_ / name; }
-
-  private:
-    std::filesystem::path path_;
-};
+using ::admit::testing::TempDir;
 
 inline std::vector<std::uint8_t> readAll(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);

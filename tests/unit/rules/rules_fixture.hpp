@@ -6,11 +6,11 @@
 
 #include <gtest/gtest.h>
 
-#include "../store/temp_dir.hpp"
 #include "admit/organiser/event_admin.hpp"
 #include "admit/rules/checkin_engine.hpp"
 #include "admit/store/attendees.hpp"
 #include "admit/store/store.hpp"
+#include "temp_dir.hpp"
 
 namespace admit::testing {
 

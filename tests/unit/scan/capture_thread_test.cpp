@@ -84,7 +84,7 @@ TEST(CaptureThread, FramesCarryIncreasingSequencesAndCaptureTimes) {
 }
 
 TEST(CaptureThread, MissingFolderIsDisconnectedUntilItAppears) {
-    test::TempDir dir;
+    admit::testing::TempDir dir;
     const fs::path folder = dir.path() / "frames";
     CaptureThread capture(
         std::make_unique<ImageFolderSource>(ImageFolderOptions{folder, 200.0, true}),
@@ -101,7 +101,7 @@ TEST(CaptureThread, MissingFolderIsDisconnectedUntilItAppears) {
 }
 
 TEST(CaptureThread, ReconnectsByItselfAfterTheSourceIsLost) {
-    test::TempDir dir;
+    admit::testing::TempDir dir;
     const fs::path folder = dir.path() / "frames";
     writeImages(folder, 3);
     CaptureThread capture(

@@ -20,7 +20,7 @@ void writeImage(const fs::path& path, unsigned char value) {
 unsigned char valueOf(const cv::Mat& image) { return image.at<cv::Vec3b>(0, 0)[0]; }
 
 TEST(ImageFolderSource, ReadsImagesInNameOrderThenEnds) {
-    test::TempDir dir;
+    admit::testing::TempDir dir;
     writeImage(dir.path() / "b.png", 20);
     writeImage(dir.path() / "a.png", 10);
     writeImage(dir.path() / "c.bmp", 30);
@@ -39,7 +39,7 @@ TEST(ImageFolderSource, ReadsImagesInNameOrderThenEnds) {
 }
 
 TEST(ImageFolderSource, LoopsWhenAsked) {
-    test::TempDir dir;
+    admit::testing::TempDir dir;
     writeImage(dir.path() / "a.png", 10);
     writeImage(dir.path() / "b.png", 20);
     ImageFolderSource source({dir.path(), 0.0, true});
@@ -52,7 +52,7 @@ TEST(ImageFolderSource, LoopsWhenAsked) {
 }
 
 TEST(ImageFolderSource, SkipsFilesThatDoNotDecode) {
-    test::TempDir dir;
+    admit::testing::TempDir dir;
     std::ofstream(dir.path() / "a.png") << "not really a png";
     writeImage(dir.path() / "b.png", 20);
     ImageFolderSource source({dir.path(), 0.0, false});
@@ -63,7 +63,7 @@ TEST(ImageFolderSource, SkipsFilesThatDoNotDecode) {
 }
 
 TEST(ImageFolderSource, MissingOrEmptyFolderDoesNotOpen) {
-    test::TempDir dir;
+    admit::testing::TempDir dir;
     ImageFolderSource empty({dir.path(), 0.0, false});
     EXPECT_FALSE(empty.open().ok());
     ImageFolderSource missing({dir.path() / "nope", 0.0, false});
@@ -73,7 +73,7 @@ TEST(ImageFolderSource, MissingOrEmptyFolderDoesNotOpen) {
 }
 
 TEST(ImageFolderSource, FolderVanishingIsLost) {
-    auto dir = std::make_unique<test::TempDir>();
+    auto dir = std::make_unique<admit::testing::TempDir>();
     writeImage(dir->path() / "a.png", 10);
     writeImage(dir->path() / "b.png", 20);
     ImageFolderSource source({dir->path(), 0.0, true});

@@ -80,7 +80,7 @@ std::vector<std::string> textsOf(const std::vector<ScanEvent>& events) {
 }
 
 TEST(ScanPipeline, FolderSourceYieldsEventsForItsCodes) {
-    test::TempDir dir;
+    admit::testing::TempDir dir;
     writeFrames(dir.path(), {blank(), centred("TICKET-A"), centred("TICKET-A"), blank(),
                              centred("TICKET-B"), centred("TICKET-B")});
     // 5 fps: slow enough that a code shown on two frames is scanned on at least one.
@@ -138,7 +138,7 @@ TEST(ScanPipeline, CodeBrieflyUnreadableIsNotReportedAgain) {
 }
 
 TEST(ScanPipeline, CodeNearestTheCentreWins) {
-    test::TempDir dir;
+    admit::testing::TempDir dir;
     writeFrames(dir.path(), {test::frameWith(k720p, {{"LEFT", {40, 60}, 240},
                                                      {"MIDDLE", {540, 260}, 200},
                                                      {"RIGHT", {1000, 440}, 240}})});
@@ -148,7 +148,7 @@ TEST(ScanPipeline, CodeNearestTheCentreWins) {
 }
 
 TEST(ScanPipeline, LastFrameIsAlwaysScannedEvenWhenFramesAreDropped) {
-    test::TempDir dir;
+    admit::testing::TempDir dir;
     // As fast as possible: the capture thread outruns the scanner and frames are dropped, but the
     // newest frame is never lost.
     std::vector<cv::Mat> frames(30, blank());
@@ -165,7 +165,7 @@ TEST(ScanPipeline, LastFrameIsAlwaysScannedEvenWhenFramesAreDropped) {
 }
 
 TEST(ScanPipeline, VideoFileSourceDrivesThePipeline) {
-    test::TempDir dir;
+    admit::testing::TempDir dir;
     const fs::path video = dir.path() / "visitors.avi";
     {
         cv::VideoWriter writer(video.string(), cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 15.0,
@@ -183,7 +183,7 @@ TEST(ScanPipeline, VideoFileSourceDrivesThePipeline) {
 }
 
 TEST(ScanPipeline, PreviewFrameAndStatusAreAvailableWhileRunning) {
-    test::TempDir dir;
+    admit::testing::TempDir dir;
     writeFrames(dir.path(), {centred("PREVIEW"), blank()});
     ScanPipeline pipeline(
         std::make_unique<ImageFolderSource>(ImageFolderOptions{dir.path(), 50.0, true}));
@@ -202,7 +202,7 @@ TEST(ScanPipeline, PreviewFrameAndStatusAreAvailableWhileRunning) {
 }
 
 TEST(ScanPipeline, ReportsAVanishedSourceAndRecovers) {
-    test::TempDir dir;
+    admit::testing::TempDir dir;
     const fs::path folder = dir.path() / "camera";
     writeFrames(folder, {blank()});
     PipelineOptions options;
@@ -232,7 +232,7 @@ TEST(ScanPipeline, ExposesTheGuideRectangle) {
 }
 
 TEST(ScanPipeline, DestructorStopsARunningPipeline) {
-    test::TempDir dir;
+    admit::testing::TempDir dir;
     writeFrames(dir.path(), {blank()});
     auto pipeline = std::make_unique<ScanPipeline>(
         std::make_unique<ImageFolderSource>(ImageFolderOptions{dir.path(), 100.0, true}));

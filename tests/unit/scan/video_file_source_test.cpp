@@ -25,7 +25,7 @@ void writeVideo(const fs::path& path, const std::vector<cv::Mat>& frames, double
 }
 
 TEST(VideoFileSource, PlaysAGeneratedVideoFrameByFrame) {
-    test::TempDir dir;
+    admit::testing::TempDir dir;
     const fs::path video = dir.path() / "codes.avi";
     std::vector<cv::Mat> frames;
     for (const char* text : {"VIDEO-1", "VIDEO-2", "VIDEO-3"}) {
@@ -52,7 +52,7 @@ TEST(VideoFileSource, PlaysAGeneratedVideoFrameByFrame) {
 }
 
 TEST(VideoFileSource, LoopsWhenAsked) {
-    test::TempDir dir;
+    admit::testing::TempDir dir;
     const fs::path video = dir.path() / "two.avi";
     writeVideo(video,
                {cv::Mat(120, 160, CV_8UC3, cv::Scalar::all(40)),
@@ -70,7 +70,7 @@ TEST(VideoFileSource, LoopsWhenAsked) {
 }
 
 TEST(VideoFileSource, MissingOrBogusFileDoesNotOpen) {
-    test::TempDir dir;
+    admit::testing::TempDir dir;
     EXPECT_FALSE(VideoFileSource({dir.path() / "none.avi", {}, false}).open().ok());
     const fs::path bogus = dir.path() / "bogus.avi";
     std::ofstream(bogus) << "this is not a video";
@@ -81,7 +81,7 @@ TEST(VideoFileSource, MissingOrBogusFileDoesNotOpen) {
 }
 
 TEST(VideoFileSource, FileVanishingIsLost) {
-    test::TempDir dir;
+    admit::testing::TempDir dir;
     const fs::path video = dir.path() / "gone.avi";
     writeVideo(video, {cv::Mat(120, 160, CV_8UC3, cv::Scalar::all(40))}, 10.0);
     VideoFileSource source({video, 0.0, true});

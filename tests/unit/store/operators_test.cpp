@@ -2,22 +2,12 @@
 
 #include <gtest/gtest.h>
 
-#include "admit/store/store.hpp"
-#include "temp_dir.hpp"
+#include "store_fixture.hpp"
 
 namespace admit::store {
 namespace {
 
-class OperatorsTest : public ::testing::Test {
-  protected:
-    void SetUp() override {
-        auto opened = openPlainDatabase(dir.file("a.db"), OpenMode::kCreate);
-        ASSERT_TRUE(opened.ok());
-        db = std::make_unique<SQLite::Database>(std::move(*opened));
-    }
-    admit::testing::TempDir dir;
-    std::unique_ptr<SQLite::Database> db;
-};
+using OperatorsTest = admit::testing::DatabaseFixture;
 
 TEST_F(OperatorsTest, StoresOnlyAnArgon2idHash) {
     Operators ops(*db);

@@ -1,5 +1,5 @@
 #pragma once
-// A migrated database in a temp dir with one event, for store tests.
+// Databases in a temp dir for store tests.
 
 #include <memory>
 
@@ -11,23 +11,32 @@
 
 namespace admit::testing {
 
-class StoreFixture : public ::testing::Test {
-  public:
-    static constexpr const char* kEvent = "0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b";
-
+// A migrated, empty database.
+class DatabaseFixture : public ::testing::Test {
   protected:
     void SetUp() override {
         auto opened = store::openPlainDatabase(dir.file("a.db"), store::OpenMode::kCreate);
         ASSERT_TRUE(opened.ok()) << opened.error().message;
         db = std::make_unique<SQLite::Database>(std::move(*opened));
+    }
+
+    TempDir dir;
+    std::unique_ptr<SQLite::Database> db;
+};
+
+// The same with one event ("Test Fest") and two ticket types.
+class StoreFixture : public DatabaseFixture {
+  public:
+    static constexpr const char* kEvent = "0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b";
+
+  protected:
+    void SetUp() override {
+        DatabaseFixture::SetUp();
         store::Events events(*db);
         events.create({kEvent, "Test Fest", store::ReentryPolicy::kSingle, Bytes(32, 7), 0});
         events.addTicketType(kEvent, {1, "General"});
         events.addTicketType(kEvent, {2, "VIP"});
     }
-
-    TempDir dir;
-    std::unique_ptr<SQLite::Database> db;
 };
 
 }  // namespace admit::testing
