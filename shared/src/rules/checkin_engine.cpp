@@ -44,7 +44,8 @@ std::string utcTime(std::int64_t unixSeconds) {
 
 }  // namespace
 
-CheckInEngine::CheckInEngine(SQLite::Database& db) : db_(db), clock_(db) {}
+CheckInEngine::CheckInEngine(SQLite::Database& db)
+    : db_(db), clock_(db), events_(db), attendees_(db), codeLists_(db) {}
 
 Result<Verdict> CheckInEngine::scan(std::string_view text, const ScanContext& context) {
     return decideAndRecord(context, Mode::kRecord, [&](const store::EventInfo& event) {
@@ -71,7 +72,7 @@ Result<Verdict> CheckInEngine::decideAndRecord(const ScanContext& context, Mode 
     try {
         std::optional<SQLite::Transaction> transaction;
         if (mode == Mode::kRecord) transaction.emplace(db_, SQLite::TransactionBehavior::IMMEDIATE);
-        auto event = store::Events(db_).find(context.eventId);
+        auto event = events_.find(context.eventId);
         if (!event) return fail("event " + context.eventId + " is not in this database");
         Result<Verdict> verdict = decideFor(*event);
         if (verdict && transaction) {
@@ -88,14 +89,13 @@ Result<Verdict> CheckInEngine::decideAndRecord(const ScanContext& context, Mode 
 Result<Verdict> CheckInEngine::decideForAttendee(std::int64_t attendeeId,
                                                  const store::EventInfo& event,
                                                  const ScanContext& context) {
-    store::Attendees attendees(db_);
-    auto attendee = attendees.find(attendeeId);
+    auto attendee = attendees_.find(attendeeId);
     if (!attendee || attendee->eventId != event.id) {
         return fail("attendee " + std::to_string(attendeeId) + " is not at event " + event.id);
     }
     Verdict verdict;
     verdict.direction = context.direction;
-    auto tickets = attendees.ticketsOf(attendeeId);
+    auto tickets = attendees_.ticketsOf(attendeeId);
     verdict.ticketRef =
         tickets.empty() ? "attendee:" + std::to_string(attendeeId) : tickets.front().ref;
     verdict.attendee = attendee;
@@ -115,8 +115,6 @@ Verdict CheckInEngine::decide(std::string_view rawText, const store::EventInfo& 
     }
     if (ticket::looksLikeEventSetup(text)) return deny(verdict, Denial::kEventSetupCode);
 
-    store::Events events(db_);
-    store::Attendees attendees(db_);
     if (ticket::looksLikeSignedTicket(text)) {
         auto parsed = ticket::parseSignedTicket(text);
         if (!parsed) return deny(verdict, Denial::kMalformed, parsed.error().detail);
@@ -126,7 +124,7 @@ Verdict CheckInEngine::decide(std::string_view rawText, const store::EventInfo& 
         if (ticketEvent != context.eventId) {
             return deny(verdict, Denial::kOtherEvent, "the ticket is for event " + ticketEvent);
         }
-        auto key = events.findKey(context.eventId, payload.keyId);
+        auto key = events_.findKey(context.eventId, payload.keyId);
         if (!key || key->publicKey.size() != 32) {
             return deny(verdict, Denial::kUnknownKey,
                         "no public key with id " + std::to_string(payload.keyId));
@@ -145,8 +143,8 @@ Verdict CheckInEngine::decide(std::string_view rawText, const store::EventInfo& 
         }
         // A valid signature is proof enough: a ticket issued after this replica was made has
         // no row yet, and is admitted without a name.
-        if (auto row = attendees.findTicket(context.eventId, verdict.ticketRef)) {
-            verdict.attendee = attendees.find(row->attendeeId);
+        if (auto row = attendees_.findTicket(context.eventId, verdict.ticketRef)) {
+            verdict.attendee = attendees_.find(row->attendeeId);
         }
         decideForTicket(verdict, event, context, payload.ticketType);
         return verdict;
@@ -158,8 +156,8 @@ Verdict CheckInEngine::decide(std::string_view rawText, const store::EventInfo& 
     auto indexKey =
         ticket::BlindIndexKey::fromBytes(std::span<const std::uint8_t, 32>(event.blindIndexKey));
     verdict.ticketRef = ticket::blindIndex(indexKey, text);
-    auto row = attendees.findTicket(context.eventId, verdict.ticketRef);
-    if (row) verdict.attendee = attendees.find(row->attendeeId);
+    auto row = attendees_.findTicket(context.eventId, verdict.ticketRef);
+    if (row) verdict.attendee = attendees_.find(row->attendeeId);
     decideForTicket(verdict, event, context, std::nullopt);
     return verdict;
 }
@@ -167,12 +165,13 @@ Verdict CheckInEngine::decide(std::string_view rawText, const store::EventInfo& 
 void CheckInEngine::decideForTicket(Verdict& verdict, const store::EventInfo& event,
                                     const ScanContext& context,
                                     std::optional<std::uint16_t> signedType) {
-    store::CodeLists lists(db_);
-    if (auto reason = lists.find(store::CodeList::kRevoked, context.eventId, verdict.ticketRef)) {
+    if (auto reason =
+            codeLists_.find(store::CodeList::kRevoked, context.eventId, verdict.ticketRef)) {
         deny(verdict, Denial::kRevoked, *reason);
         return;
     }
-    if (auto reason = lists.find(store::CodeList::kBlocked, context.eventId, verdict.ticketRef)) {
+    if (auto reason =
+            codeLists_.find(store::CodeList::kBlocked, context.eventId, verdict.ticketRef)) {
         deny(verdict, Denial::kBlocked, *reason);
         return;
     }
@@ -196,11 +195,10 @@ void CheckInEngine::decideForTicket(Verdict& verdict, const store::EventInfo& ev
                 break;
         }
     }
-    store::Events events(db_);
     std::uint16_t type = signedType ? *signedType : verdict.attendee->ticketType;
-    auto typeInfo = events.findTicketType(context.eventId, type);
+    auto typeInfo = events_.findTicketType(context.eventId, type);
     verdict.ticketTypeName = typeInfo ? typeInfo->name : "Type " + std::to_string(type);
-    if (!events.isTypeAllowedAtGate(context.eventId, type, context.gate)) {
+    if (!events_.isTypeAllowedAtGate(context.eventId, type, context.gate)) {
         deny(verdict, Denial::kTypeNotAllowedAtGate,
              verdict.ticketTypeName + " may not use gate " + context.gate);
         return;

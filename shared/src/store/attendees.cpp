@@ -71,120 +71,120 @@ bool Attendee::sameDetails(const Attendee& other) const {
 }
 
 UpsertOutcome Attendees::upsert(Attendee& attendee) {
-    SQLite::Statement existing(
-        db_, std::string(kAttendeeColumns) + "WHERE event_id = ? AND import_key = ?");
-    existing.bind(1, attendee.eventId);
-    existing.bind(2, attendee.importKey);
-    if (existing.executeStep()) {
-        Attendee stored = readAttendee(existing);
+    auto existing = statements_.prepare(std::string(kAttendeeColumns) +
+                                        "WHERE event_id = ? AND import_key = ?");
+    existing->bind(1, attendee.eventId);
+    existing->bind(2, attendee.importKey);
+    if (existing->executeStep()) {
+        Attendee stored = readAttendee(*existing);
         attendee.id = stored.id;
         if (stored.sameDetails(attendee)) return UpsertOutcome::kUnchanged;
-        SQLite::Statement update(db_,
-                                 "UPDATE attendees SET name = ?, email = ?, ticket_type = ?, "
-                                 "status = ?, attention_note = ? WHERE id = ?");
-        update.bind(1, attendee.name);
-        update.bind(2, attendee.email);
-        update.bind(3, attendee.ticketType);
-        update.bind(4, std::string(attendeeStatusName(attendee.status)));
-        update.bind(5, attendee.attentionNote);
-        update.bind(6, attendee.id);
-        update.exec();
+        auto update = statements_.prepare(
+            "UPDATE attendees SET name = ?, email = ?, ticket_type = ?, "
+            "status = ?, attention_note = ? WHERE id = ?");
+        update->bind(1, attendee.name);
+        update->bind(2, attendee.email);
+        update->bind(3, attendee.ticketType);
+        update->bind(4, std::string(attendeeStatusName(attendee.status)));
+        update->bind(5, attendee.attentionNote);
+        update->bind(6, attendee.id);
+        update->exec();
         return UpsertOutcome::kUpdated;
     }
-    SQLite::Statement insert(db_,
-                             "INSERT INTO attendees (event_id, import_key, name, email, "
-                             "ticket_type, status, attention_note) VALUES (?, ?, ?, ?, ?, ?, ?)");
-    insert.bind(1, attendee.eventId);
-    insert.bind(2, attendee.importKey);
-    insert.bind(3, attendee.name);
-    insert.bind(4, attendee.email);
-    insert.bind(5, attendee.ticketType);
-    insert.bind(6, std::string(attendeeStatusName(attendee.status)));
-    insert.bind(7, attendee.attentionNote);
-    insert.exec();
+    auto insert = statements_.prepare(
+        "INSERT INTO attendees (event_id, import_key, name, email, "
+        "ticket_type, status, attention_note) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    insert->bind(1, attendee.eventId);
+    insert->bind(2, attendee.importKey);
+    insert->bind(3, attendee.name);
+    insert->bind(4, attendee.email);
+    insert->bind(5, attendee.ticketType);
+    insert->bind(6, std::string(attendeeStatusName(attendee.status)));
+    insert->bind(7, attendee.attentionNote);
+    insert->exec();
     attendee.id = db_.getLastInsertRowid();
     return UpsertOutcome::kInserted;
 }
 
 std::optional<Attendee> Attendees::find(std::int64_t id) {
-    SQLite::Statement q(db_, std::string(kAttendeeColumns) + "WHERE id = ?");
-    q.bind(1, id);
-    if (!q.executeStep()) return std::nullopt;
-    return readAttendee(q);
+    auto q = statements_.prepare(std::string(kAttendeeColumns) + "WHERE id = ?");
+    q->bind(1, id);
+    if (!q->executeStep()) return std::nullopt;
+    return readAttendee(*q);
 }
 
 std::vector<Attendee> Attendees::search(const std::string& eventId, const std::string& query,
                                         int limit) {
     std::string pattern = escapeLike(query);
-    SQLite::Statement q(db_, std::string(kAttendeeColumns) +
+    auto q = statements_.prepare(std::string(kAttendeeColumns) +
                                  "WHERE event_id = ?1 AND (name LIKE '%' || ?2 || '%' ESCAPE '\\' "
                                  "OR email LIKE '%' || ?2 || '%' ESCAPE '\\') "
                                  "ORDER BY (name LIKE ?2 || '%' ESCAPE '\\') DESC, name, id "
                                  "LIMIT ?3");
-    q.bind(1, eventId);
-    q.bind(2, pattern);
-    q.bind(3, limit);
+    q->bind(1, eventId);
+    q->bind(2, pattern);
+    q->bind(3, limit);
     std::vector<Attendee> out;
-    while (q.executeStep()) out.push_back(readAttendee(q));
+    while (q->executeStep()) out.push_back(readAttendee(*q));
     return out;
 }
 
 std::int64_t Attendees::count(const std::string& eventId) {
-    SQLite::Statement q(db_, "SELECT count(*) FROM attendees WHERE event_id = ?");
-    q.bind(1, eventId);
-    q.executeStep();
-    return q.getColumn(0).getInt64();
+    auto q = statements_.prepare("SELECT count(*) FROM attendees WHERE event_id = ?");
+    q->bind(1, eventId);
+    q->executeStep();
+    return q->getColumn(0).getInt64();
 }
 
 void Attendees::addTicket(const TicketRecord& ticket) {
-    SQLite::Statement insert(
-        db_, "INSERT INTO tickets (event_id, ref, kind, attendee_id) VALUES (?, ?, ?, ?)");
-    insert.bind(1, ticket.eventId);
-    insert.bind(2, ticket.ref);
-    insert.bind(3, ticket.kind == TicketKind::kOpaque ? "opaque" : "signed");
-    insert.bind(4, ticket.attendeeId);
-    insert.exec();
+    auto insert = statements_.prepare(
+        "INSERT INTO tickets (event_id, ref, kind, attendee_id) VALUES (?, ?, ?, ?)");
+    insert->bind(1, ticket.eventId);
+    insert->bind(2, ticket.ref);
+    insert->bind(3, ticket.kind == TicketKind::kOpaque ? "opaque" : "signed");
+    insert->bind(4, ticket.attendeeId);
+    insert->exec();
 }
 
 std::optional<TicketRecord> Attendees::findTicket(const std::string& eventId,
                                                   const std::string& ref) {
-    SQLite::Statement q(
-        db_, "SELECT event_id, ref, kind, attendee_id FROM tickets WHERE event_id = ? AND ref = ?");
-    q.bind(1, eventId);
-    q.bind(2, ref);
-    if (!q.executeStep()) return std::nullopt;
-    return readTicket(q);
+    auto q = statements_.prepare(
+        "SELECT event_id, ref, kind, attendee_id FROM tickets WHERE event_id = ? AND ref = ?");
+    q->bind(1, eventId);
+    q->bind(2, ref);
+    if (!q->executeStep()) return std::nullopt;
+    return readTicket(*q);
 }
 
 std::vector<TicketRecord> Attendees::ticketsOf(std::int64_t attendeeId) {
-    SQLite::Statement q(db_,
-                        "SELECT event_id, ref, kind, attendee_id FROM tickets WHERE attendee_id = "
-                        "? ORDER BY ref");
-    q.bind(1, attendeeId);
+    auto q = statements_.prepare(
+        "SELECT event_id, ref, kind, attendee_id FROM tickets WHERE attendee_id = "
+        "? ORDER BY ref");
+    q->bind(1, attendeeId);
     std::vector<TicketRecord> out;
-    while (q.executeStep()) out.push_back(readTicket(q));
+    while (q->executeStep()) out.push_back(readTicket(*q));
     return out;
 }
 
 void CodeLists::add(CodeList list, const std::string& eventId, const std::string& ticketRef,
                     const std::string& reason, std::int64_t atMs) {
-    SQLite::Statement insert(db_, std::string("INSERT OR REPLACE INTO ") + tableOf(list) +
+    auto insert = statements_.prepare(std::string("INSERT OR REPLACE INTO ") + tableOf(list) +
                                       " (event_id, ticket_ref, reason, at) VALUES (?, ?, ?, ?)");
-    insert.bind(1, eventId);
-    insert.bind(2, ticketRef);
-    insert.bind(3, reason);
-    insert.bind(4, atMs);
-    insert.exec();
+    insert->bind(1, eventId);
+    insert->bind(2, ticketRef);
+    insert->bind(3, reason);
+    insert->bind(4, atMs);
+    insert->exec();
 }
 
 std::optional<std::string> CodeLists::find(CodeList list, const std::string& eventId,
                                            const std::string& ticketRef) {
-    SQLite::Statement q(db_, std::string("SELECT reason FROM ") + tableOf(list) +
+    auto q = statements_.prepare(std::string("SELECT reason FROM ") + tableOf(list) +
                                  " WHERE event_id = ? AND ticket_ref = ?");
-    q.bind(1, eventId);
-    q.bind(2, ticketRef);
-    if (!q.executeStep()) return std::nullopt;
-    return q.getColumn(0).getString();
+    q->bind(1, eventId);
+    q->bind(2, ticketRef);
+    if (!q->executeStep()) return std::nullopt;
+    return q->getColumn(0).getString();
 }
 
 }  // namespace admit::store

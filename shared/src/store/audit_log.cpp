@@ -68,46 +68,46 @@ AuditLog::AuditLog(SQLite::Database& db) : db_(db), deviceId_(store::deviceId(db
 void AuditLog::append(const AuditEntry& entry, HlcTime hlc, std::int64_t wallTimeMs) {
     Hash previous{};
     std::int64_t seq = 1;
-    SQLite::Statement last(db_, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
-    if (last.executeStep()) {
-        seq = last.getColumn(0).getInt64() + 1;
-        previous = toHash(last.getColumn(1));
+    auto last = statements_.prepare("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+    if (last->executeStep()) {
+        seq = last->getColumn(0).getInt64() + 1;
+        previous = toHash(last->getColumn(1));
     }
     AuditRecord record{seq, wallTimeMs, hlc, deviceId_, entry};
     Hash hash = chainHash(previous, record);
-    SQLite::Statement insert(db_,
-                             "INSERT INTO audit_log (seq, wall_time, hlc, device_id, operator, "
-                             "action, subject, detail, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    insert.bind(1, seq);
-    insert.bind(2, wallTimeMs);
-    insert.bind(3, hlc);
-    insert.bind(4, deviceId_);
-    insert.bind(5, entry.operatorName);
-    insert.bind(6, entry.action);
-    insert.bind(7, entry.subject);
-    insert.bind(8, entry.detail);
-    insert.bind(9, hash.data(), static_cast<int>(hash.size()));
-    insert.exec();
+    auto insert = statements_.prepare(
+        "INSERT INTO audit_log (seq, wall_time, hlc, device_id, operator, "
+        "action, subject, detail, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insert->bind(1, seq);
+    insert->bind(2, wallTimeMs);
+    insert->bind(3, hlc);
+    insert->bind(4, deviceId_);
+    insert->bind(5, entry.operatorName);
+    insert->bind(6, entry.action);
+    insert->bind(7, entry.subject);
+    insert->bind(8, entry.detail);
+    insert->bind(9, hash.data(), static_cast<int>(hash.size()));
+    insert->exec();
 }
 
 std::vector<AuditRecord> AuditLog::latest(int limit) {
-    SQLite::Statement q(db_, std::string(kColumns) + "ORDER BY seq DESC LIMIT ?");
-    q.bind(1, limit);
+    auto q = statements_.prepare(std::string(kColumns) + "ORDER BY seq DESC LIMIT ?");
+    q->bind(1, limit);
     std::vector<AuditRecord> out;
-    while (q.executeStep()) out.push_back(readRecord(q));
+    while (q->executeStep()) out.push_back(readRecord(*q));
     return out;
 }
 
 Status<> AuditLog::verify() {
-    SQLite::Statement q(db_, std::string(kColumns) + "ORDER BY seq");
+    auto q = statements_.prepare(std::string(kColumns) + "ORDER BY seq");
     Hash previous{};
     std::int64_t expectedSeq = 1;
-    while (q.executeStep()) {
-        AuditRecord record = readRecord(q);
+    while (q->executeStep()) {
+        AuditRecord record = readRecord(*q);
         if (record.seq != expectedSeq) {
             return fail("audit log: entry " + std::to_string(expectedSeq) + " is missing");
         }
-        Hash stored = toHash(q.getColumn(8));
+        Hash stored = toHash(q->getColumn(8));
         if (stored != chainHash(previous, record)) {
             return fail("audit log: entry " + std::to_string(record.seq) +
                         " was altered (its hash does not match)");

@@ -47,43 +47,43 @@ nlohmann::json toJson(const CheckIn& c, std::string_view verdict, const std::str
     return j;
 }
 
-void insertCheckIn(SQLite::Database& db, const CheckIn& c, std::string_view verdict,
+void insertCheckIn(StatementCache& statements, const CheckIn& c, std::string_view verdict,
                    const std::string& annuls) {
-    SQLite::Statement insert(db,
-                             "INSERT INTO checkins (id, event_id, ticket_ref, attendee_id, "
-                             "device_id, gate, direction, hlc, wall_time, operator, verdict, "
-                             "annuls) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    insert.bind(1, c.id);
-    insert.bind(2, c.eventId);
-    insert.bind(3, c.ticketRef);
+    auto insert = statements.prepare(
+        "INSERT INTO checkins (id, event_id, ticket_ref, attendee_id, "
+        "device_id, gate, direction, hlc, wall_time, operator, verdict, "
+        "annuls) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insert->bind(1, c.id);
+    insert->bind(2, c.eventId);
+    insert->bind(3, c.ticketRef);
     if (c.attendeeId) {
-        insert.bind(4, *c.attendeeId);
+        insert->bind(4, *c.attendeeId);
     } else {
-        insert.bind(4);
+        insert->bind(4);
     }
-    insert.bind(5, c.deviceId);
-    insert.bind(6, c.gate);
-    insert.bind(7, std::string(directionName(c.direction)));
-    insert.bind(8, c.hlc);
-    insert.bind(9, c.wallTimeMs);
-    insert.bind(10, c.operatorName);
-    insert.bind(11, std::string(verdict));
+    insert->bind(5, c.deviceId);
+    insert->bind(6, c.gate);
+    insert->bind(7, std::string(directionName(c.direction)));
+    insert->bind(8, c.hlc);
+    insert->bind(9, c.wallTimeMs);
+    insert->bind(10, c.operatorName);
+    insert->bind(11, std::string(verdict));
     if (annuls.empty()) {
-        insert.bind(12);
+        insert->bind(12);
     } else {
-        insert.bind(12, annuls);
+        insert->bind(12, annuls);
     }
-    insert.exec();
+    insert->exec();
 }
 
-std::vector<CountPair> countPairs(SQLite::Database& db, const std::string& sql,
+std::vector<CountPair> countPairs(StatementCache& statements, const std::string& sql,
                                   const std::string& eventId) {
-    SQLite::Statement q(db, sql);
-    q.bind(":event", eventId);
+    auto q = statements.prepare(sql);
+    q->bind(":event", eventId);
     std::vector<CountPair> out;
-    while (q.executeStep()) {
+    while (q->executeStep()) {
         out.push_back(
-            {q.getColumn(0).getString(), q.getColumn(1).getInt64(), q.getColumn(2).getInt64()});
+            {q->getColumn(0).getString(), q->getColumn(1).getInt64(), q->getColumn(2).getInt64()});
     }
     return out;
 }
@@ -98,12 +98,12 @@ CheckInLog::CheckInLog(SQLite::Database& db, HybridLogicalClock& clock)
     : db_(db), clock_(clock), audit_(db), outbox_(db) {}
 
 std::vector<CheckIn> CheckInLog::history(const std::string& eventId, const std::string& ticketRef) {
-    SQLite::Statement q(db_, std::string(kEffective) + "SELECT " + kCheckInColumns +
+    auto q = statements_.prepare(std::string(kEffective) + "SELECT " + kCheckInColumns +
                                  " FROM effective WHERE ticket_ref = :ref ORDER BY hlc, id");
-    q.bind(":event", eventId);
-    q.bind(":ref", ticketRef);
+    q->bind(":event", eventId);
+    q->bind(":ref", ticketRef);
     std::vector<CheckIn> out;
-    while (q.executeStep()) out.push_back(readCheckIn(q));
+    while (q->executeStep()) out.push_back(readCheckIn(*q));
     return out;
 }
 
@@ -119,21 +119,21 @@ CheckIn CheckInLog::append(const NewCheckIn& n, std::int64_t wallTimeMs) {
     c.direction = n.direction;
     c.wallTimeMs = wallTimeMs;
     c.operatorName = n.operatorName;
-    insertCheckIn(db_, c, "accepted", "");
-    nlohmann::json record = toJson(c, "accepted", "");
-    outbox_.enqueue("checkin", c.id, record.dump(), c.hlc);
-    audit_.append({c.operatorName, "checkin.accepted", c.id, record.dump()}, c.hlc, wallTimeMs);
+    insertCheckIn(statements_, c, "accepted", "");
+    std::string record = toJson(c, "accepted", "").dump();
+    outbox_.enqueue("checkin", c.id, record, c.hlc);
+    audit_.append({c.operatorName, "checkin.accepted", c.id, std::move(record)}, c.hlc, wallTimeMs);
     return c;
 }
 
 std::optional<CheckIn> CheckInLog::lastOnThisDevice(const std::string& eventId) {
-    SQLite::Statement q(db_, std::string(kEffective) + "SELECT " + kCheckInColumns +
+    auto q = statements_.prepare(std::string(kEffective) + "SELECT " + kCheckInColumns +
                                  " FROM effective WHERE device_id = :device ORDER BY hlc DESC, "
                                  "id DESC LIMIT 1");
-    q.bind(":event", eventId);
-    q.bind(":device", deviceId());
-    if (!q.executeStep()) return std::nullopt;
-    return readCheckIn(q);
+    q->bind(":event", eventId);
+    q->bind(":device", deviceId());
+    if (!q->executeStep()) return std::nullopt;
+    return readCheckIn(*q);
 }
 
 CheckIn CheckInLog::annul(const CheckIn& target, const std::string& operatorName,
@@ -144,40 +144,41 @@ CheckIn CheckInLog::annul(const CheckIn& target, const std::string& operatorName
     a.deviceId = deviceId();
     a.wallTimeMs = wallTimeMs;
     a.operatorName = operatorName;
-    insertCheckIn(db_, a, "annulled", target.id);
-    nlohmann::json record = toJson(a, "annulled", target.id);
-    outbox_.enqueue("checkin", a.id, record.dump(), a.hlc);
-    audit_.append({operatorName, "checkin.annulled", target.id, record.dump()}, a.hlc, wallTimeMs);
+    insertCheckIn(statements_, a, "annulled", target.id);
+    std::string record = toJson(a, "annulled", target.id).dump();
+    outbox_.enqueue("checkin", a.id, record, a.hlc);
+    audit_.append({operatorName, "checkin.annulled", target.id, std::move(record)}, a.hlc,
+                  wallTimeMs);
     return a;
 }
 
 AttendanceStats CheckInLog::stats(const std::string& eventId, std::int64_t bucketMs) {
     AttendanceStats s;
     {
-        SQLite::Statement q(
-            db_, "SELECT count(*) FROM attendees WHERE event_id = ? AND status = 'approved'");
-        q.bind(1, eventId);
-        q.executeStep();
-        s.expected = q.getColumn(0).getInt64();
+        auto q = statements_.prepare(
+            "SELECT count(*) FROM attendees WHERE event_id = ? AND status = 'approved'");
+        q->bind(1, eventId);
+        q->executeStep();
+        s.expected = q->getColumn(0).getInt64();
     }
     {
-        SQLite::Statement q(
-            db_, std::string(kEffective) +
-                     ", latest AS (SELECT ticket_ref, direction, max(hlc) FROM effective GROUP BY "
-                     "ticket_ref) "
-                     "SELECT (SELECT count(DISTINCT ticket_ref) FROM effective WHERE direction = "
-                     "'entry'), (SELECT count(*) FROM latest WHERE direction = 'entry'), "
-                     "(SELECT count(*) FROM effective WHERE direction = 'entry'), "
-                     "(SELECT count(*) FROM effective WHERE direction = 'exit')");
-        q.bind(":event", eventId);
-        q.executeStep();
-        s.checkedIn = q.getColumn(0).getInt64();
-        s.insideNow = q.getColumn(1).getInt64();
-        s.entries = q.getColumn(2).getInt64();
-        s.exits = q.getColumn(3).getInt64();
+        auto q = statements_.prepare(
+            std::string(kEffective) +
+            ", latest AS (SELECT ticket_ref, direction, max(hlc) FROM effective GROUP BY "
+            "ticket_ref) "
+            "SELECT (SELECT count(DISTINCT ticket_ref) FROM effective WHERE direction = "
+            "'entry'), (SELECT count(*) FROM latest WHERE direction = 'entry'), "
+            "(SELECT count(*) FROM effective WHERE direction = 'entry'), "
+            "(SELECT count(*) FROM effective WHERE direction = 'exit')");
+        q->bind(":event", eventId);
+        q->executeStep();
+        s.checkedIn = q->getColumn(0).getInt64();
+        s.insideNow = q->getColumn(1).getInt64();
+        s.entries = q->getColumn(2).getInt64();
+        s.exits = q->getColumn(3).getInt64();
     }
     s.byTicketType = countPairs(
-        db_,
+        statements_,
         std::string(kEffective) +
             ", arrived AS (SELECT DISTINCT attendee_id FROM effective WHERE direction = 'entry') "
             "SELECT t.name, (SELECT count(*) FROM attendees a JOIN arrived r ON r.attendee_id = "
@@ -185,45 +186,45 @@ AttendanceStats CheckInLog::stats(const std::string& eventId, std::int64_t bucke
             "attendees a WHERE a.event_id = :event AND a.ticket_type = t.code AND a.status = "
             "'approved') FROM ticket_types t WHERE t.event_id = :event ORDER BY t.code",
         eventId);
-    s.byGate = countPairs(db_,
+    s.byGate = countPairs(statements_,
                           std::string(kEffective) +
                               "SELECT gate, count(*), 0 FROM effective WHERE direction = 'entry' "
                               "GROUP BY gate ORDER BY gate",
                           eventId);
-    s.byDevice = countPairs(db_,
+    s.byDevice = countPairs(statements_,
                             std::string(kEffective) +
                                 "SELECT device_id, count(*), 0 FROM effective WHERE direction = "
                                 "'entry' GROUP BY device_id ORDER BY device_id",
                             eventId);
     {
-        SQLite::Statement q(
-            db_, std::string(kEffective) +
-                     ", firsts AS (SELECT min(wall_time) AS t FROM effective WHERE direction = "
-                     "'entry' GROUP BY ticket_ref) SELECT (t / :bucket) * :bucket AS b, count(*) "
-                     "FROM firsts GROUP BY b ORDER BY b");
-        q.bind(":event", eventId);
-        q.bind(":bucket", bucketMs);
-        while (q.executeStep()) {
-            s.arrivals.emplace_back(q.getColumn(0).getInt64(), q.getColumn(1).getInt64());
+        auto q = statements_.prepare(
+            std::string(kEffective) +
+            ", firsts AS (SELECT min(wall_time) AS t FROM effective WHERE direction = "
+            "'entry' GROUP BY ticket_ref) SELECT (t / :bucket) * :bucket AS b, count(*) "
+            "FROM firsts GROUP BY b ORDER BY b");
+        q->bind(":event", eventId);
+        q->bind(":bucket", bucketMs);
+        while (q->executeStep()) {
+            s.arrivals.emplace_back(q->getColumn(0).getInt64(), q->getColumn(1).getInt64());
         }
     }
     {
         // An entry is a duplicate when the record before it (by HLC) for the same ticket was
         // also an entry.
-        SQLite::Statement q(
-            db_, std::string(kEffective) +
-                     ", ordered AS (SELECT ticket_ref, attendee_id, device_id, direction, "
-                     "lag(direction) OVER (PARTITION BY ticket_ref ORDER BY hlc, id) AS previous "
-                     "FROM effective) SELECT o.ticket_ref, coalesce(a.name, ''), "
-                     "(SELECT count(*) FROM effective e WHERE e.ticket_ref = o.ticket_ref AND "
-                     "e.direction = 'entry'), (SELECT count(DISTINCT device_id) FROM effective e "
-                     "WHERE e.ticket_ref = o.ticket_ref) FROM ordered o LEFT JOIN attendees a ON "
-                     "a.id = o.attendee_id WHERE o.direction = 'entry' AND o.previous = 'entry' "
-                     "GROUP BY o.ticket_ref ORDER BY o.ticket_ref");
-        q.bind(":event", eventId);
-        while (q.executeStep()) {
-            s.duplicates.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
-                                    q.getColumn(2).getInt64(), q.getColumn(3).getInt64()});
+        auto q = statements_.prepare(
+            std::string(kEffective) +
+            ", ordered AS (SELECT ticket_ref, attendee_id, device_id, direction, "
+            "lag(direction) OVER (PARTITION BY ticket_ref ORDER BY hlc, id) AS previous "
+            "FROM effective) SELECT o.ticket_ref, coalesce(a.name, ''), "
+            "(SELECT count(*) FROM effective e WHERE e.ticket_ref = o.ticket_ref AND "
+            "e.direction = 'entry'), (SELECT count(DISTINCT device_id) FROM effective e "
+            "WHERE e.ticket_ref = o.ticket_ref) FROM ordered o LEFT JOIN attendees a ON "
+            "a.id = o.attendee_id WHERE o.direction = 'entry' AND o.previous = 'entry' "
+            "GROUP BY o.ticket_ref ORDER BY o.ticket_ref");
+        q->bind(":event", eventId);
+        while (q->executeStep()) {
+            s.duplicates.push_back({q->getColumn(0).getString(), q->getColumn(1).getString(),
+                                    q->getColumn(2).getInt64(), q->getColumn(3).getInt64()});
         }
     }
     return s;

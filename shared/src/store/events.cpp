@@ -58,128 +58,127 @@ Result<ReentryPolicy> parseReentryPolicy(std::string_view text) {
 }
 
 void Events::create(const EventInfo& event) {
-    SQLite::Statement insert(db_,
-                             "INSERT INTO events (id, name, reentry_policy, blind_index_key, "
-                             "created_at) VALUES (?, ?, ?, ?, ?)");
-    insert.bind(1, event.id);
-    insert.bind(2, event.name);
-    insert.bind(3, std::string(reentryPolicyName(event.reentryPolicy)));
-    bindBlob(insert, 4, event.blindIndexKey);
-    insert.bind(5, event.createdAtMs);
-    insert.exec();
+    auto insert = statements_.prepare(
+        "INSERT INTO events (id, name, reentry_policy, blind_index_key, "
+        "created_at) VALUES (?, ?, ?, ?, ?)");
+    insert->bind(1, event.id);
+    insert->bind(2, event.name);
+    insert->bind(3, std::string(reentryPolicyName(event.reentryPolicy)));
+    bindBlob(*insert, 4, event.blindIndexKey);
+    insert->bind(5, event.createdAtMs);
+    insert->exec();
 }
 
 std::optional<EventInfo> Events::find(const std::string& eventId) {
-    SQLite::Statement q(db_, std::string(kEventColumns) + "WHERE id = ?");
-    q.bind(1, eventId);
-    if (!q.executeStep()) return std::nullopt;
-    return readEvent(q);
+    auto q = statements_.prepare(std::string(kEventColumns) + "WHERE id = ?");
+    q->bind(1, eventId);
+    if (!q->executeStep()) return std::nullopt;
+    return readEvent(*q);
 }
 
 std::vector<EventInfo> Events::list() {
-    SQLite::Statement q(db_, std::string(kEventColumns) + "ORDER BY created_at, id");
+    auto q = statements_.prepare(std::string(kEventColumns) + "ORDER BY created_at, id");
     std::vector<EventInfo> out;
-    while (q.executeStep()) out.push_back(readEvent(q));
+    while (q->executeStep()) out.push_back(readEvent(*q));
     return out;
 }
 
 void Events::addKey(const std::string& eventId, const EventKey& key) {
-    SQLite::Statement insert(
-        db_,
+    auto insert = statements_.prepare(
         "INSERT INTO event_keys (event_id, key_id, public_key, secret_seed) VALUES (?, ?, ?, ?)");
-    insert.bind(1, eventId);
-    insert.bind(2, static_cast<std::int64_t>(key.keyId));
-    bindBlob(insert, 3, key.publicKey);
+    insert->bind(1, eventId);
+    insert->bind(2, static_cast<std::int64_t>(key.keyId));
+    bindBlob(*insert, 3, key.publicKey);
     if (key.secretSeed) {
-        bindBlob(insert, 4, *key.secretSeed);
+        bindBlob(*insert, 4, *key.secretSeed);
     } else {
-        insert.bind(4);
+        insert->bind(4);
     }
-    insert.exec();
+    insert->exec();
 }
 
 std::vector<EventKey> Events::keys(const std::string& eventId) {
-    SQLite::Statement q(db_,
-                        "SELECT key_id, public_key, secret_seed FROM event_keys WHERE event_id = "
-                        "? ORDER BY key_id");
-    q.bind(1, eventId);
+    auto q = statements_.prepare(
+        "SELECT key_id, public_key, secret_seed FROM event_keys WHERE event_id = "
+        "? ORDER BY key_id");
+    q->bind(1, eventId);
     std::vector<EventKey> out;
-    while (q.executeStep()) out.push_back(readKey(q));
+    while (q->executeStep()) out.push_back(readKey(*q));
     return out;
 }
 
 std::optional<EventKey> Events::findKey(const std::string& eventId, std::uint32_t keyId) {
-    SQLite::Statement q(db_,
-                        "SELECT key_id, public_key, secret_seed FROM event_keys WHERE event_id = "
-                        "? AND key_id = ?");
-    q.bind(1, eventId);
-    q.bind(2, static_cast<std::int64_t>(keyId));
-    if (!q.executeStep()) return std::nullopt;
-    return readKey(q);
+    auto q = statements_.prepare(
+        "SELECT key_id, public_key, secret_seed FROM event_keys WHERE event_id = "
+        "? AND key_id = ?");
+    q->bind(1, eventId);
+    q->bind(2, static_cast<std::int64_t>(keyId));
+    if (!q->executeStep()) return std::nullopt;
+    return readKey(*q);
 }
 
 void Events::addTicketType(const std::string& eventId, const TicketType& type) {
-    SQLite::Statement insert(db_,
-                             "INSERT INTO ticket_types (event_id, code, name) VALUES (?, ?, ?)");
-    insert.bind(1, eventId);
-    insert.bind(2, type.code);
-    insert.bind(3, type.name);
-    insert.exec();
+    auto insert =
+        statements_.prepare("INSERT INTO ticket_types (event_id, code, name) VALUES (?, ?, ?)");
+    insert->bind(1, eventId);
+    insert->bind(2, type.code);
+    insert->bind(3, type.name);
+    insert->exec();
 }
 
 std::vector<TicketType> Events::ticketTypes(const std::string& eventId) {
-    SQLite::Statement q(db_,
-                        "SELECT code, name FROM ticket_types WHERE event_id = ? ORDER BY code");
-    q.bind(1, eventId);
+    auto q =
+        statements_.prepare("SELECT code, name FROM ticket_types WHERE event_id = ? ORDER BY code");
+    q->bind(1, eventId);
     std::vector<TicketType> out;
-    while (q.executeStep()) {
+    while (q->executeStep()) {
         out.push_back(
-            {static_cast<std::uint16_t>(q.getColumn(0).getInt()), q.getColumn(1).getString()});
+            {static_cast<std::uint16_t>(q->getColumn(0).getInt()), q->getColumn(1).getString()});
     }
     return out;
 }
 
 std::optional<TicketType> Events::findTicketType(const std::string& eventId, std::uint16_t code) {
-    SQLite::Statement q(db_, "SELECT name FROM ticket_types WHERE event_id = ? AND code = ?");
-    q.bind(1, eventId);
-    q.bind(2, code);
-    if (!q.executeStep()) return std::nullopt;
-    return TicketType{code, q.getColumn(0).getString()};
+    auto q = statements_.prepare("SELECT name FROM ticket_types WHERE event_id = ? AND code = ?");
+    q->bind(1, eventId);
+    q->bind(2, code);
+    if (!q->executeStep()) return std::nullopt;
+    return TicketType{code, q->getColumn(0).getString()};
 }
 
 std::optional<TicketType> Events::findTicketTypeByName(const std::string& eventId,
                                                        const std::string& name) {
-    SQLite::Statement q(db_,
-                        "SELECT code, name FROM ticket_types WHERE event_id = ? AND name = ? "
-                        "COLLATE NOCASE");
-    q.bind(1, eventId);
-    q.bind(2, name);
-    if (!q.executeStep()) return std::nullopt;
-    return TicketType{static_cast<std::uint16_t>(q.getColumn(0).getInt()),
-                      q.getColumn(1).getString()};
+    auto q = statements_.prepare(
+        "SELECT code, name FROM ticket_types WHERE event_id = ? AND name = ? "
+        "COLLATE NOCASE");
+    q->bind(1, eventId);
+    q->bind(2, name);
+    if (!q->executeStep()) return std::nullopt;
+    return TicketType{static_cast<std::uint16_t>(q->getColumn(0).getInt()),
+                      q->getColumn(1).getString()};
 }
 
 void Events::allowTypeAtGate(const std::string& eventId, std::uint16_t type,
                              const std::string& gate) {
-    SQLite::Statement insert(db_,
-                             "INSERT OR IGNORE INTO ticket_type_gates (event_id, ticket_type, "
-                             "gate) VALUES (?, ?, ?)");
-    insert.bind(1, eventId);
-    insert.bind(2, type);
-    insert.bind(3, gate);
-    insert.exec();
+    auto insert = statements_.prepare(
+        "INSERT OR IGNORE INTO ticket_type_gates (event_id, ticket_type, "
+        "gate) VALUES (?, ?, ?)");
+    insert->bind(1, eventId);
+    insert->bind(2, type);
+    insert->bind(3, gate);
+    insert->exec();
 }
 
 bool Events::isTypeAllowedAtGate(const std::string& eventId, std::uint16_t type,
                                  const std::string& gate) {
-    SQLite::Statement q(db_,
-                        "SELECT count(*), coalesce(sum(gate = ? COLLATE NOCASE), 0) FROM "
-                        "ticket_type_gates WHERE event_id = ? AND ticket_type = ?");
-    q.bind(1, gate);
-    q.bind(2, eventId);
-    q.bind(3, type);
-    q.executeStep();
-    return q.getColumn(0).getInt64() == 0 || q.getColumn(1).getInt64() > 0;
+    auto q = statements_.prepare(
+        "SELECT count(*), coalesce(sum(gate = ? COLLATE NOCASE), 0) FROM "
+        "ticket_type_gates WHERE event_id = ? AND ticket_type = ?");
+    q->bind(1, gate);
+    q->bind(2, eventId);
+    q->bind(3, type);
+    q->executeStep();
+    return q->getColumn(0).getInt64() == 0 || q->getColumn(1).getInt64() > 0;
 }
 
 }  // namespace admit::store

@@ -8,13 +8,12 @@ namespace admit::store {
 
 HlcTime HybridLogicalClock::loaded() {
     if (!last_) {
-        SQLite::Statement query(
-            db_,
-            // Every local tick stamps an audit entry; received values are in meta.
+        auto query = statements_.prepare(  // Every local tick stamps an audit entry; received
+                                           // values are in meta.
             "SELECT max(coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'hlc'), 0), "
             "coalesce((SELECT hlc FROM audit_log ORDER BY seq DESC LIMIT 1), 0))");
-        query.executeStep();
-        last_ = query.getColumn(0).getInt64();
+        query->executeStep();
+        last_ = query->getColumn(0).getInt64();
     }
     return *last_;
 }
@@ -35,11 +34,11 @@ HlcTime HybridLogicalClock::receive(HlcTime remote, std::int64_t wallMs) {
 }
 
 void HybridLogicalClock::store(HlcTime value) {
-    SQLite::Statement upsert(db_,
-                             "INSERT INTO meta (key, value) VALUES ('hlc', ?) "
-                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
-    upsert.bind(1, std::to_string(value));
-    upsert.exec();
+    auto upsert = statements_.prepare(
+        "INSERT INTO meta (key, value) VALUES ('hlc', ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    upsert->bind(1, std::to_string(value));
+    upsert->exec();
     last_ = value;
 }
 

@@ -35,57 +35,57 @@ Status<> Operators::set(const std::string& name, Role role, std::string_view pin
                           crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
         return fail("out of memory while hashing the PIN for operator '" + name + "'");
     }
-    SQLite::Statement upsert(db_,
-                             "INSERT INTO operators (name, role, pin_hash) VALUES (?, ?, ?) "
-                             "ON CONFLICT (name) DO UPDATE SET role = excluded.role, "
-                             "pin_hash = excluded.pin_hash, failed_attempts = 0, locked_until = 0");
-    upsert.bind(1, name);
-    upsert.bind(2, std::string(roleName(role)));
-    upsert.bind(3, std::string(hash.data()));
-    upsert.exec();
+    auto upsert = statements_.prepare(
+        "INSERT INTO operators (name, role, pin_hash) VALUES (?, ?, ?) "
+        "ON CONFLICT (name) DO UPDATE SET role = excluded.role, "
+        "pin_hash = excluded.pin_hash, failed_attempts = 0, locked_until = 0");
+    upsert->bind(1, name);
+    upsert->bind(2, std::string(roleName(role)));
+    upsert->bind(3, std::string(hash.data()));
+    upsert->exec();
     return Ok{};
 }
 
 Result<Operator, PinError> Operators::authenticate(const std::string& name, std::string_view pin,
                                                    std::int64_t nowMs) {
-    SQLite::Statement q(
-        db_, "SELECT role, pin_hash, failed_attempts, locked_until FROM operators WHERE name = ?");
-    q.bind(1, name);
-    if (!q.executeStep()) return fail(PinError{PinFailure::kUnknownOperator});
-    Role role = q.getColumn(0).getString() == "organiser" ? Role::kOrganiser : Role::kVolunteer;
-    std::string hash = q.getColumn(1).getString();
-    int failures = q.getColumn(2).getInt();
-    std::int64_t lockedUntil = q.getColumn(3).getInt64();
-    q.reset();
+    auto q = statements_.prepare(
+        "SELECT role, pin_hash, failed_attempts, locked_until FROM operators WHERE name = ?");
+    q->bind(1, name);
+    if (!q->executeStep()) return fail(PinError{PinFailure::kUnknownOperator});
+    Role role = q->getColumn(0).getString() == "organiser" ? Role::kOrganiser : Role::kVolunteer;
+    std::string hash = q->getColumn(1).getString();
+    int failures = q->getColumn(2).getInt();
+    std::int64_t lockedUntil = q->getColumn(3).getInt64();
+    q->reset();
 
     if (nowMs < lockedUntil) return fail(PinError{PinFailure::kLockedOut, lockedUntil - nowMs});
 
     if (crypto_pwhash_str_verify(hash.c_str(), pin.data(), pin.size()) == 0) {
-        SQLite::Statement reset(
-            db_, "UPDATE operators SET failed_attempts = 0, locked_until = 0 WHERE name = ?");
-        reset.bind(1, name);
-        reset.exec();
+        auto reset = statements_.prepare(
+            "UPDATE operators SET failed_attempts = 0, locked_until = 0 WHERE name = ?");
+        reset->bind(1, name);
+        reset->exec();
         return Operator{name, role};
     }
     ++failures;
     std::int64_t lock = lockDurationMs(failures);
-    SQLite::Statement record(
-        db_, "UPDATE operators SET failed_attempts = ?, locked_until = ? WHERE name = ?");
-    record.bind(1, failures);
-    record.bind(2, lock > 0 ? nowMs + lock : 0);
-    record.bind(3, name);
-    record.exec();
+    auto record = statements_.prepare(
+        "UPDATE operators SET failed_attempts = ?, locked_until = ? WHERE name = ?");
+    record->bind(1, failures);
+    record->bind(2, lock > 0 ? nowMs + lock : 0);
+    record->bind(3, name);
+    record->exec();
     if (lock > 0) return fail(PinError{PinFailure::kLockedOut, lock});
     return fail(PinError{PinFailure::kWrongPin});
 }
 
 std::vector<Operator> Operators::list() {
-    SQLite::Statement q(db_, "SELECT name, role FROM operators ORDER BY name");
+    auto q = statements_.prepare("SELECT name, role FROM operators ORDER BY name");
     std::vector<Operator> out;
-    while (q.executeStep()) {
-        out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString() == "organiser"
-                                                       ? Role::kOrganiser
-                                                       : Role::kVolunteer});
+    while (q->executeStep()) {
+        out.push_back({q->getColumn(0).getString(), q->getColumn(1).getString() == "organiser"
+                                                        ? Role::kOrganiser
+                                                        : Role::kVolunteer});
     }
     return out;
 }

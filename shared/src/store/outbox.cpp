@@ -3,42 +3,61 @@
 #include <SQLiteCpp/Statement.h>
 
 namespace admit::store {
+namespace {
+
+constexpr const char* kSentThrough =
+    "coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'outbox_sent_through'), 0)";
+
+}  // namespace
 
 void Outbox::enqueue(const std::string& kind, const std::string& recordId,
                      const std::string& payload, HlcTime hlc) {
-    SQLite::Statement insert(
-        db_, "INSERT INTO outbox (kind, record_id, payload, hlc) VALUES (?, ?, ?, ?)");
-    insert.bind(1, kind);
-    insert.bind(2, recordId);
-    insert.bind(3, payload);
-    insert.bind(4, hlc);
-    insert.exec();
+    auto insert = statements_.prepare(
+        "INSERT INTO outbox (kind, record_id, payload, hlc) VALUES (?, ?, ?, ?)");
+    insert->bind(1, kind);
+    insert->bind(2, recordId);
+    insert->bind(3, payload);
+    insert->bind(4, hlc);
+    insert->exec();
 }
 
 std::vector<OutboxItem> Outbox::pending(int limit) {
-    SQLite::Statement q(db_,
-                        "SELECT seq, kind, record_id, payload, hlc FROM outbox "
-                        "WHERE sent_at IS NULL ORDER BY seq LIMIT ?");
-    q.bind(1, limit);
+    auto q =
+        statements_.prepare(std::string("SELECT seq, kind, record_id, payload, hlc FROM outbox "
+                                        "WHERE seq > ") +
+                            kSentThrough + " ORDER BY seq LIMIT ?");
+    q->bind(1, limit);
     std::vector<OutboxItem> out;
-    while (q.executeStep()) {
-        out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(),
-                       q.getColumn(2).getString(), q.getColumn(3).getString(),
-                       q.getColumn(4).getInt64()});
+    while (q->executeStep()) {
+        out.push_back({q->getColumn(0).getInt64(), q->getColumn(1).getString(),
+                       q->getColumn(2).getString(), q->getColumn(3).getString(),
+                       q->getColumn(4).getInt64()});
     }
     return out;
 }
 
 std::int64_t Outbox::pendingCount() {
-    return db_.execAndGet("SELECT count(*) FROM outbox WHERE sent_at IS NULL").getInt64();
+    auto q =
+        statements_.prepare(std::string("SELECT count(*) FROM outbox WHERE seq > ") + kSentThrough);
+    q->executeStep();
+    return q->getColumn(0).getInt64();
 }
 
 void Outbox::markSentThrough(std::int64_t lastSeq, std::int64_t sentAtMs) {
-    SQLite::Statement update(db_,
-                             "UPDATE outbox SET sent_at = ? WHERE sent_at IS NULL AND seq <= ?");
-    update.bind(1, sentAtMs);
-    update.bind(2, lastSeq);
-    update.exec();
+    auto upsert = statements_.prepare(
+        std::string("INSERT INTO meta (key, value) VALUES ('outbox_sent_through', max(?1, ") +
+        kSentThrough +
+        ")), ('outbox_sent_at', ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    upsert->bind(1, lastSeq);
+    upsert->bind(2, sentAtMs);
+    upsert->exec();
+}
+
+std::optional<std::int64_t> Outbox::lastSentAtMs() {
+    auto q =
+        statements_.prepare("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'outbox_sent_at'");
+    if (!q->executeStep()) return std::nullopt;
+    return q->getColumn(0).getInt64();
 }
 
 }  // namespace admit::store

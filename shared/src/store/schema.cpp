@@ -82,6 +82,7 @@ CREATE TABLE tickets (
 CREATE INDEX tickets_by_attendee ON tickets (attendee_id);
 
 -- Append-only: a mistake is corrected by an annulling record, never by an update or delete.
+-- WITHOUT ROWID: the UUIDv7 key is the table's own b-tree (no separate index page to write).
 CREATE TABLE checkins (
     id          TEXT PRIMARY KEY,
     event_id    TEXT NOT NULL REFERENCES events (id),
@@ -95,8 +96,11 @@ CREATE TABLE checkins (
     operator    TEXT NOT NULL DEFAULT '',
     verdict     TEXT NOT NULL CHECK (verdict IN ('accepted', 'annulled')),
     annuls      TEXT REFERENCES checkins (id)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 CREATE INDEX checkins_by_ticket ON checkins (event_id, ticket_ref, hlc);
+-- "Is this check-in annulled?" is asked of every candidate; only annulments are indexed, so an
+-- accepted check-in writes nothing here.
+CREATE INDEX checkins_annulled ON checkins (annuls) WHERE annuls IS NOT NULL;
 CREATE TRIGGER checkins_no_update BEFORE UPDATE ON checkins
 BEGIN SELECT RAISE(ABORT, 'check-ins are append-only'); END;
 CREATE TRIGGER checkins_no_delete BEFORE DELETE ON checkins
@@ -119,20 +123,23 @@ CREATE TABLE blocked_codes (
     PRIMARY KEY (event_id, ticket_ref)
 ) STRICT;
 
--- Records waiting to be uploaded by sync, in the order they were made.
+-- Records for the server, in the order they were made. Rows are never deleted, so seq is never
+-- reused without AUTOINCREMENT (which would write sqlite_sequence on every insert). What has
+-- been uploaded is one cursor in meta ('outbox_sent_through'), not a column to update.
 CREATE TABLE outbox (
-    seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq       INTEGER PRIMARY KEY,
     kind      TEXT NOT NULL,
     record_id TEXT NOT NULL,
     payload   TEXT NOT NULL,
-    hlc       INTEGER NOT NULL,
-    sent_at   INTEGER
+    hlc       INTEGER NOT NULL
 ) STRICT;
-CREATE INDEX outbox_pending ON outbox (seq) WHERE sent_at IS NULL;
+CREATE TRIGGER outbox_no_delete BEFORE DELETE ON outbox
+BEGIN SELECT RAISE(ABORT, 'the outbox is append-only'); END;
 
 -- Each entry carries the hash of the one before it, so an edited or removed entry shows.
+-- Never deleted (trigger below), so seq needs no AUTOINCREMENT.
 CREATE TABLE audit_log (
-    seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq       INTEGER PRIMARY KEY,
     wall_time INTEGER NOT NULL,
     hlc       INTEGER NOT NULL,
     device_id TEXT NOT NULL,

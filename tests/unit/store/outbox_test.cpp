@@ -28,19 +28,50 @@ TEST(Outbox, KeepsOrderUntilMarkedSent) {
     EXPECT_EQ(outbox.pendingCount(), 1);
 }
 
+TEST(Outbox, SentCursorNeverMovesBack) {
+    testing::TempDir dir;
+    auto db = openPlainDatabase(dir.file("a.db"), OpenMode::kCreate);
+    ASSERT_TRUE(db.ok());
+    Outbox outbox(*db);
+    EXPECT_EQ(outbox.lastSentAtMs(), std::nullopt);
+    for (int i = 0; i < 4; ++i) outbox.enqueue("checkin", "c" + std::to_string(i), "{}", 10 + i);
+    auto all = outbox.pending(10);
+    ASSERT_EQ(all.size(), 4u);
+    outbox.markSentThrough(all[2].seq, 1000);
+    // A late acknowledgement of an older batch must not make sent items pending again.
+    outbox.markSentThrough(all[0].seq, 2000);
+    EXPECT_EQ(outbox.pendingCount(), 1);
+    EXPECT_EQ(outbox.pending(10).front().recordId, "c3");
+    EXPECT_EQ(outbox.lastSentAtMs(), 2000);
+}
+
+TEST(Outbox, EntriesCannotBeDeleted) {
+    testing::TempDir dir;
+    auto db = openPlainDatabase(dir.file("a.db"), OpenMode::kCreate);
+    ASSERT_TRUE(db.ok());
+    Outbox(*db).enqueue("checkin", "c1", "{}", 10);
+    EXPECT_THROW(db->exec("DELETE FROM outbox"), SQLite::Exception);
+    EXPECT_EQ(Outbox(*db).pendingCount(), 1);
+}
+
 TEST(Outbox, SurvivesReopen) {
     testing::TempDir dir;
     {
         auto db = openPlainDatabase(dir.file("a.db"), OpenMode::kCreate);
         ASSERT_TRUE(db.ok());
-        Outbox(*db).enqueue("checkin", "c1", R"({"a":1})", 10);
+        Outbox outbox(*db);
+        outbox.enqueue("checkin", "c1", R"({"a":1})", 10);
+        outbox.enqueue("checkin", "c2", R"({"b":2})", 11);
+        outbox.markSentThrough(outbox.pending(1).front().seq, 1000);
     }
+    // The next process resumes after the cursor, not from the start.
     auto db = openPlainDatabase(dir.file("a.db"), OpenMode::kExisting);
     ASSERT_TRUE(db.ok());
     auto items = Outbox(*db).pending(10);
     ASSERT_EQ(items.size(), 1u);
-    EXPECT_EQ(items[0].payload, R"({"a":1})");
-    EXPECT_EQ(items[0].hlc, 10);
+    EXPECT_EQ(items[0].recordId, "c2");
+    EXPECT_EQ(items[0].payload, R"({"b":2})");
+    EXPECT_EQ(items[0].hlc, 11);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 
 #include "admit/base/result.hpp"
 #include "admit/rules/verdict.hpp"
+#include "admit/store/attendees.hpp"
 #include "admit/store/audit_log.hpp"
 #include "admit/store/checkin_log.hpp"
 #include "admit/store/events.hpp"
@@ -60,6 +61,10 @@ class CheckInEngine {
 
     SQLite::Database& db_;
     store::HybridLogicalClock clock_;
+    // Kept for the engine's lifetime so their prepared statements are reused across scans.
+    store::Events events_;
+    store::Attendees attendees_;
+    store::CodeLists codeLists_;
     std::optional<store::CheckInLog> checkInLog_;
     std::optional<store::AuditLog> auditLog_;
 };

@@ -9,6 +9,8 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include "admit/store/statement_cache.hpp"
+
 #include "admit/base/result.hpp"
 
 namespace admit::store {
@@ -60,6 +62,7 @@ class Attendees {
 
   private:
     SQLite::Database& db_;
+    StatementCache statements_{db_};
 };
 
 // Codes that must not get in: revoked by the organiser, or blocked at the door.
@@ -77,6 +80,7 @@ class CodeLists {
 
   private:
     SQLite::Database& db_;
+    StatementCache statements_{db_};
 };
 
 }  // namespace admit::store

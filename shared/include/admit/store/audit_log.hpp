@@ -9,6 +9,8 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include "admit/store/statement_cache.hpp"
+
 #include "admit/base/result.hpp"
 #include "admit/store/hybrid_logical_clock.hpp"
 
@@ -43,6 +45,7 @@ class AuditLog {
 
   private:
     SQLite::Database& db_;
+    StatementCache statements_{db_};
     std::string deviceId_;
 };
 

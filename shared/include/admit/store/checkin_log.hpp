@@ -10,6 +10,8 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include "admit/store/statement_cache.hpp"
+
 #include "admit/store/audit_log.hpp"
 #include "admit/store/hybrid_logical_clock.hpp"
 #include "admit/store/outbox.hpp"
@@ -89,6 +91,7 @@ class CheckInLog {
 
   private:
     SQLite::Database& db_;
+    StatementCache statements_{db_};
     HybridLogicalClock& clock_;
     AuditLog audit_;
     Outbox outbox_;

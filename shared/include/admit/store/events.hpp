@@ -9,6 +9,8 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include "admit/store/statement_cache.hpp"
+
 #include "admit/base/bytes.hpp"
 #include "admit/base/result.hpp"
 
@@ -65,6 +67,7 @@ class Events {
 
   private:
     SQLite::Database& db_;
+    StatementCache statements_{db_};
 };
 
 }  // namespace admit::store

@@ -10,6 +10,8 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include "admit/store/statement_cache.hpp"
+
 namespace admit::store {
 
 using HlcTime = std::int64_t;
@@ -34,6 +36,7 @@ class HybridLogicalClock {
     void store(HlcTime value);
 
     SQLite::Database& db_;
+    StatementCache statements_{db_};
     std::optional<HlcTime> last_;
 };
 

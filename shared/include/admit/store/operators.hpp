@@ -9,6 +9,8 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include "admit/store/statement_cache.hpp"
+
 #include "admit/base/result.hpp"
 
 namespace admit::store {
@@ -51,6 +53,7 @@ class Operators {
 
   private:
     SQLite::Database& db_;
+    StatementCache statements_{db_};
 };
 
 }  // namespace admit::store

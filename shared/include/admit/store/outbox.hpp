@@ -1,13 +1,17 @@
 #pragma once
 // The durable outbox: every record a device makes that the server must learn about, in order.
 // Entries are written in the same transaction as the record itself, so nothing made offline
-// is lost; sync marks them sent once the server has acknowledged them.
+// is lost. Entries are never deleted: sync moves one cursor past those the server has
+// acknowledged.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <SQLiteCpp/Database.h>
+
+#include "admit/store/statement_cache.hpp"
 
 #include "admit/store/hybrid_logical_clock.hpp"
 
@@ -29,11 +33,14 @@ class Outbox {
                  HlcTime hlc);
     std::vector<OutboxItem> pending(int limit);
     std::int64_t pendingCount();
-    // Marks every pending item up to and including lastSeq as sent.
+    // Marks every item up to and including lastSeq as sent; the cursor never moves back.
     void markSentThrough(std::int64_t lastSeq, std::int64_t sentAtMs);
+    // When markSentThrough was last called, if ever.
+    std::optional<std::int64_t> lastSentAtMs();
 
   private:
     SQLite::Database& db_;
+    StatementCache statements_{db_};
 };
 
 }  // namespace admit::store
