@@ -21,6 +21,7 @@
 #include "admit/replica/replica_key.hpp"
 #include "admit/rules/checkin_engine.hpp"
 #include "admit/store/attendees.hpp"
+#include "admit/store/deferred_checkpoints.hpp"
 #include "admit/store/schema.hpp"
 #include "admit/store/store.hpp"
 #include "admit/ticket/signed_ticket.hpp"
@@ -43,10 +44,12 @@ double timeMs(F&& f) {
 }
 
 void report(const char* name, const std::vector<double>& ms, const std::vector<double>& bare) {
-    double p50 = percentile(ms, 0.5), p99 = percentile(ms, 0.99);
+    double p50 = percentile(ms, 0.5), p99 = percentile(ms, 0.99), max = percentile(ms, 1.0);
     double b50 = percentile(bare, 0.5), b99 = percentile(bare, 0.99);
-    std::printf("%-34s p50 %7.3f ms  p99 %7.3f ms   ratio to bare: p50 %.2fx  p99 %.2fx\n", name,
-                p50, p99, p50 / b50, p99 / b99);
+    std::printf(
+        "%-34s p50 %7.3f ms  p99 %7.3f ms  max %7.3f ms   ratio to bare: p50 %.2fx  "
+        "p99 %.2fx\n",
+        name, p50, p99, max, p50 / b50, p99 / b99);
 }
 
 long walFrames(SQLite::Database& db) {
@@ -107,6 +110,13 @@ int main(int argc, char** argv) {
     store::applyConnectionSettings(*kiosk);
     (void)store::migrate(*kiosk);
     (void)organiser::exportReplica(*org, event->id, *kiosk);
+    // A second copy that checkpoints between scans, as the kiosk does, not inside one.
+    auto deferred = replica::openReplica(dir / "kiosk-deferred.db", key, replica::OpenMode::Create);
+    if (!deferred) return std::fprintf(stderr, "%s\n", deferred.error().message.c_str()), 1;
+    store::applyConnectionSettings(*deferred);
+    (void)store::migrate(*deferred);
+    (void)organiser::exportReplica(*org, event->id, *deferred);
+    store::DeferredCheckpoints checkpoints(*deferred);
 
     auto bare = store::openPlainDatabase((dir / "bare.db").string(), store::OpenMode::kCreate);
     bare->exec("CREATE TABLE bare (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)");
@@ -118,7 +128,9 @@ int main(int argc, char** argv) {
 
     rules::CheckInEngine plainEngine(*org);
     rules::CheckInEngine kioskEngine(*kiosk);
-    std::vector<double> plainMs, kioskMs, bareMs, verifyMs;
+    rules::CheckInEngine deferredEngine(*deferred);
+    std::vector<double> plainMs, kioskMs, deferredMs, bareMs, verifyMs;
+    int checkpointsRun = 0;
     int refused = 0;
     for (int i = 0; i < scans; ++i) {
         rules::ScanContext context{event->id, "Main", store::Direction::kEntry, "", 1'000'000 + i};
@@ -138,17 +150,27 @@ int main(int argc, char** argv) {
             auto v = kioskEngine.scan(text, context);
             refused += !(v && v->accepted);
         }));
+        deferredMs.push_back(timeMs([&] {
+            auto v = deferredEngine.scan(text, context);
+            refused += !(v && v->accepted);
+        }));
+        checkpointsRun += checkpoints.due();
+        (void)checkpoints.runIfDue();  // untimed: nobody waits for it
         verifyMs.push_back(timeMs([&] {
             auto parsed = ticket::parseSignedTicket(text);
             refused += !(parsed && ticket::verifyTicketSignature(*parsed, publicKey));
         }));
     }
     if (refused) std::printf("WARNING: %d scans were not accepted\n", refused);
-    std::printf("%-34s p50 %7.3f ms  p99 %7.3f ms\n", "bare 1-row transaction (floor)",
-                percentile(bareMs, 0.5), percentile(bareMs, 0.99));
+    std::printf("%-34s p50 %7.3f ms  p99 %7.3f ms  max %7.3f ms\n",
+                "bare 1-row transaction (floor)", percentile(bareMs, 0.5), percentile(bareMs, 0.99),
+                percentile(bareMs, 1.0));
     report("verify + record, plain database", plainMs, bareMs);
     report("verify + record, encrypted replica", kioskMs, bareMs);
+    report("  ... checkpoints between scans", deferredMs, bareMs);
     report("Ed25519 parse + verify alone", verifyMs, bareMs);
+    std::printf("(%d checkpoints ran between scans; the other databases ran theirs inside)\n",
+                checkpointsRun);
 
     double barePages = walPagesPerCommit(*bare, [&] {
         SQLite::Transaction t(*bare, SQLite::TransactionBehavior::IMMEDIATE);
