@@ -18,10 +18,15 @@ extern "C" void onSignal(int) { stopRequested = 1; }
 int runHeadless(KioskCore& core) {
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
+    bool announced = false;
     while (stopRequested == 0) {
         core.waitForWork(std::chrono::milliseconds(200));
         bool done = core.finished();
         auto news = core.drain();
+        if (!announced && core.state().ready) {
+            std::cout << readyJsonLine(core.state()) << std::endl;
+            announced = true;
+        }
         for (const auto& verdict : news.verdicts) {
             std::cout << verdictJsonLine(verdict, core.state()) << std::endl;
         }

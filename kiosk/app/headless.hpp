@@ -1,5 +1,6 @@
 #pragma once
-// --headless: the same core and pipeline without a window; one JSON line per verdict on stdout.
+// --headless: the same core and pipeline without a window; one JSON line per verdict on stdout,
+// preceded by one {"kind":"ready",...} line once the kiosk can scan.
 
 #include "admit/kiosk/kiosk_core.hpp"
 #include "options.hpp"

@@ -25,6 +25,8 @@ struct KioskCore::Worker {
     store::Direction direction = store::Direction::kEntry;
     std::optional<store::Operator> signedIn;
     std::string pendingSetupText;
+    // The pipeline's scan event being decided (for the verdict's timing), while handleCode runs.
+    std::optional<scan::ScanEvent> scanning;
 
     rules::ScanContext context(std::int64_t nowMs) const {
         return {event ? event->id : std::string(), gate, direction,
@@ -125,6 +127,7 @@ void KioskCore::start(std::unique_ptr<scan::FrameSource> source) {
         auto event = w.event;
         bool dashboard = options_.dashboardOnly;
         publish([event, operators, dashboard](KioskState& s, DrainResult&) {
+            s.ready = true;
             s.event = event;
             s.operators = operators;
             if (dashboard) {
@@ -215,15 +218,11 @@ void KioskCore::forwardLoop(std::stop_token stop) {
             publish([state](KioskState& s, DrainResult&) { s.source = state; });
         }
         if (auto event = pipeline_->waitEvent(std::chrono::milliseconds(100))) {
-            std::string text = event->code.text;
-            post([this, text](Worker& w) { handleCode(w, text, options_.clock()); });
+            postScan(std::move(*event));
             continue;
         }
         if (pipeline_->finished()) {
-            for (auto& event : pipeline_->takeEvents()) {
-                std::string text = event.code.text;
-                post([this, text](Worker& w) { handleCode(w, text, options_.clock()); });
-            }
+            for (auto& event : pipeline_->takeEvents()) postScan(std::move(event));
             auto final = pipeline_->sourceState();
             publish([final](KioskState& s, DrainResult&) { s.source = final; });
             {
@@ -237,8 +236,24 @@ void KioskCore::forwardLoop(std::stop_token stop) {
     }
 }
 
+void KioskCore::postScan(scan::ScanEvent event) {
+    post([this, event = std::move(event)](Worker& w) {
+        struct Forget {  // also when handleCode throws
+            Worker& worker;
+            ~Forget() { worker.scanning.reset(); }
+        } forget{w};
+        w.scanning = event;
+        handleCode(w, event.code.text, options_.clock());
+    });
+}
+
 void KioskCore::publishVerdict(ShownVerdict verdict) {
     verdict.sequence = ++verdictSequence_;
+    verdict.decidedAt = std::chrono::steady_clock::now();
+    if (worker_ && worker_->scanning) {  // worker thread: the only caller
+        verdict.frameCaptured = worker_->scanning->frameCaptured;
+        verdict.readDuration = worker_->scanning->readDuration;
+    }
     publish([this, verdict](KioskState& s, DrainResult& result) {
         s.verdict = verdict;
         s.verdictCount = verdict.sequence;

@@ -1,5 +1,7 @@
 #include "admit/kiosk/verdict_json.hpp"
 
+#include <chrono>
+
 #include <nlohmann/json.hpp>
 
 namespace admit::kiosk {
@@ -24,7 +26,24 @@ std::string verdictJsonLine(const ShownVerdict& verdict, const KioskState& state
         {"event", state.event ? state.event->name : std::string()},
         {"pending_uploads", state.pendingUploads},
     };
+    if (verdict.frameCaptured) {
+        line["frame_to_verdict_us"] = std::chrono::duration_cast<std::chrono::microseconds>(
+                                          verdict.decidedAt - *verdict.frameCaptured)
+                                          .count();
+        line["read_us"] = verdict.readDuration.count();
+    }
     // Replace invalid UTF-8 (a scanned code can contain anything) instead of throwing.
+    return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string readyJsonLine(const KioskState& state) {
+    nlohmann::json line{
+        {"kind", "ready"},
+        {"screen", screenName(state.screen)},
+        {"event", state.event ? state.event->name : std::string()},
+        {"gate", state.gate},
+        {"source", state.cameraDescription},
+    };
     return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

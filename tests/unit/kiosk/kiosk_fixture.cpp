@@ -17,7 +17,7 @@ void KioskTest::TearDown() {
 KioskOptions KioskTest::options(bool selectSingleEvent) {
     KioskOptions o;
     o.database = {demo_.replica, demo_.keyFile};
-    o.gate = "B";
+    o.gate = std::string("B");  // not = "B": GCC 12 -O2 false -Wrestrict (PR 105329)
     o.selectSingleEvent = selectSingleEvent;
     auto now = nowMs_;
     o.clock = [now] { return now->load(); };

@@ -23,6 +23,7 @@
 #include "admit/kiosk/kiosk_state.hpp"
 #include "admit/scan/frame.hpp"
 #include "admit/scan/frame_source.hpp"
+#include "admit/scan/scan_event.hpp"
 #include "admit/store/clock.hpp"
 
 namespace admit::scan {
@@ -103,6 +104,7 @@ class KioskCore {
     void workerLoop(std::stop_token stop);
     void forwardLoop(std::stop_token stop);
     void handleCode(Worker& worker, const std::string& text, std::int64_t nowMs);
+    void postScan(scan::ScanEvent event);  // a pipeline read, decided on the worker
     void publishVerdict(ShownVerdict verdict);
     void publishStatus(Worker& worker);
 

@@ -2,7 +2,9 @@
 // What the verdict screen shows (and the headless mode prints) for one scan or search check-in:
 // a kind that picks colour, icon and sound, and the words, already in plain language.
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -37,6 +39,14 @@ struct ShownVerdict {
     std::string via = "scan";  // "scan" or "search"
     std::int64_t atMs = 0;
     std::uint64_t sequence = 0;  // 1, 2, ... per kiosk run
+
+    // Timing (steady clock), for the latency figures in docs/performance.md. A code read by the
+    // scanning pipeline: when the frame it was read from was handed to the pipeline and how long
+    // QrReader::read took on it; unset for typed codes and search check-ins.
+    std::optional<std::chrono::steady_clock::time_point> frameCaptured;
+    std::chrono::microseconds readDuration{};
+    // When the verdict was decided (after the check-in was committed) and queued for the screen.
+    std::chrono::steady_clock::time_point decidedAt{};
 };
 
 }  // namespace admit::kiosk

@@ -1,5 +1,5 @@
 #pragma once
-// The headless output: one JSON object per verdict, on one line.
+// The headless output: one JSON object per verdict, on one line (and one when ready).
 
 #include <string>
 
@@ -8,6 +8,12 @@
 
 namespace admit::kiosk {
 
+// A verdict from the scanning pipeline also carries frame_to_verdict_us (from the frame being
+// handed to the pipeline to the verdict being decided) and read_us (QR reading of that frame).
 std::string verdictJsonLine(const ShownVerdict& verdict, const KioskState& state);
+
+// Printed once by --headless when the kiosk can scan (KioskState::ready):
+// {"kind":"ready","screen":"scanning","event":...,"gate":...,"source":...}
+std::string readyJsonLine(const KioskState& state);
 
 }  // namespace admit::kiosk
