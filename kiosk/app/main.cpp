@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
     kiosk.eventId = options.eventId;
     kiosk.dashboardOnly = options.dashboard;
     kiosk.muted = options.muted;
+    kiosk.camera = options.camera;
     if (options.demo) {
         std::cerr << "admit-kiosk: preparing the demo event and video...\n";
         auto demo = app::prepareDemo(options.stateDir ? &*options.stateDir : nullptr);
@@ -42,8 +43,10 @@ int main(int argc, char** argv) {
         demoGuard.emplace(*demo);
     }
 
-    KioskCore core(kiosk);
     auto source = app::makeSource(options, demoFrames ? &*demoFrames : nullptr);
+    // No file source: the camera from --camera or the settings, switchable at run time.
+    kiosk.cameraFromSettings = !source && !options.dashboard;
+    KioskCore core(kiosk);
     if (options.headless) {
         core.start(std::move(source));
         return app::runHeadless(core);

@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "admit/kiosk/kiosk_settings.hpp"
+
 namespace admit::kiosk::app {
 namespace {
 
@@ -56,18 +58,16 @@ Result<AppOptions> parseOptions(int argc, char** argv) {
         } else if (arg == "--key-file") {
             if (!value(options.keyFile)) return fail("--key-file needs a path");
         } else if (arg == "--gate") {
-            if (!value(options.gate) || options.gate.empty()) return fail("--gate needs a name");
+            if (!value(v)) return fail("--gate needs a name");
+            auto gate = normaliseGateName(v);
+            if (!gate) return fail("--gate: " + gate.error().message);
+            options.gate = *gate;
         } else if (arg == "--event") {
             if (!value(v)) return fail("--event needs an event id");
             options.eventId = v;
         } else if (arg == "--camera") {
-            if (!value(v)) return fail("--camera needs a number or a device path");
-            int index = 0;
-            if (parseInt(v, index)) {
-                options.camera = index;
-            } else {
-                options.camera = v;
-            }
+            if (!value(v) || v.empty()) return fail("--camera needs a number or a device path");
+            options.camera = v;
         } else if (arg == "--source-folder") {
             if (!value(v)) return fail("--source-folder needs a folder");
             options.sourceFolder = v;

@@ -4,7 +4,6 @@
 #include <filesystem>
 #include <optional>
 #include <string>
-#include <variant>
 
 #include "admit/base/result.hpp"
 #include "admit/store/checkin_log.hpp"
@@ -16,17 +15,18 @@ struct AppOptions {
     bool demo = false;
     bool windowed = false;
     bool dashboard = false;  // --mode dashboard
-    bool muted = false;
+    // --gate, --exit, --mute, --camera: for this run, over the settings stored in the replica.
+    std::optional<bool> muted;
     bool quitWhenDone = false;  // exit once a file source has ended (tests)
     bool tour = false;          // after the demo video, visit every staff screen (screenshots)
     std::string databasePath;
-    std::string keyFile;  // the replica key (mode 0600); empty: systemd credential
-    std::optional<std::variant<int, std::string>> camera;
+    std::string keyFile;                // the replica key (mode 0600); empty: systemd credential
+    std::optional<std::string> camera;  // an index ("0") or a device path
     std::optional<std::filesystem::path> sourceFolder;
     std::optional<std::filesystem::path> sourceVideo;
     double fileFps = 10.0;
-    std::string gate = "A";
-    store::Direction direction = store::Direction::kEntry;
+    std::optional<std::string> gate;
+    std::optional<store::Direction> direction;
     std::optional<std::string> eventId;
     std::optional<std::filesystem::path> stateDir;       // demo data
     std::optional<std::filesystem::path> screenshotDir;  // or ADMIT_SCREENSHOT_DIR

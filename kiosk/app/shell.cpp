@@ -109,6 +109,7 @@ std::string viewKey(const KioskState& state, const ui::UiContext& ui) {
             key += "-results";
         }
     }
+    if (state.screen == Screen::kSettings && ui.editingGate) key += "-gate";
     if (state.screen == Screen::kDashboard && !state.stats) key += "-loading";
     if (state.screen == Screen::kDashboard && state.dashboardOnly) key += "-readonly";
     return key;
@@ -148,7 +149,9 @@ class Screenshots {
         nlohmann::json line{{"file", file.filename().string()},
                             {"screen", screenName(state.screen)},
                             {"width", width},
-                            {"height", height}};
+                            {"height", height},
+                            {"gate", state.gate},
+                            {"direction", store::directionName(state.direction)}};
         if (state.screen == Screen::kVerdict && state.verdict) {
             line["kind"] = verdictKindName(state.verdict->kind);
             line["headline"] = state.verdict->headline;
@@ -165,10 +168,14 @@ class Screenshots {
     int renders_ = 0;
 };
 
-// --tour: after the demo video, visits the staff screens so that each can be photographed.
+// The gate name the tour types in the settings (the UI test looks for it after a restart).
+constexpr const char* kTourGate = "North 2";
+
+// --tour: after the demo video, visits the staff screens so that each can be photographed, and
+// renames the gate through the settings' editor.
 class Tour {
   public:
-    bool done() const { return step_ > 5; }
+    bool done() const { return step_ > 7; }
 
     void advance(KioskCore& core, ui::UiContext& ui, const Screenshots& shots,
                  const std::string& key) {
@@ -208,7 +215,24 @@ class Tour {
                 }
                 break;
             case 5:
-                if (key == "settings" && shots.taken(key)) {
+                // Open the gate editor and type the new name as key presses.
+                if (key == "settings") {
+                    ui.gateText.clear();
+                    ui.editingGate = true;
+                    for (const char* c = kTourGate; *c != '\0'; ++c) {
+                        ImGui::GetIO().AddInputCharacter(static_cast<unsigned char>(*c));
+                    }
+                    ++step_;
+                }
+                break;
+            case 6:
+                if (key == "settings-gate" && shots.taken(key)) {
+                    if (core.setGate(ui.gateText)) ui.editingGate = false;
+                    ++step_;
+                }
+                break;
+            case 7:
+                if (key == "settings" && s.camerasListed && shots.taken(key)) {
                     core.signOut();
                     ++step_;
                 }
@@ -269,7 +293,8 @@ int runWindowed(KioskCore& core, const AppOptions& options,
 
     ui::Theme theme;
     ui::PreviewTexture preview;
-    ui::UiContext context{core, theme, preview, options.demo, 0, {}, {}, {}, {}};
+    ui::UiContext context{core, theme, preview};
+    context.demo = options.demo;
     Screenshots shots(options.screenshotDir);
     Tour tour;
     bool touring = options.tour;

@@ -1,6 +1,5 @@
 #include "sources.hpp"
 
-#include "admit/scan/camera_source.hpp"
 #include "admit/scan/image_folder_source.hpp"
 #include "admit/scan/video_file_source.hpp"
 
@@ -21,9 +20,7 @@ std::unique_ptr<scan::FrameSource> makeSource(const AppOptions& options,
         return std::make_unique<scan::ImageFolderSource>(
             scan::ImageFolderOptions{*demoFrames, options.fileFps, false});
     }
-    scan::CameraOptions camera;
-    if (options.camera) camera.device = *options.camera;
-    return std::make_unique<scan::CameraSource>(camera);
+    return nullptr;  // a camera: the kiosk core opens the one its settings name
 }
 
 }  // namespace admit::kiosk::app

@@ -8,7 +8,8 @@
 
 namespace admit::kiosk::app {
 
-// Null when no source is wanted (dashboard mode).
+// A file or folder source; null for a camera (opened by the kiosk core from its settings, so that
+// it can be switched at run time) and when no source is wanted (dashboard mode).
 std::unique_ptr<scan::FrameSource> makeSource(const AppOptions& options,
                                               const std::filesystem::path* demoFrames);
 

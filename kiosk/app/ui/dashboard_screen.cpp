@@ -11,7 +11,7 @@ namespace {
 void countTable(const Theme& theme, const char* title, const std::vector<store::CountPair>& rows,
                 bool withExpected) {
     ImGui::PushFont(theme.large);
-    ImGui::TextUnformatted(title);
+    ImGui::TextWrapped("%s", title);
     ImGui::PopFont();
     if (ImGui::BeginTable(title, 2, ImGuiTableFlags_RowBg)) {
         for (const auto& row : rows) {
@@ -37,18 +37,21 @@ void drawDashboardScreen(UiContext& ui) {
     float width = ImGui::GetWindowWidth();
     float inner = width - theme.pad * 2.0f;
 
+    const char* title = state.dashboardOnly ? text::kReadOnly : text::kDashboardTitle;
     ImGui::PushFont(theme.large);
-    ImGui::TextUnformatted(state.dashboardOnly ? text::kReadOnly : text::kDashboardTitle);
+    ImGui::TextUnformatted(title);
+    float titleW = ImGui::CalcTextSize(title).x;
     ImGui::PopFont();
     if (!state.dashboardOnly) {
-        ImGui::PushFont(theme.large);
-        float undoW = ImGui::CalcTextSize(text::kUndoLast).x + theme.unit * 2.0f;
-        float outW = ImGui::CalcTextSize(text::kSignOut).x + theme.unit * 2.0f;
-        ImGui::PopFont();
-        ImGui::SameLine(std::max(theme.unit * 8.0f, inner - undoW - outW - theme.pad));
-        if (bigButton(theme, text::kUndoLast, undoW, Theme::kRed)) ui.core.undoLast();
-        ImGui::SameLine();
-        if (bigButton(theme, text::kSignOut, outW)) ui.core.signOut();
+        // Beside the title when there is room, else on a row of their own (portrait).
+        float buttonsW = labelWidth(theme, text::kUndoLast) + labelWidth(theme, text::kSignOut) +
+                         theme.unit * 4.0f + theme.pad;
+        bool beside = titleW + theme.pad * 2.0f + buttonsW <= inner;
+        float rowW = beside ? buttonsW : inner;
+        if (beside) ImGui::SameLine(inner - buttonsW + theme.pad);
+        int pressed = buttonRow(theme, {{text::kUndoLast, Theme::kRed}, {text::kSignOut}}, rowW);
+        if (pressed == 0) ui.core.undoLast();
+        if (pressed == 1) ui.core.signOut();
     }
     if (!state.notice.empty()) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.8f, 0.35f, 1.0f));
@@ -66,18 +69,23 @@ void drawDashboardScreen(UiContext& ui) {
     ImGui::PushFont(theme.huge);
     std::string checked = std::to_string(stats.checkedIn) + " / " + std::to_string(stats.expected);
     ImGui::TextUnformatted(checked.c_str());
+    float checkedW = ImGui::CalcTextSize(checked.c_str()).x;
     ImGui::PopFont();
     ImGui::SameLine();
     ImGui::PushFont(theme.large);
     ImGui::TextUnformatted(text::kCheckedIn);
-    ImGui::SameLine(0.0f, theme.unit * 2.0f);
     std::string inside = std::string(text::kInsideNow) + ": " + std::to_string(stats.insideNow);
+    // "Inside now" on the same line when it fits, else under the headline.
+    float lineW = checkedW + theme.pad + ImGui::CalcTextSize(text::kCheckedIn).x +
+                  theme.unit * 2.0f + ImGui::CalcTextSize(inside.c_str()).x;
+    if (lineW <= inner) ImGui::SameLine(0.0f, theme.unit * 2.0f);
     ImGui::TextUnformatted(inside.c_str());
     ImGui::PopFont();
 
     ImGui::BeginChild("details", ImVec2(inner, 0.0f), false);
     // Two columns when there is room: counts on the left, arrivals and duplicates on the right.
-    int columns = width > theme.unit * 28.0f ? 2 : 1;
+    // Portrait screens get one column: the headings would not fit half the width.
+    int columns = width > theme.unit * 28.0f && width >= ImGui::GetWindowHeight() ? 2 : 1;
     if (ImGui::BeginTable("layout", columns)) {
         ImGui::TableNextColumn();
         countTable(theme, text::kByTicketType, stats.byTicketType, true);
@@ -89,7 +97,7 @@ void drawDashboardScreen(UiContext& ui) {
         countTable(theme, text::kByDevice, devices, false);
         ImGui::TableNextColumn();
         ImGui::PushFont(theme.large);
-        ImGui::TextUnformatted(text::kArrivals);
+        ImGui::TextWrapped("%s", text::kArrivals);
         ImGui::PopFont();
         std::vector<float> arrivals;
         for (const auto& bucket : stats.arrivals) {
@@ -104,7 +112,7 @@ void drawDashboardScreen(UiContext& ui) {
                              ImVec2(ImGui::GetContentRegionAvail().x, theme.unit * 5.0f));
         ImGui::PopStyleColor();
         ImGui::PushFont(theme.large);
-        ImGui::TextUnformatted(text::kDuplicates);
+        ImGui::TextWrapped("%s", text::kDuplicates);
         ImGui::PopFont();
         if (stats.duplicates.empty()) ImGui::TextUnformatted(text::kNoDuplicates);
         for (const auto& d : stats.duplicates) {

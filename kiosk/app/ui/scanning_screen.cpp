@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "admit/kiosk/strings.hpp"
 #include "screens.hpp"
 #include "widgets.hpp"
@@ -45,17 +47,35 @@ void drawScanningScreen(UiContext& ui) {
         y += centredText(theme.body, state.notice, origin.x + theme.pad, y,
                          width - theme.pad * 2.0f, Theme::kAmber);
     }
-    float buttonsTop = origin.y + height - theme.touch - theme.pad * 1.5f;
+    // Search, Organiser, Settings: one row in the large font; when that does not fit (portrait),
+    // Search gets a row of its own above the other two.
+    float rowW = width - theme.pad * 2.0f;
+    RowLayout one = layoutRow(
+        theme, {{text::kSearchButton}, {text::kOrganiserButton}, {text::kSettingsButton}}, rowW);
+    bool twoRows = !one.fits;
+    float buttonsH =
+        twoRows ? buttonHeight(theme, theme.large->FontSize) * 2.0f + theme.pad : one.height;
+    float buttonsTop = origin.y + height - buttonsH - theme.pad * 1.5f;
     previewOrMessage(ui, ImVec2(origin.x + theme.pad, y + theme.pad * 0.5f),
                      ImVec2(origin.x + width - theme.pad, buttonsTop - theme.pad));
 
     ImGui::SetCursorScreenPos(ImVec2(origin.x + theme.pad, buttonsTop));
-    float w = (width - theme.pad * 4.0f) / 3.0f;
-    if (bigButton(theme, text::kSearchButton, w)) ui.core.openScreen(Screen::kSearch);
-    ImGui::SameLine();
-    if (bigButton(theme, text::kOrganiserButton, w)) ui.core.askPin(Screen::kDashboard);
-    ImGui::SameLine();
-    if (bigButton(theme, text::kSettingsButton, w)) ui.core.askPin(Screen::kSettings);
+    int pressed = -1;
+    if (twoRows) {
+        RowLayout two = layoutRow(theme, {{text::kOrganiserButton}, {text::kSettingsButton}}, rowW);
+        float size = std::min(two.fontSize, buttonFontSize(theme, text::kSearchButton, rowW));
+        if (bigButton(theme, text::kSearchButton, rowW, 0, size)) pressed = 0;
+        if (bigButton(theme, text::kOrganiserButton, two.widths[0], 0, size)) pressed = 1;
+        ImGui::SameLine();
+        if (bigButton(theme, text::kSettingsButton, two.widths[1], 0, size)) pressed = 2;
+    } else {
+        pressed = buttonRow(
+            theme, {{text::kSearchButton}, {text::kOrganiserButton}, {text::kSettingsButton}},
+            rowW);
+    }
+    if (pressed == 0) ui.core.openScreen(Screen::kSearch);
+    if (pressed == 1) ui.core.askPin(Screen::kDashboard);
+    if (pressed == 2) ui.core.askPin(Screen::kSettings);
     ImGui::End();
 }
 

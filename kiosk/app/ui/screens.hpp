@@ -19,10 +19,14 @@ struct UiContext {
     bool demo = false;
     std::int64_t nowMs = 0;
 
-    std::string searchText;
-    std::optional<store::Attendee> confirm;  // search row awaiting "Yes, check in"
-    std::string pinOperator;
-    std::string pinDigits;
+    std::string searchText{};
+    std::optional<store::Attendee> confirm{};  // search row awaiting "Yes, check in"
+    std::string pinOperator{};
+    std::string pinDigits{};
+    bool editingGate = false;  // settings: the gate name editor with the keyboard is open
+    std::string gateText{};
+    bool gateCapitals = false;
+    bool camerasAsked = false;  // settings: the camera list was requested this visit
 };
 
 void drawSetupScreen(UiContext& ui);

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cmath>
 
 #include "admit/kiosk/strings.hpp"
 #include "screens.hpp"
@@ -16,84 +17,107 @@ void drawSearchScreen(UiContext& ui) {
     float inner = width - theme.pad * 2.0f;
 
     // Query line and Back.
-    ImGui::PushFont(theme.large);
-    float backW = ImGui::CalcTextSize(text::kBack).x + theme.unit * 2.0f;
-    ImGui::PopFont();
-    ImVec2 box = ImGui::GetCursorScreenPos();
-    float boxW = inner - backW - theme.pad;
-    float boxH = theme.touch;
-    ImDrawList* draw = ImGui::GetWindowDrawList();
-    draw->AddRectFilled(box, ImVec2(box.x + boxW, box.y + boxH), Theme::kPaper, theme.unit * 0.3f);
-    std::string shown =
-        ui.searchText.empty() ? std::string(text::kSearchPrompt) : ui.searchText + "_";
-    draw->PushClipRect(box, ImVec2(box.x + boxW, box.y + boxH), true);
-    draw->AddText(theme.large, theme.large->FontSize,
-                  ImVec2(box.x + theme.pad, box.y + (boxH - theme.large->FontSize) * 0.5f),
-                  ui.searchText.empty() ? IM_COL32(0x70, 0x70, 0x70, 0xff) : Theme::kInk,
-                  shown.c_str());
-    draw->PopClipRect();
-    ImGui::SetCursorScreenPos(ImVec2(box.x + boxW + theme.pad, box.y));
+    float backW = labelWidth(theme, text::kBack) + theme.unit * 2.0f;
+    textBox(theme, ui.searchText, text::kSearchPrompt, inner - backW - theme.pad);
+    ImGui::SameLine();
     if (bigButton(theme, text::kBack, backW)) {
         ui.searchText.clear();
         ui.confirm.reset();
         ui.core.openScreen(Screen::kScanning);
     }
+    bool changed = typePhysicalKeys(ui.searchText);
 
-    // Physical keyboards type too.
-    bool changed = false;
-    for (ImWchar c : ImGui::GetIO().InputQueueCharacters) {
-        if (c >= 32 && c < 127) {
-            ui.searchText.push_back(static_cast<char>(c));
-            changed = true;
-        }
-    }
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Backspace)) && !ui.searchText.empty()) {
-        ui.searchText.pop_back();
-        changed = true;
-    }
-
-    float keyboardH = std::clamp(height * 0.42f, theme.unit * 8.0f, theme.unit * 16.0f);
-    if (ui.confirm) keyboardH = 0.0f;  // the question gets the whole screen
-    float listH = ImGui::GetContentRegionAvail().y - keyboardH - (ui.confirm ? 0.0f : theme.pad);
-    ImGui::BeginChild("results", ImVec2(inner, listH), false);
+    float avail = ImGui::GetContentRegionAvail().y;
     if (ui.confirm) {
+        // The question gets the whole screen.
+        ImGui::BeginChild("confirm", ImVec2(inner, avail), false);
         ImGui::PushFont(theme.large);
         ImGui::TextWrapped("%s", text::kConfirmCheckIn);
         ImGui::TextWrapped("%s", ui.confirm->name.c_str());
         ImGui::PopFont();
         ImGui::TextWrapped("%s", ui.confirm->email.c_str());
-        if (bigButton(theme, text::kYes, 0.0f, Theme::kGreen)) {
-            ui.core.checkIn(ui.confirm->id);
-            ui.confirm.reset();
+        int answer = buttonRow(theme, {{text::kYes, Theme::kGreen}, {text::kNo}},
+                               std::min(inner, theme.unit * 24.0f));
+        if (answer == 0) ui.core.checkIn(ui.confirm->id);
+        if (answer >= 0 || changed) ui.confirm.reset();
+        if (changed) ui.core.search(ui.searchText);
+        ImGui::EndChild();
+        ImGui::End();
+        return;
+    }
+
+    // Result rows have one fixed height: name and e-mail side by side when every row has room,
+    // else the e-mail under the name. The list shows whole rows only (scrolling for more); the
+    // keyboard below takes the height left over, so no row runs under it.
+    ImFont* large = theme.large;
+    ImFont* body = theme.body;
+    float buttonW = labelWidth(theme, text::kCheckIn) + theme.unit * 1.5f;
+    float buttonH = buttonHeight(theme, large->FontSize);
+    float keyboardH = std::clamp(height * 0.42f, theme.unit * 8.0f, theme.unit * 16.0f);
+    float scrollW = 0.0f;
+    float textW = 0.0f;
+    float textH = 0.0f;
+    float rowH = 0.0f;
+    float rows = 0.0f;
+    bool oneLine = true;
+    // First without a scrollbar; with one if the rows do not all fit.
+    for (int pass = 0; pass < 2; ++pass) {
+        textW = inner - buttonW - theme.pad * 2.0f - scrollW;
+        oneLine = true;
+        for (const auto& attendee : state.searchResults) {
+            float nameW =
+                large->CalcTextSizeA(large->FontSize, 1e9f, 0.0f, attendee.name.c_str()).x;
+            float mailW = body->CalcTextSizeA(body->FontSize, 1e9f, 0.0f, attendee.email.c_str()).x;
+            if (nameW + theme.unit + mailW > textW) oneLine = false;
         }
-        ImGui::SameLine();
-        if (bigButton(theme, text::kNo)) ui.confirm.reset();
-    } else if (!state.searchQuery.empty() && state.searchResults.empty()) {
+        textH = oneLine ? large->FontSize : large->FontSize * 1.1f + body->FontSize;
+        rowH = std::max(buttonH, textH) + theme.pad;
+        rows = std::max(1.0f, std::floor((avail - keyboardH - theme.pad) / rowH));
+        if (static_cast<float>(state.searchResults.size()) <= rows) break;
+        scrollW = ImGui::GetStyle().ScrollbarSize;
+    }
+    float listH = rows * rowH;
+    keyboardH = std::max(theme.unit * 7.0f, avail - listH - theme.pad);
+
+    ImGui::BeginChild("results", ImVec2(inner, listH), false);
+    if (!state.searchQuery.empty() && state.searchResults.empty()) {
         ImGui::PushFont(theme.large);
         ImGui::TextUnformatted(text::kSearchNoResults);
         ImGui::PopFont();
     } else {
-        ImGui::PushFont(theme.large);
-        float buttonW = ImGui::CalcTextSize(text::kCheckIn).x + theme.unit * 2.0f;
-        ImGui::PopFont();
+        ImDrawList* list = ImGui::GetWindowDrawList();
+        float rowTop = 0.0f;
         for (const auto& attendee : state.searchResults) {
             ImGui::PushID(static_cast<int>(attendee.id));
-            float rowTop = ImGui::GetCursorPosY();
-            ImGui::PushFont(theme.large);
-            ImGui::PushTextWrapPos(inner - buttonW - theme.pad * 2.0f -
-                                   ImGui::GetStyle().ScrollbarSize);
-            ImGui::TextUnformatted(attendee.name.c_str());
-            ImGui::PopFont();
-            ImGui::TextUnformatted(attendee.email.c_str());
-            ImGui::PopTextWrapPos();
-            float rowBottom = ImGui::GetCursorPosY();
-            ImGui::SetCursorPos(
-                ImVec2(inner - buttonW - theme.pad - ImGui::GetStyle().ScrollbarSize, rowTop));
+            ImGui::SetCursorPos(ImVec2(0.0f, rowTop));
+            ImVec2 at = ImGui::GetCursorScreenPos();
+            float textTop = at.y + (rowH - theme.pad - textH) * 0.5f;
+            list->PushClipRect(at, ImVec2(at.x + textW, at.y + rowH), true);
+            list->AddText(large, large->FontSize, ImVec2(at.x, textTop), Theme::kPaper,
+                          attendee.name.c_str());
+            if (oneLine) {
+                float nameW =
+                    large->CalcTextSizeA(large->FontSize, 1e9f, 0.0f, attendee.name.c_str()).x;
+                list->AddText(body, body->FontSize,
+                              ImVec2(at.x + nameW + theme.unit,
+                                     textTop + large->FontSize - body->FontSize * 1.1f),
+                              IM_COL32(0xd0, 0xd0, 0xd0, 0xff), attendee.email.c_str());
+            } else {
+                list->AddText(body, body->FontSize, ImVec2(at.x, textTop + large->FontSize * 1.1f),
+                              IM_COL32(0xd0, 0xd0, 0xd0, 0xff), attendee.email.c_str());
+            }
+            list->PopClipRect();
+            ImGui::SetCursorPos(ImVec2(inner - buttonW - scrollW - theme.pad,
+                                       rowTop + (rowH - theme.pad - buttonH) * 0.5f));
             if (bigButton(theme, text::kCheckIn, buttonW)) ui.confirm = attendee;
-            ImGui::SetCursorPosY(std::max(rowBottom, ImGui::GetCursorPosY()));
-            ImGui::Separator();
+            float lineY = at.y + rowH - theme.pad * 0.5f;
+            list->AddLine(ImVec2(at.x, lineY), ImVec2(at.x + inner - scrollW, lineY),
+                          IM_COL32(0x50, 0x55, 0x60, 0xff));
+            rowTop += rowH;
             ImGui::PopID();
         }
+        ImGui::SetCursorPos(ImVec2(0.0f, rowTop));
+        ImGui::Dummy(ImVec2(1.0f, 0.0f));
     }
     ImGui::EndChild();
     if (!ui.confirm && keyboard(theme, ui.searchText, inner, keyboardH)) changed = true;

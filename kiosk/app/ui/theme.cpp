@@ -9,7 +9,9 @@ namespace admit::kiosk::app::ui {
 float fontUnitFor(int width, int height) {
     float w = static_cast<float>(width);
     float h = static_cast<float>(height);
-    return std::clamp(std::min(h / 22.0f, w / 30.0f), 16.0f, 96.0f);
+    // Landscape is limited by the height; portrait by the width, where w/24 keeps the body text
+    // at 20 px on a 480-pixel-wide screen (w/30 gave 16 px: too small from a metre away).
+    return std::clamp(std::min(h / 22.0f, w / 24.0f), 16.0f, 96.0f);
 }
 
 bool buildTheme(Theme& theme, float unit) {

@@ -57,8 +57,9 @@ void drawVerdictScreen(UiContext& ui) {
         theme.unit * 1.5f + theme.pad * 6.0f;
     bool pinButton = v.code == "switch_needs_organiser";
     if (pinButton) textBlock += theme.touch + theme.pad;
-    float r =
-        std::clamp((height - textBlock) * 0.4f, theme.unit * 1.2f, std::min(width, height) * 0.14f);
+    // Portrait screens have the height for a bigger icon.
+    float r = std::clamp((height - textBlock) * 0.4f, theme.unit * 1.2f,
+                         std::min(width * 0.3f, height * 0.14f));
     float y = origin.y + theme.pad + std::max(0.0f, (height - textBlock - r * 2.0f) * 0.25f);
     drawIcon(draw, look.icon, ImVec2(origin.x + width * 0.5f, y + r), r, look.ink, look.background);
     y += r * 2.0f + theme.pad;

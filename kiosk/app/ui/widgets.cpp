@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <vector>
 
 #include "admit/kiosk/strings.hpp"
@@ -44,18 +45,95 @@ void beginScreen(const char* id, ImU32 background) {
     ImGui::PopStyleColor();
 }
 
-bool bigButton(const Theme& theme, const char* label, float width, ImU32 colour) {
-    // The large font if the label fits, else the body font: never a cut-off label.
+float labelWidth(const Theme& theme, const char* label) {
+    const char* end = std::strstr(label, "##");
     ImFont* font = theme.large;
-    float largeW = font->CalcTextSizeA(font->FontSize, 1e9f, 0.0f, label).x;
-    if (width > 0.0f && largeW > width - theme.unit) font = theme.body;
-    ImGui::PushFont(font);
-    if (colour != 0) ImGui::PushStyleColor(ImGuiCol_Button, colour);
-    ImVec2 text = ImGui::CalcTextSize(label, nullptr, true);
-    float w = width > 0.0f ? width : text.x + theme.unit * 2.0f;
-    bool pressed = ImGui::Button(label, ImVec2(w, std::max(theme.touch, text.y * 1.6f)));
-    if (colour != 0) ImGui::PopStyleColor();
+    return font->CalcTextSizeA(font->FontSize, 1e9f, 0.0f, label, end).x;
+}
+
+float buttonFontSize(const Theme& theme, const char* label, float width) {
+    float full = labelWidth(theme, label);
+    float room = width - theme.unit;
+    if (width <= 0.0f || full <= room || full <= 0.0f) return theme.large->FontSize;
+    return std::max(theme.body->FontSize * 0.8f, theme.large->FontSize * room / full);
+}
+
+float buttonHeight(const Theme& theme, float fontSize) {
+    return std::max(theme.touch, fontSize * 1.6f);
+}
+
+bool bigButton(const Theme& theme, const char* label, float width, ImU32 colour, float fontSize) {
+    // The large font, shrunk just enough when the label would not fit: never a cut-off label,
+    // and never a jump down to the body font. Rows pass one size for all their buttons.
+    if (fontSize <= 0.0f) fontSize = buttonFontSize(theme, label, width);
+    ImGui::PushFont(theme.large);
+    ImGui::SetWindowFontScale(fontSize / theme.large->FontSize);
+    if (colour != 0) {
+        // Hovered and pressed shades of the button's own colour: a touch screen leaves the
+        // "mouse" over the last button touched, which must still show as selected (green).
+        ImVec4 base = ImGui::ColorConvertU32ToFloat4(colour);
+        auto shade = [&base](float f) {
+            return ImVec4(std::min(1.0f, base.x * f), std::min(1.0f, base.y * f),
+                          std::min(1.0f, base.z * f), base.w);
+        };
+        ImGui::PushStyleColor(ImGuiCol_Button, colour);
+        ImGui::PushStyleColor(ImGuiCol_ButtonHovered, shade(1.15f));
+        ImGui::PushStyleColor(ImGuiCol_ButtonActive, shade(0.8f));
+    }
+    float w = width > 0.0f ? width : labelWidth(theme, label) + theme.unit * 2.0f;
+    bool pressed = ImGui::Button(label, ImVec2(w, buttonHeight(theme, fontSize)));
+    if (colour != 0) ImGui::PopStyleColor(3);
+    ImGui::SetWindowFontScale(1.0f);
     ImGui::PopFont();
+    return pressed;
+}
+
+RowLayout layoutRow(const Theme& theme, std::initializer_list<RowButton> buttons, float width) {
+    RowLayout row;
+    float gap = ImGui::GetStyle().ItemSpacing.x;
+    auto n = static_cast<float>(buttons.size());
+    float labels = 0.0f;
+    float widest = 0.0f;
+    for (const auto& b : buttons) {
+        float w = labelWidth(theme, b.label);
+        labels += w;
+        widest = std::max(widest, w);
+        row.widths.push_back(w);
+    }
+    float room = width - gap * (n - 1.0f);
+    float padding = theme.unit * n;
+    if ((widest + theme.unit) * n <= room) {
+        // Equal widths when every label fits its share.
+        for (auto& w : row.widths) w = room / n;
+        row.fontSize = theme.large->FontSize;
+    } else if (labels + padding <= room) {
+        // Each as wide as its label, the spare width shared out.
+        float spare = (room - labels - padding) / n;
+        for (auto& w : row.widths) w += theme.unit + spare;
+        row.fontSize = theme.large->FontSize;
+    } else {
+        float scale = std::max(0.0f, room - padding) / labels;
+        for (auto& w : row.widths) w = w * scale + theme.unit;
+        row.fontSize = theme.large->FontSize * scale;
+    }
+    row.fits = row.fontSize >= theme.large->FontSize;
+    row.fontSize = std::max(row.fontSize, theme.body->FontSize * 0.8f);
+    row.height = buttonHeight(theme, row.fontSize);
+    return row;
+}
+
+int buttonRow(const Theme& theme, std::initializer_list<RowButton> buttons, float width) {
+    RowLayout row = layoutRow(theme, buttons, width);
+    int pressed = -1;
+    int i = 0;
+    for (const auto& b : buttons) {
+        if (i > 0) ImGui::SameLine();
+        if (bigButton(theme, b.label, row.widths[static_cast<std::size_t>(i)], b.colour,
+                      row.fontSize)) {
+            pressed = i;
+        }
+        ++i;
+    }
     return pressed;
 }
 
@@ -109,33 +187,81 @@ float statusBar(const Theme& theme, const KioskState& state, std::int64_t nowMs)
     ImDrawList* draw = ImGui::GetWindowDrawList();
     ImVec2 origin = ImGui::GetWindowPos();
     float width = ImGui::GetWindowWidth();
-    float height = theme.unit * 2.0f;
-    draw->AddRectFilled(origin, ImVec2(origin.x + width, origin.y + height), Theme::kBar);
-    float y = origin.y + (height - theme.unit) * 0.5f;
-    std::string left = state.event ? state.event->name : text::kNoEvent;
-    left += "   " + std::string(text::kGate) + " " + state.gate + "   " +
-            (state.direction == store::Direction::kEntry ? text::kEntry : text::kExit);
+    std::string eventName = state.event ? state.event->name : text::kNoEvent;
+    std::string gate = "   " + std::string(text::kGate) + " " + state.gate + "   " +
+                       (state.direction == store::Direction::kEntry ? text::kEntry : text::kExit);
     std::string sync = state.lastSyncMs ? text::lastSyncAge(nowMs - *state.lastSyncMs)
                                         : std::string(text::kNeverSynced);
     std::string right = std::string(state.online ? text::kOnline : text::kOffline) + " (" + sync +
                         ")   " + std::to_string(state.pendingUploads) + " " + text::kToUpload;
     ImFont* font = theme.body;
-    float rightW = font->CalcTextSizeA(font->FontSize, 1e9f, 0.0f, right.c_str()).x;
-    float leftMax = width - rightW - theme.unit * 2.0f;
-    // Clip the event name rather than overlap the right-hand side.
-    draw->PushClipRect(origin, ImVec2(origin.x + std::max(0.0f, leftMax), origin.y + height), true);
+    auto widthOf = [font](const std::string& s) {
+        return font->CalcTextSizeA(font->FontSize, 1e9f, 0.0f, s.c_str()).x;
+    };
+    float gateW = widthOf(gate);
+    float rightW = widthOf(right);
+    // Gate and direction are never cut. One line when the event name keeps at least a few
+    // letters (shortened with "..." if need be); else (portrait) the sync state goes on a
+    // second line.
+    float eventRoom = width - theme.pad * 2.0f - theme.unit * 2.0f - rightW - gateW;
+    bool twoLines = eventRoom < std::min(widthOf(eventName), theme.unit * 6.0f);
+    if (twoLines) eventRoom = width - theme.pad * 2.0f - gateW;
+    if (widthOf(eventName) > eventRoom) {
+        while (!eventName.empty() && widthOf(eventName + "...") > eventRoom) eventName.pop_back();
+        eventName += "...";
+    }
+    std::string left = eventName + gate;
+    float line = theme.unit * 1.25f;
+    float height = twoLines ? theme.unit * 0.75f + line * 2.0f : theme.unit * 2.0f;
+    draw->AddRectFilled(origin, ImVec2(origin.x + width, origin.y + height), Theme::kBar);
+    float y = twoLines ? origin.y + theme.unit * 0.375f : origin.y + (height - theme.unit) * 0.5f;
+    draw->PushClipRect(origin, ImVec2(origin.x + width - theme.pad, origin.y + height), true);
     draw->AddText(font, font->FontSize, ImVec2(origin.x + theme.pad, y), Theme::kPaper,
                   left.c_str());
     draw->PopClipRect();
     ImU32 syncColour =
         state.online ? IM_COL32(0x7c, 0xe0, 0x8a, 0xff) : IM_COL32(0xff, 0xc8, 0x57, 0xff);
-    draw->AddText(font, font->FontSize, ImVec2(origin.x + width - rightW - theme.pad, y),
-                  syncColour, right.c_str());
+    float rightX = twoLines ? origin.x + theme.pad : origin.x + width - rightW - theme.pad;
+    draw->AddText(font, font->FontSize, ImVec2(rightX, twoLines ? y + line : y), syncColour,
+                  right.c_str());
     ImGui::SetCursorPosY(height + theme.pad);
     return height;
 }
 
-bool keyboard(const Theme& theme, std::string& text, float width, float height) {
+void textBox(const Theme& theme, const std::string& typed, const char* placeholder, float width) {
+    ImVec2 box = ImGui::GetCursorScreenPos();
+    float height = buttonHeight(theme, theme.large->FontSize);
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    draw->AddRectFilled(box, ImVec2(box.x + width, box.y + height), Theme::kPaper,
+                        theme.unit * 0.3f);
+    std::string shown = typed.empty() ? std::string(placeholder) : typed + "_";
+    ImFont* font = theme.large;
+    float textW = font->CalcTextSizeA(font->FontSize, 1e9f, 0.0f, shown.c_str()).x;
+    // The end of a long text stays visible: it is where the typing happens.
+    float x = box.x + theme.pad - std::max(0.0f, textW - (width - theme.pad * 2.0f));
+    draw->PushClipRect(box, ImVec2(box.x + width, box.y + height), true);
+    draw->AddText(font, font->FontSize, ImVec2(x, box.y + (height - font->FontSize) * 0.5f),
+                  typed.empty() ? IM_COL32(0x70, 0x70, 0x70, 0xff) : Theme::kInk, shown.c_str());
+    draw->PopClipRect();
+    ImGui::Dummy(ImVec2(width, height));
+}
+
+bool typePhysicalKeys(std::string& text) {
+    bool changed = false;
+    for (ImWchar c : ImGui::GetIO().InputQueueCharacters) {
+        if (c >= 32 && c < 127) {
+            text.push_back(static_cast<char>(c));
+            changed = true;
+        }
+    }
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Backspace)) && !text.empty()) {
+        text.pop_back();
+        changed = true;
+    }
+    return changed;
+}
+
+bool keyboard(const Theme& theme, std::string& text, float width, float height, bool* capitals) {
     static constexpr std::array<const char*, 4> kRows = {"1234567890", "qwertyuiop", "asdfghjkl@",
                                                          "zxcvbnm.-'"};
     bool changed = false;
@@ -148,21 +274,44 @@ bool keyboard(const Theme& theme, std::string& text, float width, float height) 
     for (const char* row : kRows) {
         for (int i = 0; row[i] != '\0'; ++i) {
             if (i > 0) ImGui::SameLine();
-            std::string label = std::string(1, row[i]) + "##key" + row[i];
+            char key = row[i];
+            if (capitals && *capitals && key >= 'a' && key <= 'z') {
+                key = static_cast<char>(key - 'a' + 'A');
+            }
+            std::string label = std::string(1, key) + "##key" + row[i];
             if (ImGui::Button(label.c_str(), ImVec2(keyW, keyH))) {
-                text.push_back(row[i]);
+                text.push_back(key);
                 changed = true;
             }
         }
     }
     ImGui::PopFont();
-    ImGui::PushFont(theme.body);
-    if (ImGui::Button(text::kSpace, ImVec2(keyW * 5.0f + gap * 4.0f, keyH))) {
+    // Space, Delete and Clear: one font size, the letters' if the words fit.
+    float keySize = (theme.large->FontSize < keyH * 0.75f ? theme.large : theme.body)->FontSize;
+    // With capitals: Shift (2 keys), Space (3), Delete (3), Clear (2); else Space (5), Delete (3).
+    float shiftKeys = capitals ? 2.0f : 0.0f;
+    float deleteKeys = 3.0f;
+    float wordSize =
+        std::min({keySize, buttonFontSize(theme, text::kDelete, keyW * deleteKeys),
+                  buttonFontSize(theme, text::kClear, keyW * 2.0f),
+                  capitals ? buttonFontSize(theme, text::kShift, keyW * 2.0f) : keySize});
+    ImGui::PushFont(theme.large);
+    ImGui::SetWindowFontScale(wordSize / theme.large->FontSize);
+    if (capitals) {
+        if (*capitals) ImGui::PushStyleColor(ImGuiCol_Button, Theme::kGreen);
+        bool on = *capitals;
+        if (ImGui::Button(text::kShift, ImVec2(keyW * 2.0f + gap, keyH))) *capitals = !*capitals;
+        if (on) ImGui::PopStyleColor();
+        ImGui::SameLine();
+    }
+    float spaceKeys = 10.0f - shiftKeys - deleteKeys - 2.0f;
+    if (ImGui::Button(text::kSpace, ImVec2(keyW * spaceKeys + gap * (spaceKeys - 1.0f), keyH))) {
         text.push_back(' ');
         changed = true;
     }
     ImGui::SameLine();
-    if (ImGui::Button(text::kDelete, ImVec2(keyW * 3.0f + gap * 2.0f, keyH)) && !text.empty()) {
+    if (ImGui::Button(text::kDelete, ImVec2(keyW * deleteKeys + gap * (deleteKeys - 1.0f), keyH)) &&
+        !text.empty()) {
         text.pop_back();
         changed = true;
     }
@@ -171,6 +320,7 @@ bool keyboard(const Theme& theme, std::string& text, float width, float height) 
         text.clear();
         changed = true;
     }
+    ImGui::SetWindowFontScale(1.0f);
     ImGui::PopFont();
     ImGui::PopStyleVar(2);
     return changed;

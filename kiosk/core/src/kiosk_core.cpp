@@ -4,9 +4,11 @@
 #include <utility>
 
 #include "admit/kiosk/kiosk_database.hpp"
+#include "admit/kiosk/kiosk_settings.hpp"
 #include "admit/kiosk/setup_code.hpp"
 #include "admit/kiosk/strings.hpp"
 #include "admit/rules/checkin_engine.hpp"
+#include "admit/scan/camera_source.hpp"
 #include "admit/scan/scan_pipeline.hpp"
 #include "admit/store/events.hpp"
 #include "admit/store/hybrid_logical_clock.hpp"
@@ -64,6 +66,19 @@ ShownVerdict fromVerdict(const rules::Verdict& verdict, std::int64_t nowMs, std:
     return shown;
 }
 
+// "" = the first camera, "2" = /dev/video2, else a device path.
+std::unique_ptr<scan::FrameSource> openCameraDevice(const std::string& device) {
+    scan::CameraOptions camera;
+    bool index = !device.empty() && device.size() < 4 &&
+                 device.find_first_not_of("0123456789") == std::string::npos;
+    if (index) {
+        camera.device = std::stoi(device);
+    } else if (!device.empty()) {
+        camera.device = device;
+    }
+    return std::make_unique<scan::CameraSource>(camera);
+}
+
 ShownVerdict message(VerdictKind kind, std::string code, std::string headline, std::string reason,
                      std::int64_t nowMs) {
     ShownVerdict shown;
@@ -78,9 +93,13 @@ ShownVerdict message(VerdictKind kind, std::string code, std::string headline, s
 }  // namespace
 
 KioskCore::KioskCore(KioskOptions options) : options_(std::move(options)) {
-    state_.gate = options_.gate;
-    state_.direction = options_.direction;
-    state_.muted = options_.muted;
+    if (!options_.openCamera) options_.openCamera = openCameraDevice;
+    // Until the stored settings are read: the command line's, else the defaults.
+    KioskSettings shown = applyOverrides(KioskSettings{}, overrides());
+    state_.gate = shown.gate;
+    state_.direction = shown.direction;
+    state_.muted = shown.muted;
+    state_.camera = shown.camera;
     state_.dashboardOnly = options_.dashboardOnly;
     state_.setupStatus = text::kSetupOpening;
 }
@@ -91,9 +110,9 @@ void KioskCore::setWakeCallback(std::function<void()> wake) { wake_ = std::move(
 
 void KioskCore::start(std::unique_ptr<scan::FrameSource> source) {
     worker_ = std::make_unique<Worker>();
-    worker_->gate = options_.gate;
-    worker_->direction = options_.direction;
-    if (source && !options_.dashboardOnly) {
+    if (options_.cameraFromSettings && !options_.dashboardOnly) {
+        // The camera opens once the settings are read (loadSettings).
+    } else if (source && !options_.dashboardOnly) {
         state_.cameraDescription = source->describe();
         pipeline_ = std::make_unique<scan::ScanPipeline>(std::move(source));
     } else {
@@ -138,6 +157,7 @@ void KioskCore::start(std::unique_ptr<scan::FrameSource> source) {
                 s.setupStatus = text::kSetupWaiting;
             }
         });
+        loadSettings(w);
         publishStatus(w);
         (void)now;
     });
@@ -530,16 +550,112 @@ void KioskCore::refreshStats() {
     });
 }
 
-void KioskCore::setGate(std::string gate) {
-    state_.gate = gate;
-    post([gate = std::move(gate)](Worker& w) { w.gate = gate; });
+SettingOverrides KioskCore::overrides() const {
+    return {options_.gate, options_.direction, options_.muted, options_.camera};
+}
+
+void KioskCore::loadSettings(Worker& w) {
+    KioskSettings stored;
+    std::string message;
+    try {
+        stored = kiosk::loadSettings(*w.db);
+    } catch (const std::exception&) {
+        message = text::settingNotSaved();  // unreadable: the defaults, and they may not stick
+    }
+    KioskSettings settings = applyOverrides(stored, overrides());
+    w.gate = settings.gate;
+    w.direction = settings.direction;
+    bool startCamera = options_.cameraFromSettings && !options_.dashboardOnly;
+    publish([this, settings, message, startCamera](KioskState& s, DrainResult&) {
+        s.gate = settings.gate;
+        s.direction = settings.direction;
+        s.muted = settings.muted;
+        s.camera = settings.camera;
+        s.settingsLoaded = true;
+        if (!message.empty()) s.settingsMessage = message;
+        if (startCamera) replaceSource(options_.openCamera(settings.camera));  // UI thread
+    });
+}
+
+void KioskCore::stopPipeline() {
+    if (forwardThread_.joinable()) {
+        forwardThread_.request_stop();
+        forwardThread_.join();
+    }
+    if (pipeline_) pipeline_->stop();
+}
+
+void KioskCore::replaceSource(std::unique_ptr<scan::FrameSource> source) {
+    stopPipeline();
+    pipeline_.reset();
+    {
+        std::lock_guard lock(mutex_);
+        sourceDone_ = source == nullptr;
+    }
+    state_.source = {};
+    if (!source) {
+        state_.cameraDescription.clear();
+        return;
+    }
+    state_.cameraDescription = source->describe();
+    pipeline_ = std::make_unique<scan::ScanPipeline>(std::move(source));
+    pipeline_->start();
+    forwardThread_ = std::jthread([this](std::stop_token stop) { forwardLoop(stop); });
+}
+
+// Runs `save` on the worker; a database that refuses says so on the settings screen.
+void KioskCore::saveSetting(std::function<void(SQLite::Database&)> save) {
+    if (options_.dashboardOnly) return;
+    post([this, save = std::move(save)](Worker& w) {
+        if (!w.db) return;
+        try {
+            save(*w.db);
+        } catch (const std::exception&) {
+            publish(
+                [](KioskState& s, DrainResult&) { s.settingsMessage = text::settingNotSaved(); });
+        }
+    });
+}
+
+bool KioskCore::setGate(std::string gate) {
+    auto valid = normaliseGateName(gate);
+    if (!valid) {
+        state_.settingsMessage = valid.error().message;
+        return false;
+    }
+    state_.settingsMessage.clear();
+    state_.gate = *valid;
+    post([gate = *valid](Worker& w) { w.gate = gate; });
+    saveSetting([gate = *valid](SQLite::Database& db) { saveGate(db, gate); });
+    return true;
 }
 
 void KioskCore::setDirection(store::Direction direction) {
     state_.direction = direction;
     post([direction](Worker& w) { w.direction = direction; });
+    saveSetting([direction](SQLite::Database& db) { saveDirection(db, direction); });
 }
 
-void KioskCore::setMuted(bool muted) { state_.muted = muted; }
+void KioskCore::setMuted(bool muted) {
+    state_.muted = muted;
+    saveSetting([muted](SQLite::Database& db) { saveMuted(db, muted); });
+}
+
+void KioskCore::listCameras() {
+    post([this](Worker&) {
+        auto found = listCameraDevices();
+        publish([found](KioskState& s, DrainResult&) {
+            s.cameras = found;
+            s.camerasListed = true;
+        });
+    });
+}
+
+void KioskCore::setCamera(std::string device) {
+    if (options_.dashboardOnly) return;
+    state_.camera = device;
+    replaceSource(options_.openCamera(device));
+    saveSetting([device](SQLite::Database& db) { saveCamera(db, device); });
+}
 
 }  // namespace admit::kiosk

@@ -89,5 +89,11 @@ std::string lastSyncAge(std::int64_t ageMs) {
 }
 std::string cannotOpenDatabase() { return "The kiosk database cannot be opened"; }
 std::string dashboardOnlyNoEvent() { return "No event in this database"; }
+std::string gateNameTooLong(std::size_t maxLength) {
+    return "The gate name can be at most " + std::to_string(maxLength) + " characters long";
+}
+std::string settingNotSaved() {
+    return "This setting could not be saved: it applies until the kiosk restarts";
+}
 
 }  // namespace admit::kiosk::text

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "admit/kiosk/kiosk_database.hpp"
+#include "admit/kiosk/kiosk_settings.hpp"
 #include "admit/kiosk/kiosk_state.hpp"
 #include "admit/scan/frame.hpp"
 #include "admit/scan/frame_source.hpp"
@@ -34,14 +35,23 @@ namespace admit::kiosk {
 
 struct KioskOptions {
     KioskDatabaseConfig database;
-    std::string gate = "Main";
-    store::Direction direction = store::Direction::kEntry;
+    // Gate, direction, sound and camera are settings stored in the replica (kiosk_settings.hpp)
+    // and changed on the settings screen. A value set here (the command line) wins for this run
+    // and is not stored.
+    std::optional<std::string> gate;
+    std::optional<store::Direction> direction;
     // The event to check tickets for. Unset: the only event in the database if there is exactly
     // one and selectSingleEvent is set (a provisioned replica), else wait for an event code.
     std::optional<std::string> eventId;
     bool selectSingleEvent = true;
     bool dashboardOnly = false;  // read-only dashboard, no scanning
-    bool muted = false;
+    std::optional<bool> muted;
+    std::optional<std::string> camera;  // a device path or index ("0")
+    // Scan from the camera the settings name (start() is given no source): `camera`, else the
+    // stored one, else the first; opened once the database is open.
+    bool cameraFromSettings = false;
+    // Opens a camera by device path or index ("" = the first camera). Default: scan::CameraSource.
+    std::function<std::unique_ptr<scan::FrameSource>(const std::string& device)> openCamera;
     std::chrono::milliseconds verdictDuration{2000};
     std::chrono::milliseconds statsInterval{5000};
     store::WallClock clock = store::systemTimeMs;
@@ -90,9 +100,15 @@ class KioskCore {
     void checkIn(std::int64_t attendeeId);
     void undoLast();  // organiser, on the dashboard
     void refreshStats();
-    void setGate(std::string gate);
+    // Settings: applied at once and stored in the database (kiosk_settings.hpp). A gate name
+    // that normaliseGateName refuses is not applied: false, and state().settingsMessage says why.
+    bool setGate(std::string gate);
     void setDirection(store::Direction direction);
     void setMuted(bool muted);
+    // Lists the V4L2 cameras into state().cameras (on the worker: the listing may be slow).
+    void listCameras();
+    // Scans from this camera from now on (the capture source is restarted, not the app).
+    void setCamera(std::string device);
 
   private:
     struct Worker;
@@ -107,6 +123,12 @@ class KioskCore {
     void postScan(scan::ScanEvent event);  // a pipeline read, decided on the worker
     void publishVerdict(ShownVerdict verdict);
     void publishStatus(Worker& worker);
+    void loadSettings(Worker& worker);
+    SettingOverrides overrides() const;
+    void saveSetting(std::function<void(SQLite::Database&)> save);
+    // UI thread: stops the pipeline and starts a new one on `source` (null: none).
+    void replaceSource(std::unique_ptr<scan::FrameSource> source);
+    void stopPipeline();
 
     KioskOptions options_;
     KioskState state_;

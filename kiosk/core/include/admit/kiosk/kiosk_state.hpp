@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "admit/kiosk/camera_devices.hpp"
 #include "admit/kiosk/screen.hpp"
 #include "admit/kiosk/shown_verdict.hpp"
 #include "admit/scan/source_status.hpp"
@@ -40,8 +41,13 @@ struct KioskState {
     std::string gate;
     store::Direction direction = store::Direction::kEntry;
     bool muted = false;
-    bool dashboardOnly = false;  // --mode dashboard: read-only, no scanning
-    std::string cameraDescription;
+    bool dashboardOnly = false;         // --mode dashboard: read-only, no scanning
+    std::string cameraDescription;      // the frame source in use ("camera /dev/video0")
+    std::string camera;                 // the camera setting in use ("" = the first camera)
+    std::vector<CameraDevice> cameras;  // listCameras(): what the settings screen offers
+    bool camerasListed = false;
+    std::string settingsMessage;  // why a setting was refused or not saved
+    bool settingsLoaded = false;  // the stored settings were read (after the database opened)
 
     bool online = false;  // no sync client yet: always offline
     std::optional<std::int64_t> lastSyncMs;

@@ -2,6 +2,7 @@
 // Every user-visible string of the kiosk, core and screens alike, in one place for translation.
 // Screens and the headless output take their words from here and nowhere else.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -67,6 +68,7 @@ inline constexpr const char* kBack = "Back";
 inline constexpr const char* kClear = "Clear";
 inline constexpr const char* kSpace = "Space";
 inline constexpr const char* kDelete = "Delete";
+inline constexpr const char* kShift = "Shift";
 
 // PIN screen
 inline constexpr const char* kPinTitle = "Enter your PIN";
@@ -102,6 +104,16 @@ inline constexpr const char* kSoundOn = "Sound on";
 inline constexpr const char* kSoundOff = "Muted";
 inline constexpr const char* kCamera = "Camera";
 inline constexpr const char* kSave = "Save";
+inline constexpr const char* kCancel = "Cancel";
+inline constexpr const char* kChange = "Change";
+inline constexpr const char* kGatePrompt = "Type the gate name";
+inline constexpr const char* kGateNameEmpty = "The gate name cannot be empty";
+inline constexpr const char* kGateNameInvalid = "The gate name cannot hold control characters";
+inline constexpr const char* kNoCameras =
+    "No camera found. Plug a USB camera in, then tap Look again.";
+inline constexpr const char* kLookAgain = "Look again";
+inline constexpr const char* kCameraInUse = "In use";
+inline constexpr const char* kLookingForCameras = "Looking for cameras...";
 
 // Failure screen
 inline constexpr const char* kFailedTitle = "This kiosk cannot start";
@@ -134,5 +146,7 @@ std::string nothingToUndo();
 std::string lastSyncAge(std::int64_t ageMs);
 std::string cannotOpenDatabase();
 std::string dashboardOnlyNoEvent();
+std::string gateNameTooLong(std::size_t maxLength);
+std::string settingNotSaved();
 
 }  // namespace admit::kiosk::text
