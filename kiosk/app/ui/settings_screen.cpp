@@ -72,7 +72,6 @@ void drawSettingsScreen(UiContext& ui) {
     // One row per setting: its name on the left when there is room, else above (portrait).
     bool beside = inner > theme.unit * 26.0f;
     float labelW = beside ? theme.unit * 6.5f : 0.0f;
-    float controlW = inner - labelW - ImGui::GetStyle().ScrollbarSize - theme.pad;
     float rowH = buttonHeight(theme, theme.large->FontSize);
     auto label = [&](const char* name) {
         if (beside) {
@@ -87,6 +86,10 @@ void drawSettingsScreen(UiContext& ui) {
     };
 
     ImGui::BeginChild("settings", ImVec2(inner, 0.0f), false);
+    // Room for the scroll bar only when there is one (it shows from the frame after overflow).
+    float scrollW =
+        ImGui::GetScrollMaxY() > 0.0f ? ImGui::GetStyle().ScrollbarSize + theme.pad : 0.0f;
+    float controlW = inner - labelW - scrollW - (beside ? theme.pad : 0.0f);
     if (!state.settingsMessage.empty()) amberText(theme, state.settingsMessage);
 
     label(text::kGateName);
