@@ -146,7 +146,6 @@ void KioskCore::start(std::unique_ptr<scan::FrameSource> source) {
         auto event = w.event;
         bool dashboard = options_.dashboardOnly;
         publish([event, operators, dashboard](KioskState& s, DrainResult&) {
-            s.ready = true;
             s.event = event;
             s.operators = operators;
             if (dashboard) {
@@ -158,6 +157,8 @@ void KioskCore::start(std::unique_ptr<scan::FrameSource> source) {
             }
         });
         loadSettings(w);
+        // After the settings' change, which starts the camera they name: the kiosk can scan.
+        publish([](KioskState& s, DrainResult&) { s.ready = true; });
         publishStatus(w);
         (void)now;
     });

@@ -30,6 +30,22 @@ TEST_F(KioskTest, ReadyOnceTheReplicaIsOpenAndTheEventLoaded) {
     EXPECT_EQ(line["source"], "folder " + frames.string());
 }
 
+TEST_F(KioskTest, ReadyOnlyOnceTheCameraTheSettingsNameIsScanning) {
+    auto frames = dir_ / "frames";
+    auto written = writeDemoFrames({{"", "", false}}, frames, {1, 0, {320, 240}});
+    ASSERT_TRUE(written) << written.error().message;
+    auto o = options();
+    o.cameraFromSettings = true;  // the pipeline starts after the settings are read
+    o.openCamera = [frames](const std::string&) -> std::unique_ptr<scan::FrameSource> {
+        return std::make_unique<scan::ImageFolderSource>(
+            scan::ImageFolderOptions{frames, 30.0, false});
+    };
+    start(std::move(o));
+    until([](const KioskState& s) { return s.ready; });
+    EXPECT_TRUE(core_->state().settingsLoaded);
+    EXPECT_EQ(core_->state().cameraDescription, "folder " + frames.string());
+}
+
 TEST_F(KioskTest, NeverReadyWhenTheReplicaCannotBeOpened) {
     auto o = options();
     o.database.keyFile = dir_ / "no-such.key";

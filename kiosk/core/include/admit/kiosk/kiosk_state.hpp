@@ -33,8 +33,8 @@ struct KioskState {
     Screen screenBeforeVerdict = Screen::kScanning;
     std::string setupStatus;  // what set-up is doing, for the set-up screen
     std::string failure;      // kFailed: why the kiosk cannot run (shown, not thrown)
-    // The database is open and the event (if any) loaded; the pipeline was started with the
-    // core, so the kiosk can scan. Set once; stays false if the database cannot be opened.
+    // The database is open, the event (if any) and the settings loaded and the scanning
+    // pipeline started: the kiosk can scan. Set once; false if the database cannot be opened.
     bool ready = false;
 
     std::optional<EventSummary> event;
