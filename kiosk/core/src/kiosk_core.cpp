@@ -10,6 +10,7 @@
 #include "admit/rules/checkin_engine.hpp"
 #include "admit/scan/camera_source.hpp"
 #include "admit/scan/scan_pipeline.hpp"
+#include "admit/store/deferred_checkpoints.hpp"
 #include "admit/store/events.hpp"
 #include "admit/store/hybrid_logical_clock.hpp"
 #include "admit/store/outbox.hpp"
@@ -20,6 +21,8 @@ namespace admit::kiosk {
 // Lives on the worker thread only: the database and everything that uses it.
 struct KioskCore::Worker {
     std::optional<SQLite::Database> db;
+    // Checkpoints run when the queue is empty, never inside the commit a verdict waits for.
+    std::optional<store::DeferredCheckpoints> checkpoints;
     std::optional<rules::CheckInEngine> engine;
     std::optional<store::HybridLogicalClock> clock;
     std::optional<EventSummary> event;
@@ -132,6 +135,7 @@ void KioskCore::start(std::unique_ptr<scan::FrameSource> source) {
             return;
         }
         w.db.emplace(std::move(opened).value());
+        w.checkpoints.emplace(*w.db);
         w.engine.emplace(*w.db);
         w.clock.emplace(*w.db);
         store::Events events(*w.db);
@@ -221,6 +225,16 @@ void KioskCore::workerLoop(std::stop_token stop) {
                 shown.detail = why;
                 return shown;
             }());
+        }
+        bool queueEmpty = false;
+        {
+            std::lock_guard lock(mutex_);
+            queueEmpty = jobs_.empty();
+        }
+        if (queueEmpty && worker_->checkpoints) {
+            // A failed checkpoint loses nothing (the pages stay in the WAL) and is tried again
+            // after the next job; a damaged replica is reported by that job itself.
+            (void)worker_->checkpoints->runIfDue();
         }
         {
             std::lock_guard lock(mutex_);
