@@ -318,7 +318,10 @@ int runWindowed(KioskCore& core, const AppOptions& options,
                     : 0.5;
             glfwWaitEventsTimeout(timeout);
         }
+        // Input, news and a new font size can change the layout, which Dear ImGui settles over a
+        // few frames; a new camera picture changes only the preview's texture: one frame.
         bool dirty = inputArrived.exchange(false);
+        bool newPicture = false;
         auto news = core.drain();
         dirty = dirty || news.changed;
         for (const auto& verdict : news.verdicts) {
@@ -326,7 +329,7 @@ int runWindowed(KioskCore& core, const AppOptions& options,
             if (!core.state().muted) sounds.play(soundFor(verdict.kind));
         }
         if (showsPreview(state.screen)) {
-            if (auto frame = core.latestFrame()) dirty = preview.update(*frame) || dirty;
+            if (auto frame = core.latestFrame()) newPicture = preview.update(*frame);
         }
         int w = 0;
         int h = 0;
@@ -340,6 +343,7 @@ int runWindowed(KioskCore& core, const AppOptions& options,
             dirty = true;
         }
         if (dirty) extraFrames = 3;
+        if (newPicture) extraFrames = std::max(extraFrames, 1);
         if (extraFrames == 0) continue;
         --extraFrames;
 
