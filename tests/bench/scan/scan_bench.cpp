@@ -25,6 +25,7 @@
 
 #include "admit/scan/qr_reader.hpp"
 #include "admit/scan/scan_pipeline.hpp"
+#include "zxing_samples.hpp"
 
 namespace {
 
@@ -32,7 +33,7 @@ namespace fs = std::filesystem;
 using admit::scan::Clock;
 using Millis = std::chrono::duration<double, std::milli>;
 
-const fs::path kSamples = fs::path(ADMIT_TESTDATA_DIR) / "zxing-cpp-v1.4.0-samples";
+using admit::testing::samplePhotosIn;
 
 struct BenchFrame {
     cv::Mat image;         // BGR
@@ -62,20 +63,10 @@ cv::Mat place(const cv::Mat& photo, cv::Size frameSize, int height, cv::Point ce
     return frame;
 }
 
-std::vector<fs::path> photosIn(const std::string& folder) {
-    std::vector<fs::path> photos;
-    for (const auto& entry : fs::directory_iterator(kSamples / folder)) {
-        const auto ext = entry.path().extension();
-        if (ext == ".png" || ext == ".jpg") photos.push_back(entry.path());
-    }
-    std::sort(photos.begin(), photos.end());
-    return photos;
-}
-
 std::vector<BenchFrame> framesWithCodes(cv::Size size) {
     std::vector<BenchFrame> frames;
     for (const char* folder : {"qrcode-1", "qrcode-2", "qrcode-6"}) {
-        for (const fs::path& photo : photosIn(folder)) {
+        for (const fs::path& photo : samplePhotosIn(folder)) {
             const cv::Mat image = cv::imread(photo.string(), cv::IMREAD_COLOR);
             if (image.empty() || std::min(image.rows, image.cols) < 200) continue;
             fs::path txt = photo;
@@ -93,7 +84,7 @@ std::vector<BenchFrame> framesWithCodes(cv::Size size) {
 std::vector<BenchFrame> framesWithoutCodes(cv::Size size) {
     std::vector<BenchFrame> frames;
     for (const char* folder : {"falsepositives-1", "falsepositives-2"}) {
-        for (const fs::path& photo : photosIn(folder)) {
+        for (const fs::path& photo : samplePhotosIn(folder)) {
             const cv::Mat image = cv::imread(photo.string(), cv::IMREAD_COLOR);
             if (image.empty() || std::min(image.rows, image.cols) < 200) continue;
             frames.push_back(

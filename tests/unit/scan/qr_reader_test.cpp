@@ -13,23 +13,15 @@
 
 #include "admit/scan/nearest_centre.hpp"
 #include "qr_render.hpp"
+#include "zxing_samples.hpp"
 
 namespace admit::scan {
 namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kSamples = fs::path(ADMIT_TESTDATA_DIR) / "zxing-cpp-v1.4.0-samples";
-
-std::vector<fs::path> imagesIn(const std::string& folder) {
-    std::vector<fs::path> images;
-    for (const auto& entry : fs::directory_iterator(kSamples / folder)) {
-        const auto ext = entry.path().extension();
-        if (ext == ".png" || ext == ".jpg") images.push_back(entry.path());
-    }
-    std::sort(images.begin(), images.end());
-    return images;
-}
+using admit::testing::kZxingSamples;
+using admit::testing::samplePhotosIn;
 
 std::string fileText(const fs::path& path) {
     // Sized read: GCC 12 -O2 flags istreambuf_iterator with a false -Wnull-dereference.
@@ -55,7 +47,7 @@ struct FolderOutcome {
 FolderOutcome readFolder(const std::string& folder) {
     const QrReader reader;
     FolderOutcome outcome;
-    for (const fs::path& image : imagesIn(folder)) {
+    for (const fs::path& image : samplePhotosIn(folder)) {
         ++outcome.images;
         const cv::Mat pixels = cv::imread(image.string(), cv::IMREAD_COLOR);
         if (pixels.empty()) {
@@ -120,13 +112,13 @@ INSTANTIATE_TEST_SUITE_P(
 // The pipeline reports the code nearest the centre; on 16.png both centres coincide, and
 // either one is a correct read of a real code.
 TEST(QrReaderSamples, DoubleQrYieldsBothGenuineCodes) {
-    const cv::Mat pixels = cv::imread((kSamples / "qrcode-2" / "16.png").string());
+    const cv::Mat pixels = cv::imread((kZxingSamples / "qrcode-2" / "16.png").string());
     auto codes = QrReader().read(pixels);
     ASSERT_TRUE(codes.ok());
     std::vector<std::string> texts;
     for (const auto& code : *codes) texts.push_back(code.text);
     std::sort(texts.begin(), texts.end());
-    std::vector<std::string> expected = {fileText(kSamples / "qrcode-2" / "16.txt"),
+    std::vector<std::string> expected = {fileText(kZxingSamples / "qrcode-2" / "16.txt"),
                                          kSecondCode.at("qrcode-2/16.png")};
     std::sort(expected.begin(), expected.end());
     EXPECT_EQ(texts, expected);
