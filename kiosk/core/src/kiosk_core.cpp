@@ -25,6 +25,7 @@ struct KioskCore::Worker {
     std::optional<store::DeferredCheckpoints> checkpoints;
     std::optional<rules::CheckInEngine> engine;
     std::optional<store::HybridLogicalClock> clock;
+    std::optional<store::Outbox> outbox;  // kept: its count is read after every verdict
     std::optional<EventSummary> event;
     std::string gate;
     store::Direction direction = store::Direction::kEntry;
@@ -138,6 +139,7 @@ void KioskCore::start(std::unique_ptr<scan::FrameSource> source) {
         w.checkpoints.emplace(*w.db);
         w.engine.emplace(*w.db);
         w.clock.emplace(*w.db);
+        w.outbox.emplace(*w.db);
         store::Events events(*w.db);
         if (options_.eventId) {
             if (auto info = events.find(*options_.eventId))
@@ -307,8 +309,8 @@ void KioskCore::publishVerdict(ShownVerdict verdict) {
 }
 
 void KioskCore::publishStatus(Worker& w) {
-    if (!w.db) return;
-    std::int64_t pending = store::Outbox(*w.db).pendingCount();
+    if (!w.outbox) return;
+    std::int64_t pending = w.outbox->pendingCount();
     publish([pending](KioskState& s, DrainResult&) { s.pendingUploads = pending; });
 }
 
