@@ -382,8 +382,13 @@ int walWrite(FileState& s, sqlite3_file* real, const std::uint8_t* in, int amt, 
                          body)) {
             return SQLITE_IOERR_WRITE;
         }
-        return appending ? rawWrite(real, frame, pageBytes + kWalFrameHeaderBytes, frameOff)
-                         : rawWrite(real, body.data(), pageBytes, off);
+        if (!appending) return rawWrite(real, body.data(), pageBytes, off);
+        // Body first, header last. A process killed mid-write can leave a short write (the
+        // kernel stops copying at a page boundary on SIGKILL); written this way a torn frame
+        // still has the old header (an older generation's salts, or zeros past the end), which
+        // recovery treats as the end of the log, never as a damaged commit frame.
+        if (int rc = rawWrite(real, body.data(), pageBytes, off); rc != SQLITE_OK) return rc;
+        return rawWrite(real, frame, kWalFrameHeaderBytes, frameOff);
     }
     return SQLITE_IOERR_WRITE;  // e.g. a frame split at a sync point: refuse, never plaintext
 }
