@@ -126,6 +126,20 @@ CheckIn CheckInLog::append(const NewCheckIn& n, std::int64_t wallTimeMs) {
     return c;
 }
 
+bool CheckInLog::contains(const std::string& id) {
+    auto q = statements_.prepare("SELECT 1 FROM checkins WHERE id = ?");
+    q->bind(1, id);
+    return q->executeStep();
+}
+
+bool CheckInLog::storeReceived(const CheckIn& checkIn, bool annulment, const std::string& annuls,
+                               std::int64_t wallTimeMs) {
+    if (contains(checkIn.id)) return false;
+    insertCheckIn(statements_, checkIn, annulment ? "annulled" : "accepted", annuls);
+    clock_.receive(checkIn.hlc, wallTimeMs);
+    return true;
+}
+
 std::optional<CheckIn> CheckInLog::lastOnThisDevice(const std::string& eventId) {
     auto q = statements_.prepare(std::string(kEffective) + "SELECT " + kCheckInColumns +
                                  " FROM effective WHERE device_id = :device ORDER BY hlc DESC, "

@@ -14,7 +14,7 @@ namespace admit::store {
 namespace {
 
 // Each entry moves the schema one version up. Never edit a released entry: append a new one.
-constexpr std::array<std::string_view, 1> kMigrations{
+constexpr std::array<std::string_view, 2> kMigrations{
     R"sql(
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -161,6 +161,131 @@ CREATE TABLE operators (
     failed_attempts INTEGER NOT NULL DEFAULT 0,
     locked_until    INTEGER NOT NULL DEFAULT 0
 ) STRICT;
+)sql",
+    // 2: sync (docs/sync.md). Server-side tables, present everywhere so one schema serves all
+    // copies, and a roster version per event that the triggers below bump on any change to
+    // what a kiosk downloads (operators are shared by all events). Lock-out counters are local
+    // and do not count.
+    R"sql(
+CREATE TABLE enrolment_tokens (
+    token_hash BLOB PRIMARY KEY CHECK (length(token_hash) = 32),
+    event_id   TEXT NOT NULL REFERENCES events (id),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at    INTEGER,
+    used_by    TEXT
+) STRICT;
+
+CREATE TABLE devices (
+    device_id    TEXT PRIMARY KEY,
+    event_id     TEXT NOT NULL REFERENCES events (id),
+    name         TEXT NOT NULL,
+    token_hash   BLOB NOT NULL UNIQUE CHECK (length(token_hash) = 32),
+    gate         TEXT NOT NULL DEFAULT '',
+    enrolled_at  INTEGER NOT NULL,
+    last_sync_at INTEGER
+) STRICT;
+
+-- The order in which the server stored check-ins: kiosks download "after seq N".
+CREATE TABLE received_checkins (
+    seq         INTEGER PRIMARY KEY,
+    checkin_id  TEXT NOT NULL UNIQUE,
+    event_id    TEXT NOT NULL,
+    device_id   TEXT NOT NULL,
+    received_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX received_checkins_by_event ON received_checkins (event_id, seq);
+
+-- Uploaded entries the server could not store, kept verbatim so nothing is lost.
+CREATE TABLE sync_quarantine (
+    seq         INTEGER PRIMARY KEY,
+    device_id   TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    reason      TEXT NOT NULL,
+    entry       TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE roster_versions (
+    event_id TEXT PRIMARY KEY,
+    version  INTEGER NOT NULL
+) STRICT;
+INSERT INTO roster_versions (event_id, version) SELECT id, 1 FROM events;
+
+CREATE TRIGGER roster_events_insert AFTER INSERT ON events
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (NEW.id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_events_update AFTER UPDATE ON events
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (NEW.id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_event_keys_insert AFTER INSERT ON event_keys
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (NEW.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_event_keys_update AFTER UPDATE ON event_keys
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (NEW.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_event_keys_delete AFTER DELETE ON event_keys
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (OLD.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_ticket_types_insert AFTER INSERT ON ticket_types
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (NEW.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_ticket_types_update AFTER UPDATE ON ticket_types
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (NEW.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_ticket_types_delete AFTER DELETE ON ticket_types
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (OLD.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_ticket_type_gates_insert AFTER INSERT ON ticket_type_gates
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (NEW.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_ticket_type_gates_update AFTER UPDATE ON ticket_type_gates
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (NEW.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_ticket_type_gates_delete AFTER DELETE ON ticket_type_gates
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (OLD.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_attendees_insert AFTER INSERT ON attendees
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (NEW.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_attendees_update AFTER UPDATE ON attendees
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (NEW.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_attendees_delete AFTER DELETE ON attendees
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (OLD.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_tickets_insert AFTER INSERT ON tickets
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (NEW.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_tickets_update AFTER UPDATE ON tickets
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (NEW.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_tickets_delete AFTER DELETE ON tickets
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (OLD.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_revoked_codes_insert AFTER INSERT ON revoked_codes
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (NEW.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_revoked_codes_update AFTER UPDATE ON revoked_codes
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (NEW.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_revoked_codes_delete AFTER DELETE ON revoked_codes
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (OLD.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_blocked_codes_insert AFTER INSERT ON blocked_codes
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (NEW.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_blocked_codes_update AFTER UPDATE ON blocked_codes
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (NEW.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_blocked_codes_delete AFTER DELETE ON blocked_codes
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (OLD.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_operators_insert AFTER INSERT ON operators
+BEGIN UPDATE roster_versions SET version = version + 1; END;
+CREATE TRIGGER roster_operators_update AFTER UPDATE OF name, role, pin_hash ON operators
+BEGIN UPDATE roster_versions SET version = version + 1; END;
+CREATE TRIGGER roster_operators_delete AFTER DELETE ON operators
+BEGIN UPDATE roster_versions SET version = version + 1; END;
 )sql",
 };
 

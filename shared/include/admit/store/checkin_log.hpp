@@ -85,6 +85,14 @@ class CheckInLog {
     std::optional<CheckIn> lastOnThisDevice(const std::string& eventId);
     // Records that `target` is annulled (with outbox and audit); call inside a transaction.
     CheckIn annul(const CheckIn& target, const std::string& operatorName, std::int64_t wallTimeMs);
+    // True if a check-in (or annulment) with this id is stored.
+    bool contains(const std::string& id);
+    // Stores a record another device made (sync) unless it is here already, and merges its HLC
+    // into this database's clock. No outbox or audit entry: it is not this device's record.
+    // An annulment's target must be stored first. Returns whether it was new. Call inside a
+    // transaction.
+    bool storeReceived(const CheckIn& checkIn, bool annulment, const std::string& annuls,
+                       std::int64_t wallTimeMs);
     AttendanceStats stats(const std::string& eventId, std::int64_t bucketMs = 600'000);
 
     const std::string& deviceId() const { return audit_.deviceId(); }

@@ -1,0 +1,62 @@
+#pragma once
+// The kiosk side of sync (docs/sync.md) over libcurl: enrolment and one sync round (upload the
+// outbox, download other devices' check-ins, refresh the roster and the devices list) against
+// a replica. Failure is expected (bad Wi-Fi), so every call returns an error value naming the
+// step and the cause; the replica is left as the last completed step left it.
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include <SQLiteCpp/Database.h>
+
+#include "admit/base/result.hpp"
+#include "admit/sync/messages.hpp"
+
+namespace admit::sync {
+
+struct SyncError {
+    enum class Kind {
+        kUnreachable,  // no connection, DNS, timeout
+        kRefused,      // 401/403/410: the device or enrolment token is not accepted
+        kServer,       // any other non-2xx answer
+        kBadResponse,  // a 2xx body that does not parse
+        kLocal,        // the replica could not be read or written
+    };
+    Kind kind = Kind::kUnreachable;
+    std::string step;     // "enrol", "upload", "download", "roster", "devices"
+    std::string message;  // a sentence for a person; never contains a token
+};
+
+struct Timeouts {
+    std::chrono::milliseconds connect{5'000};
+    std::chrono::milliseconds request{30'000};
+    std::chrono::milliseconds roster{120'000};
+};
+
+struct RoundReport {
+    std::int64_t uploaded = 0;    // outbox entries the server acknowledged
+    std::int64_t downloaded = 0;  // check-ins from other devices stored locally
+    bool rosterChanged = false;
+    std::int64_t rosterVersion = 0;
+    std::int64_t finishedAtMs = 0;
+};
+
+class SyncClient {
+  public:
+    explicit SyncClient(std::string serverUrl, Timeouts timeouts = {});
+
+    // POST /v1/enrol. The caller stores the answer with saveEnrolment.
+    Result<EnrolResponse, SyncError> enrol(const EnrolRequest& request);
+
+    // One round with the device token stored in the replica. Records the attempt, the outcome
+    // (sync.last_success_at or sync.last_error) and the cursors in the replica's meta.
+    Result<RoundReport, SyncError> runRound(SQLite::Database& replica, const std::string& eventId,
+                                            const std::string& gate, std::int64_t nowMs);
+
+  private:
+    std::string serverUrl_;
+    Timeouts timeouts_;
+};
+
+}  // namespace admit::sync

@@ -1,0 +1,36 @@
+#pragma once
+// A kiosk's sync state, kept in its replica's meta table (keys "sync.*", docs/sync.md) so that
+// it survives restarts and is encrypted at rest with everything else.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <SQLiteCpp/Database.h>
+
+#include "admit/sync/messages.hpp"
+
+namespace admit::sync {
+
+struct SyncState {
+    std::string serverUrl;  // empty: never enrolled (offline set-up only)
+    bool hasDeviceToken = false;
+    std::optional<std::int64_t> lastSuccessAtMs;
+    std::optional<std::int64_t> lastAttemptAtMs;
+    std::string lastError;  // empty after a successful round
+    std::int64_t checkinsAfter = 0;
+    std::int64_t rosterVersion = 0;
+    std::vector<DeviceStatus> devices;  // from the last successful round
+};
+
+SyncState readSyncState(SQLite::Database& replica);
+
+// The device token itself, for the client only (a secret: never logged or shown).
+std::optional<std::string> readDeviceToken(SQLite::Database& replica);
+
+// After a successful enrolment: stores the server URL and device token.
+void saveEnrolment(SQLite::Database& replica, const std::string& serverUrl,
+                   const std::string& deviceToken);
+
+}  // namespace admit::sync

@@ -1,0 +1,116 @@
+#pragma once
+// The sync protocol's messages (docs/sync.md) and their JSON. Parsing is where a malformed
+// body is expected, so it returns errors as values naming the field (and, in a batch, the
+// entry's seq). Serialising never fails.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "admit/base/result.hpp"
+#include "admit/store/checkin_log.hpp"
+
+namespace admit::sync {
+
+inline constexpr int kProtocolVersion = 1;
+inline constexpr std::size_t kMaxUploadEntries = 500;
+inline constexpr std::int64_t kDefaultDownloadLimit = 1000;
+inline constexpr std::int64_t kMaxDownloadLimit = 2000;
+inline constexpr std::size_t kMaxBodyBytes = 8u << 20;
+
+// Paths. Event-scoped paths are "/v1/events/<event id>/<what>".
+inline constexpr std::string_view kEnrolPath = "/v1/enrol";
+std::string checkinsPath(const std::string& eventId);
+std::string rosterPath(const std::string& eventId);
+std::string devicesPath(const std::string& eventId);
+
+// A check-in as it travels: the outbox payload the check-in log writes.
+struct CheckInRecord {
+    store::CheckIn checkIn;
+    bool annulment = false;  // verdict "annulled" (an undo) rather than "accepted"
+    std::string annuls;      // the annulled check-in's id, for an annulment
+
+    friend bool operator==(const CheckInRecord&, const CheckInRecord&) = default;
+};
+
+struct EnrolRequest {
+    std::string eventId;
+    std::string enrolmentToken;  // a secret
+    std::string deviceId;
+    std::string deviceName;
+};
+
+struct EnrolResponse {
+    std::string deviceToken;  // a secret
+    std::string eventName;
+};
+
+struct UploadEntry {
+    std::int64_t seq = 0;
+    std::string kind;  // "checkin"
+    std::string recordId;
+    std::int64_t hlc = 0;
+    std::string payload;  // the outbox payload, JSON text, kept verbatim
+};
+
+struct UploadRequest {
+    std::string deviceId;
+    std::string gate;
+    std::vector<UploadEntry> entries;
+};
+
+struct UploadResponse {
+    std::int64_t acknowledgedThrough = 0;
+    std::int64_t stored = 0;
+    std::int64_t alreadyHad = 0;
+    std::int64_t quarantined = 0;
+};
+
+struct DownloadResponse {
+    std::vector<CheckInRecord> checkins;
+    std::int64_t next = 0;
+    bool more = false;
+};
+
+struct DeviceStatus {
+    std::string deviceId;
+    std::string name;
+    std::string gate;
+    std::int64_t enrolledAtMs = 0;
+    std::optional<std::int64_t> lastSyncAtMs;
+    std::int64_t checkins = 0;
+
+    friend bool operator==(const DeviceStatus&, const DeviceStatus&) = default;
+};
+
+struct DevicesResponse {
+    std::vector<DeviceStatus> devices;
+};
+
+// Each message as a JSON text (with "protocol": 1) and back. A parse error names the field.
+std::string toJson(const EnrolRequest& message);
+std::string toJson(const EnrolResponse& message);
+std::string toJson(const UploadRequest& message);
+std::string toJson(const UploadResponse& message);
+std::string toJson(const DownloadResponse& message);
+std::string toJson(const DevicesResponse& message);
+std::string errorJson(const std::string& sentence);  // {"error": sentence}
+
+Result<EnrolRequest> parseEnrolRequest(std::string_view body);
+Result<EnrolResponse> parseEnrolResponse(std::string_view body);
+Result<UploadRequest> parseUploadRequest(std::string_view body);
+Result<UploadResponse> parseUploadResponse(std::string_view body);
+Result<DownloadResponse> parseDownloadResponse(std::string_view body);
+Result<DevicesResponse> parseDevicesResponse(std::string_view body);
+// The sentence of an error body, or nullopt if the body is not one.
+std::optional<std::string> parseErrorSentence(std::string_view body);
+
+// A check-in record from an outbox payload (JSON text), and back. Validates every field
+// (ids, direction, verdict, annuls present exactly for annulments).
+Result<CheckInRecord> parseCheckInRecord(std::string_view payload);
+std::string toJson(const CheckInRecord& record);
+
+}  // namespace admit::sync
