@@ -5,6 +5,7 @@
 #include "admit/store/attendees.hpp"
 #include "admit/store/audit_log.hpp"
 #include "admit/store/outbox.hpp"
+#include "admit/store/uuid.hpp"
 #include "store_fixture.hpp"
 
 namespace admit::store {
@@ -58,6 +59,49 @@ TEST_F(CheckInLogTest, AnnulHidesTheCheckInButKeepsBothRecords) {
     EXPECT_EQ(db->execAndGet("SELECT count(*) FROM checkins").getInt(), 2);
     EXPECT_EQ(Outbox(*db).pendingCount(), 2);
     EXPECT_TRUE(AuditLog(*db).verify().ok());
+}
+
+TEST_F(CheckInLogTest, ReceivedCheckInsAreStoredOnceWithoutOutboxOrAudit) {
+    HybridLogicalClock clock(*db);
+    CheckInLog log(*db, clock);
+    CheckIn remote;
+    remote.id = newUuidV7(5'000);
+    remote.eventId = kEvent;
+    remote.ticketRef = "t9";
+    remote.deviceId = newUuidV7(1);
+    remote.gate = "B";
+    remote.hlc = (std::int64_t{90'000} << 16) | 4;  // ahead of this device's wall clock
+    remote.wallTimeMs = 90'000;
+    {
+        SQLite::Transaction t(*db);
+        EXPECT_TRUE(log.storeReceived(remote, false, "", 1'000));
+        EXPECT_FALSE(log.storeReceived(remote, false, "", 1'000)) << "a second copy is ignored";
+        t.commit();
+    }
+    EXPECT_TRUE(log.contains(remote.id));
+    auto history = log.history(kEvent, "t9");
+    ASSERT_EQ(history.size(), 1u);
+    EXPECT_EQ(history[0], remote);
+    EXPECT_EQ(Outbox(*db).pendingCount(), 0);
+    EXPECT_TRUE(AuditLog(*db).latest(10).empty());
+    EXPECT_FALSE(log.lastOnThisDevice(kEvent)) << "another device's record";
+    EXPECT_GT(clock.tick(1'000), remote.hlc) << "the clock moved past what it received";
+
+    CheckIn undo = remote;
+    undo.id = newUuidV7(6'000);
+    undo.hlc = remote.hlc + 1;
+    {
+        SQLite::Transaction t(*db);
+        EXPECT_TRUE(log.storeReceived(undo, true, remote.id, 1'000));
+        t.commit();
+    }
+    EXPECT_TRUE(log.history(kEvent, "t9").empty()) << "annulled by the received undo";
+
+    CheckIn orphan = undo;
+    orphan.id = newUuidV7(7'000);
+    SQLite::Transaction t(*db);
+    EXPECT_THROW(log.storeReceived(orphan, true, newUuidV7(1), 1'000), SQLite::Exception)
+        << "an annulment needs its target";
 }
 
 TEST_F(CheckInLogTest, StatsCountArrivalsInsideAndDuplicates) {

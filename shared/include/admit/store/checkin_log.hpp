@@ -33,6 +33,8 @@ struct CheckIn {
     HlcTime hlc = 0;
     std::int64_t wallTimeMs = 0;
     std::string operatorName;
+
+    friend bool operator==(const CheckIn&, const CheckIn&) = default;
 };
 
 struct NewCheckIn {

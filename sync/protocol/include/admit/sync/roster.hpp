@@ -18,8 +18,7 @@ std::int64_t rosterVersion(SQLite::Database& db, const std::string& eventId);
 
 // The roster response body for `have`: {"unchanged": true} if `have` is current, else every
 // roster table of the event. Fails if the event is unknown.
-Result<std::string> rosterJson(SQLite::Database& db, const std::string& eventId,
-                               std::int64_t have);
+Result<std::string> rosterJson(SQLite::Database& db, const std::string& eventId, std::int64_t have);
 
 struct RosterApplied {
     std::int64_t version = 0;

@@ -1,0 +1,380 @@
+#include "admit/sync/messages.hpp"
+
+#include <limits>
+
+#include <nlohmann/json.hpp>
+
+#include "admit/store/uuid.hpp"
+#include "admit/ticket/event_id.hpp"
+
+namespace admit::sync {
+namespace {
+
+using nlohmann::json;
+
+// Field readers: each names the field (with its context, e.g. "entries[3] (seq 17).hlc") in
+// the error, and never quotes a value, which may be a secret.
+class Fields {
+  public:
+    Fields(const json& object, std::string context)
+        : object_(object), context_(std::move(context)) {}
+
+    std::string name(const char* field) const {
+        return context_.empty() ? std::string(field) : context_ + "." + field;
+    }
+
+    Result<const json*> get(const char* field) const {
+        auto it = object_.find(field);
+        if (it == object_.end()) return fail("missing field " + name(field));
+        return &*it;
+    }
+
+    Result<std::string> text(const char* field, std::size_t maxBytes = 4096,
+                             bool allowEmpty = true) const {
+        auto value = get(field);
+        if (!value) return fail(value.error().message);
+        if (!(*value)->is_string()) return fail(name(field) + " must be a string");
+        std::string out = (*value)->get<std::string>();
+        if (!allowEmpty && out.empty()) return fail(name(field) + " must not be empty");
+        if (out.size() > maxBytes) {
+            return fail(name(field) + " is longer than " + std::to_string(maxBytes) + " bytes");
+        }
+        return out;
+    }
+
+    Result<std::int64_t> integer(
+        const char* field, std::int64_t min = 0,
+        std::int64_t max = std::numeric_limits<std::int64_t>::max()) const {
+        auto value = get(field);
+        if (!value) return fail(value.error().message);
+        if (!(*value)->is_number_integer()) return fail(name(field) + " must be an integer");
+        std::int64_t out = (*value)->get<std::int64_t>();
+        if ((*value)->is_number_unsigned() &&
+            (*value)->get<std::uint64_t>() >
+                static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+            return fail(name(field) + " is out of range");
+        }
+        if (out < min || out > max) return fail(name(field) + " is out of range");
+        return out;
+    }
+
+    Result<std::optional<std::int64_t>> optionalInteger(const char* field) const {
+        auto it = object_.find(field);
+        if (it == object_.end() || it->is_null()) return std::optional<std::int64_t>{};
+        auto value = integer(field);
+        if (!value) return fail(value.error().message);
+        return std::optional<std::int64_t>(*value);
+    }
+
+    Result<bool> boolean(const char* field) const {
+        auto value = get(field);
+        if (!value) return fail(value.error().message);
+        if (!(*value)->is_boolean()) return fail(name(field) + " must be true or false");
+        return (*value)->get<bool>();
+    }
+
+    Result<const json*> array(const char* field) const {
+        auto value = get(field);
+        if (!value) return fail(value.error().message);
+        if (!(*value)->is_array()) return fail(name(field) + " must be an array");
+        return *value;
+    }
+
+  private:
+    const json& object_;
+    std::string context_;
+};
+
+// Parses a body into an object whose "protocol" is ours.
+Result<json> parseBody(std::string_view body, const char* what) {
+    json parsed = json::parse(body.begin(), body.end(), nullptr, false);
+    if (parsed.is_discarded()) return fail(std::string(what) + " is not valid JSON");
+    if (!parsed.is_object()) return fail(std::string(what) + " is not a JSON object");
+    auto it = parsed.find("protocol");
+    if (it == parsed.end()) return fail(std::string(what) + ": missing field protocol");
+    if (!it->is_number_integer() || it->get<std::int64_t>() != kProtocolVersion) {
+        return fail(std::string(what) + ": protocol version is not " +
+                    std::to_string(kProtocolVersion) + "; update Admit");
+    }
+    return parsed;
+}
+
+json message() { return json{{"protocol", kProtocolVersion}}; }
+
+// Unwraps a field read, or returns its error from the enclosing parse function.
+#define ADMIT_FIELD(var, expr)                                \
+    auto var##_read = (expr);                                 \
+    if (!var##_read) return fail(var##_read.error().message); \
+    auto var = std::move(var##_read).value()
+
+Result<CheckInRecord> checkInFromJson(const json& j, const std::string& context) {
+    if (!j.is_object())
+        return fail((context.empty() ? "check-in" : context) + " must be an object");
+    Fields f(j, context);
+    CheckInRecord r;
+    store::CheckIn& c = r.checkIn;
+    ADMIT_FIELD(id, f.text("id"));
+    if (!store::isUuid(id)) return fail(f.name("id") + " is not a UUID");
+    ADMIT_FIELD(eventId, f.text("event_id"));
+    if (!ticket::eventIdFromString(eventId)) return fail(f.name("event_id") + " is not a UUID");
+    ADMIT_FIELD(ticketRef, f.text("ticket_ref", 128, false));
+    ADMIT_FIELD(attendeeId, f.optionalInteger("attendee_id"));
+    ADMIT_FIELD(deviceId, f.text("device_id"));
+    if (!store::isUuid(deviceId)) return fail(f.name("device_id") + " is not a UUID");
+    ADMIT_FIELD(gate, f.text("gate", 256));
+    ADMIT_FIELD(direction, f.text("direction"));
+    if (direction != "entry" && direction != "exit") {
+        return fail(f.name("direction") + " must be \"entry\" or \"exit\"");
+    }
+    ADMIT_FIELD(hlc, f.integer("hlc"));
+    ADMIT_FIELD(wallTime, f.integer("wall_time"));
+    ADMIT_FIELD(operatorName, f.text("operator", 256));
+    ADMIT_FIELD(verdict, f.text("verdict"));
+    if (verdict != "accepted" && verdict != "annulled") {
+        return fail(f.name("verdict") + " must be \"accepted\" or \"annulled\"");
+    }
+    c.id = std::move(id);
+    c.eventId = std::move(eventId);
+    c.ticketRef = std::move(ticketRef);
+    c.attendeeId = attendeeId;
+    c.deviceId = std::move(deviceId);
+    c.gate = std::move(gate);
+    c.direction = direction == "exit" ? store::Direction::kExit : store::Direction::kEntry;
+    c.hlc = hlc;
+    c.wallTimeMs = wallTime;
+    c.operatorName = std::move(operatorName);
+    r.annulment = verdict == "annulled";
+    if (r.annulment) {
+        ADMIT_FIELD(annuls, f.text("annuls"));
+        if (!store::isUuid(annuls)) return fail(f.name("annuls") + " is not a UUID");
+        r.annuls = std::move(annuls);
+    } else if (j.contains("annuls") && !j["annuls"].is_null()) {
+        return fail(f.name("annuls") + " is only allowed on an annulment");
+    }
+    return r;
+}
+
+json checkInToJson(const CheckInRecord& r) {
+    const store::CheckIn& c = r.checkIn;
+    json j{{"id", c.id},
+           {"event_id", c.eventId},
+           {"ticket_ref", c.ticketRef},
+           {"device_id", c.deviceId},
+           {"gate", c.gate},
+           {"direction", store::directionName(c.direction)},
+           {"hlc", c.hlc},
+           {"wall_time", c.wallTimeMs},
+           {"operator", c.operatorName},
+           {"verdict", r.annulment ? "annulled" : "accepted"}};
+    j["attendee_id"] = c.attendeeId ? json(*c.attendeeId) : json(nullptr);
+    if (r.annulment) j["annuls"] = r.annuls;
+    return j;
+}
+
+std::string eventPath(const std::string& eventId, const char* what) {
+    return "/v1/events/" + eventId + "/" + what;
+}
+
+}  // namespace
+
+std::string checkinsPath(const std::string& eventId) { return eventPath(eventId, "checkins"); }
+std::string rosterPath(const std::string& eventId) { return eventPath(eventId, "roster"); }
+std::string devicesPath(const std::string& eventId) { return eventPath(eventId, "devices"); }
+
+std::string toJson(const EnrolRequest& m) {
+    json j = message();
+    j["event_id"] = m.eventId;
+    j["enrolment_token"] = m.enrolmentToken;
+    j["device_id"] = m.deviceId;
+    j["device_name"] = m.deviceName;
+    return j.dump();
+}
+
+std::string toJson(const EnrolResponse& m) {
+    json j = message();
+    j["device_token"] = m.deviceToken;
+    j["event_name"] = m.eventName;
+    return j.dump();
+}
+
+std::string toJson(const UploadRequest& m) {
+    json j = message();
+    j["device_id"] = m.deviceId;
+    j["gate"] = m.gate;
+    json entries = json::array();
+    for (const UploadEntry& e : m.entries) {
+        // The payload travels as the JSON object the outbox holds; text that is not JSON
+        // travels as a string so the server can quarantine it verbatim.
+        json payload = json::parse(e.payload, nullptr, false);
+        if (payload.is_discarded()) payload = e.payload;
+        entries.push_back({{"seq", e.seq},
+                           {"kind", e.kind},
+                           {"record_id", e.recordId},
+                           {"hlc", e.hlc},
+                           {"payload", std::move(payload)}});
+    }
+    j["entries"] = std::move(entries);
+    return j.dump();
+}
+
+std::string toJson(const UploadResponse& m) {
+    json j = message();
+    j["acknowledged_through"] = m.acknowledgedThrough;
+    j["stored"] = m.stored;
+    j["already_had"] = m.alreadyHad;
+    j["quarantined"] = m.quarantined;
+    return j.dump();
+}
+
+std::string toJson(const DownloadResponse& m) {
+    json j = message();
+    json checkins = json::array();
+    for (const CheckInRecord& r : m.checkins) checkins.push_back(checkInToJson(r));
+    j["checkins"] = std::move(checkins);
+    j["next"] = m.next;
+    j["more"] = m.more;
+    return j.dump();
+}
+
+std::string toJson(const DevicesResponse& m) {
+    json j = message();
+    json devices = json::array();
+    for (const DeviceStatus& d : m.devices) {
+        devices.push_back({{"device_id", d.deviceId},
+                           {"name", d.name},
+                           {"gate", d.gate},
+                           {"enrolled_at", d.enrolledAtMs},
+                           {"last_sync_at", d.lastSyncAtMs ? json(*d.lastSyncAtMs) : json(nullptr)},
+                           {"checkins", d.checkins}});
+    }
+    j["devices"] = std::move(devices);
+    return j.dump();
+}
+
+std::string errorJson(const std::string& sentence) { return json{{"error", sentence}}.dump(); }
+
+Result<EnrolRequest> parseEnrolRequest(std::string_view body) {
+    ADMIT_FIELD(j, parseBody(body, "enrolment request"));
+    Fields f(j, "");
+    ADMIT_FIELD(eventId, f.text("event_id"));
+    if (!ticket::eventIdFromString(eventId)) return fail("event_id is not a UUID");
+    ADMIT_FIELD(token, f.text("enrolment_token", 255, false));
+    ADMIT_FIELD(deviceId, f.text("device_id"));
+    if (!store::isUuid(deviceId)) return fail("device_id is not a UUID");
+    ADMIT_FIELD(deviceName, f.text("device_name", 256));
+    return EnrolRequest{std::move(eventId), std::move(token), std::move(deviceId),
+                        std::move(deviceName)};
+}
+
+Result<EnrolResponse> parseEnrolResponse(std::string_view body) {
+    ADMIT_FIELD(j, parseBody(body, "enrolment response"));
+    Fields f(j, "");
+    ADMIT_FIELD(token, f.text("device_token", 255, false));
+    ADMIT_FIELD(eventName, f.text("event_name"));
+    return EnrolResponse{std::move(token), std::move(eventName)};
+}
+
+Result<UploadRequest> parseUploadRequest(std::string_view body) {
+    ADMIT_FIELD(j, parseBody(body, "upload"));
+    Fields f(j, "");
+    UploadRequest out;
+    ADMIT_FIELD(deviceId, f.text("device_id"));
+    if (!store::isUuid(deviceId)) return fail("device_id is not a UUID");
+    ADMIT_FIELD(gate, f.text("gate", 256));
+    ADMIT_FIELD(entries, f.array("entries"));
+    if (entries->size() > kMaxUploadEntries) {
+        return fail("entries holds " + std::to_string(entries->size()) + " entries; at most " +
+                    std::to_string(kMaxUploadEntries) + " are allowed");
+    }
+    out.deviceId = std::move(deviceId);
+    out.gate = std::move(gate);
+    std::int64_t previousSeq = 0;
+    for (std::size_t i = 0; i < entries->size(); ++i) {
+        const json& e = (*entries)[i];
+        std::string context = "entries[" + std::to_string(i) + "]";
+        if (!e.is_object()) return fail(context + " must be an object");
+        Fields ef(e, context);
+        ADMIT_FIELD(seq, ef.integer("seq", 1));
+        context += " (seq " + std::to_string(seq) + ")";
+        Fields named(e, context);
+        if (seq <= previousSeq) return fail(context + ": seq must increase");
+        previousSeq = seq;
+        ADMIT_FIELD(kind, named.text("kind", 64, false));
+        ADMIT_FIELD(recordId, named.text("record_id", 128, false));
+        ADMIT_FIELD(hlc, named.integer("hlc"));
+        ADMIT_FIELD(payload, named.get("payload"));
+        // Kept verbatim (the server validates it as a record and quarantines what fails).
+        std::string payloadText =
+            payload->is_string() ? payload->get<std::string>() : payload->dump();
+        out.entries.push_back(
+            {seq, std::move(kind), std::move(recordId), hlc, std::move(payloadText)});
+    }
+    return out;
+}
+
+Result<UploadResponse> parseUploadResponse(std::string_view body) {
+    ADMIT_FIELD(j, parseBody(body, "upload response"));
+    Fields f(j, "");
+    ADMIT_FIELD(through, f.integer("acknowledged_through"));
+    ADMIT_FIELD(stored, f.integer("stored"));
+    ADMIT_FIELD(alreadyHad, f.integer("already_had"));
+    ADMIT_FIELD(quarantined, f.integer("quarantined"));
+    return UploadResponse{through, stored, alreadyHad, quarantined};
+}
+
+Result<DownloadResponse> parseDownloadResponse(std::string_view body) {
+    ADMIT_FIELD(j, parseBody(body, "download"));
+    Fields f(j, "");
+    DownloadResponse out;
+    ADMIT_FIELD(checkins, f.array("checkins"));
+    for (std::size_t i = 0; i < checkins->size(); ++i) {
+        ADMIT_FIELD(record, checkInFromJson((*checkins)[i], "checkins[" + std::to_string(i) + "]"));
+        out.checkins.push_back(std::move(record));
+    }
+    ADMIT_FIELD(next, f.integer("next"));
+    ADMIT_FIELD(more, f.boolean("more"));
+    out.next = next;
+    out.more = more;
+    return out;
+}
+
+Result<DevicesResponse> parseDevicesResponse(std::string_view body) {
+    ADMIT_FIELD(j, parseBody(body, "devices list"));
+    Fields f(j, "");
+    DevicesResponse out;
+    ADMIT_FIELD(devices, f.array("devices"));
+    for (std::size_t i = 0; i < devices->size(); ++i) {
+        const json& d = (*devices)[i];
+        std::string context = "devices[" + std::to_string(i) + "]";
+        if (!d.is_object()) return fail(context + " must be an object");
+        Fields df(d, context);
+        DeviceStatus s;
+        ADMIT_FIELD(deviceId, df.text("device_id"));
+        ADMIT_FIELD(name, df.text("name"));
+        ADMIT_FIELD(gate, df.text("gate"));
+        ADMIT_FIELD(enrolledAt, df.integer("enrolled_at"));
+        ADMIT_FIELD(lastSync, df.optionalInteger("last_sync_at"));
+        ADMIT_FIELD(count, df.integer("checkins"));
+        out.devices.push_back(
+            {std::move(deviceId), std::move(name), std::move(gate), enrolledAt, lastSync, count});
+    }
+    return out;
+}
+
+std::optional<std::string> parseErrorSentence(std::string_view body) {
+    json j = json::parse(body.begin(), body.end(), nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return std::nullopt;
+    auto it = j.find("error");
+    if (it == j.end() || !it->is_string()) return std::nullopt;
+    return it->get<std::string>();
+}
+
+Result<CheckInRecord> parseCheckInRecord(std::string_view payload) {
+    json j = json::parse(payload.begin(), payload.end(), nullptr, false);
+    if (j.is_discarded()) return fail("the check-in is not valid JSON");
+    return checkInFromJson(j, "");
+}
+
+std::string toJson(const CheckInRecord& record) { return checkInToJson(record).dump(); }
+
+}  // namespace admit::sync

@@ -1,0 +1,206 @@
+#include "admit/sync/roster.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "admit/organiser/event_admin.hpp"
+#include "admit/rules/checkin_engine.hpp"
+#include "admit/store/attendees.hpp"
+#include "admit/store/operators.hpp"
+#include "admit/store/store.hpp"
+#include "temp_dir.hpp"
+
+namespace admit::sync {
+namespace {
+
+using nlohmann::json;
+
+class RosterTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        server = open("server.db");
+        kiosk = open("kiosk.db");
+        auto event = organiser::createEvent(
+            *server, {"Fest", store::ReentryPolicy::kSingle, {"General", "VIP"}}, 1000);
+        ASSERT_TRUE(event.ok());
+        eventId = event->id;
+        adaId = addAttendee("a", "Ada");
+        auto issued = organiser::issueTicket(*server, eventId, adaId);
+        ASSERT_TRUE(issued.ok());
+        adaTicket = issued->text;
+        ASSERT_TRUE(store::Operators(*server).set("olga", store::Role::kOrganiser, "4321").ok());
+    }
+
+    std::unique_ptr<SQLite::Database> open(const std::string& name) {
+        auto opened = store::openPlainDatabase(dir.file(name), store::OpenMode::kCreate);
+        EXPECT_TRUE(opened.ok());
+        return std::make_unique<SQLite::Database>(std::move(*opened));
+    }
+
+    std::int64_t addAttendee(const std::string& key, const std::string& name) {
+        store::Attendee a{
+            0, eventId, key, name, key + "@x.org", 1, store::AttendeeStatus::kApproved, ""};
+        store::Attendees(*server).upsert(a);
+        return a.id;
+    }
+
+    RosterApplied download() {
+        std::int64_t have = std::stoll(
+            kiosk
+                ->execAndGet(
+                    "SELECT coalesce((SELECT value FROM meta WHERE key = 'sync.roster_version'), "
+                    "'0')")
+                .getString());
+        auto body = rosterJson(*server, eventId, have);
+        EXPECT_TRUE(body.ok()) << body.error().message;
+        auto applied = applyRosterJson(*kiosk, eventId, *body);
+        EXPECT_TRUE(applied.ok()) << applied.error().message;
+        return applied.ok() ? *applied : RosterApplied{};
+    }
+
+    rules::ScanContext at(std::int64_t nowMs) {
+        return {eventId, "Main", store::Direction::kEntry, "", nowMs};
+    }
+
+    admit::testing::TempDir dir;
+    std::unique_ptr<SQLite::Database> server;
+    std::unique_ptr<SQLite::Database> kiosk;
+    std::string eventId;
+    std::int64_t adaId = 0;
+    std::string adaTicket;
+};
+
+TEST_F(RosterTest, AnEmptyKioskGetsEverythingItNeedsAndNoSecrets) {
+    RosterApplied applied = download();
+    EXPECT_TRUE(applied.changed);
+    EXPECT_EQ(applied.attendees, 1);
+    EXPECT_EQ(applied.version, rosterVersion(*server, eventId));
+    EXPECT_EQ(
+        kiosk->execAndGet("SELECT count(*) FROM event_keys WHERE secret_seed IS NOT NULL").getInt(),
+        0);
+    EXPECT_EQ(kiosk->execAndGet("SELECT count(*) FROM event_keys").getInt(), 1);
+    EXPECT_EQ(kiosk->execAndGet("SELECT count(*) FROM ticket_types").getInt(), 2);
+    EXPECT_FALSE(organiser::issueTicket(*kiosk, eventId, adaId).ok()) << "a kiosk cannot sign";
+    auto olga = store::Operators(*kiosk).authenticate("olga", "4321", 2000);
+    EXPECT_TRUE(olga.ok()) << "the PIN hash came along";
+
+    rules::CheckInEngine engine(*kiosk);
+    auto verdict = engine.scan(adaTicket, at(5000));
+    ASSERT_TRUE(verdict.ok());
+    EXPECT_TRUE(verdict->accepted);
+    ASSERT_TRUE(verdict->attendee);
+    EXPECT_EQ(verdict->attendee->name, "Ada");
+}
+
+TEST_F(RosterTest, UnchangedUntilTheRosterChanges) {
+    RosterApplied first = download();
+    RosterApplied again = download();
+    EXPECT_FALSE(again.changed);
+    EXPECT_EQ(again.version, first.version);
+
+    // A lock-out counter is local state, not roster.
+    EXPECT_FALSE(store::Operators(*server).authenticate("olga", "0000", 3000).ok());
+    EXPECT_EQ(rosterVersion(*server, eventId), first.version);
+
+    addAttendee("b", "Bob");
+    EXPECT_GT(rosterVersion(*server, eventId), first.version);
+    RosterApplied withBob = download();
+    EXPECT_TRUE(withBob.changed);
+    EXPECT_EQ(withBob.attendees, 2);
+
+    store::CodeLists(*server).add(store::CodeList::kRevoked, eventId,
+                                  store::Attendees(*server).ticketsOf(adaId).at(0).ref, "refund",
+                                  4000);
+    EXPECT_TRUE(download().changed);
+    rules::CheckInEngine engine(*kiosk);
+    auto verdict = engine.scan(adaTicket, at(5000));
+    ASSERT_TRUE(verdict.ok());
+    EXPECT_FALSE(verdict->accepted);
+    EXPECT_EQ(verdict->denial, rules::Denial::kRevoked);
+}
+
+TEST_F(RosterTest, ReplacingTheRosterKeepsCheckInsAndLocalLockOuts) {
+    download();
+    rules::CheckInEngine engine(*kiosk);
+    ASSERT_TRUE(engine.scan(adaTicket, at(5000))->accepted);
+    EXPECT_FALSE(store::Operators(*kiosk).authenticate("olga", "0000", 6000).ok());
+    std::int64_t failures =
+        kiosk->execAndGet("SELECT failed_attempts FROM operators WHERE name = 'olga'").getInt64();
+    ASSERT_EQ(failures, 1);
+
+    addAttendee("b", "Bob");
+    ASSERT_TRUE(download().changed);
+    EXPECT_EQ(kiosk->execAndGet("SELECT count(*) FROM checkins").getInt(), 1);
+    EXPECT_EQ(kiosk->execAndGet("SELECT count(*) FROM outbox").getInt(), 1);
+    EXPECT_EQ(
+        kiosk->execAndGet("SELECT failed_attempts FROM operators WHERE name = 'olga'").getInt64(),
+        failures);
+    auto again = rules::CheckInEngine(*kiosk).scan(adaTicket, at(7000));
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(again->denial, rules::Denial::kAlreadyCheckedIn);
+}
+
+TEST_F(RosterTest, AMalformedRosterIsRefusedWholeAndNamesWhere) {
+    download();
+    addAttendee("b", "Bob");
+    auto body = rosterJson(*server, eventId, 0);
+    ASSERT_TRUE(body.ok());
+    json good = json::parse(*body);
+
+    json badStatus = good;
+    badStatus["tables"]["attendees"]["rows"][1][6] = "vip";  // status
+    auto refused = applyRosterJson(*kiosk, eventId, badStatus.dump());
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.error().message.find("roster table attendees row 2 is refused"),
+              std::string::npos)
+        << refused.error().message;
+    EXPECT_EQ(kiosk->execAndGet("SELECT count(*) FROM attendees").getInt(), 1)
+        << "the previous roster is kept";
+
+    json missingColumn = good;
+    missingColumn["tables"]["tickets"]["columns"].erase(1);
+    refused = applyRosterJson(*kiosk, eventId, missingColumn.dump());
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().message.rfind("roster table tickets has columns", 0), 0u);
+
+    json otherEvent = good;
+    otherEvent["tables"]["tickets"]["rows"][0][0] = "0190a8c4-5e3b-7c2d-9f00-1a2b3c4d5e6f";
+    refused = applyRosterJson(*kiosk, eventId, otherEvent.dump());
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().message,
+              "roster table tickets row 1 column event_id is not this kiosk's event");
+
+    json badBlob = good;
+    badBlob["tables"]["event_keys"]["rows"][0][2] = json{{"hex", "zz"}};
+    refused = applyRosterJson(*kiosk, eventId, badBlob.dump());
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().message,
+              "roster table event_keys row 1 column public_key hex is not hexadecimal");
+
+    json noTable = good;
+    noTable["tables"].erase("operators");
+    EXPECT_EQ(applyRosterJson(*kiosk, eventId, noTable.dump()).error().message,
+              "the roster has no table operators");
+    EXPECT_EQ(applyRosterJson(*kiosk, eventId, "{").error().message,
+              "the roster is not a JSON object");
+    EXPECT_EQ(kiosk->execAndGet("SELECT count(*) FROM attendees").getInt(), 1);
+}
+
+TEST_F(RosterTest, RemovedOperatorsAndAttendeesGoAway) {
+    download();
+    server->exec("DELETE FROM operators");
+    server->exec("DELETE FROM tickets");
+    server->exec("DELETE FROM attendees");
+    ASSERT_TRUE(download().changed);
+    EXPECT_EQ(kiosk->execAndGet("SELECT count(*) FROM operators").getInt(), 0);
+    EXPECT_EQ(kiosk->execAndGet("SELECT count(*) FROM attendees").getInt(), 0);
+}
+
+TEST_F(RosterTest, UnknownEvent) {
+    auto body = rosterJson(*server, "0190a8c4-5e3b-7c2d-9f00-1a2b3c4d5e6f", 0);
+    ASSERT_FALSE(body.ok());
+    EXPECT_EQ(body.error().message, "unknown event 0190a8c4-5e3b-7c2d-9f00-1a2b3c4d5e6f");
+}
+
+}  // namespace
+}  // namespace admit::sync
