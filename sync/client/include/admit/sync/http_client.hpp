@@ -1,0 +1,58 @@
+#pragma once
+// The sync client's HTTP transport: one libcurl easy handle (reused, so a round's requests
+// share a connection) with the timeouts, compression, bearer token and response size limit
+// that docs/sync.md asks for. Failure to get an answer is an error value; any HTTP status is
+// an answer. Error messages never contain the bearer token or a request body.
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "admit/base/result.hpp"
+
+namespace admit::sync {
+
+struct HttpRequest {
+    enum class Method { kGet, kPost };
+    Method method = Method::kGet;
+    std::string url;
+    std::string body;         // POST only, sent as application/json
+    std::string bearerToken;  // empty: no Authorization header
+    std::chrono::milliseconds connectTimeout{5'000};
+    std::chrono::milliseconds timeout{30'000};  // the whole request
+    std::size_t maxResponseBytes = 32u << 20;   // after decompression
+};
+
+struct HttpResponse {
+    long status = 0;
+    std::string body;
+};
+
+struct HttpError {
+    enum class Kind {
+        kUnreachable,  // no connection, DNS, timeout, connection lost mid-answer
+        kTooLarge,     // the answer is over maxResponseBytes
+        kLocal,        // libcurl could not be set up, or the URL is malformed
+    };
+    Kind kind = Kind::kUnreachable;
+    std::string message;  // "could not reach the server: Connection refused"
+};
+
+class HttpClient {
+  public:
+    HttpClient();
+    ~HttpClient();
+    HttpClient(const HttpClient&) = delete;
+    HttpClient& operator=(const HttpClient&) = delete;
+    HttpClient(HttpClient&&) noexcept;
+    HttpClient& operator=(HttpClient&&) noexcept;
+
+    Result<HttpResponse, HttpError> perform(const HttpRequest& request);
+
+  private:
+    struct Handle;
+    std::unique_ptr<Handle> handle_;
+};
+
+}  // namespace admit::sync

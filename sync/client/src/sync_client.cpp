@@ -1,0 +1,393 @@
+#include "admit/sync/sync_client.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+#include <nlohmann/json.hpp>
+
+#include "admit/replica/replica_error.hpp"
+#include "admit/store/checkin_log.hpp"
+#include "admit/store/hybrid_logical_clock.hpp"
+#include "admit/store/outbox.hpp"
+#include "admit/store/schema.hpp"
+#include "admit/sync/http_client.hpp"
+#include "admit/sync/roster.hpp"
+#include "admit/sync/sync_state.hpp"
+#include "meta.hpp"
+#include "secret_text.hpp"
+
+namespace admit::sync {
+namespace {
+
+// 100,000 attendees are about 12 MB of roster JSON; other answers are far smaller (a download
+// page of 2,000 check-ins is under 1 MB). The limits only stop a runaway answer.
+constexpr std::size_t kRosterMaxBytes = 512u << 20;
+constexpr std::size_t kAnswerMaxBytes = 32u << 20;
+
+using Method = HttpRequest::Method;
+
+SyncError syncError(SyncError::Kind kind, std::string step, std::string message) {
+    return {kind, std::move(step), std::move(message)};
+}
+
+SyncError localError(const std::string& step, const std::exception& e) {
+    const auto* sqlite = dynamic_cast<const SQLite::Exception*>(&e);
+    return syncError(SyncError::Kind::kLocal, step,
+                     "cannot use the replica: " +
+                         (sqlite ? replica::describeReplicaFailure(*sqlite) : e.what()));
+}
+
+SyncError badResponse(const std::string& step, const std::string& what) {
+    return syncError(SyncError::Kind::kBadResponse, step,
+                     "the server's answer could not be used: " + what);
+}
+
+std::string withoutTrailingSlash(std::string url) {
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    return url;
+}
+
+// Sends one request; anything but a 2xx answer is an error naming the step.
+Result<HttpResponse, SyncError> exchange(HttpClient& http, const std::string& step,
+                                         HttpRequest request, const std::string& secret) {
+    auto answer = http.perform(request);
+    if (!answer) {
+        const auto kind = answer.error().kind == HttpError::Kind::kLocal ? SyncError::Kind::kLocal
+                          : answer.error().kind == HttpError::Kind::kTooLarge
+                              ? SyncError::Kind::kBadResponse
+                              : SyncError::Kind::kUnreachable;
+        return fail(syncError(kind, step, detail::withoutSecret(answer.error().message, secret)));
+    }
+    const long status = answer->status;
+    if (status >= 200 && status < 300) return std::move(answer).value();
+
+    const std::string code = std::to_string(status);
+    SyncError error;
+    error.step = step;
+    if (status == 401 || status == 403 || status == 410) {
+        error.kind = SyncError::Kind::kRefused;
+        error.message = std::string("the server refused the ") +
+                        (step == "enrol" ? "enrolment" : "device") + " token (" + code + ")";
+    } else {
+        error.kind = SyncError::Kind::kServer;
+        error.message = "the server answered " + code;
+    }
+    if (auto sentence = parseErrorSentence(answer->body)) error.message += ": " + *sentence;
+    error.message = detail::withoutSecret(std::move(error.message), secret);
+    return fail(std::move(error));
+}
+
+// Annulments downloaded before the check-in they annul (the foreign key needs the target
+// first). They wait in meta, inside the same transactions as the cursor, so moving the cursor
+// past them loses nothing; each later page (every round downloads at least one) retries them.
+std::vector<CheckInRecord> readHeld(SQLite::Database& db) {
+    std::vector<CheckInRecord> held;
+    auto text = detail::readMeta(db, detail::kHeldAnnulments);
+    if (!text) return held;
+    auto list = nlohmann::json::parse(*text, nullptr, false);
+    if (!list.is_array()) return held;
+    for (const auto& item : list) {
+        if (!item.is_string()) continue;
+        if (auto record = parseCheckInRecord(item.get<std::string>())) {
+            held.push_back(std::move(record).value());
+        }
+    }
+    return held;
+}
+
+void writeHeld(SQLite::Database& db, const std::vector<CheckInRecord>& held) {
+    if (held.empty()) {
+        detail::eraseMeta(db, detail::kHeldAnnulments);
+        return;
+    }
+    auto list = nlohmann::json::array();
+    for (const auto& record : held) list.push_back(toJson(record));
+    detail::writeMeta(db, detail::kHeldAnnulments, list.dump());
+}
+
+class Round {
+  public:
+    Round(std::string baseUrl, const Timeouts& timeouts, SQLite::Database& db, std::string eventId,
+          std::string gate, std::int64_t nowMs, std::string token)
+        : baseUrl_(std::move(baseUrl)),
+          timeouts_(timeouts),
+          db_(db),
+          eventId_(std::move(eventId)),
+          gate_(std::move(gate)),
+          nowMs_(nowMs),
+          token_(std::move(token)) {}
+
+    Status<SyncError> upload(RoundReport& report) {
+        const std::string step = "upload";
+        try {
+            store::Outbox outbox(db_);
+            const std::string deviceId = store::deviceId(db_);
+            for (;;) {
+                auto items = outbox.pending(static_cast<int>(kMaxUploadEntries));
+                if (items.empty()) return Ok{};
+                UploadRequest request{deviceId, gate_, {}};
+                for (auto& item : items) {
+                    request.entries.push_back(
+                        {item.seq, item.kind, item.recordId, item.hlc, std::move(item.payload)});
+                }
+                auto answer = exchange(http_, step,
+                                       this->request(Method::kPost, checkinsPath(eventId_),
+                                                     toJson(request), timeouts_.request),
+                                       token_);
+                if (!answer) return fail(answer.error());
+                auto parsed = parseUploadResponse(answer->body);
+                if (!parsed) return fail(badResponse(step, parsed.error().message));
+                const std::int64_t first = items.front().seq;
+                const std::int64_t last = items.back().seq;
+                const std::int64_t through = parsed->acknowledgedThrough;
+                // Moving the cursor past an entry the server never saw would lose it; not
+                // moving it at all would send the same batch forever.
+                if (through > last || through < first) {
+                    return fail(
+                        badResponse(step, "it acknowledged entry " + std::to_string(through) +
+                                              " for a batch of entries " + std::to_string(first) +
+                                              " to " + std::to_string(last)));
+                }
+                outbox.markSentThrough(through, nowMs_);
+                report.uploaded += std::count_if(items.begin(), items.end(),
+                                                 [&](const auto& i) { return i.seq <= through; });
+            }
+        } catch (const std::exception& e) {
+            return fail(localError(step, e));
+        }
+    }
+
+    Status<SyncError> download(RoundReport& report) {
+        const std::string step = "download";
+        try {
+            std::int64_t cursor = detail::readMetaInt(db_, detail::kCheckinsAfter).value_or(0);
+            for (;;) {
+                auto answer =
+                    exchange(http_, step,
+                             request(Method::kGet,
+                                     checkinsPath(eventId_) + "?after=" + std::to_string(cursor) +
+                                         "&limit=" + std::to_string(kDefaultDownloadLimit),
+                                     "", timeouts_.request),
+                             token_);
+                if (!answer) return fail(answer.error());
+                auto page = parseDownloadResponse(answer->body);
+                if (!page) return fail(badResponse(step, page.error().message));
+                if (page->next < cursor || (page->more && page->next == cursor)) {
+                    return fail(badResponse(step, "its cursor went from " + std::to_string(cursor) +
+                                                      " to " + std::to_string(page->next)));
+                }
+                for (const auto& record : page->checkins) {
+                    if (record.checkIn.eventId != eventId_) {
+                        return fail(badResponse(
+                            step, "check-in " + record.checkIn.id + " belongs to another event"));
+                    }
+                }
+                report.downloaded += storePage(page->checkins, page->next);
+                cursor = page->next;
+                if (!page->more) return Ok{};
+            }
+        } catch (const std::exception& e) {
+            return fail(localError(step, e));
+        }
+    }
+
+    Status<SyncError> roster(RoundReport& report) {
+        const std::string step = "roster";
+        try {
+            const std::int64_t have = detail::readMetaInt(db_, detail::kRosterVersion).value_or(0);
+            HttpRequest get =
+                request(Method::kGet, rosterPath(eventId_) + "?have=" + std::to_string(have), "",
+                        timeouts_.roster);
+            get.maxResponseBytes = kRosterMaxBytes;
+            auto answer = exchange(http_, step, std::move(get), token_);
+            if (!answer) return fail(answer.error());
+            auto applied = applyRosterJson(db_, eventId_, answer->body);
+            if (!applied) {
+                return fail(syncError(
+                    SyncError::Kind::kBadResponse, step,
+                    "the roster from the server was refused: " + applied.error().message));
+            }
+            report.rosterChanged = applied->changed;
+            report.rosterVersion = applied->version;
+            return Ok{};
+        } catch (const std::exception& e) {
+            return fail(localError(step, e));
+        }
+    }
+
+    Status<SyncError> devices() {
+        const std::string step = "devices";
+        try {
+            auto answer = exchange(
+                http_, step, request(Method::kGet, devicesPath(eventId_), "", timeouts_.request),
+                token_);
+            if (!answer) return fail(answer.error());
+            auto parsed = parseDevicesResponse(answer->body);
+            if (!parsed) return fail(badResponse(step, parsed.error().message));
+            detail::writeMeta(db_, detail::kDevices, toJson(*parsed));
+            return Ok{};
+        } catch (const std::exception& e) {
+            return fail(localError(step, e));
+        }
+    }
+
+  private:
+    HttpRequest request(Method method, const std::string& path, std::string body,
+                        std::chrono::milliseconds timeout) const {
+        HttpRequest r;
+        r.method = method;
+        r.url = baseUrl_ + path;
+        r.body = std::move(body);
+        r.bearerToken = token_;
+        r.connectTimeout = timeouts_.connect;
+        r.timeout = timeout;
+        r.maxResponseBytes = kAnswerMaxBytes;
+        return r;
+    }
+
+    // One transaction: the page's check-ins, the held-back annulments and the new cursor, so a
+    // failure part-way leaves the cursor where the stored check-ins are.
+    std::int64_t storePage(const std::vector<CheckInRecord>& records, std::int64_t next) {
+        SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+        store::HybridLogicalClock clock(db_);
+        store::CheckInLog log(db_, clock);
+        std::vector<CheckInRecord> held = readHeld(db_);
+        const bool hadHeld = !held.empty();
+        std::int64_t stored = 0;
+        for (const auto& record : records) {
+            if (record.annulment && !log.contains(record.annuls)) {
+                const bool known = std::any_of(held.begin(), held.end(), [&](const auto& h) {
+                    return h.checkIn.id == record.checkIn.id;
+                });
+                if (!known && !log.contains(record.checkIn.id)) held.push_back(record);
+                continue;
+            }
+            if (log.storeReceived(record.checkIn, record.annulment, record.annuls, nowMs_)) {
+                ++stored;
+            }
+        }
+        // Targets may have arrived on this page.
+        std::vector<CheckInRecord> stillHeld;
+        for (const auto& record : held) {
+            if (!log.contains(record.annuls)) {
+                stillHeld.push_back(record);
+            } else if (log.storeReceived(record.checkIn, true, record.annuls, nowMs_)) {
+                ++stored;
+            }
+        }
+        if (hadHeld || !stillHeld.empty()) writeHeld(db_, stillHeld);
+        detail::writeMeta(db_, detail::kCheckinsAfter, std::to_string(next));
+        transaction.commit();
+        return stored;
+    }
+
+    std::string baseUrl_;
+    Timeouts timeouts_;
+    SQLite::Database& db_;
+    std::string eventId_;
+    std::string gate_;
+    std::int64_t nowMs_;
+    std::string token_;
+    HttpClient http_;  // one handle per round: its requests share a connection
+};
+
+bool hasEvent(SQLite::Database& db, const std::string& eventId) {
+    SQLite::Statement query(db, "SELECT 1 FROM events WHERE id = ?");
+    query.bind(1, eventId);
+    return query.executeStep();
+}
+
+// Best effort: the round's own error is what the caller needs even if this write fails.
+void recordFailure(SQLite::Database& db, const SyncError& error) {
+    try {
+        detail::writeMeta(db, detail::kLastError, error.step + " failed: " + error.message);
+    } catch (const std::exception&) {
+    }
+}
+
+}  // namespace
+
+SyncClient::SyncClient(std::string serverUrl, Timeouts timeouts)
+    : serverUrl_(withoutTrailingSlash(std::move(serverUrl))), timeouts_(timeouts) {}
+
+Result<EnrolResponse, SyncError> SyncClient::enrol(const EnrolRequest& request) {
+    const std::string step = "enrol";
+    HttpClient http;
+    HttpRequest post;
+    post.method = Method::kPost;
+    post.url = serverUrl_ + std::string(kEnrolPath);
+    post.body = toJson(request);
+    post.connectTimeout = timeouts_.connect;
+    post.timeout = timeouts_.request;
+    post.maxResponseBytes = kAnswerMaxBytes;
+    auto answer = exchange(http, step, std::move(post), request.enrolmentToken);
+    if (!answer) return fail(answer.error());
+    auto parsed = parseEnrolResponse(answer->body);
+    if (!parsed) {
+        return fail(badResponse(
+            step, detail::withoutSecret(parsed.error().message, request.enrolmentToken)));
+    }
+    return std::move(parsed).value();
+}
+
+Result<RoundReport, SyncError> SyncClient::runRound(SQLite::Database& replica,
+                                                    const std::string& eventId,
+                                                    const std::string& gate, std::int64_t nowMs) {
+    std::optional<std::string> token;
+    bool eventKnown = false;
+    try {
+        detail::writeMeta(replica, detail::kLastAttemptAt, std::to_string(nowMs));
+        token = readDeviceToken(replica);
+        eventKnown = hasEvent(replica, eventId);
+    } catch (const std::exception& e) {
+        SyncError error = localError("round", e);
+        recordFailure(replica, error);
+        return fail(std::move(error));
+    }
+    if (!token) {
+        // Like a refused token: no automatic rounds until the kiosk is enrolled.
+        SyncError error = syncError(SyncError::Kind::kRefused, "round",
+                                    "this kiosk is not enrolled with a sync server");
+        recordFailure(replica, error);
+        return fail(std::move(error));
+    }
+
+    Round round(serverUrl_, timeouts_, replica, eventId, gate, nowMs, *token);
+    RoundReport report;
+    auto finish = [&](Status<SyncError> status) -> std::optional<SyncError> {
+        if (status) return std::nullopt;
+        recordFailure(replica, status.error());
+        return status.error();
+    };
+    if (auto error = finish(round.upload(report))) return fail(std::move(*error));
+    // Check-ins name their event (a foreign key), so a replica that does not have the event
+    // yet (first round after an online enrolment) gets the roster before the check-ins.
+    if (!eventKnown) {
+        if (auto error = finish(round.roster(report))) return fail(std::move(*error));
+    }
+    if (auto error = finish(round.download(report))) return fail(std::move(*error));
+    if (eventKnown) {
+        if (auto error = finish(round.roster(report))) return fail(std::move(*error));
+    }
+    if (auto error = finish(round.devices())) return fail(std::move(*error));
+
+    try {
+        SQLite::Transaction transaction(replica, SQLite::TransactionBehavior::IMMEDIATE);
+        detail::writeMeta(replica, detail::kLastSuccessAt, std::to_string(nowMs));
+        detail::eraseMeta(replica, detail::kLastError);
+        transaction.commit();
+    } catch (const std::exception& e) {
+        SyncError error = localError("round", e);
+        recordFailure(replica, error);
+        return fail(std::move(error));
+    }
+    report.finishedAtMs = nowMs;
+    return report;
+}
+
+}  // namespace admit::sync

@@ -1,0 +1,103 @@
+// SyncClient when no server answers: every round ends in an error value naming the step and
+// the cause, records it in meta without the token, and leaves the outbox as it was.
+
+#include "admit/sync/sync_client.hpp"
+
+#include <gtest/gtest.h>
+
+#include "admit/store/checkin_log.hpp"
+#include "admit/store/events.hpp"
+#include "admit/store/hybrid_logical_clock.hpp"
+#include "admit/store/outbox.hpp"
+#include "admit/store/store.hpp"
+#include "admit/sync/sync_state.hpp"
+#include "local_sockets.hpp"
+#include "temp_dir.hpp"
+
+#include <SQLiteCpp/Transaction.h>
+
+namespace admit::sync {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr const char* kEvent = "0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b";
+constexpr const char* kDeviceToken = "c2VjcmV0LWRldmljZS10b2tlbi1uZXZlci1zaG93bi0h";
+constexpr std::int64_t kNowMs = 1'780'315'200'000;
+
+class SyncClientOffline : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        auto opened = store::openPlainDatabase(dir.file("replica.db"), store::OpenMode::kCreate);
+        ASSERT_TRUE(opened.ok()) << opened.error().message;
+        db = std::make_unique<SQLite::Database>(std::move(*opened));
+        store::Events(*db).create(
+            {kEvent, "Test Fest", store::ReentryPolicy::kSingle, Bytes(32, 7), 0});
+        store::Events(*db).addTicketType(kEvent, {1, "General"});
+        store::HybridLogicalClock clock(*db);
+        store::CheckInLog log(*db, clock);
+        SQLite::Transaction transaction(*db);
+        for (int i = 0; i < 3; ++i) {
+            log.append({kEvent, "ticket-" + std::to_string(i), std::nullopt, "North",
+                        store::Direction::kEntry, ""},
+                       kNowMs + i);
+        }
+        transaction.commit();
+    }
+
+    admit::testing::TempDir dir;
+    std::unique_ptr<SQLite::Database> db;
+};
+
+TEST_F(SyncClientOffline, UnreachableServerIsAnErrorValueAndTheOutboxIsKept) {
+    saveEnrolment(*db, "http://127.0.0.1:1", kDeviceToken);
+    SyncClient client(admit::testing::refusedUrl());
+    auto round = client.runRound(*db, kEvent, "North", kNowMs);
+    ASSERT_FALSE(round.ok());
+    EXPECT_EQ(round.error().kind, SyncError::Kind::kUnreachable);
+    EXPECT_EQ(round.error().step, "upload");
+    EXPECT_EQ(round.error().message, "could not reach the server: Connection refused");
+
+    EXPECT_EQ(store::Outbox(*db).pendingCount(), 3);
+    SyncState state = readSyncState(*db);
+    EXPECT_EQ(state.lastError, "upload failed: could not reach the server: Connection refused");
+    EXPECT_EQ(state.lastAttemptAtMs, kNowMs);
+    EXPECT_FALSE(state.lastSuccessAtMs);
+    EXPECT_EQ(state.lastError.find(kDeviceToken), std::string::npos);
+}
+
+TEST_F(SyncClientOffline, SilentServerTimesOutWithTheConfiguredLimit) {
+    admit::testing::LoopbackSocket silent(true);
+    saveEnrolment(*db, silent.url(), kDeviceToken);
+    Timeouts timeouts;
+    timeouts.request = 400ms;
+    SyncClient client(silent.url() + "/", timeouts);
+    auto round = client.runRound(*db, kEvent, "North", kNowMs);
+    ASSERT_FALSE(round.ok());
+    EXPECT_EQ(round.error().kind, SyncError::Kind::kUnreachable);
+    EXPECT_EQ(round.error().message, "could not reach the server: timed out after 400 ms");
+    EXPECT_EQ(store::Outbox(*db).pendingCount(), 3);
+}
+
+TEST_F(SyncClientOffline, NotEnrolledKioskDoesNotTryTheNetwork) {
+    SyncClient client(admit::testing::refusedUrl());
+    auto round = client.runRound(*db, kEvent, "North", kNowMs);
+    ASSERT_FALSE(round.ok());
+    EXPECT_EQ(round.error().kind, SyncError::Kind::kRefused);
+    EXPECT_EQ(round.error().step, "round");
+    EXPECT_EQ(round.error().message, "this kiosk is not enrolled with a sync server");
+    EXPECT_EQ(readSyncState(*db).lastAttemptAtMs, kNowMs);
+}
+
+TEST_F(SyncClientOffline, EnrolmentErrorsNeverShowTheEnrolmentToken) {
+    SyncClient client(admit::testing::refusedUrl());
+    EnrolRequest request{kEvent, kDeviceToken, "device-1", "Kiosk A"};
+    auto enrolled = client.enrol(request);
+    ASSERT_FALSE(enrolled.ok());
+    EXPECT_EQ(enrolled.error().kind, SyncError::Kind::kUnreachable);
+    EXPECT_EQ(enrolled.error().step, "enrol");
+    EXPECT_EQ(enrolled.error().message.find(kDeviceToken), std::string::npos);
+}
+
+}  // namespace
+}  // namespace admit::sync
