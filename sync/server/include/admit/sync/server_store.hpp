@@ -1,0 +1,96 @@
+#pragma once
+// What the sync server does with the organiser's database (docs/sync.md): enrolment and device
+// tokens, uploaded check-ins (stored, or quarantined with a reason), the download order, the
+// roster and the devices list. No HTTP here: SyncServer carries these over cpp-httplib, and the
+// `admit` CLI issues enrolment tokens with issueEnrolmentToken.
+//
+// Tokens are secrets: the database keeps only their BLAKE2b-256 hashes, and no error sentence
+// here contains one.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <SQLiteCpp/Database.h>
+
+#include "admit/base/bytes.hpp"
+#include "admit/base/result.hpp"
+#include "admit/sync/messages.hpp"
+
+namespace admit::sync {
+
+inline constexpr std::int64_t kEnrolmentTokenLifetimeMs = 7LL * 24 * 3600 * 1000;
+
+// What went wrong, as the HTTP layer maps it to a status (httpStatus).
+enum class ServerErrorKind {
+    kBadRequest,    // 400: a malformed field
+    kUnauthorised,  // 401: missing or unknown device token (or an unknown enrolment token)
+    kForbidden,     // 403: a token for another event
+    kNotFound,      // 404: unknown event
+    kGone,          // 410: enrolment token used or expired
+};
+
+struct ServerError {
+    ServerErrorKind kind = ServerErrorKind::kBadRequest;
+    std::string message;  // a sentence; never contains a token
+};
+
+int httpStatus(ServerErrorKind kind);
+
+// 32 random bytes, base64url without padding (43 characters).
+std::string newSecretToken();
+// The BLAKE2b-256 hash of a token's text: all the database keeps of it.
+Bytes tokenHash(std::string_view token);
+
+// A new one-time enrolment token for the event, valid for 7 days from nowMs; only its hash is
+// stored. Returns the token itself (for the set-up code, and nowhere else).
+Result<std::string> issueEnrolmentToken(SQLite::Database& db, const std::string& eventId,
+                                        std::int64_t nowMs);
+// The same for a token made elsewhere (`admit setup-code --token-file`). At least 16
+// characters; registering the same token twice fails.
+Status<> registerEnrolmentToken(SQLite::Database& db, const std::string& eventId,
+                                std::string_view token, std::int64_t nowMs);
+
+// The device a request's bearer token names, checked against the request's event.
+struct AuthenticatedDevice {
+    std::string deviceId;
+    std::string eventId;
+};
+
+// One object per request (it keeps no state between calls); the caller serialises access to
+// the connection.
+class ServerStore {
+  public:
+    explicit ServerStore(SQLite::Database& db) : db_(db) {}
+
+    // Redeems the enrolment token (one use) and registers the device with a new device token.
+    // A device already enrolled keeps its row and gets a new token (the old one stops working).
+    Result<EnrolResponse, ServerError> enrol(const EnrolRequest& request, std::int64_t nowMs);
+
+    // The device named by `bearerToken`, if it belongs to `eventId`; records nowMs as the
+    // device's last sync.
+    Result<AuthenticatedDevice, ServerError> authenticate(std::string_view bearerToken,
+                                                          const std::string& eventId,
+                                                          std::int64_t nowMs);
+
+    // Stores the batch in one transaction: new check-ins are stored and queued for download,
+    // ones already here are counted, ones that cannot be stored are quarantined verbatim.
+    Result<UploadResponse, ServerError> upload(const AuthenticatedDevice& device,
+                                               const UploadRequest& request, std::int64_t nowMs);
+
+    // Check-ins from other devices received after the cursor `after`, at most `limit`.
+    Result<DownloadResponse, ServerError> download(const AuthenticatedDevice& device,
+                                                   std::int64_t after, std::int64_t limit);
+
+    // The roster response body (rosterJson) for a kiosk that has version `have`.
+    Result<std::string, ServerError> roster(const AuthenticatedDevice& device, std::int64_t have);
+
+    DevicesResponse devices(const AuthenticatedDevice& device);
+
+  private:
+    bool eventExists(const std::string& eventId);
+
+    SQLite::Database& db_;
+};
+
+}  // namespace admit::sync

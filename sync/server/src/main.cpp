@@ -1,0 +1,166 @@
+// admit-server: the sync server (docs/sync.md). Serves one organiser database, opened through
+// the encrypted replica VFS with its key from a file or a systemd credential (never from the
+// command line). When ready it prints one line, {"listening":"HOST:PORT"}, to standard output;
+// one log line per request goes to standard error. SIGTERM or SIGINT stops it cleanly.
+// Exit codes: 0 stopped by a signal, 1 error, 2 usage.
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <iostream>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "admit/replica/replica.hpp"
+#include "admit/replica/replica_key.hpp"
+#include "admit/store/schema.hpp"
+#include "admit/store/store.hpp"
+#include "admit/sync/sync_server.hpp"
+
+namespace {
+
+constexpr int kExitError = 1;
+constexpr int kExitUsage = 2;
+
+constexpr const char* kUsage =
+    R"(usage: admit-server --db PATH (--key-file KEY | --key-credential NAME) [--listen HOST:PORT]
+
+  --db PATH              the organiser's encrypted database (it must exist)
+  --key-file KEY         its key: 32 bytes, mode 0600
+  --key-credential NAME  its key from the systemd credential NAME (LoadCredential=)
+  --listen HOST:PORT     default 127.0.0.1:8470; port 0 picks a free port
+)";
+
+struct Options {
+    std::string db;
+    std::optional<std::string> keyFile;
+    std::optional<std::string> keyCredential;
+    std::string host = "127.0.0.1";
+    int port = 8470;
+};
+
+struct UsageError {
+    std::string message;
+};
+
+admit::Result<Options, UsageError> parseArguments(const std::vector<std::string>& words) {
+    Options options;
+    bool haveDb = false;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        const std::string& word = words[i];
+        if (word != "--db" && word != "--key-file" && word != "--key-credential" &&
+            word != "--listen") {
+            return admit::fail(UsageError{"unknown argument " + word});
+        }
+        if (i + 1 == words.size()) return admit::fail(UsageError{word + " needs a value"});
+        const std::string& value = words[++i];
+        if (word == "--db") {
+            options.db = value;
+            haveDb = true;
+        } else if (word == "--key-file") {
+            options.keyFile = value;
+        } else if (word == "--key-credential") {
+            options.keyCredential = value;
+        } else {
+            // HOST:PORT, or [IPv6]:PORT.
+            auto colon = value.rfind(':');
+            if (colon == std::string::npos || colon == 0) {
+                return admit::fail(UsageError{"--listen needs HOST:PORT"});
+            }
+            std::string host = value.substr(0, colon);
+            if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+                host = host.substr(1, host.size() - 2);
+            }
+            std::string port = value.substr(colon + 1);
+            if (port.empty() || port.size() > 5 ||
+                port.find_first_not_of("0123456789") != std::string::npos ||
+                std::stoi(port) > 65535) {
+                return admit::fail(UsageError{"--listen: '" + port + "' is not a port number"});
+            }
+            options.host = host;
+            options.port = std::stoi(port);
+        }
+    }
+    if (!haveDb) return admit::fail(UsageError{"missing --db"});
+    if (options.keyFile.has_value() == options.keyCredential.has_value()) {
+        return admit::fail(UsageError{"give exactly one of --key-file and --key-credential"});
+    }
+    return options;
+}
+
+int serve(const Options& options) {
+    auto key = options.keyFile ? admit::replica::loadKeyFile(*options.keyFile)
+                               : admit::replica::loadKeyFromCredential(*options.keyCredential);
+    if (!key) {
+        std::cerr << "admit-server: " << key.error().message << "\n";
+        return kExitError;
+    }
+    auto db = admit::replica::openReplica(options.db, *key, admit::replica::OpenMode::ReadWrite);
+    if (!db) {
+        std::cerr << "admit-server: " << db.error().message << "\n";
+        return kExitError;
+    }
+    admit::store::applyConnectionSettings(*db);
+    if (auto migrated = admit::store::migrate(*db); !migrated) {
+        std::cerr << "admit-server: " << migrated.error().message << "\n";
+        return kExitError;
+    }
+
+    // Signals are taken by sigwait on this thread only; the server's threads never see them.
+    sigset_t stopSignals;
+    sigemptyset(&stopSignals);
+    sigaddset(&stopSignals, SIGTERM);
+    sigaddset(&stopSignals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+
+    admit::sync::SyncServer server(*db);
+    auto port = server.bind(options.host, options.port);
+    if (!port) {
+        std::cerr << "admit-server: " << port.error().message << "\n";
+        return kExitError;
+    }
+    std::string address =
+        (options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host) +
+        ":" + std::to_string(*port);
+    bool served = true;
+    std::thread serving([&] {
+        served = server.run();
+        // Wakes the sigwait below if serving stopped on its own (stop() sends nothing).
+        kill(getpid(), SIGTERM);
+    });
+    std::cout << nlohmann::json{{"listening", address}}.dump() << std::endl;
+    int received = 0;
+    sigwait(&stopSignals, &received);
+    std::cerr << "admit-server: stopping (" << (received == SIGINT ? "SIGINT" : "SIGTERM") << ")\n";
+    server.stop();
+    serving.join();
+    return served ? 0 : kExitError;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> words(argv + 1, argv + argc);
+    if (words.size() == 1 && (words[0] == "--help" || words[0] == "-h")) {
+        std::cout << kUsage;
+        return 0;
+    }
+    auto options = parseArguments(words);
+    if (!options) {
+        std::cerr << "admit-server: " << options.error().message << "\n" << kUsage;
+        return kExitUsage;
+    }
+    try {
+        return serve(*options);
+    } catch (const SQLite::Exception& e) {
+        std::cerr << "admit-server: " << admit::replica::describeReplicaFailure(e) << "\n";
+        return kExitError;
+    } catch (const std::exception& e) {
+        std::cerr << "admit-server: " << e.what() << "\n";
+        return kExitError;
+    }
+}

@@ -1,0 +1,418 @@
+#include "admit/sync/server_store.hpp"
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include <map>
+#include <stdexcept>
+
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+#include <nlohmann/json.hpp>
+
+#include "admit/store/checkin_log.hpp"
+#include "admit/store/hybrid_logical_clock.hpp"
+#include "admit/sync/roster.hpp"
+
+namespace admit::sync {
+namespace {
+
+using json = nlohmann::json;
+
+Failure<ServerError> refuse(ServerErrorKind kind, std::string message) {
+    return fail(ServerError{kind, std::move(message)});
+}
+
+void bindBlob(SQLite::Statement& statement, int index, const Bytes& bytes) {
+    statement.bind(index, bytes.data(), static_cast<int>(bytes.size()));
+}
+
+// A JSON string literal; strings that came through the JSON parser are valid UTF-8 already.
+std::string quoted(const std::string& text) {
+    return json(text).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// The entry as the kiosk sent it (its payload object as the protocol parser kept it), so the
+// organiser can see exactly what could not be stored.
+std::string entryText(const UploadEntry& entry) {
+    std::string payload = json::accept(entry.payload) ? entry.payload : quoted(entry.payload);
+    return "{\"seq\":" + std::to_string(entry.seq) + ",\"kind\":" + quoted(entry.kind) +
+           ",\"record_id\":" + quoted(entry.recordId) + ",\"hlc\":" + std::to_string(entry.hlc) +
+           ",\"payload\":" + payload + "}";
+}
+
+// Why the entry cannot be stored, or an empty string if it can.
+std::string rejection(SQLite::Database& db, const UploadEntry& entry,
+                      const Result<CheckInRecord>& record, const AuthenticatedDevice& device) {
+    if (entry.kind != "checkin") return "unknown entry kind '" + entry.kind + "'";
+    if (!record) return "the payload is not a check-in: " + record.error().message;
+    const store::CheckIn& c = record->checkIn;
+    if (c.id != entry.recordId) return "record_id differs from the payload's id";
+    if (c.hlc != entry.hlc) return "hlc differs from the payload's hlc";
+    if (c.hlc <= 0 || c.wallTimeMs < 0) return "hlc or wall_time is out of range";
+    if (c.eventId != device.eventId) {
+        return "the check-in is for event " + c.eventId + ", not " + device.eventId;
+    }
+    if (c.deviceId != device.deviceId) {
+        return "the check-in was made by device " + c.deviceId + ", not by " + device.deviceId;
+    }
+    if (record->annulment) {
+        SQLite::Statement target(db, "SELECT event_id FROM checkins WHERE id = ?");
+        target.bind(1, record->annuls);
+        if (!target.executeStep()) {
+            return "the annulled check-in " + record->annuls + " is not on the server";
+        }
+        if (target.getColumn(0).getString() != c.eventId) {
+            return "the annulled check-in " + record->annuls + " belongs to another event";
+        }
+    }
+    return {};
+}
+
+// Stores the entry in quarantine unless the same device sent the same entry before (a retried
+// batch whose acknowledgement was lost): quarantine is as idempotent as storing.
+void quarantine(SQLite::Database& db, const AuthenticatedDevice& device, const UploadEntry& entry,
+                const std::string& reason, std::int64_t nowMs) {
+    std::string text = entryText(entry);
+    SQLite::Statement seen(db, "SELECT 1 FROM sync_quarantine WHERE device_id = ? AND entry = ?");
+    seen.bind(1, device.deviceId);
+    seen.bind(2, text);
+    if (seen.executeStep()) return;
+    SQLite::Statement insert(db,
+                             "INSERT INTO sync_quarantine (device_id, received_at, reason, entry) "
+                             "VALUES (?, ?, ?, ?)");
+    insert.bind(1, device.deviceId);
+    insert.bind(2, nowMs);
+    insert.bind(3, reason);
+    insert.bind(4, text);
+    insert.exec();
+}
+
+store::CheckIn readCheckIn(SQLite::Statement& q) {
+    store::CheckIn c;
+    c.id = q.getColumn(0).getString();
+    c.eventId = q.getColumn(1).getString();
+    c.ticketRef = q.getColumn(2).getString();
+    if (!q.getColumn(3).isNull()) c.attendeeId = q.getColumn(3).getInt64();
+    c.deviceId = q.getColumn(4).getString();
+    c.gate = q.getColumn(5).getString();
+    c.direction =
+        q.getColumn(6).getString() == "exit" ? store::Direction::kExit : store::Direction::kEntry;
+    c.hlc = q.getColumn(7).getInt64();
+    c.wallTimeMs = q.getColumn(8).getInt64();
+    c.operatorName = q.getColumn(9).getString();
+    return c;
+}
+
+}  // namespace
+
+int httpStatus(ServerErrorKind kind) {
+    switch (kind) {
+        case ServerErrorKind::kBadRequest:
+            return 400;
+        case ServerErrorKind::kUnauthorised:
+            return 401;
+        case ServerErrorKind::kForbidden:
+            return 403;
+        case ServerErrorKind::kNotFound:
+            return 404;
+        case ServerErrorKind::kGone:
+            return 410;
+    }
+    return 500;
+}
+
+std::string newSecretToken() {
+    if (sodium_init() < 0) throw std::runtime_error("libsodium could not be initialised");
+    unsigned char bytes[32];
+    randombytes_buf(bytes, sizeof bytes);
+    constexpr int kVariant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+    char text[sodium_base64_ENCODED_LEN(sizeof bytes, kVariant)];
+    sodium_bin2base64(text, sizeof text, bytes, sizeof bytes, kVariant);
+    sodium_memzero(bytes, sizeof bytes);
+    std::string token(text);
+    sodium_memzero(text, sizeof text);
+    return token;
+}
+
+Bytes tokenHash(std::string_view token) {
+    if (sodium_init() < 0) throw std::runtime_error("libsodium could not be initialised");
+    Bytes hash(crypto_generichash_BYTES);
+    crypto_generichash(hash.data(), hash.size(),
+                       reinterpret_cast<const unsigned char*>(token.data()), token.size(), nullptr,
+                       0);
+    return hash;
+}
+
+Status<> registerEnrolmentToken(SQLite::Database& db, const std::string& eventId,
+                                std::string_view token, std::int64_t nowMs) {
+    if (token.size() < 16) return fail("an enrolment token needs at least 16 characters");
+    SQLite::Statement event(db, "SELECT 1 FROM events WHERE id = ?");
+    event.bind(1, eventId);
+    if (!event.executeStep()) return fail("unknown event " + eventId);
+    event.reset();
+    SQLite::Statement insert(db,
+                             "INSERT INTO enrolment_tokens (token_hash, event_id, created_at, "
+                             "expires_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
+    bindBlob(insert, 1, tokenHash(token));
+    insert.bind(2, eventId);
+    insert.bind(3, nowMs);
+    insert.bind(4, nowMs + kEnrolmentTokenLifetimeMs);
+    if (insert.exec() == 0)
+        return fail("this enrolment token was registered before; use a new one");
+    return Ok{};
+}
+
+Result<std::string> issueEnrolmentToken(SQLite::Database& db, const std::string& eventId,
+                                        std::int64_t nowMs) {
+    std::string token = newSecretToken();
+    auto registered = registerEnrolmentToken(db, eventId, token, nowMs);
+    if (!registered) return fail(registered.error());
+    return token;
+}
+
+bool ServerStore::eventExists(const std::string& eventId) {
+    SQLite::Statement q(db_, "SELECT 1 FROM events WHERE id = ?");
+    q.bind(1, eventId);
+    return q.executeStep();
+}
+
+Result<EnrolResponse, ServerError> ServerStore::enrol(const EnrolRequest& request,
+                                                      std::int64_t nowMs) {
+    if (request.deviceId.empty()) {
+        return refuse(ServerErrorKind::kBadRequest, "device_id must not be empty");
+    }
+    // IMMEDIATE: the token is checked and spent under the write lock, so two requests (or the
+    // server and another process) can never both redeem it.
+    SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement event(db_, "SELECT name FROM events WHERE id = ?");
+    event.bind(1, request.eventId);
+    if (!event.executeStep()) {
+        return refuse(ServerErrorKind::kNotFound, "unknown event " + request.eventId);
+    }
+    EnrolResponse response;
+    response.eventName = event.getColumn(0).getString();
+    event.reset();
+
+    Bytes hash = tokenHash(request.enrolmentToken);
+    SQLite::Statement token(
+        db_, "SELECT event_id, expires_at, used_at FROM enrolment_tokens WHERE token_hash = ?");
+    bindBlob(token, 1, hash);
+    if (!token.executeStep()) {
+        return refuse(ServerErrorKind::kUnauthorised,
+                      "the enrolment token is not known to this server");
+    }
+    std::string tokenEvent = token.getColumn(0).getString();
+    std::int64_t expiresAt = token.getColumn(1).getInt64();
+    bool used = !token.getColumn(2).isNull();
+    token.reset();
+    if (tokenEvent != request.eventId) {
+        return refuse(ServerErrorKind::kForbidden, "the enrolment token is for another event");
+    }
+    if (used) {
+        return refuse(ServerErrorKind::kGone,
+                      "the enrolment token was used already; print a new set-up code");
+    }
+    if (nowMs >= expiresAt) {
+        return refuse(ServerErrorKind::kGone,
+                      "the enrolment token has expired; print a new set-up code");
+    }
+
+    SQLite::Statement spend(
+        db_, "UPDATE enrolment_tokens SET used_at = ?, used_by = ? WHERE token_hash = ?");
+    spend.bind(1, nowMs);
+    spend.bind(2, request.deviceId);
+    bindBlob(spend, 3, hash);
+    spend.exec();
+
+    response.deviceToken = newSecretToken();
+    SQLite::Statement device(
+        db_,
+        "INSERT INTO devices (device_id, event_id, name, token_hash, enrolled_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (device_id) DO UPDATE SET event_id = "
+        "excluded.event_id, name = excluded.name, token_hash = excluded.token_hash, "
+        "enrolled_at = excluded.enrolled_at");
+    device.bind(1, request.deviceId);
+    device.bind(2, request.eventId);
+    device.bind(3, request.deviceName);
+    bindBlob(device, 4, tokenHash(response.deviceToken));
+    device.bind(5, nowMs);
+    device.exec();
+    transaction.commit();
+    return response;
+}
+
+Result<AuthenticatedDevice, ServerError> ServerStore::authenticate(std::string_view bearerToken,
+                                                                   const std::string& eventId,
+                                                                   std::int64_t nowMs) {
+    if (bearerToken.empty()) {
+        return refuse(ServerErrorKind::kUnauthorised, "a device token is required");
+    }
+    SQLite::Statement q(db_, "SELECT device_id, event_id FROM devices WHERE token_hash = ?");
+    bindBlob(q, 1, tokenHash(bearerToken));
+    if (!q.executeStep()) {
+        return refuse(ServerErrorKind::kUnauthorised, "the device token is not known");
+    }
+    AuthenticatedDevice device{q.getColumn(0).getString(), q.getColumn(1).getString()};
+    q.reset();
+    // Only a known device learns whether an event exists.
+    if (device.eventId != eventId) {
+        if (!eventExists(eventId)) {
+            return refuse(ServerErrorKind::kNotFound, "unknown event " + eventId);
+        }
+        return refuse(ServerErrorKind::kForbidden, "the device token is for another event");
+    }
+    SQLite::Statement seen(db_, "UPDATE devices SET last_sync_at = ? WHERE device_id = ?");
+    seen.bind(1, nowMs);
+    seen.bind(2, device.deviceId);
+    seen.exec();
+    return device;
+}
+
+Result<UploadResponse, ServerError> ServerStore::upload(const AuthenticatedDevice& device,
+                                                        const UploadRequest& request,
+                                                        std::int64_t nowMs) {
+    if (request.deviceId != device.deviceId) {
+        return refuse(ServerErrorKind::kBadRequest,
+                      "device_id " + request.deviceId + " is not the device of this token");
+    }
+    if (request.entries.size() > kMaxUploadEntries) {
+        return refuse(ServerErrorKind::kBadRequest,
+                      "entries: " + std::to_string(request.entries.size()) + " entries, at most " +
+                          std::to_string(kMaxUploadEntries) + " are allowed");
+    }
+    UploadResponse response;
+    SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+    // Made per request, inside the transaction: the clock loads the stored value now, so it
+    // never merges from a value cached before the organiser's CLI (another process, the same
+    // database) advanced it.
+    store::HybridLogicalClock clock(db_);
+    store::CheckInLog log(db_, clock);
+    SQLite::Statement received(db_,
+                               "INSERT INTO received_checkins (checkin_id, event_id, device_id, "
+                               "received_at) VALUES (?, ?, ?, ?)");
+    for (const UploadEntry& entry : request.entries) {
+        response.acknowledgedThrough = std::max(response.acknowledgedThrough, entry.seq);
+        auto record = parseCheckInRecord(entry.payload);
+        std::string reason = rejection(db_, entry, record, device);
+        if (reason.empty() && log.contains(record->checkIn.id)) {
+            ++response.alreadyHad;
+            continue;
+        }
+        if (reason.empty()) {
+            // A savepoint per entry: a row the schema refuses (a constraint the parser does not
+            // know about) is quarantined instead of failing the whole batch.
+            db_.exec("SAVEPOINT entry");
+            try {
+                log.storeReceived(record->checkIn, record->annulment, record->annuls, nowMs);
+                received.bind(1, record->checkIn.id);
+                received.bind(2, device.eventId);
+                received.bind(3, device.deviceId);
+                received.bind(4, nowMs);
+                received.exec();
+                received.reset();
+                db_.exec("RELEASE entry");
+                ++response.stored;
+                continue;
+            } catch (const SQLite::Exception& e) {
+                if ((e.getErrorCode() & 0xff) != SQLITE_CONSTRAINT) throw;
+                received.reset();
+                db_.exec("ROLLBACK TO entry");
+                db_.exec("RELEASE entry");
+                reason = std::string("the database refused it: ") + e.getErrorStr();
+            }
+        }
+        quarantine(db_, device, entry, reason, nowMs);
+        ++response.quarantined;
+    }
+    SQLite::Statement gate(db_, "UPDATE devices SET gate = ? WHERE device_id = ?");
+    gate.bind(1, request.gate);
+    gate.bind(2, device.deviceId);
+    gate.exec();
+    transaction.commit();
+    return response;
+}
+
+Result<DownloadResponse, ServerError> ServerStore::download(const AuthenticatedDevice& device,
+                                                            std::int64_t after,
+                                                            std::int64_t limit) {
+    if (after < 0) return refuse(ServerErrorKind::kBadRequest, "after must not be negative");
+    if (limit < 1 || limit > kMaxDownloadLimit) {
+        return refuse(ServerErrorKind::kBadRequest,
+                      "limit must be between 1 and " + std::to_string(kMaxDownloadLimit));
+    }
+    DownloadResponse response;
+    response.next = after;
+    // One read transaction: the page and the highest seq come from the same snapshot.
+    SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::DEFERRED);
+    SQLite::Statement q(db_,
+                        "SELECT c.id, c.event_id, c.ticket_ref, c.attendee_id, c.device_id, "
+                        "c.gate, c.direction, c.hlc, c.wall_time, c.operator, c.verdict, "
+                        "c.annuls, r.seq FROM received_checkins r JOIN checkins c ON c.id = "
+                        "r.checkin_id WHERE r.event_id = ? AND r.seq > ? AND r.device_id <> ? "
+                        "ORDER BY r.seq LIMIT ?");
+    q.bind(1, device.eventId);
+    q.bind(2, after);
+    q.bind(3, device.deviceId);
+    q.bind(4, limit + 1);
+    while (q.executeStep()) {
+        if (static_cast<std::int64_t>(response.checkins.size()) == limit) {
+            response.more = true;
+            break;
+        }
+        CheckInRecord record;
+        record.checkIn = readCheckIn(q);
+        record.annulment = q.getColumn(10).getString() == "annulled";
+        if (!q.getColumn(11).isNull()) record.annuls = q.getColumn(11).getString();
+        response.checkins.push_back(std::move(record));
+        response.next = q.getColumn(12).getInt64();
+    }
+    q.reset();
+    if (!response.more) {
+        // Past the caller's own check-ins too, so the next request does not scan them again.
+        SQLite::Statement last(db_, "SELECT max(seq) FROM received_checkins WHERE event_id = ?");
+        last.bind(1, device.eventId);
+        if (last.executeStep() && !last.getColumn(0).isNull()) {
+            response.next = std::max(response.next, last.getColumn(0).getInt64());
+        }
+    }
+    transaction.commit();
+    return response;
+}
+
+Result<std::string, ServerError> ServerStore::roster(const AuthenticatedDevice& device,
+                                                     std::int64_t have) {
+    if (have < 0) return refuse(ServerErrorKind::kBadRequest, "have must not be negative");
+    auto body = rosterJson(db_, device.eventId, have);
+    if (!body) return refuse(ServerErrorKind::kNotFound, body.error().message);
+    return std::move(body).value();
+}
+
+DevicesResponse ServerStore::devices(const AuthenticatedDevice& device) {
+    std::map<std::string, std::int64_t> counts;
+    SQLite::Statement count(db_,
+                            "SELECT device_id, count(*) FROM checkins WHERE event_id = ? AND "
+                            "verdict = 'accepted' GROUP BY device_id");
+    count.bind(1, device.eventId);
+    while (count.executeStep()) {
+        counts[count.getColumn(0).getString()] = count.getColumn(1).getInt64();
+    }
+    DevicesResponse response;
+    SQLite::Statement q(db_,
+                        "SELECT device_id, name, gate, enrolled_at, last_sync_at FROM devices "
+                        "WHERE event_id = ? ORDER BY enrolled_at, device_id");
+    q.bind(1, device.eventId);
+    while (q.executeStep()) {
+        DeviceStatus status;
+        status.deviceId = q.getColumn(0).getString();
+        status.name = q.getColumn(1).getString();
+        status.gate = q.getColumn(2).getString();
+        status.enrolledAtMs = q.getColumn(3).getInt64();
+        if (!q.getColumn(4).isNull()) status.lastSyncAtMs = q.getColumn(4).getInt64();
+        status.checkins = counts[status.deviceId];
+        response.devices.push_back(std::move(status));
+    }
+    return response;
+}
+
+}  // namespace admit::sync
