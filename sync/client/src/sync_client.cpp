@@ -8,16 +8,14 @@
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
-#include <nlohmann/json.hpp>
 
 #include "admit/replica/replica_error.hpp"
-#include "admit/store/checkin_log.hpp"
-#include "admit/store/hybrid_logical_clock.hpp"
 #include "admit/store/outbox.hpp"
 #include "admit/store/schema.hpp"
 #include "admit/sync/http_client.hpp"
 #include "admit/sync/roster.hpp"
 #include "admit/sync/sync_state.hpp"
+#include "downloaded_page.hpp"
 #include "meta.hpp"
 #include "secret_text.hpp"
 
@@ -80,34 +78,6 @@ Result<HttpResponse, SyncError> exchange(HttpClient& http, const std::string& st
     if (auto sentence = parseErrorSentence(answer->body)) error.message += ": " + *sentence;
     error.message = detail::withoutSecret(std::move(error.message), secret);
     return fail(std::move(error));
-}
-
-// Annulments downloaded before the check-in they annul (the foreign key needs the target
-// first). They wait in meta, inside the same transactions as the cursor, so moving the cursor
-// past them loses nothing; each later page (every round downloads at least one) retries them.
-std::vector<CheckInRecord> readHeld(SQLite::Database& db) {
-    std::vector<CheckInRecord> held;
-    auto text = detail::readMeta(db, detail::kHeldAnnulments);
-    if (!text) return held;
-    auto list = nlohmann::json::parse(*text, nullptr, false);
-    if (!list.is_array()) return held;
-    for (const auto& item : list) {
-        if (!item.is_string()) continue;
-        if (auto record = parseCheckInRecord(item.get<std::string>())) {
-            held.push_back(std::move(record).value());
-        }
-    }
-    return held;
-}
-
-void writeHeld(SQLite::Database& db, const std::vector<CheckInRecord>& held) {
-    if (held.empty()) {
-        detail::eraseMeta(db, detail::kHeldAnnulments);
-        return;
-    }
-    auto list = nlohmann::json::array();
-    for (const auto& record : held) list.push_back(toJson(record));
-    detail::writeMeta(db, detail::kHeldAnnulments, list.dump());
 }
 
 class Round {
@@ -187,7 +157,8 @@ class Round {
                             step, "check-in " + record.checkIn.id + " belongs to another event"));
                     }
                 }
-                report.downloaded += storePage(page->checkins, page->next);
+                report.downloaded +=
+                    detail::storeDownloadedPage(db_, page->checkins, page->next, nowMs_);
                 cursor = page->next;
                 if (!page->more) return Ok{};
             }
@@ -248,42 +219,6 @@ class Round {
         r.timeout = timeout;
         r.maxResponseBytes = kAnswerMaxBytes;
         return r;
-    }
-
-    // One transaction: the page's check-ins, the held-back annulments and the new cursor, so a
-    // failure part-way leaves the cursor where the stored check-ins are.
-    std::int64_t storePage(const std::vector<CheckInRecord>& records, std::int64_t next) {
-        SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
-        store::HybridLogicalClock clock(db_);
-        store::CheckInLog log(db_, clock);
-        std::vector<CheckInRecord> held = readHeld(db_);
-        const bool hadHeld = !held.empty();
-        std::int64_t stored = 0;
-        for (const auto& record : records) {
-            if (record.annulment && !log.contains(record.annuls)) {
-                const bool known = std::any_of(held.begin(), held.end(), [&](const auto& h) {
-                    return h.checkIn.id == record.checkIn.id;
-                });
-                if (!known && !log.contains(record.checkIn.id)) held.push_back(record);
-                continue;
-            }
-            if (log.storeReceived(record.checkIn, record.annulment, record.annuls, nowMs_)) {
-                ++stored;
-            }
-        }
-        // Targets may have arrived on this page.
-        std::vector<CheckInRecord> stillHeld;
-        for (const auto& record : held) {
-            if (!log.contains(record.annuls)) {
-                stillHeld.push_back(record);
-            } else if (log.storeReceived(record.checkIn, true, record.annuls, nowMs_)) {
-                ++stored;
-            }
-        }
-        if (hadHeld || !stillHeld.empty()) writeHeld(db_, stillHeld);
-        detail::writeMeta(db_, detail::kCheckinsAfter, std::to_string(next));
-        transaction.commit();
-        return stored;
     }
 
     std::string baseUrl_;
