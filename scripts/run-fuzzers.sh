@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every libFuzzer target (BUILD_DIR/shared/fuzz/fuzz_*) for SECONDS each, starting from
-# its committed seed corpus in shared/fuzz/corpus/<target>/. New corpus entries go to a
+# Runs every libFuzzer target (BUILD_DIR/{shared,sync/protocol}/fuzz/fuzz_*) for SECONDS each,
+# starting from its committed seed corpus in <that source dir>/fuzz/corpus/<target>/. New corpus entries go to a
 # scratch directory, so the committed corpus is never modified. Exits non-zero if any target
 # crashes, leaks, times out or runs out of memory; the reproducer is kept in
 # BUILD_DIR/fuzz-artifacts/<target>/.
@@ -15,16 +15,20 @@ build_dir=$(cd "$1" && pwd)
 seconds=$2
 repo=$(cd "$(dirname "$0")/.." && pwd)
 
-mapfile -t targets < <(find "$build_dir/shared/fuzz" -maxdepth 1 -type f -name 'fuzz_*' -perm -u+x | sort)
+fuzz_dirs=(shared/fuzz sync/protocol/fuzz)
+mapfile -t targets < <(for dir in "${fuzz_dirs[@]}"; do
+  [ -d "$build_dir/$dir" ] && find "$build_dir/$dir" -maxdepth 1 -type f -name 'fuzz_*' -perm -u+x
+done | sort)
 if [ ${#targets[@]} -eq 0 ]; then
-  echo "no fuzz targets in $build_dir/shared/fuzz (build the fuzz preset first)" >&2
+  echo "no fuzz targets in $build_dir/{${fuzz_dirs[*]}} (build the fuzz preset first)" >&2
   exit 1
 fi
 
 failed=()
 for target in "${targets[@]}"; do
   name=$(basename "$target")
-  seeds="$repo/shared/fuzz/corpus/$name"
+  seeds="$repo/${target#"$build_dir/"}"
+  seeds="$(dirname "$seeds")/corpus/$name"
   if [ ! -d "$seeds" ]; then
     echo "missing seed corpus $seeds" >&2
     failed+=("$name (no seed corpus)")
