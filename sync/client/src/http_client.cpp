@@ -175,6 +175,9 @@ Result<HttpResponse, HttpError> HttpClient::perform(const HttpRequest& request) 
                            "could not reach the server: " + curlText);
     }
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+    curl_off_t received = 0;
+    curl_easy_getinfo(curl, CURLINFO_SIZE_DOWNLOAD_T, &received);
+    response.wireBytes = static_cast<std::int64_t>(received);
     return response;
 }
 

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -26,7 +27,8 @@ struct HttpRequest {
 
 struct HttpResponse {
     long status = 0;
-    std::string body;
+    std::string body;            // decompressed
+    std::int64_t wireBytes = 0;  // body bytes as received (compressed, if it was)
 };
 
 struct HttpError {

@@ -1,0 +1,121 @@
+#pragma once
+// The real admit-server program, started on a free loopback port for a test: waits for its
+// {"listening": "HOST:PORT"} line, and can be stopped (SIGTERM), frozen (SIGSTOP) and
+// restarted on the same port. Its standard error goes to a log file the test can show.
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace admit::testing {
+
+class ServerProcess {
+  public:
+    ServerProcess(std::string db, std::string keyFile, std::string logFile)
+        : db_(std::move(db)), keyFile_(std::move(keyFile)), logFile_(std::move(logFile)) {}
+    ~ServerProcess() { stop(); }
+    ServerProcess(const ServerProcess&) = delete;
+    ServerProcess& operator=(const ServerProcess&) = delete;
+
+    // Starts the server on `listen` (a free port by default, or the port it had before, so a
+    // kiosk's stored URL keeps working) and waits until it is listening.
+    void start(const std::string& listen = "127.0.0.1:0") {
+        if (pid_ > 0) throw std::logic_error("admit-server is already running");
+        std::vector<std::string> words{ADMIT_SERVER_PATH, "--db",     db_,   "--key-file",
+                                       keyFile_,          "--listen", listen};
+        std::vector<char*> argv;
+        for (auto& w : words) argv.push_back(w.data());
+        argv.push_back(nullptr);
+        int out[2];
+        if (pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe2() failed");
+        int logFd = open(logFile_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        pid_ = fork();
+        if (pid_ == 0) {
+            dup2(out[1], STDOUT_FILENO);
+            dup2(logFd, STDERR_FILENO);
+            execv(argv[0], argv.data());
+            _exit(127);
+        }
+        close(out[1]);
+        close(logFd);
+        stdout_ = out[0];
+        std::string line = readLine(std::chrono::seconds(20));
+        auto ready = nlohmann::json::parse(line, nullptr, false);
+        if (!ready.is_object() || !ready.contains("listening")) {
+            stop();
+            throw std::runtime_error("admit-server did not start: '" + line + "'\n" + log());
+        }
+        address_ = ready["listening"].get<std::string>();
+    }
+
+    // SIGTERM, then waits for it to exit. Returns its exit status (-1 if it was not running).
+    int stop() {
+        if (pid_ <= 0) return -1;
+        resume();
+        kill(pid_, SIGTERM);
+        int status = 0;
+        waitpid(pid_, &status, 0);
+        pid_ = -1;
+        if (stdout_ >= 0) close(stdout_);
+        stdout_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+
+    void restart() {
+        stop();
+        start(address_);
+    }
+
+    // A frozen server accepts connections (the kernel does) but never answers.
+    void freeze() { kill(pid_, SIGSTOP); }
+    void resume() {
+        if (pid_ > 0) kill(pid_, SIGCONT);
+    }
+
+    std::string url() const { return "http://" + address_; }
+
+    std::string log() const {
+        std::ifstream in(logFile_);
+        std::stringstream text;
+        text << in.rdbuf();
+        return text.str();
+    }
+
+  private:
+    std::string readLine(std::chrono::milliseconds timeout) {
+        std::string line;
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (line.find('\n') == std::string::npos) {
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0) break;
+            pollfd p{stdout_, POLLIN, 0};
+            if (poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+            char buffer[256];
+            ssize_t n = read(stdout_, buffer, sizeof buffer);
+            if (n <= 0) break;
+            line.append(buffer, static_cast<std::size_t>(n));
+        }
+        return line.substr(0, line.find('\n'));
+    }
+
+    std::string db_;
+    std::string keyFile_;
+    std::string logFile_;
+    std::string address_;
+    pid_t pid_ = -1;
+    int stdout_ = -1;
+};
+
+}  // namespace admit::testing
