@@ -2,9 +2,12 @@
 
 #include <httplib.h>
 
+#include <atomic>
 #include <charconv>
+#include <chrono>
 #include <iostream>
 #include <mutex>
+#include <thread>
 
 #include "admit/replica/replica_error.hpp"
 #include "admit/sync/messages.hpp"
@@ -122,6 +125,9 @@ struct SyncServer::Impl {
     // holds other requests back while it is read.
     std::mutex dbMutex;
     httplib::Server http;
+    std::mutex runMutex;
+    bool stopRequested = false;
+    std::atomic<bool> running = false;
 };
 
 void SyncServer::Impl::routes() {
@@ -237,8 +243,28 @@ Result<int> SyncServer::bind(const std::string& host, int port) {
     return bound;
 }
 
-bool SyncServer::run() { return impl_->http.listen_after_bind(); }
+bool SyncServer::run() {
+    {
+        std::lock_guard lock(impl_->runMutex);
+        if (impl_->stopRequested) return true;
+        impl_->running = true;
+    }
+    bool served = impl_->http.listen_after_bind();
+    impl_->running = false;
+    return served;
+}
 
-void SyncServer::stop() { impl_->http.stop(); }
+void SyncServer::stop() {
+    {
+        std::lock_guard lock(impl_->runMutex);
+        impl_->stopRequested = true;
+    }
+    // httplib's stop() does nothing until its accept loop has started; wait for it (or for
+    // run() to give up) rather than leave run() to start serving after the stop.
+    while (impl_->running && !impl_->http.is_running()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    impl_->http.stop();
+}
 
 }  // namespace admit::sync

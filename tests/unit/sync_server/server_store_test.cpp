@@ -1,0 +1,398 @@
+#include "admit/sync/server_store.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "admit/organiser/attendee_import.hpp"
+#include "admit/store/hybrid_logical_clock.hpp"
+#include "admit/sync/roster.hpp"
+#include "server_fixture.hpp"
+
+namespace admit::sync {
+namespace {
+
+using testing::kT0;
+using Kind = ServerErrorKind;
+
+constexpr const char* kStranger = "0190a8c4-5e3b-7c2d-9f00-1a2b3c4d5e6f";  // another device
+
+class ServerStoreTest : public testing::ServerFixture {
+  protected:
+    ServerStore server() { return ServerStore(*org); }
+};
+
+TEST_F(ServerStoreTest, EnrolmentTokenIsRandomAndStoredOnlyAsItsHash) {
+    auto token = issueEnrolmentToken(*org, eventId, kT0);
+    auto second = issueEnrolmentToken(*org, eventId, kT0);
+    ASSERT_TRUE(token.ok() && second.ok());
+    EXPECT_EQ(token->size(), 43u) << "32 bytes in base64url without padding";
+    EXPECT_EQ(token->find_first_not_of(
+                  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+              std::string::npos);
+    EXPECT_NE(*token, *second);
+    EXPECT_EQ(count("SELECT count(*) FROM enrolment_tokens"), 2);
+    SQLite::Statement row(*org,
+                          "SELECT event_id, created_at, expires_at, used_at FROM "
+                          "enrolment_tokens WHERE token_hash = ?");
+    auto hash = tokenHash(*token);
+    ASSERT_EQ(hash.size(), 32u);
+    row.bind(1, hash.data(), static_cast<int>(hash.size()));
+    ASSERT_TRUE(row.executeStep()) << "the row is found by the token's BLAKE2b hash";
+    EXPECT_EQ(row.getColumn(0).getString(), eventId);
+    EXPECT_EQ(row.getColumn(1).getInt64(), kT0);
+    EXPECT_EQ(row.getColumn(2).getInt64(), kT0 + 7LL * 24 * 3600 * 1000);
+    EXPECT_TRUE(row.getColumn(3).isNull());
+    EXPECT_FALSE(issueEnrolmentToken(*org, "0190a8c4-5e3b-7c2d-9f00-1a2b3c4d5e6f", kT0).ok());
+}
+
+TEST_F(ServerStoreTest, RegisteredTokenFromAFileIsRedeemableOnce) {
+    EXPECT_FALSE(registerEnrolmentToken(*org, eventId, "short", kT0).ok());
+    ASSERT_TRUE(registerEnrolmentToken(*org, eventId, "printed-token-0123456789", kT0).ok());
+    EXPECT_FALSE(registerEnrolmentToken(*org, eventId, "printed-token-0123456789", kT0).ok());
+    auto kiosk = makeKiosk("k");
+    auto enrolled =
+        server().enrol({eventId, "printed-token-0123456789", store::deviceId(*kiosk), "k"}, kT0);
+    EXPECT_TRUE(enrolled.ok());
+}
+
+TEST_F(ServerStoreTest, EnrolRedeemsTheTokenOnceAndRegistersTheDevice) {
+    auto kiosk = makeKiosk("gate-a");
+    auto token = issueEnrolmentToken(*org, eventId, kT0);
+    ASSERT_TRUE(token.ok());
+    auto enrolled =
+        server().enrol({eventId, *token, store::deviceId(*kiosk), "Gate A kiosk"}, kT0 + 5);
+    ASSERT_TRUE(enrolled.ok()) << enrolled.error().message;
+    EXPECT_EQ(enrolled->eventName, "Sync Fest");
+    EXPECT_EQ(enrolled->deviceToken.size(), 43u);
+    EXPECT_NE(enrolled->deviceToken, *token);
+    SQLite::Statement device(*org, "SELECT event_id, name, enrolled_at, token_hash FROM devices");
+    ASSERT_TRUE(device.executeStep());
+    EXPECT_EQ(device.getColumn(0).getString(), eventId);
+    EXPECT_EQ(device.getColumn(1).getString(), "Gate A kiosk");
+    EXPECT_EQ(device.getColumn(2).getInt64(), kT0 + 5);
+    auto hash = tokenHash(enrolled->deviceToken);
+    EXPECT_EQ(std::string(static_cast<const char*>(device.getColumn(3).getBlob()), 32),
+              std::string(hash.begin(), hash.end()));
+    EXPECT_EQ(count("SELECT used_at FROM enrolment_tokens"), kT0 + 5);
+
+    auto again = server().enrol({eventId, *token, "another-device", "thief"}, kT0 + 6);
+    ASSERT_FALSE(again.ok());
+    EXPECT_EQ(again.error().kind, Kind::kGone);
+    EXPECT_EQ(httpStatus(again.error().kind), 410);
+    EXPECT_EQ(again.error().message.find(*token), std::string::npos);
+    EXPECT_EQ(count("SELECT count(*) FROM devices"), 1);
+}
+
+TEST_F(ServerStoreTest, EnrolRefusesExpiredUnknownAndOtherEventTokens) {
+    auto kiosk = makeKiosk("k");
+    std::string device = store::deviceId(*kiosk);
+    auto token = issueEnrolmentToken(*org, eventId, kT0);
+    ASSERT_TRUE(token.ok());
+    const std::int64_t week = kEnrolmentTokenLifetimeMs;
+    auto expired = server().enrol({eventId, *token, device, "k"}, kT0 + week);
+    ASSERT_FALSE(expired.ok());
+    EXPECT_EQ(expired.error().kind, Kind::kGone);
+    EXPECT_NE(expired.error().message.find("expired"), std::string::npos);
+
+    auto wrongEvent = server().enrol({otherEventId, *token, device, "k"}, kT0);
+    ASSERT_FALSE(wrongEvent.ok());
+    EXPECT_EQ(wrongEvent.error().kind, Kind::kForbidden);
+
+    auto unknownEvent =
+        server().enrol({"0190a8c4-5e3b-7c2d-9f00-1a2b3c4d5e6f", *token, device, "k"}, kT0);
+    ASSERT_FALSE(unknownEvent.ok());
+    EXPECT_EQ(unknownEvent.error().kind, Kind::kNotFound);
+
+    auto unknownToken = server().enrol({eventId, std::string(43, 'x'), device, "k"}, kT0);
+    ASSERT_FALSE(unknownToken.ok());
+    EXPECT_EQ(unknownToken.error().kind, Kind::kUnauthorised);
+
+    EXPECT_EQ(count("SELECT count(*) FROM devices"), 0) << "no refusal registers the device";
+    EXPECT_TRUE(server().enrol({eventId, *token, device, "k"}, kT0 + week - 1).ok())
+        << "none of the refusals spent the token";
+}
+
+TEST_F(ServerStoreTest, EnrollingAgainReplacesTheDeviceToken) {
+    auto kiosk = makeKiosk("k");
+    std::string first = enrol(*kiosk, "k");
+    std::string second = enrol(*kiosk, "k renamed", kT0 + 10);
+    EXPECT_NE(first, second);
+    auto old = server().authenticate(first, eventId, kT0 + 11);
+    ASSERT_FALSE(old.ok());
+    EXPECT_EQ(old.error().kind, Kind::kUnauthorised);
+    auto now = server().authenticate(second, eventId, kT0 + 11);
+    ASSERT_TRUE(now.ok());
+    EXPECT_EQ(now->deviceId, store::deviceId(*kiosk));
+    EXPECT_EQ(count("SELECT count(*) FROM devices"), 1);
+}
+
+TEST_F(ServerStoreTest, AuthenticateChecksTheTokenAndItsEventAndRecordsTheSync) {
+    auto kiosk = makeKiosk("k");
+    std::string token = enrol(*kiosk, "k");
+    EXPECT_EQ(server().authenticate("", eventId, kT0).error().kind, Kind::kUnauthorised);
+    EXPECT_EQ(server().authenticate("not-a-token", eventId, kT0).error().kind, Kind::kUnauthorised);
+    EXPECT_EQ(server().authenticate(token, otherEventId, kT0).error().kind, Kind::kForbidden);
+    EXPECT_EQ(
+        server().authenticate(token, "0190a8c4-5e3b-7c2d-9f00-1a2b3c4d5e6f", kT0).error().kind,
+        Kind::kNotFound);
+    EXPECT_EQ(count("SELECT count(*) FROM devices WHERE last_sync_at IS NOT NULL"), 0);
+    ASSERT_TRUE(server().authenticate(token, eventId, kT0 + 42).ok());
+    EXPECT_EQ(count("SELECT last_sync_at FROM devices"), kT0 + 42);
+}
+
+TEST_F(ServerStoreTest, UploadStoresEachCheckInOnceAndCountsRepeats) {
+    auto kiosk = makeKiosk("k");
+    enrol(*kiosk, "k");
+    admitOn(*kiosk, tickets[0], kT0 + 1000);
+    admitOn(*kiosk, tickets[1], kT0 + 2000);
+    admitOn(*kiosk, tickets[0], kT0 + 3000, "A", store::Direction::kExit);
+    auto request = outboxOf(*kiosk, "North");
+    ASSERT_EQ(request.entries.size(), 3u);
+
+    auto first = server().upload(deviceOf(*kiosk), request, kT0 + 5000);
+    ASSERT_TRUE(first.ok()) << first.error().message;
+    EXPECT_EQ(first->stored, 3);
+    EXPECT_EQ(first->alreadyHad, 0);
+    EXPECT_EQ(first->quarantined, 0);
+    EXPECT_EQ(first->acknowledgedThrough, request.entries.back().seq);
+    EXPECT_EQ(count("SELECT count(*) FROM checkins WHERE event_id = '" + eventId + "'"), 3);
+    EXPECT_EQ(count("SELECT count(*) FROM received_checkins"), 3);
+    EXPECT_EQ(count("SELECT count(*) FROM devices WHERE gate = 'North'"), 1);
+
+    auto repeated = server().upload(deviceOf(*kiosk), request, kT0 + 6000);
+    ASSERT_TRUE(repeated.ok());
+    EXPECT_EQ(repeated->stored, 0);
+    EXPECT_EQ(repeated->alreadyHad, 3);
+    EXPECT_EQ(repeated->acknowledgedThrough, first->acknowledgedThrough);
+    EXPECT_EQ(count("SELECT count(*) FROM checkins"), 3);
+    EXPECT_EQ(count("SELECT count(*) FROM received_checkins"), 3);
+}
+
+TEST_F(ServerStoreTest, UploadMergesTheHighestClockIntoTheServers) {
+    auto kiosk = makeKiosk("k");
+    enrol(*kiosk, "k");
+    // The kiosk's clock runs an hour ahead of the server's.
+    auto made = admitOn(*kiosk, tickets[0], kT0 + 3'600'000);
+    ASSERT_TRUE(server().upload(deviceOf(*kiosk), outboxOf(*kiosk), kT0).ok());
+    store::HybridLogicalClock serverClock(*org);
+    EXPECT_GT(serverClock.last(), made.hlc);
+}
+
+TEST_F(ServerStoreTest, BadEntriesAreQuarantinedVerbatimAndStillAcknowledged) {
+    auto kiosk = makeKiosk("k");
+    enrol(*kiosk, "k");
+    admitOn(*kiosk, tickets[0], kT0 + 1000);
+    auto request = outboxOf(*kiosk);
+    UploadEntry good = request.entries[0];
+
+    auto withPayload = [&](std::int64_t seq, std::string from, std::string to) {
+        UploadEntry e = good;
+        e.seq = seq;
+        auto at = e.payload.find(from);
+        EXPECT_NE(at, std::string::npos) << e.payload;
+        e.payload.replace(at, from.size(), to);
+        return e;
+    };
+    UploadEntry otherEvent = withPayload(2, eventId, otherEventId);
+    UploadEntry otherDevice = withPayload(3, store::deviceId(*kiosk), kStranger);
+    UploadEntry notACheckIn = good;
+    notACheckIn.seq = 4;
+    notACheckIn.payload = R"({"hello":"world"})";
+    request.entries = {good, otherEvent, otherDevice, notACheckIn};
+
+    auto response = server().upload(deviceOf(*kiosk), request, kT0 + 2000);
+    ASSERT_TRUE(response.ok()) << response.error().message;
+    EXPECT_EQ(response->stored, 1);
+    EXPECT_EQ(response->quarantined, 3);
+    EXPECT_EQ(response->acknowledgedThrough, 4);
+
+    SQLite::Statement q(*org,
+                        "SELECT device_id, received_at, reason, entry FROM sync_quarantine "
+                        "ORDER BY seq");
+    std::vector<std::pair<std::string, std::string>> rows;
+    while (q.executeStep()) {
+        EXPECT_EQ(q.getColumn(0).getString(), store::deviceId(*kiosk));
+        EXPECT_EQ(q.getColumn(1).getInt64(), kT0 + 2000);
+        rows.emplace_back(q.getColumn(2).getString(), q.getColumn(3).getString());
+    }
+    ASSERT_EQ(rows.size(), 3u);
+    EXPECT_NE(rows[0].first.find("for event " + otherEventId), std::string::npos) << rows[0].first;
+    EXPECT_NE(rows[1].first.find("device " + std::string(kStranger)), std::string::npos)
+        << rows[1].first;
+    EXPECT_NE(rows[2].first.find("not a check-in"), std::string::npos) << rows[2].first;
+    // Verbatim: the entry's fields and its payload as sent.
+    auto entry = nlohmann::json::parse(rows[0].second);
+    EXPECT_EQ(entry["seq"], 2);
+    EXPECT_EQ(entry["kind"], "checkin");
+    EXPECT_EQ(entry["record_id"], otherEvent.recordId);
+    EXPECT_EQ(entry["hlc"], otherEvent.hlc);
+    EXPECT_EQ(entry["payload"], nlohmann::json::parse(otherEvent.payload));
+    EXPECT_EQ(nlohmann::json::parse(rows[2].second)["payload"]["hello"], "world");
+
+    // A retried batch (acknowledgement lost) quarantines nothing twice.
+    auto retried = server().upload(deviceOf(*kiosk), request, kT0 + 3000);
+    ASSERT_TRUE(retried.ok());
+    EXPECT_EQ(retried->alreadyHad, 1);
+    EXPECT_EQ(retried->quarantined, 3);
+    EXPECT_EQ(count("SELECT count(*) FROM sync_quarantine"), 3);
+}
+
+TEST_F(ServerStoreTest, AnAnnulmentIsStoredAfterItsTargetAndQuarantinedWithoutIt) {
+    auto kiosk = makeKiosk("k");
+    enrol(*kiosk, "k");
+    auto target = admitOn(*kiosk, tickets[0], kT0 + 1000);
+    auto annulment = annulOn(*kiosk, target, kT0 + 2000);
+    auto request = outboxOf(*kiosk);
+    ASSERT_EQ(request.entries.size(), 2u);
+
+    // The annulment alone: its target is not on the server.
+    UploadRequest annulmentFirst = request;
+    annulmentFirst.entries = {request.entries[1]};
+    auto early = server().upload(deviceOf(*kiosk), annulmentFirst, kT0 + 3000);
+    ASSERT_TRUE(early.ok());
+    EXPECT_EQ(early->quarantined, 1);
+    EXPECT_EQ(count("SELECT count(*) FROM checkins"), 0);
+    EXPECT_NE(org->execAndGet("SELECT reason FROM sync_quarantine").getString().find(target.id),
+              std::string::npos);
+
+    // In outbox order, target then annulment in one batch: both stored.
+    auto inOrder = server().upload(deviceOf(*kiosk), request, kT0 + 4000);
+    ASSERT_TRUE(inOrder.ok());
+    EXPECT_EQ(inOrder->stored, 2);
+    EXPECT_EQ(count("SELECT count(*) FROM checkins WHERE verdict = 'annulled' AND annuls = '" +
+                    target.id + "' AND id = '" + annulment.id + "'"),
+              1);
+    store::HybridLogicalClock clock(*org);
+    EXPECT_TRUE(store::CheckInLog(*org, clock).history(eventId, tickets[0].ticketRef).empty())
+        << "the annulled check-in is no longer effective on the server";
+}
+
+TEST_F(ServerStoreTest, TwoDevicesAdmittingTheSameTicketAreBothStoredAsADuplicate) {
+    auto kioskA = makeKiosk("a");
+    auto kioskB = makeKiosk("b");
+    enrol(*kioskA, "a");
+    enrol(*kioskB, "b");
+    admitOn(*kioskA, tickets[0], kT0 + 1000, "A");
+    admitOn(*kioskB, tickets[0], kT0 + 1500, "B");
+    ASSERT_EQ(server().upload(deviceOf(*kioskA), outboxOf(*kioskA, "A"), kT0 + 2000)->stored, 1);
+    ASSERT_EQ(server().upload(deviceOf(*kioskB), outboxOf(*kioskB, "B"), kT0 + 2000)->stored, 1);
+    store::HybridLogicalClock clock(*org);
+    auto stats = store::CheckInLog(*org, clock).stats(eventId);
+    EXPECT_EQ(stats.entries, 2);
+    ASSERT_EQ(stats.duplicates.size(), 1u);
+    EXPECT_EQ(stats.duplicates[0].ticketRef, tickets[0].ticketRef);
+    EXPECT_EQ(stats.duplicates[0].entries, 2);
+    EXPECT_EQ(stats.duplicates[0].devices, 2);
+}
+
+TEST_F(ServerStoreTest, UploadRefusesABatchForAnotherDeviceId) {
+    auto kiosk = makeKiosk("k");
+    enrol(*kiosk, "k");
+    admitOn(*kiosk, tickets[0], kT0);
+    auto request = outboxOf(*kiosk);
+    request.deviceId = "someone-else";
+    auto refused = server().upload(deviceOf(*kiosk), request, kT0);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().kind, Kind::kBadRequest);
+    EXPECT_EQ(count("SELECT count(*) FROM checkins"), 0);
+}
+
+TEST_F(ServerStoreTest, DownloadGivesOtherDevicesCheckInsInPagesInStoredOrder) {
+    auto kioskA = makeKiosk("a");
+    auto kioskB = makeKiosk("b");
+    enrol(*kioskA, "a");
+    enrol(*kioskB, "b");
+    std::vector<std::string> fromA;
+    fromA.push_back(admitOn(*kioskA, tickets[0], kT0 + 1).id);
+    fromA.push_back(admitOn(*kioskA, tickets[1], kT0 + 2).id);
+    fromA.push_back(admitOn(*kioskA, tickets[0], kT0 + 3, "A", store::Direction::kExit).id);
+    auto fromB = admitOn(*kioskB, tickets[1], kT0 + 4, "B");
+    ASSERT_TRUE(server().upload(deviceOf(*kioskB), outboxOf(*kioskB, "B"), kT0 + 5).ok());
+    ASSERT_TRUE(server().upload(deviceOf(*kioskA), outboxOf(*kioskA), kT0 + 6).ok());
+
+    auto page = server().download(deviceOf(*kioskB), 0, 2);
+    ASSERT_TRUE(page.ok());
+    ASSERT_EQ(page->checkins.size(), 2u);
+    EXPECT_TRUE(page->more);
+    EXPECT_EQ(page->checkins[0].checkIn.id, fromA[0]);
+    EXPECT_EQ(page->checkins[1].checkIn.id, fromA[1]);
+    EXPECT_EQ(page->checkins[0].checkIn.ticketRef, tickets[0].ticketRef);
+    EXPECT_EQ(page->checkins[0].checkIn.attendeeId, tickets[0].attendeeId);
+    EXPECT_EQ(page->checkins[0].checkIn.operatorName, "olga");
+    auto rest = server().download(deviceOf(*kioskB), page->next, 2);
+    ASSERT_TRUE(rest.ok());
+    ASSERT_EQ(rest->checkins.size(), 1u);
+    EXPECT_FALSE(rest->more);
+    EXPECT_EQ(rest->checkins[0].checkIn.id, fromA[2]);
+    EXPECT_EQ(rest->checkins[0].checkIn.direction, store::Direction::kExit);
+    auto done = server().download(deviceOf(*kioskB), rest->next, 2);
+    EXPECT_TRUE(done->checkins.empty());
+    EXPECT_EQ(done->next, rest->next);
+
+    auto forA = server().download(deviceOf(*kioskA), 0, kDefaultDownloadLimit);
+    ASSERT_EQ(forA->checkins.size(), 1u) << "A never gets its own check-ins back";
+    EXPECT_EQ(forA->checkins[0].checkIn.id, fromB.id);
+    EXPECT_FALSE(forA->more);
+    EXPECT_EQ(forA->next, count("SELECT max(seq) FROM received_checkins"))
+        << "the cursor moves past A's own check-ins too";
+
+    EXPECT_EQ(server().download(deviceOf(*kioskA), 0, 0).error().kind, Kind::kBadRequest);
+    EXPECT_EQ(server().download(deviceOf(*kioskA), 0, 2001).error().kind, Kind::kBadRequest);
+    EXPECT_TRUE(server().download(deviceOf(*kioskA), 0, 2000).ok());
+    EXPECT_EQ(server().download(deviceOf(*kioskA), -1, 10).error().kind, Kind::kBadRequest);
+}
+
+TEST_F(ServerStoreTest, RosterIsUnchangedUntilTheOrganiserChangesIt) {
+    auto kiosk = makeKiosk("k");
+    enrol(*kiosk, "k");
+    auto full = server().roster(deviceOf(*kiosk), 0);
+    ASSERT_TRUE(full.ok());
+    auto body = nlohmann::json::parse(*full);
+    EXPECT_FALSE(body["unchanged"].get<bool>());
+    std::int64_t version = body["version"];
+    EXPECT_EQ(version, rosterVersion(*org, eventId));
+    EXPECT_EQ(body["tables"]["attendees"]["rows"].size(), 2u);
+
+    auto same = nlohmann::json::parse(*server().roster(deviceOf(*kiosk), version));
+    EXPECT_TRUE(same["unchanged"].get<bool>());
+
+    ASSERT_TRUE(organiser::importAttendees(*org, eventId,
+                                           "name,email,ticket_type,status\n"
+                                           "Ada Lovelace,ada@example.org,General,approved\n"
+                                           "Grace Hopper,grace@example.org,General,approved\n"
+                                           "Alan Turing,alan@example.org,General,approved\n",
+                                           "people.csv", "", kT0 + 1)
+                    .ok());
+    auto changed = nlohmann::json::parse(*server().roster(deviceOf(*kiosk), version));
+    EXPECT_FALSE(changed["unchanged"].get<bool>());
+    EXPECT_GT(changed["version"].get<std::int64_t>(), version);
+    EXPECT_EQ(changed["tables"]["attendees"]["rows"].size(), 3u);
+}
+
+TEST_F(ServerStoreTest, DevicesListsEveryDeviceOfTheEventWithCountsAndLastSync) {
+    auto kioskA = makeKiosk("a");
+    auto kioskB = makeKiosk("b");
+    std::string tokenA = enrol(*kioskA, "Gate A", kT0 + 1);
+    enrol(*kioskB, "Gate B", kT0 + 2);
+    auto target = admitOn(*kioskA, tickets[0], kT0 + 3);
+    admitOn(*kioskA, tickets[1], kT0 + 4);
+    annulOn(*kioskA, target, kT0 + 5);
+    auto device = server().authenticate(tokenA, eventId, kT0 + 10);
+    ASSERT_TRUE(device.ok());
+    ASSERT_TRUE(server().upload(*device, outboxOf(*kioskA, "North"), kT0 + 10).ok());
+
+    auto list = server().devices(*device).devices;
+    ASSERT_EQ(list.size(), 2u);
+    EXPECT_EQ(list[0].deviceId, store::deviceId(*kioskA));
+    EXPECT_EQ(list[0].name, "Gate A");
+    EXPECT_EQ(list[0].gate, "North");
+    EXPECT_EQ(list[0].enrolledAtMs, kT0 + 1);
+    EXPECT_EQ(list[0].lastSyncAtMs, kT0 + 10);
+    EXPECT_EQ(list[0].checkins, 2) << "accepted check-ins; the annulment is not one";
+    EXPECT_EQ(list[1].name, "Gate B");
+    EXPECT_EQ(list[1].lastSyncAtMs, std::nullopt);
+    EXPECT_EQ(list[1].checkins, 0);
+}
+
+}  // namespace
+}  // namespace admit::sync

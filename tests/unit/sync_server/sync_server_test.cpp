@@ -1,0 +1,311 @@
+#include "admit/sync/sync_server.hpp"
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "admit/sync/messages.hpp"
+#include "admit/sync/server_store.hpp"
+#include "server_fixture.hpp"
+
+namespace admit::sync {
+namespace {
+
+using json = nlohmann::json;
+using testing::kT0;
+
+// The real server on 127.0.0.1 (a free port) in this process, with its clock and log in the
+// test's hands; requests go through httplib::Client as a kiosk's would.
+class SyncServerTest : public testing::ServerFixture {
+  protected:
+    void SetUp() override {
+        ServerFixture::SetUp();
+        ServerOptions options;
+        options.clock = [this] { return now.load(); };
+        options.log = [this](std::string_view line) {
+            std::lock_guard lock(logMutex);
+            log.emplace_back(line);
+        };
+        server = std::make_unique<SyncServer>(*org, options);
+        auto bound = server->bind("127.0.0.1", 0);
+        ASSERT_TRUE(bound.ok()) << bound.error().message;
+        port = *bound;
+        serving = std::thread([this] { server->run(); });
+        client = std::make_unique<httplib::Client>("127.0.0.1", port);
+    }
+    void TearDown() override {
+        server->stop();
+        if (serving.joinable()) serving.join();
+    }
+
+    httplib::Headers bearer(const std::string& token) {
+        return {{"Authorization", "Bearer " + token}};
+    }
+
+    // Enrols over HTTP; returns the device token.
+    std::string enrolOverHttp(SQLite::Database& kiosk, const std::string& name) {
+        auto token = issueEnrolmentToken(*org, eventId, now);
+        EXPECT_TRUE(token.ok());
+        secrets.push_back(*token);
+        auto res = client->Post("/v1/enrol",
+                                toJson(EnrolRequest{eventId, *token, store::deviceId(kiosk), name}),
+                                "application/json");
+        EXPECT_TRUE(res && res->status == 200);
+        if (!res || res->status != 200) return "";
+        auto parsed = parseEnrolResponse(res->body);
+        EXPECT_TRUE(parsed.ok());
+        secrets.push_back(parsed->deviceToken);
+        return parsed->deviceToken;
+    }
+
+    // The error sentence of a non-2xx answer (and checks it is one).
+    std::string errorOf(const httplib::Result& res, int status) {
+        EXPECT_TRUE(res);
+        if (!res) return "";
+        EXPECT_EQ(res->status, status) << res->body;
+        EXPECT_EQ(res->get_header_value("Content-Type"), "application/json");
+        auto sentence = parseErrorSentence(res->body);
+        EXPECT_TRUE(sentence.has_value()) << res->body;
+        for (const auto& secret : secrets) {
+            EXPECT_EQ(res->body.find(secret), std::string::npos) << "a token in an error body";
+        }
+        return sentence.value_or("");
+    }
+
+    // The log once it has `count` lines: httplib writes a line after the answer has gone out,
+    // so the client can be a moment ahead of it.
+    std::vector<std::string> logLines(std::size_t count) {
+        for (int i = 0; i < 200; ++i) {
+            {
+                std::lock_guard lock(logMutex);
+                if (log.size() >= count) return log;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        std::lock_guard lock(logMutex);
+        return log;
+    }
+
+    std::atomic<std::int64_t> now{kT0};
+    std::mutex logMutex;
+    std::vector<std::string> log;
+    std::vector<std::string> secrets;
+    std::unique_ptr<SyncServer> server;
+    int port = 0;
+    std::thread serving;
+    std::unique_ptr<httplib::Client> client;
+};
+
+TEST_F(SyncServerTest, EnrolAnswersWithADeviceTokenOnceThen410) {
+    auto kiosk = makeKiosk("k");
+    auto token = issueEnrolmentToken(*org, eventId, kT0);
+    ASSERT_TRUE(token.ok());
+    secrets.push_back(*token);
+    std::string body = toJson(EnrolRequest{eventId, *token, store::deviceId(*kiosk), "Gate A"});
+    auto res = client->Post("/v1/enrol", body, "application/json");
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 200) << res->body;
+    auto answer = parseEnrolResponse(res->body);
+    ASSERT_TRUE(answer.ok()) << answer.error().message;
+    EXPECT_EQ(json::parse(res->body)["protocol"], 1);
+    EXPECT_EQ(answer->eventName, "Sync Fest");
+    secrets.push_back(answer->deviceToken);
+
+    EXPECT_NE(errorOf(client->Post("/v1/enrol", body, "application/json"), 410).find("used"),
+              std::string::npos);
+}
+
+TEST_F(SyncServerTest, EnrolRefusalsHaveTheirStatusCodes) {
+    auto kiosk = makeKiosk("k");
+    std::string device = store::deviceId(*kiosk);
+    auto token = issueEnrolmentToken(*org, eventId, kT0);
+    ASSERT_TRUE(token.ok());
+    secrets.push_back(*token);
+    errorOf(client->Post("/v1/enrol", toJson(EnrolRequest{otherEventId, *token, device, "k"}),
+                         "application/json"),
+            403);
+    errorOf(client->Post(
+                "/v1/enrol",
+                toJson(EnrolRequest{"0190a8c4-5e3b-7c2d-9f00-1a2b3c4d5e6f", *token, device, "k"}),
+                "application/json"),
+            404);
+    std::string malformed = errorOf(
+        client->Post("/v1/enrol", R"({"protocol": 1, "event_id": 5})", "application/json"), 400);
+    EXPECT_NE(malformed.find("event_id"), std::string::npos) << malformed;
+    errorOf(client->Post("/v1/enrol", "not json", "application/json"), 400);
+
+    now = kT0 + kEnrolmentTokenLifetimeMs;
+    EXPECT_NE(errorOf(client->Post("/v1/enrol", toJson(EnrolRequest{eventId, *token, device, "k"}),
+                                   "application/json"),
+                      410)
+                  .find("expired"),
+              std::string::npos);
+}
+
+TEST_F(SyncServerTest, DeviceTokenIsRequiredAndBoundToItsEvent) {
+    auto kiosk = makeKiosk("k");
+    std::string token = enrolOverHttp(*kiosk, "k");
+    ASSERT_FALSE(token.empty());
+    std::string devices = devicesPath(eventId);
+    errorOf(client->Get(devices), 401);
+    errorOf(client->Get(devices, bearer("wrong-token")), 401);
+    errorOf(client->Get(devices, {{"Authorization", "Basic " + token}}), 401);
+    errorOf(client->Get(devicesPath(otherEventId), bearer(token)), 403);
+    errorOf(client->Get(devicesPath("0190a8c4-5e3b-7c2d-9f00-1a2b3c4d5e6f"), bearer(token)), 404);
+    errorOf(client->Get("/v1/nothing/here", bearer(token)), 404);
+    // The token is checked before the body is read.
+    errorOf(client->Post(checkinsPath(eventId), "{}", "application/json"), 401);
+    auto ok = client->Get(devices, bearer(token));
+    ASSERT_TRUE(ok);
+    EXPECT_EQ(ok->status, 200);
+}
+
+TEST_F(SyncServerTest, UploadTwiceStoresOnceAndAnotherKioskDownloadsIt) {
+    auto kioskA = makeKiosk("a");
+    auto kioskB = makeKiosk("b");
+    std::string tokenA = enrolOverHttp(*kioskA, "a");
+    std::string tokenB = enrolOverHttp(*kioskB, "b");
+    auto made = admitOn(*kioskA, tickets[0], kT0 + 1000);
+    admitOn(*kioskA, tickets[1], kT0 + 2000);
+    std::string batch = toJson(outboxOf(*kioskA));
+
+    auto first = client->Post(checkinsPath(eventId), bearer(tokenA), batch, "application/json");
+    ASSERT_TRUE(first);
+    ASSERT_EQ(first->status, 200) << first->body;
+    auto stored = parseUploadResponse(first->body);
+    ASSERT_TRUE(stored.ok());
+    EXPECT_EQ(stored->stored, 2);
+    auto second = client->Post(checkinsPath(eventId), bearer(tokenA), batch, "application/json");
+    ASSERT_TRUE(second);
+    auto again = parseUploadResponse(second->body);
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(again->stored, 0);
+    EXPECT_EQ(again->alreadyHad, 2);
+    EXPECT_EQ(again->acknowledgedThrough, stored->acknowledgedThrough);
+
+    auto down = client->Get(checkinsPath(eventId) + "?after=0&limit=1", bearer(tokenB));
+    ASSERT_TRUE(down);
+    ASSERT_EQ(down->status, 200) << down->body;
+    auto page = parseDownloadResponse(down->body);
+    ASSERT_TRUE(page.ok()) << page.error().message;
+    ASSERT_EQ(page->checkins.size(), 1u);
+    EXPECT_EQ(page->checkins[0].checkIn.id, made.id);
+    EXPECT_TRUE(page->more);
+    auto rest = parseDownloadResponse(
+        client->Get(checkinsPath(eventId) + "?after=" + std::to_string(page->next), bearer(tokenB))
+            ->body);
+    ASSERT_TRUE(rest.ok());
+    EXPECT_EQ(rest->checkins.size(), 1u);
+    EXPECT_FALSE(rest->more);
+
+    auto own = parseDownloadResponse(client->Get(checkinsPath(eventId), bearer(tokenA))->body);
+    ASSERT_TRUE(own.ok());
+    EXPECT_TRUE(own->checkins.empty());
+
+    EXPECT_NE(errorOf(client->Get(checkinsPath(eventId) + "?limit=5000", bearer(tokenB)), 400)
+                  .find("limit"),
+              std::string::npos);
+    EXPECT_NE(
+        errorOf(client->Get(checkinsPath(eventId) + "?after=x", bearer(tokenB)), 400).find("after"),
+        std::string::npos);
+    std::string bad =
+        errorOf(client->Post(checkinsPath(eventId), bearer(tokenA),
+                             R"({"protocol":1,"device_id":")" + store::deviceId(*kioskA) +
+                                 R"(","gate":"A","entries":[{"seq":"no"}]})",
+                             "application/json"),
+                400);
+    EXPECT_NE(bad.find("seq"), std::string::npos) << bad;
+}
+
+TEST_F(SyncServerTest, RosterAndDevicesOverHttp) {
+    auto kiosk = makeKiosk("k");
+    std::string token = enrolOverHttp(*kiosk, "Gate A");
+    auto full = client->Get(rosterPath(eventId) + "?have=0", bearer(token));
+    ASSERT_TRUE(full);
+    ASSERT_EQ(full->status, 200);
+    auto roster = json::parse(full->body);
+    EXPECT_EQ(roster["protocol"], 1);
+    EXPECT_FALSE(roster["unchanged"].get<bool>());
+    std::int64_t version = roster["version"];
+    auto same =
+        client->Get(rosterPath(eventId) + "?have=" + std::to_string(version), bearer(token));
+    ASSERT_TRUE(same);
+    EXPECT_TRUE(json::parse(same->body)["unchanged"].get<bool>());
+
+    now = kT0 + 777;
+    auto res = client->Get(devicesPath(eventId), bearer(token));
+    ASSERT_TRUE(res);
+    auto devices = parseDevicesResponse(res->body);
+    ASSERT_TRUE(devices.ok()) << devices.error().message;
+    ASSERT_EQ(devices->devices.size(), 1u);
+    EXPECT_EQ(devices->devices[0].name, "Gate A");
+    EXPECT_EQ(devices->devices[0].lastSyncAtMs, kT0 + 777)
+        << "every authenticated request records the device's last sync";
+}
+
+TEST_F(SyncServerTest, LargeResponsesAreGzippedWhenTheClientAcceptsIt) {
+    auto kiosk = makeKiosk("k");
+    std::string token = enrolOverHttp(*kiosk, "k");
+    httplib::Headers headers = bearer(token);
+    headers.emplace("Accept-Encoding", "gzip");
+    auto res = client->Get(rosterPath(eventId), headers);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    EXPECT_EQ(res->get_header_value("Content-Encoding"), "gzip");
+    EXPECT_FALSE(json::parse(res->body)["unchanged"].get<bool>()) << "decompressed by the client";
+}
+
+TEST_F(SyncServerTest, BodyOver8MiBIsRefusedWith413) {
+    auto kiosk = makeKiosk("k");
+    std::string token = enrolOverHttp(*kiosk, "k");
+    std::string huge(kMaxBodyBytes + 1, ' ');
+    std::string sentence =
+        errorOf(client->Post(checkinsPath(eventId), bearer(token), huge, "application/json"), 413);
+    EXPECT_NE(sentence.find("8 MiB"), std::string::npos) << sentence;
+    auto fits =
+        client->Post(checkinsPath(eventId), bearer(token),
+                     toJson(UploadRequest{store::deviceId(*kiosk), "A", {}}), "application/json");
+    ASSERT_TRUE(fits);
+    EXPECT_EQ(fits->status, 200);
+}
+
+TEST_F(SyncServerTest, OneLogLinePerRequestAndNoSecretInIt) {
+    auto kiosk = makeKiosk("k");
+    std::string token = enrolOverHttp(*kiosk, "k");
+    admitOn(*kiosk, tickets[0], kT0 + 1);
+    client->Post(checkinsPath(eventId), bearer(token), toJson(outboxOf(*kiosk)),
+                 "application/json");
+    client->Get(checkinsPath(eventId), bearer(token));
+    client->Get(rosterPath(eventId), bearer(token));
+    client->Get(devicesPath(eventId), bearer(token));
+    client->Get(devicesPath(eventId), bearer(token + "x"));
+    client->Post("/v1/enrol",
+                 toJson(EnrolRequest{eventId, secrets.front(), store::deviceId(*kiosk), "k"}),
+                 "application/json");
+    auto lines = logLines(7);
+    ASSERT_EQ(lines.size(), 7u);
+    // Lines are written after each answer, so their order is not asserted.
+    auto has = [&](const std::string& line) {
+        return std::find(lines.begin(), lines.end(), line) != lines.end();
+    };
+    EXPECT_TRUE(has("127.0.0.1 POST /v1/enrol 200"));
+    EXPECT_TRUE(has("127.0.0.1 GET " + devicesPath(eventId) + " 200"));
+    EXPECT_TRUE(
+        has("127.0.0.1 GET " + devicesPath(eventId) + " 401: the device token is not known"));
+    EXPECT_TRUE(
+        has("127.0.0.1 POST /v1/enrol 410: the enrolment token was used already; print a "
+            "new set-up code"));
+    ASSERT_EQ(secrets.size(), 2u);
+    for (const auto& line : lines) {
+        for (const auto& secret : secrets) EXPECT_EQ(line.find(secret), std::string::npos) << line;
+    }
+}
+
+}  // namespace
+}  // namespace admit::sync
