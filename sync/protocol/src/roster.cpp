@@ -1,7 +1,11 @@
 #include "admit/sync/roster.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
@@ -113,6 +117,80 @@ void storeVersion(SQLite::Database& db, std::int64_t version) {
     upsert.exec();
 }
 
+struct TableChanges {
+    std::vector<std::string> columns;
+    std::vector<std::size_t> keyColumns;                       // primary key, in key order
+    std::vector<std::pair<std::size_t, const json*>> upserts;  // (1-based row number, row)
+    std::vector<json> removals;                                // primary keys of rows to delete
+};
+
+// The rows of `incoming` that are new or differ from the replica's (compared as the server
+// would send them, so local lock-out counters do not count), and the keys that are gone.
+TableChanges diffTable(SQLite::Database& replica, const RosterTable& table,
+                       const std::string& eventId, const json& incoming) {
+    TableChanges changes;
+    SQLite::Statement info(replica, "SELECT name, pk FROM pragma_table_info(?) ORDER BY cid");
+    info.bind(1, table.name);
+    std::vector<std::pair<int, std::size_t>> keys;
+    while (info.executeStep()) {
+        int pk = info.getColumn(1).getInt();
+        if (pk > 0) keys.emplace_back(pk, changes.columns.size());
+        changes.columns.push_back(info.getColumn(0).getString());
+    }
+    std::sort(keys.begin(), keys.end());
+    for (const auto& key : keys) changes.keyColumns.push_back(key.second);
+    auto keyOf = [&](const json& row) {
+        json key = json::array();
+        for (std::size_t column : changes.keyColumns) key.push_back(row[column]);
+        return key.dump();
+    };
+
+    std::unordered_map<std::string, std::string> current;  // key -> whole row
+    SQLite::Statement q(replica, table.select);
+    q.bind(1, eventId);
+    while (q.executeStep()) {
+        json row = json::array();
+        for (int i = 0; i < q.getColumnCount(); ++i) row.push_back(columnValue(q.getColumn(i)));
+        current.emplace(keyOf(row), row.dump());
+    }
+    for (std::size_t r = 0; r < incoming.size(); ++r) {
+        const json& row = incoming[r];
+        auto found = current.find(keyOf(row));
+        if (found == current.end() || found->second != row.dump()) {
+            changes.upserts.emplace_back(r + 1, &row);
+        }
+        if (found != current.end()) current.erase(found);
+    }
+    for (const auto& [key, row] : current) changes.removals.push_back(json::parse(key));
+    return changes;
+}
+
+std::string upsertSql(const std::string& table, const TableChanges& changes) {
+    std::string sql = "INSERT INTO " + table + " (";
+    std::string values;
+    std::string conflict;
+    for (std::size_t c = 0; c < changes.columns.size(); ++c) {
+        sql += (c ? ", " : "") + changes.columns[c];
+        values += c ? ", ?" : "?";
+    }
+    for (std::size_t k = 0; k < changes.keyColumns.size(); ++k) {
+        conflict += (k ? ", " : "") + changes.columns[changes.keyColumns[k]];
+    }
+    std::string updates;
+    for (std::size_t c = 0; c < changes.columns.size(); ++c) {
+        const std::string& column = changes.columns[c];
+        bool isKey = std::find(changes.keyColumns.begin(), changes.keyColumns.end(), c) !=
+                     changes.keyColumns.end();
+        bool isLocal =
+            table == "operators" && (column == "failed_attempts" || column == "locked_until");
+        if (isKey || isLocal) continue;
+        updates += (updates.empty() ? "" : ", ") + column + " = excluded." + column;
+    }
+    sql += ") VALUES (" + values + ") ON CONFLICT (" + conflict + ") DO ";
+    sql += updates.empty() ? "NOTHING" : "UPDATE SET " + updates;
+    return sql;
+}
+
 }  // namespace
 
 std::int64_t rosterVersion(SQLite::Database& db, const std::string& eventId) {
@@ -221,67 +299,63 @@ Result<RosterApplied> applyRosterJson(SQLite::Database& replica, const std::stri
         if (name == "attendees") applied.attendees = static_cast<std::int64_t>(rows->size());
     }
 
+    // The diff is computed before taking the write lock, so a kiosk scanning while its roster
+    // changes waits only for the rows that changed, not for a rewrite of the whole roster.
+    // Roster tables are written only by this function (and set-up), so the rows read here are
+    // still the rows when the transaction starts.
+    std::vector<TableChanges> changes;
+    try {
+        for (const RosterTable& table : kRosterTables) {
+            changes.push_back(diffTable(replica, table, eventId, (*tables)[table.name]["rows"]));
+        }
+    } catch (const SQLite::Exception& e) {
+        return fail(std::string("could not read the replica's roster: ") + e.what());
+    }
     try {
         SQLite::Transaction transaction(replica, SQLite::TransactionBehavior::IMMEDIATE);
-        // Children before parents (foreign keys). The event row and operators are updated in
-        // place: check-ins refer to the event, and operators keep their local lock-out state.
-        for (const char* table : {"tickets", "ticket_type_gates", "revoked_codes", "blocked_codes",
-                                  "attendees", "ticket_types", "event_keys"}) {
-            SQLite::Statement remove(replica,
-                                     std::string("DELETE FROM ") + table + " WHERE event_id = ?");
-            remove.bind(1, eventId);
-            remove.exec();
-        }
-        std::vector<std::string> operatorNames;
-        for (const RosterTable& table : kRosterTables) {
-            std::string name = table.name;
-            const json& columns = (*tables)[name]["columns"];
-            const json& rows = (*tables)[name]["rows"];
-            std::string sql = "INSERT INTO " + name + " (";
-            std::string values;
-            for (std::size_t c = 0; c < columns.size(); ++c) {
-                sql += (c ? ", " : "") + columns[c].get<std::string>();
-                values += c ? ", ?" : "?";
-            }
-            sql += ") VALUES (" + values + ")";
-            if (name == "events") {
-                sql +=
-                    " ON CONFLICT (id) DO UPDATE SET name = excluded.name, reentry_policy = "
-                    "excluded.reentry_policy, blind_index_key = excluded.blind_index_key";
-            } else if (name == "operators") {
-                sql +=
-                    " ON CONFLICT (name) DO UPDATE SET role = excluded.role, pin_hash = "
-                    "excluded.pin_hash";
-            }
-            SQLite::Statement insert(replica, sql);
-            for (std::size_t r = 0; r < rows.size(); ++r) {
-                const json& row = rows[r];
-                std::string where = "roster table " + name + " row " + std::to_string(r + 1);
-                for (std::size_t c = 0; c < row.size(); ++c) {
-                    auto bound = bindValue(insert, static_cast<int>(c + 1), row[c]);
+        // Parents before children for new and changed rows, children before parents for
+        // removed ones (foreign keys). Operators keep their local lock-out counters.
+        for (std::size_t t = 0; t < kRosterTables.size(); ++t) {
+            const TableChanges& table = changes[t];
+            if (table.upserts.empty()) continue;
+            SQLite::Statement upsert(replica, upsertSql(kRosterTables[t].name, table));
+            for (const auto& [rowNumber, row] : table.upserts) {
+                std::string where = std::string("roster table ") + kRosterTables[t].name + " row " +
+                                    std::to_string(rowNumber);
+                for (std::size_t c = 0; c < row->size(); ++c) {
+                    auto bound = bindValue(upsert, static_cast<int>(c + 1), (*row)[c]);
                     if (!bound) {
-                        return fail(where + " column " + columns[c].get<std::string>() + " " +
+                        return fail(where + " column " + table.columns[c] + " " +
                                     bound.error().message);
                     }
                 }
-                if (name == "operators" && row[0].is_string()) {
-                    operatorNames.push_back(row[0].get<std::string>());
-                }
                 try {
-                    insert.exec();
+                    upsert.exec();
                 } catch (const SQLite::Exception& e) {
                     return fail(where + " is refused: " + e.getErrorStr() + " (" + e.what() + ")");
                 }
-                insert.reset();
-                insert.clearBindings();
+                upsert.reset();
+                upsert.clearBindings();
+                ++applied.rowsWritten;
             }
         }
-        // Operators the server no longer lists lose access here too.
-        json keep = operatorNames;
-        SQLite::Statement removeOperators(
-            replica, "DELETE FROM operators WHERE name NOT IN (SELECT value FROM json_each(?))");
-        removeOperators.bind(1, keep.dump());
-        removeOperators.exec();
+        for (std::size_t t = kRosterTables.size(); t-- > 0;) {
+            const TableChanges& table = changes[t];
+            if (table.removals.empty()) continue;
+            std::string sql = std::string("DELETE FROM ") + kRosterTables[t].name + " WHERE ";
+            for (std::size_t k = 0; k < table.keyColumns.size(); ++k) {
+                sql += (k ? " AND " : "") + table.columns[table.keyColumns[k]] + " = ?";
+            }
+            SQLite::Statement remove(replica, sql);
+            for (const json& key : table.removals) {
+                for (std::size_t k = 0; k < key.size(); ++k) {
+                    (void)bindValue(remove, static_cast<int>(k + 1), key[k]);
+                }
+                remove.exec();
+                remove.reset();
+                ++applied.rowsWritten;
+            }
+        }
         storeVersion(replica, applied.version);
         transaction.commit();
     } catch (const SQLite::Exception& e) {

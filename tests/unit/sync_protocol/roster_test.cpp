@@ -74,6 +74,8 @@ TEST_F(RosterTest, AnEmptyKioskGetsEverythingItNeedsAndNoSecrets) {
     RosterApplied applied = download();
     EXPECT_TRUE(applied.changed);
     EXPECT_EQ(applied.attendees, 1);
+    // event, key, 2 ticket types, attendee, ticket, operator
+    EXPECT_EQ(applied.rowsWritten, 7);
     EXPECT_EQ(applied.version, rosterVersion(*server, eventId));
     EXPECT_EQ(
         kiosk->execAndGet("SELECT count(*) FROM event_keys WHERE secret_seed IS NOT NULL").getInt(),
@@ -111,7 +113,9 @@ TEST_F(RosterTest, UnchangedUntilTheRosterChanges) {
     store::CodeLists(*server).add(store::CodeList::kRevoked, eventId,
                                   store::Attendees(*server).ticketsOf(adaId).at(0).ref, "refund",
                                   4000);
-    EXPECT_TRUE(download().changed);
+    RosterApplied revoked = download();
+    EXPECT_TRUE(revoked.changed);
+    EXPECT_EQ(revoked.rowsWritten, 1) << "only the new revocation is written";
     rules::CheckInEngine engine(*kiosk);
     auto verdict = engine.scan(adaTicket, at(5000));
     ASSERT_TRUE(verdict.ok());
@@ -129,7 +133,13 @@ TEST_F(RosterTest, ReplacingTheRosterKeepsCheckInsAndLocalLockOuts) {
     ASSERT_EQ(failures, 1);
 
     addAttendee("b", "Bob");
-    ASSERT_TRUE(download().changed);
+    server->exec("UPDATE attendees SET attention_note = 'VIP guest' WHERE import_key = 'a'");
+    RosterApplied changed = download();
+    ASSERT_TRUE(changed.changed);
+    EXPECT_EQ(changed.rowsWritten, 2) << "Bob is new and Ada's note changed";
+    EXPECT_EQ(kiosk->execAndGet("SELECT attention_note FROM attendees WHERE import_key = 'a'")
+                  .getString(),
+              "VIP guest");
     EXPECT_EQ(kiosk->execAndGet("SELECT count(*) FROM checkins").getInt(), 1);
     EXPECT_EQ(kiosk->execAndGet("SELECT count(*) FROM outbox").getInt(), 1);
     EXPECT_EQ(

@@ -24,12 +24,13 @@ struct RosterApplied {
     std::int64_t version = 0;
     bool changed = false;  // false when the server answered "unchanged"
     std::int64_t attendees = 0;
+    std::int64_t rowsWritten = 0;  // rows inserted, changed or removed in the replica
 };
 
-// Replaces the event's roster rows in `replica` with the body's in one transaction (check-ins,
-// outbox, audit log, settings and local lock-out counters are kept) and stores the version in
-// meta `sync.roster_version`. A body that does not match the schema is refused whole, naming
-// the table, row and column; the replica keeps its previous roster.
+// Makes the event's roster rows in `replica` equal to the body's in one transaction that writes
+// only the rows that differ (check-ins, outbox, audit log, settings and local lock-out counters
+// are kept), and stores the version in meta `sync.roster_version`. A body that does not match the
+// schema is refused whole, naming the table, row and column; the replica keeps its previous roster.
 Result<RosterApplied> applyRosterJson(SQLite::Database& replica, const std::string& eventId,
                                       std::string_view body);
 
