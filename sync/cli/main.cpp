@@ -22,6 +22,7 @@
 #include "admit/store/operators.hpp"
 #include "admit/store/schema.hpp"
 #include "admit/store/store.hpp"
+#include "admit/sync/server_store.hpp"
 #include "arguments.hpp"
 #include "pin_prompt.hpp"
 #include "qr_png.hpp"
@@ -43,7 +44,9 @@ Events and attendees (organiser database):
   event list
   import --event ID FILE.csv
   tickets --event ID --out DIR          one QR PNG per ticket + tickets.csv for mail merge
-  setup-code --event ID [--png FILE] [--server URL --token-file FILE]
+  setup-code --event ID [--png FILE] [--server URL [--token-file FILE]]
+                                        online codes carry a one-time enrolment token
+                                        (made here, or read from FILE), valid 7 days
   operator add --name NAME --role volunteer|organiser    (PIN read from the terminal or stdin)
 
 At the door (organiser database or replica):
@@ -214,11 +217,19 @@ int setupCode(Context& c) {
     std::string eventId = requireOption(c, "event");
     std::string text;
     if (auto server = c.args.option("server")) {
-        std::ifstream tokenFile(requireOption(c, "token-file"));
+        // A one-time enrolment token, registered (as its hash) in this database, which the
+        // server serves; the token itself is printed only inside the code.
         std::string token;
-        std::getline(tokenFile, token);
-        if (token.empty()) throw std::runtime_error("the token file is empty or unreadable");
+        if (auto tokenPath = c.args.option("token-file")) {
+            std::ifstream tokenFile(*tokenPath);
+            std::getline(tokenFile, token);
+            if (token.empty()) throw std::runtime_error("the token file is empty or unreadable");
+        } else {
+            token = sync::newSecretToken();
+        }
+        // The code first: a server URL it refuses leaves no token behind.
         text = need(organiser::onlineSetupCode(db, eventId, *server, token));
+        need(sync::registerEnrolmentToken(db, eventId, token, store::systemTimeMs()));
     } else {
         text = need(organiser::offlineSetupCode(db, eventId));
     }

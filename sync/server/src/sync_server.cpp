@@ -132,6 +132,13 @@ struct SyncServer::Impl {
 
 void SyncServer::Impl::routes() {
     http.set_payload_max_length(kMaxBodyBytes);
+    // SO_REUSEADDR alone: a restart may take the port back at once, but a second server on a
+    // port in use fails to start (httplib's default adds SO_REUSEPORT, which would let both
+    // listen and share the requests).
+    http.set_socket_options([](socket_t sock) {
+        int yes = 1;
+        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
 
     http.Post(std::string(kEnrolPath), [this](const httplib::Request& req, httplib::Response& res) {
         auto request = parseEnrolRequest(req.body);
