@@ -30,8 +30,18 @@ int runHeadless(KioskCore& core) {
         for (const auto& verdict : news.verdicts) {
             std::cout << verdictJsonLine(verdict, core.state()) << std::endl;
         }
+        for (const auto& round : news.syncRounds) {
+            std::cout << syncJsonLine(round, core.state()) << std::endl;
+        }
         if (core.state().screen == Screen::kFailed) {
             std::cerr << "admit-kiosk: " << core.state().failure << "\n";
+            return 2;
+        }
+        // Nobody can press "Re-sync" here: say what is wrong and stop (the windowed kiosk
+        // offers the re-sync).
+        if (core.state().screen == Screen::kDamaged) {
+            std::cout << damagedJsonLine(core.state()) << std::endl;
+            std::cerr << "admit-kiosk: " << core.state().damage->message << "\n";
             return 2;
         }
         if (done) break;

@@ -111,7 +111,11 @@ Result<AppOptions> parseOptions(int argc, char** argv) {
     int sources =
         (options.camera ? 1 : 0) + (options.sourceFolder ? 1 : 0) + (options.sourceVideo ? 1 : 0);
     if (sources > 1) return fail("choose one of --camera, --source-folder, --source-video");
-    if (options.tour && !options.demo) return fail("--tour needs --demo");
+    // The tour presses buttons for screenshots: the demo's staff screens, or a damaged
+    // replica's Re-sync.
+    if (options.tour && !options.demo && !options.screenshotDir) {
+        return fail("--tour needs --demo or --screenshot-dir");
+    }
     if (!options.demo && options.databasePath.empty()) {
         return fail("--db PATH is needed (or --demo)\n" + usage());
     }

@@ -110,6 +110,11 @@ std::string viewKey(const KioskState& state, const ui::UiContext& ui) {
         }
     }
     if (state.screen == Screen::kSettings && ui.editingGate) key += "-gate";
+    // An enrolled kiosk's scanning screen, online and offline (the status bar differs).
+    if (state.screen == Screen::kScanning && state.sync.enrolled && state.sync.activity.empty()) {
+        key += describeSync(state.sync, ui.nowMs).online ? "-synced" : "-offline";
+    }
+    if (state.screen == Screen::kSetup && !state.resyncedFrom.empty()) key += "-resynced";
     if (state.screen == Screen::kDashboard && !state.stats) key += "-loading";
     if (state.screen == Screen::kDashboard && state.dashboardOnly) key += "-readonly";
     return key;
@@ -172,14 +177,23 @@ class Screenshots {
 constexpr const char* kTourGate = "North 2";
 
 // --tour: after the demo video, visits the staff screens so that each can be photographed, and
-// renames the gate through the settings' editor.
+// renames the gate through the settings' editor. On a damaged replica: photographs the damage
+// screen, presses Re-sync and photographs the set-up screen that follows.
 class Tour {
   public:
-    bool done() const { return step_ > 7; }
+    bool done() const { return step_ > 7 || resynced_; }
 
     void advance(KioskCore& core, ui::UiContext& ui, const Screenshots& shots,
                  const std::string& key) {
         const auto& s = core.state();
+        if (key == "damaged" && shots.taken(key) && !resyncPressed_) {
+            core.resyncDamagedReplica();
+            resyncPressed_ = true;
+        }
+        if (resyncPressed_) {
+            resynced_ = key == "setup-resynced" && shots.taken(key);
+            return;
+        }
         switch (step_) {
             case 0:
                 if (core.finished() && s.screen == Screen::kScanning) {
@@ -244,6 +258,8 @@ class Tour {
 
   private:
     int step_ = 0;
+    bool resyncPressed_ = false;
+    bool resynced_ = false;
 };
 
 bool showsPreview(Screen screen) { return screen == Screen::kScanning || screen == Screen::kSetup; }
@@ -328,6 +344,9 @@ int runWindowed(KioskCore& core, const AppOptions& options,
             std::cout << verdictJsonLine(verdict, core.state()) << std::endl;
             if (!core.state().muted) sounds.play(soundFor(verdict.kind));
         }
+        for (const auto& round : news.syncRounds) {
+            std::cout << syncJsonLine(round, core.state()) << std::endl;
+        }
         if (showsPreview(state.screen)) {
             if (auto frame = core.latestFrame()) newPicture = preview.update(*frame);
         }
@@ -377,6 +396,9 @@ int runWindowed(KioskCore& core, const AppOptions& options,
             case Screen::kFailed:
                 ui::drawFailedScreen(context);
                 break;
+            case Screen::kDamaged:
+                ui::drawDamagedScreen(context);
+                break;
         }
         ImGui::PopFont();
         ImGui::Render();
@@ -409,7 +431,8 @@ int runWindowed(KioskCore& core, const AppOptions& options,
         }
     }
     core.stop();
-    return core.state().screen == Screen::kFailed ? 2 : 0;
+    Screen last = core.state().screen;
+    return last == Screen::kFailed || last == Screen::kDamaged ? 2 : 0;
 }
 
 }  // namespace admit::kiosk::app

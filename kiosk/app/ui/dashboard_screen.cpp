@@ -27,6 +27,32 @@ void countTable(const Theme& theme, const char* title, const std::vector<store::
     }
 }
 
+// Each device enrolled for the event and its last sync, as the server saw them at this
+// kiosk's last successful round (docs/sync.md, devices list).
+void syncedDevices(const Theme& theme, const std::vector<sync::DeviceStatus>& devices,
+                   std::int64_t nowMs) {
+    if (devices.empty()) return;
+    ImGui::PushFont(theme.large);
+    ImGui::TextWrapped("%s", text::kDevices);
+    ImGui::PopFont();
+    if (ImGui::BeginTable(text::kDevices, 2, ImGuiTableFlags_RowBg)) {
+        for (const auto& device : devices) {
+            std::string name = device.name.empty() ? device.deviceId : device.name;
+            if (name.size() > 16) name = name.substr(0, 16) + "...";
+            if (!device.gate.empty())
+                name += " (" + std::string(text::kGate) + " " + device.gate + ")";
+            std::string synced = device.lastSyncAtMs ? text::syncedAgo(nowMs - *device.lastSyncAtMs)
+                                                     : std::string(text::kNeverSynced);
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(name.c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(synced.c_str());
+        }
+        ImGui::EndTable();
+    }
+}
+
 }  // namespace
 
 void drawDashboardScreen(UiContext& ui) {
@@ -95,6 +121,7 @@ void drawDashboardScreen(UiContext& ui) {
             if (d.label.size() > 13) d.label = d.label.substr(0, 13) + "...";
         }
         countTable(theme, text::kByDevice, devices, false);
+        syncedDevices(theme, state.sync.devices, ui.nowMs);
         ImGui::TableNextColumn();
         ImGui::PushFont(theme.large);
         ImGui::TextWrapped("%s", text::kArrivals);

@@ -37,6 +37,7 @@ void drawPinScreen(UiContext& ui);
 void drawDashboardScreen(UiContext& ui);
 void drawSettingsScreen(UiContext& ui);
 void drawFailedScreen(UiContext& ui);
+void drawDamagedScreen(UiContext& ui);
 
 // The preview with its guide, or a sentence why there is none, in [min, max).
 void previewOrMessage(UiContext& ui, ImVec2 min, ImVec2 max);

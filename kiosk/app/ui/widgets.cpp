@@ -190,10 +190,9 @@ float statusBar(const Theme& theme, const KioskState& state, std::int64_t nowMs)
     std::string eventName = state.event ? state.event->name : text::kNoEvent;
     std::string gate = "   " + std::string(text::kGate) + " " + state.gate + "   " +
                        (state.direction == store::Direction::kEntry ? text::kEntry : text::kExit);
-    std::string sync = state.lastSyncMs ? text::lastSyncAge(nowMs - *state.lastSyncMs)
-                                        : std::string(text::kNeverSynced);
-    std::string right = std::string(state.online ? text::kOnline : text::kOffline) + " (" + sync +
-                        ")   " + std::to_string(state.pendingUploads) + " " + text::kToUpload;
+    SyncLine sync = describeSync(state.sync, nowMs);
+    std::string right =
+        sync.text + "   " + std::to_string(state.pendingUploads) + " " + text::kToUpload;
     ImFont* font = theme.body;
     auto widthOf = [font](const std::string& s) {
         return font->CalcTextSizeA(font->FontSize, 1e9f, 0.0f, s.c_str()).x;
@@ -220,7 +219,7 @@ float statusBar(const Theme& theme, const KioskState& state, std::int64_t nowMs)
                   left.c_str());
     draw->PopClipRect();
     ImU32 syncColour =
-        state.online ? IM_COL32(0x7c, 0xe0, 0x8a, 0xff) : IM_COL32(0xff, 0xc8, 0x57, 0xff);
+        sync.online ? IM_COL32(0x7c, 0xe0, 0x8a, 0xff) : IM_COL32(0xff, 0xc8, 0x57, 0xff);
     float rightX = twoLines ? origin.x + theme.pad : origin.x + width - rightW - theme.pad;
     draw->AddText(font, font->FontSize, ImVec2(rightX, twoLines ? y + line : y), syncColour,
                   right.c_str());

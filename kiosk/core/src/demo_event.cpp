@@ -126,7 +126,7 @@ Result<DemoProvision> provisionDemo(const std::filesystem::path& folder, std::in
         return fail(written.error().message);
     }
     auto replicaDb = openKioskDatabase({out.replica, out.keyFile});
-    if (!replicaDb) return fail(replicaDb.error());
+    if (!replicaDb) return fail(replicaDb.error().message);
     if (auto exported = organiser::exportReplica(*organiserDb, out.event.eventId, *replicaDb);
         !exported) {
         return fail(exported.error());

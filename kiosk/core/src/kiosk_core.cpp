@@ -1,5 +1,8 @@
 #include "admit/kiosk/kiosk_core.hpp"
 
+#include <unistd.h>
+
+#include <array>
 #include <exception>
 #include <utility>
 
@@ -7,6 +10,7 @@
 #include "admit/kiosk/kiosk_settings.hpp"
 #include "admit/kiosk/setup_code.hpp"
 #include "admit/kiosk/strings.hpp"
+#include "admit/replica/replica_error.hpp"
 #include "admit/rules/checkin_engine.hpp"
 #include "admit/scan/camera_source.hpp"
 #include "admit/scan/scan_pipeline.hpp"
@@ -14,7 +18,9 @@
 #include "admit/store/events.hpp"
 #include "admit/store/hybrid_logical_clock.hpp"
 #include "admit/store/outbox.hpp"
+#include "admit/store/schema.hpp"
 #include "admit/ticket/event_setup.hpp"
+#include "sync_runner.hpp"
 
 namespace admit::kiosk {
 
@@ -31,6 +37,7 @@ struct KioskCore::Worker {
     store::Direction direction = store::Direction::kEntry;
     std::optional<store::Operator> signedIn;
     std::string pendingSetupText;
+    bool settingsLoaded = false;  // gate and direction came from the replica (or defaults)
     // The pipeline's scan event being decided (for the verdict's timing), while handleCode runs.
     std::optional<scan::ScanEvent> scanning;
 
@@ -94,10 +101,18 @@ ShownVerdict message(VerdictKind kind, std::string code, std::string headline, s
     return shown;
 }
 
+std::string hostName() {
+    std::array<char, 256> name{};
+    if (gethostname(name.data(), name.size() - 1) != 0 || name[0] == '\0') return "kiosk";
+    return name.data();
+}
+
 }  // namespace
 
 KioskCore::KioskCore(KioskOptions options) : options_(std::move(options)) {
     if (!options_.openCamera) options_.openCamera = openCameraDevice;
+    if (!options_.syncBackend) options_.syncBackend = makeSyncClientBackend();
+    if (options_.deviceName.empty()) options_.deviceName = hostName();
     // Until the stored settings are read: the command line's, else the defaults.
     KioskSettings shown = applyOverrides(KioskSettings{}, overrides());
     state_.gate = shown.gate;
@@ -122,12 +137,22 @@ void KioskCore::start(std::unique_ptr<scan::FrameSource> source) {
     } else {
         sourceDone_ = true;
     }
+    // The read-only dashboard never syncs: it must not write to the replica.
+    if (!options_.dashboardOnly) {
+        sync_ =
+            std::make_shared<SyncRunner>(options_.syncBackend, options_.database, options_.clock);
+        sync_->start(makeSyncSink());
+    }
     workerThread_ = std::jthread([this](std::stop_token stop) { workerLoop(stop); });
 
     post([this](Worker& w) {
         std::int64_t now = options_.clock();
         auto opened = openKioskDatabase(options_.database);
         if (!opened) {
+            if (opened.error().damaged) {
+                reportDamage(w, opened.error().message);
+                return;
+            }
             std::string why = opened.error().message;
             publish([why](KioskState& s, DrainResult&) {
                 s.screen = Screen::kFailed;
@@ -135,11 +160,7 @@ void KioskCore::start(std::unique_ptr<scan::FrameSource> source) {
             });
             return;
         }
-        w.db.emplace(std::move(opened).value());
-        w.checkpoints.emplace(*w.db);
-        w.engine.emplace(*w.db);
-        w.clock.emplace(*w.db);
-        w.outbox.emplace(*w.db);
+        adoptDatabase(w, std::move(opened).value());
         store::Events events(*w.db);
         if (options_.eventId) {
             if (auto info = events.find(*options_.eventId))
@@ -166,6 +187,8 @@ void KioskCore::start(std::unique_ptr<scan::FrameSource> source) {
         // After the settings' change, which starts the camera they name: the kiosk can scan.
         publish([](KioskState& s, DrainResult&) { s.ready = true; });
         publishStatus(w);
+        syncContextChanged(w);
+        if (sync_) sync_->databaseReady();
         (void)now;
     });
     if (options_.dashboardOnly) refreshStats();
@@ -182,6 +205,8 @@ void KioskCore::stop() {
         forwardThread_.join();
     }
     if (pipeline_) pipeline_->stop();
+    // Before the worker: a worker job waiting for the sync thread (re-sync) is released.
+    if (sync_) sync_->stop(options_.syncStopGrace);
     if (workerThread_.joinable()) {
         workerThread_.request_stop();
         changed_.notify_all();
@@ -218,8 +243,17 @@ void KioskCore::workerLoop(std::stop_token stop) {
         }
         try {
             job(*worker_);
-        } catch (const std::exception& e) {
+        } catch (const SQLite::Exception& e) {
             // A storage exception outside the engine (stats, search, operators): tell, don't die.
+            std::string why = replica::describeReplicaFailure(e);
+            publishVerdict([&] {
+                auto shown = message(VerdictKind::kError, "storage_error", text::kTryAgain,
+                                     text::storageFailure(), options_.clock());
+                shown.detail = why;
+                return shown;
+            }());
+            if (replica::replicaFailure(e)) reportDamage(*worker_, why);
+        } catch (const std::exception& e) {
             std::string why = e.what();
             publishVerdict([&] {
                 auto shown = message(VerdictKind::kError, "storage_error", text::kTryAgain,
@@ -300,7 +334,7 @@ void KioskCore::publishVerdict(ShownVerdict verdict) {
             s.screenBeforeVerdict = Screen::kScanning;
         }
         if (s.screen != Screen::kDashboard && s.screen != Screen::kSettings &&
-            s.screen != Screen::kPin) {
+            s.screen != Screen::kPin && s.screen != Screen::kDamaged) {
             s.screen = Screen::kVerdict;
         }
         verdictUntil_ = std::chrono::steady_clock::now() + options_.verdictDuration;
@@ -317,24 +351,34 @@ void KioskCore::publishStatus(Worker& w) {
 void KioskCore::handleCode(Worker& w, const std::string& code, std::int64_t nowMs) {
     if (!w.db) return;
     if (ticket::looksLikeEventSetup(code)) {
-        auto peek = peekSetupCode(code);
+        auto peek = readSetupCode(code);
         if (!peek) {
             publishVerdict(message(VerdictKind::kInfo, "setup_code_invalid", text::kNotice,
                                    peek.error().message, nowMs));
             return;
         }
-        if (w.event && w.event->id == peek->eventId) {
+        // An online code for the kiosk's own event enrols again (a new device token; the
+        // replica and its outbox stay).
+        if (w.event && w.event->id == peek->eventId && !peek->online) {
             publishVerdict(message(VerdictKind::kInfo, "already_set_up", text::kNotice,
                                    text::alreadySetUp(w.event->name), nowMs));
             return;
         }
-        if (w.event && !w.organiser()) {
+        if (w.event && w.event->id != peek->eventId && !w.organiser()) {
             w.pendingSetupText = code;
-            EventSummary pending{peek->eventId, peek->eventName};
+            std::string name = peek->online
+                                   ? text::eventAtServer(serverDisplayName(peek->serverUrl))
+                                   : peek->eventName;
+            peek->eventName = name;
+            EventSummary pending{peek->eventId, name};
             publish([pending](KioskState& s, DrainResult&) { s.pendingSwitch = pending; });
             publishVerdict(message(VerdictKind::kAttention, "switch_needs_organiser",
                                    text::kSeeVolunteer, text::switchNeedsOrganiser(peek->eventName),
                                    nowMs));
+            return;
+        }
+        if (peek->online) {
+            startEnrolment(w, *peek, nowMs);
             return;
         }
         publish([](KioskState& s, DrainResult&) { s.setupStatus = text::kSetupApplying; });
@@ -346,6 +390,7 @@ void KioskCore::handleCode(Worker& w, const std::string& code, std::int64_t nowM
         }
         w.event = EventSummary{applied->eventId, applied->eventName};
         w.pendingSetupText.clear();
+        syncContextChanged(w);
         auto event = w.event;
         publish([event](KioskState& s, DrainResult&) {
             s.event = event;
@@ -372,8 +417,10 @@ void KioskCore::handleCode(Worker& w, const std::string& code, std::int64_t nowM
                              text::storageFailure(), nowMs);
         shown.detail = verdict.error().message;
         publishVerdict(shown);
+        damageReported(w, shown.detail);
         return;
     }
+    if (verdict->accepted && sync_) sync_->checkInRecorded();
     publishStatus(w);
     publishVerdict(fromVerdict(*verdict, nowMs, "scan"));
 }
@@ -401,13 +448,15 @@ DrainResult KioskCore::drain() {
 
 void KioskCore::waitForWork(std::chrono::milliseconds timeout) {
     std::unique_lock lock(mutex_);
-    changed_.wait_for(lock, timeout,
-                      [this] { return !changes_.empty() || (sourceDone_ && jobsInFlight_ == 0); });
+    changed_.wait_for(lock, timeout, [this] {
+        return !changes_.empty() ||
+               (sourceDone_ && jobsInFlight_ == 0 && !(sync_ && sync_->busy()));
+    });
 }
 
 bool KioskCore::finished() const {
     std::lock_guard lock(mutex_);
-    return sourceDone_ && jobsInFlight_ == 0 && changes_.empty();
+    return sourceDone_ && jobsInFlight_ == 0 && changes_.empty() && !(sync_ && sync_->busy());
 }
 
 std::optional<scan::Frame> KioskCore::latestFrame() const {
@@ -525,8 +574,10 @@ void KioskCore::checkIn(std::int64_t attendeeId) {
             shown.detail = verdict.error().message;
             shown.via = "search";
             publishVerdict(shown);
+            damageReported(w, shown.detail);
             return;
         }
+        if (verdict->accepted && sync_) sync_->checkInRecorded();
         publishStatus(w);
         publishVerdict(fromVerdict(*verdict, now, "search"));
     });
@@ -548,6 +599,7 @@ void KioskCore::undoLast() {
                 if (auto a = store::Attendees(*w.db).find(*undone->attendeeId)) who = a->name;
             }
             notice = text::undone(who);
+            if (sync_) sync_->checkInRecorded();  // the annulment waits for upload too
         }
         publish([notice, record](KioskState& s, DrainResult&) {
             s.notice = notice;
@@ -582,6 +634,7 @@ void KioskCore::loadSettings(Worker& w) {
     KioskSettings settings = applyOverrides(stored, overrides());
     w.gate = settings.gate;
     w.direction = settings.direction;
+    w.settingsLoaded = true;
     bool startCamera = options_.cameraFromSettings && !options_.dashboardOnly;
     publish([this, settings, message, startCamera](KioskState& s, DrainResult&) {
         s.gate = settings.gate;
@@ -642,7 +695,10 @@ bool KioskCore::setGate(std::string gate) {
     }
     state_.settingsMessage.clear();
     state_.gate = *valid;
-    post([gate = *valid](Worker& w) { w.gate = gate; });
+    post([this, gate = *valid](Worker& w) {
+        w.gate = gate;
+        syncContextChanged(w);
+    });
     saveSetting([gate = *valid](SQLite::Database& db) { saveGate(db, gate); });
     return true;
 }
@@ -673,6 +729,194 @@ void KioskCore::setCamera(std::string device) {
     state_.camera = device;
     replaceSource(options_.openCamera(device));
     saveSetting([device](SQLite::Database& db) { saveCamera(db, device); });
+}
+
+void KioskCore::adoptDatabase(Worker& w, SQLite::Database db) {
+    w.db.emplace(std::move(db));
+    w.checkpoints.emplace(*w.db);
+    w.engine.emplace(*w.db);
+    w.clock.emplace(*w.db);
+    w.outbox.emplace(*w.db);
+}
+
+void KioskCore::closeDatabase(Worker& w) {
+    // Users of the connection first, the connection last.
+    w.engine.reset();
+    w.outbox.reset();
+    w.clock.reset();
+    w.checkpoints.reset();
+    w.db.reset();
+}
+
+void KioskCore::syncContextChanged(Worker& w) {
+    if (sync_) sync_->setContext(w.event ? w.event->id : std::string(), w.gate);
+}
+
+void KioskCore::startEnrolment(Worker& w, const SetupCode& code, std::int64_t nowMs) {
+    if (!sync_ || !sync_->available()) {
+        publishVerdict(message(VerdictKind::kInfo, "sync_unavailable", text::kNotice,
+                               text::noSyncClient(), nowMs));
+        return;
+    }
+    std::string connecting = text::connectingTo(serverDisplayName(code.serverUrl));
+    publish([connecting](KioskState& s, DrainResult&) {
+        s.setupStatus = connecting;
+        s.sync.activity = connecting;  // until the sync thread reports its own
+    });
+    w.pendingSetupText.clear();
+    sync_->requestEnrol({code.serverUrl, code.eventId, code.enrolmentToken, options_.deviceName});
+}
+
+void KioskCore::reportDamage(Worker&, std::string why) {
+    publish([why](KioskState& s, DrainResult&) {
+        if (s.damage && s.damage->moving) return;  // being dealt with
+        s.damage = ReplicaDamage{why, false, {}};
+        // After a verdict on screen (NOT SAVED), else at once.
+        if (s.screen == Screen::kVerdict) {
+            s.screenBeforeVerdict = Screen::kDamaged;
+        } else {
+            s.screen = Screen::kDamaged;
+        }
+    });
+}
+
+bool KioskCore::damageReported(Worker& w, const std::string& message) {
+    if (!describesDamage(message)) return false;
+    reportDamage(w, message);
+    return true;
+}
+
+SyncSink KioskCore::makeSyncSink() {
+    SyncSink sink;
+    // These run on the sync thread: state goes through publish(), anything the worker must
+    // know (the event it now checks, verdicts) through post().
+    sink.state = [this](SyncView view, std::int64_t pending) {
+        publish([view = std::move(view), pending](KioskState& s, DrainResult&) {
+            s.sync = view;
+            s.pendingUploads = pending;
+        });
+    };
+    sink.round = [this](SyncRoundOutcome outcome) {
+        publish([outcome = std::move(outcome)](KioskState&, DrainResult& result) {
+            result.syncRounds.push_back(outcome);
+        });
+    };
+    sink.enrolled = [this](EnrolOutcome outcome) {
+        post([this, outcome = std::move(outcome)](Worker& w) {
+            std::int64_t now = options_.clock();
+            if (!outcome.enrolled) {
+                bool hasEvent = w.event.has_value();
+                publish([hasEvent](KioskState& s, DrainResult&) {
+                    if (!hasEvent) s.setupStatus = text::kSetupWaiting;
+                });
+                publishVerdict(message(VerdictKind::kError, "enrol_failed", text::kNotice,
+                                       outcome.message, now));
+                return;
+            }
+            w.event = EventSummary{outcome.eventId, outcome.eventName};
+            w.pendingSetupText.clear();
+            syncContextChanged(w);
+            auto event = w.event;
+            publish([event](KioskState& s, DrainResult&) {
+                s.event = event;
+                s.pendingSwitch.reset();
+                s.searchResults.clear();
+                s.stats.reset();
+                if (s.screen == Screen::kSetup) s.screen = Screen::kScanning;
+            });
+            if (w.db) {
+                auto operators = store::Operators(*w.db).list();
+                publish([operators](KioskState& s, DrainResult&) { s.operators = operators; });
+            }
+            auto shown = message(
+                VerdictKind::kSetup, "enrolled", text::kSetUpFor,
+                outcome.rosterOk ? text::setupDone(outcome.eventName)
+                                 : text::enrolledWithoutRoster(outcome.eventName, outcome.message),
+                now);
+            shown.name = outcome.eventName;
+            publishStatus(w);
+            publishVerdict(shown);
+        });
+    };
+    sink.damaged = [this](std::string why) {
+        post([this, why = std::move(why)](Worker& w) { reportDamage(w, why); });
+    };
+    return sink;
+}
+
+void KioskCore::resyncDamagedReplica() {
+    if (!state_.damage || state_.damage->moving) return;
+    state_.damage->moving = true;
+    state_.damage->problem.clear();
+    bool muted = state_.muted;
+    std::string camera = state_.camera;
+    post([this, muted, camera](Worker& w) {
+        // Every connection to the file closes before it moves: the sync thread's first.
+        if (sync_ && !sync_->suspend()) return;  // shutting down
+        closeDatabase(w);
+        w.event.reset();
+        w.signedIn.reset();
+        w.pendingSetupText.clear();
+        std::int64_t now = options_.clock();
+        auto moved = moveDamagedReplicaAside(options_.database.path, now);
+        if (sync_) sync_->resume();
+        if (!moved) {
+            std::string problem = text::resyncFailed(moved.error().message);
+            publish([problem](KioskState& s, DrainResult&) {
+                if (!s.damage) return;
+                s.damage->moving = false;
+                s.damage->problem = problem;
+            });
+            return;
+        }
+        std::string keptAs = moved->filename().string();
+        auto opened = openKioskDatabase(options_.database);
+        if (!opened) {
+            std::string why = opened.error().message;
+            publish([why](KioskState& s, DrainResult&) {
+                s.damage.reset();
+                s.screen = Screen::kFailed;
+                s.failure = text::cannotOpenDatabase() + ": " + why;
+            });
+            return;
+        }
+        adoptDatabase(w, std::move(opened).value());
+        // The fresh replica keeps this kiosk's settings (the command line's stay unstored);
+        // a replica damaged at start never had its settings read: the fresh one then starts
+        // from the defaults.
+        if (w.settingsLoaded) {
+            try {
+                if (!options_.gate) saveGate(*w.db, w.gate);
+                if (!options_.direction) saveDirection(*w.db, w.direction);
+                if (!options_.muted) saveMuted(*w.db, muted);
+                if (!options_.camera) saveCamera(*w.db, camera);
+            } catch (const SQLite::Exception&) {
+                publish([](KioskState& s, DrainResult&) {
+                    s.settingsMessage = text::settingNotSaved();
+                });
+            }
+        }
+        // Read back (and, if the damage was found at start, the camera they name started).
+        loadSettings(w);
+        syncContextChanged(w);
+        if (sync_) sync_->databaseReady();
+        std::string status = text::resyncDone(keptAs);
+        publish([status, keptAs](KioskState& s, DrainResult&) {
+            s.damage.reset();
+            s.resyncedFrom = keptAs;
+            s.event.reset();
+            s.pendingSwitch.reset();
+            s.operators.clear();
+            s.signedIn.reset();
+            s.stats.reset();
+            s.searchResults.clear();
+            s.sync = SyncView{};
+            s.screen = Screen::kSetup;
+            s.setupStatus = status;
+            s.ready = true;
+        });
+        publishStatus(w);
+    });
 }
 
 }  // namespace admit::kiosk

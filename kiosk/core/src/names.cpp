@@ -39,6 +39,8 @@ std::string_view screenName(Screen screen) {
             return "settings";
         case Screen::kFailed:
             return "failed";
+        case Screen::kDamaged:
+            return "damaged";
     }
     return "setup";
 }

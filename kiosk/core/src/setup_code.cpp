@@ -8,21 +8,31 @@
 
 namespace admit::kiosk {
 
-Result<SetupApplied> peekSetupCode(std::string_view text) {
+Result<SetupCode> readSetupCode(std::string_view text) {
     auto decoded = ticket::decodeEventSetup(text);
     if (!decoded) return fail(text::notASetupCode());
-    const auto* setup = std::get_if<ticket::OfflineSetup>(&*decoded);
-    if (!setup) return fail(text::onlineSetupUnsupported());
-    return SetupApplied{ticket::eventIdToString(setup->eventId), setup->eventName};
+    SetupCode code;
+    if (const auto* online = std::get_if<ticket::OnlineEnrolment>(&*decoded)) {
+        code.online = true;
+        code.eventId = ticket::eventIdToString(online->eventId);
+        code.serverUrl = online->serverUrl;
+        code.enrolmentToken = online->enrolmentToken;
+        return code;
+    }
+    const auto& setup = std::get<ticket::OfflineSetup>(*decoded);
+    code.eventId = ticket::eventIdToString(setup.eventId);
+    code.eventName = setup.eventName;
+    return code;
 }
 
 Result<SetupApplied> applySetupCode(SQLite::Database& db, std::string_view text,
                                     std::int64_t nowMs) {
-    auto peek = peekSetupCode(text);
-    if (!peek) return fail(peek.error());
+    auto code = readSetupCode(text);
+    if (!code) return fail(code.error());
+    if (code->online) return fail(text::notASetupCode());
     auto applied = organiser::applyOfflineSetup(db, std::string(text), nowMs);
     if (!applied) return fail(applied.error());
-    return *peek;
+    return SetupApplied{code->eventId, code->eventName};
 }
 
 }  // namespace admit::kiosk

@@ -1,5 +1,6 @@
 #include "admit/kiosk/strings.hpp"
 
+#include <algorithm>
 #include <array>
 #include <ctime>
 
@@ -71,8 +72,8 @@ std::string scanEventCodeFirst() { return "Scan the event code first to set this
 std::string storageFailure() {
     return "The check-in could not be saved (storage problem). Nothing was recorded.";
 }
-std::string onlineSetupUnsupported() {
-    return "This is an online enrolment code; this kiosk needs the offline event code";
+std::string noSyncClient() {
+    return "This kiosk was built without sync: scan the offline event code instead";
 }
 std::string notASetupCode() { return "This event code is damaged or not for this version"; }
 std::string lockedOut(std::int64_t retryAfterMs) {
@@ -81,11 +82,63 @@ std::string lockedOut(std::int64_t retryAfterMs) {
 }
 std::string undone(const std::string& who) { return "Check-in undone: " + who; }
 std::string nothingToUndo() { return "There is no check-in on this kiosk to undo"; }
-std::string lastSyncAge(std::int64_t ageMs) {
-    std::int64_t minutes = ageMs / 60'000;
-    if (minutes < 1) return "synced just now";
-    if (minutes < 120) return "synced " + std::to_string(minutes) + " min ago";
-    return "synced " + std::to_string(minutes / 60) + " h ago";
+std::string syncedAgo(std::int64_t ageMs) {
+    std::int64_t minutes = std::max<std::int64_t>(ageMs, 0) / 60'000;
+    if (minutes < 1) return "Synced just now";
+    if (minutes < 120) return "Synced " + std::to_string(minutes) + " min ago";
+    if (minutes < 48 * 60) return "Synced " + std::to_string(minutes / 60) + " h ago";
+    return "Synced " + std::to_string(minutes / (24 * 60)) + " days ago";
+}
+std::string offlineLastSync(std::int64_t lastMs, std::int64_t nowMs) {
+    // The time alone on the same day, else the date too.
+    auto day = [](std::int64_t ms) {
+        std::time_t t = static_cast<std::time_t>(ms / 1000);
+        std::tm tm{};
+        localtime_r(&t, &tm);
+        return std::array<int, 2>{tm.tm_year, tm.tm_yday};
+    };
+    std::string when = clockTime(lastMs);
+    if (day(lastMs) != day(nowMs)) {
+        std::time_t t = static_cast<std::time_t>(lastMs / 1000);
+        std::tm tm{};
+        localtime_r(&t, &tm);
+        std::array<char, 16> date{};
+        std::strftime(date.data(), date.size(), "%e %b", &tm);
+        std::string d = date.data();
+        if (!d.empty() && d.front() == ' ') d.erase(0, 1);
+        when = d + " " + when;
+    }
+    return "Offline - last sync " + when;
+}
+std::string connectingTo(const std::string& server) { return "Connecting to " + server + "..."; }
+std::string eventAtServer(const std::string& server) { return "the event at " + server; }
+std::string enrolUnreachable(const std::string& server) {
+    return "Cannot reach the server " + server +
+           ". Check the network, then scan the event code again.";
+}
+std::string enrolRefused() {
+    return "This event code was already used or has expired. Ask the organiser for a new one.";
+}
+std::string enrolFailed(const std::string& server, const std::string& why) {
+    return "The server " + server + " did not accept this kiosk: " + why;
+}
+std::string enrolledWithoutRoster(const std::string& eventName, const std::string& why) {
+    return "Connected to " + eventName + ", but the guest list could not be downloaded yet (" +
+           why + "). The kiosk keeps trying.";
+}
+std::string enrolledLocalFailure(const std::string& why) {
+    return "The server accepted this kiosk, but it could not store that: " + why;
+}
+std::string damagedExplanation() {
+    return "It may hold check-ins that are not uploaded yet, so it is not deleted: Re-sync "
+           "moves it aside and starts a new, empty one. Then scan the event code again: an "
+           "online event code downloads the guest list and every check-in from the server.";
+}
+std::string resyncDone(const std::string& keptAs) {
+    return "The damaged file was kept as " + keptAs + ". Scan the event code again.";
+}
+std::string resyncFailed(const std::string& why) {
+    return "The damaged file could not be moved aside: " + why;
 }
 std::string cannotOpenDatabase() { return "The kiosk database cannot be opened"; }
 std::string dashboardOnlyNoEvent() { return "No event in this database"; }

@@ -47,4 +47,35 @@ std::string readyJsonLine(const KioskState& state) {
     return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+std::string syncJsonLine(const SyncRoundOutcome& round, const KioskState& state) {
+    nlohmann::json line{
+        {"kind", "sync"},
+        {"ok", round.ok},
+        {"after_enrolment", round.afterEnrolment},
+        {"uploaded", round.uploaded},
+        {"downloaded", round.downloaded},
+        {"roster_changed", round.rosterChanged},
+        {"roster_version", round.rosterVersion},
+        {"pending_uploads", round.pendingUploads},
+        {"at_ms", round.atMs},
+        {"server", state.sync.server},
+        {"event", state.event ? state.event->name : std::string()},
+    };
+    if (!round.ok) {
+        line["step"] = round.step;
+        line["error_kind"] = round.errorKind;
+        line["error"] = round.error;
+    }
+    return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string damagedJsonLine(const KioskState& state) {
+    nlohmann::json line{
+        {"kind", "damaged"},
+        {"screen", screenName(state.screen)},
+        {"error", state.damage ? state.damage->message : std::string()},
+    };
+    return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace admit::kiosk

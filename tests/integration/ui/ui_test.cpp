@@ -1,7 +1,8 @@
 // The real kiosk in a virtual X display (xvfb-run), fed the demo's generated phone frames: what it
 // decided (its JSON lines), what it showed (screenshots and their captions), at 800x480 and
 // 1920x1080, in portrait at 480x800 and 1080x1920, and at 3840x2160. The gate is renamed in the
-// settings and is still the gate after a restart.
+// settings and is still the gate after a restart. With the real admit-server on 127.0.0.1: the
+// status bar online and offline; and a damaged replica's re-sync screen.
 
 #include <sys/wait.h>
 
@@ -19,6 +20,15 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include "admit/kiosk/demo_event.hpp"
+#include "admit/kiosk/demo_frames.hpp"
+#include "admit/replica/replica.hpp"
+#include "admit/replica/replica_key.hpp"
+#include "admit/store/clock.hpp"
+#include "admit/store/schema.hpp"
+#include "admit/sync/server_store.hpp"
+#include "admit/ticket/event_setup.hpp"
+#include "child_process.hpp"
 #include "temp_dir.hpp"
 
 namespace {
@@ -241,6 +251,170 @@ TEST(KioskUi, UnopenableReplicaShowsWhyInsteadOfCrashing) {
     ASSERT_FALSE(image.empty());
     auto colour = bandColour(image);
     EXPECT_GT(colour[2], colour[1] + 80);  // red
+}
+
+// Camera frames: the codes given (none: a few empty frames, a picture for the preview).
+fs::path writeFrames(const fs::path& folder, const std::vector<std::string>& codes) {
+    std::vector<admit::kiosk::DemoShot> shots;
+    for (const auto& code : codes) shots.push_back({code, "", false});
+    if (shots.empty()) shots.push_back({"", "", false});
+    admit::kiosk::DemoScriptOptions script;
+    script.framesPerShot = codes.empty() ? 3 : 4;
+    script.framesBetween = codes.empty() ? 0 : 40;  // 4 s at 10 fps: enrolment and first round
+    script.frameSize = {640, 480};
+    auto written = admit::kiosk::writeDemoFrames(shots, folder, script);
+    EXPECT_TRUE(written) << written.error().message;
+    return folder;
+}
+
+// Flips a byte in the middle of the replica's first page: it no longer authenticates.
+void damageFirstPage(const fs::path& replica) {
+    std::fstream f(replica, std::ios::in | std::ios::out | std::ios::binary);
+    std::array<unsigned char, 18> head{};
+    f.read(reinterpret_cast<char*>(head.data()), head.size());
+    std::size_t pageSize = static_cast<std::size_t>(head[16] << 8 | head[17]);
+    if (pageSize == 1) pageSize = 65536;
+    f.seekp(static_cast<std::streamoff>(pageSize / 2));
+    char byte = 0x5a;
+    f.write(&byte, 1);
+}
+
+// The damage screen, then (the tour presses Re-sync) the set-up screen asking for the event
+// code again; the damaged file is kept beside the new one.
+void checkDamagedRun(const std::string& arguments, const std::string& screen, int width,
+                     int height) {
+    admit::testing::TempDir dir;
+    auto demo = admit::kiosk::provisionDemo(dir.path(), admit::store::systemTimeMs());
+    ASSERT_TRUE(demo) << demo.error().message;
+    damageFirstPage(demo->replica);
+    auto camera = writeFrames(dir / "camera", {});
+    RunOptions how;
+    how.screen = screen;
+    auto run = runKiosk("damaged",
+                        arguments + " --tour --db " + demo->replica.string() + " --key-file " +
+                            demo->keyFile.string() + " --source-folder " + camera.string(),
+                        how);
+    std::string size = "-" + std::to_string(width) + "x" + std::to_string(height) + ".png";
+    ASSERT_EQ(run.shown.count("damaged" + size), 1U);
+    EXPECT_EQ(run.shown.at("damaged" + size)["screen"], "damaged");
+    ASSERT_EQ(run.shown.count("setup-resynced" + size), 1U);
+    EXPECT_EQ(run.shown.at("setup-resynced" + size)["screen"], "setup");
+    cv::Mat image = cv::imread((run.screens / ("damaged" + size)).string());
+    ASSERT_FALSE(image.empty());
+    EXPECT_EQ(image.cols, width);
+    EXPECT_EQ(image.rows, height);
+    int kept = 0;
+    for (const auto& entry : fs::directory_iterator(dir.path())) {
+        if (entry.path().filename().string().find(".damaged-") != std::string::npos &&
+            entry.path().extension() != ".replica-wal") {
+            ++kept;
+        }
+    }
+    EXPECT_GE(kept, 1);
+    EXPECT_TRUE(fs::exists(demo->replica));  // the fresh one
+}
+
+TEST(KioskUi, DamagedReplicaOffersAResyncAt800x480) {
+    checkDamagedRun("--windowed --size 800x480", "1920x1080", 800, 480);
+}
+
+TEST(KioskUi, DamagedReplicaOffersAResyncFullscreenAt1920x1080) {
+    checkDamagedRun("", "1920x1080", 1920, 1080);
+}
+
+// The real admit-server on 127.0.0.1 (a free port): a kiosk enrols from the online event code
+// in its camera frames and checks a ticket in (status bar: "Synced just now"); with the server
+// gone, the same kiosk restarted says "Offline - last sync HH:MM".
+TEST(KioskUi, StatusBarOnlineThenOfflineWithTheRealServer) {
+    admit::testing::TempDir dir;
+    auto now = admit::store::systemTimeMs();
+    auto key = admit::replica::ReplicaKey::generate();
+    ASSERT_TRUE(admit::replica::writeKeyFile(dir / "organiser.key", key));
+    admit::kiosk::DemoEvent event;
+    std::vector<std::string> tokens;
+    {
+        auto db = admit::replica::openReplica(dir / "organiser.db", key,
+                                              admit::replica::OpenMode::Create);
+        ASSERT_TRUE(db) << db.error().message;
+        ASSERT_TRUE(admit::store::migrate(*db));
+        auto created = admit::kiosk::createDemoEvent(*db, now);
+        ASSERT_TRUE(created) << created.error().message;
+        event = *created;
+        for (int i = 0; i < 2; ++i) {
+            auto token = admit::sync::issueEnrolmentToken(*db, event.eventId, now);
+            ASSERT_TRUE(token) << token.error().message;
+            tokens.push_back(*token);
+        }
+    }
+    auto server = std::make_unique<admit::testing::Child>(
+        std::vector<std::string>{ADMIT_SERVER_BIN, "--db", (dir / "organiser.db").string(),
+                                 "--key-file", (dir / "organiser.key").string(), "--listen",
+                                 "127.0.0.1:0"},
+        dir / "server.err");
+    auto line = server->readLine(std::chrono::seconds(30));
+    ASSERT_TRUE(line);
+    std::string url = "http://" + nlohmann::json::parse(*line)["listening"].get<std::string>();
+    ASSERT_EQ(url.rfind("http://127.0.0.1:", 0), 0U);
+    auto eventId = admit::ticket::eventIdFromString(event.eventId);
+    ASSERT_TRUE(eventId);
+
+    struct Size {
+        std::string arguments, screen;
+        int width, height;
+    };
+    const std::vector<Size> sizes{{"--windowed --size 800x480", "1920x1080", 800, 480},
+                                  {"", "1920x1080", 1920, 1080}};
+    for (std::size_t i = 0; i < sizes.size(); ++i) {
+        const auto& size = sizes[i];
+        std::string code = admit::ticket::encodeEventSetup(
+            admit::ticket::OnlineEnrolment{url, *eventId, tokens[i]});
+        auto camera =
+            writeFrames(dir / ("camera-" + std::to_string(i)), {code, event.tickets.at(i).text});
+        fs::path replica = dir / ("kiosk-" + std::to_string(i) + ".replica");
+        fs::path kioskKey = dir / ("kiosk-" + std::to_string(i) + ".key");
+        ASSERT_TRUE(admit::replica::writeKeyFile(kioskKey, admit::replica::ReplicaKey::generate()));
+        RunOptions how;
+        how.screen = size.screen;
+        auto run = runKiosk("online",
+                            size.arguments + " --db " + replica.string() + " --key-file " +
+                                kioskKey.string() + " --source-folder " + camera.string(),
+                            how);
+        std::vector<std::string> codes;
+        int syncedOk = 0;
+        for (const auto& v : run.verdicts) {
+            if (v["kind"] == "sync") syncedOk += v["ok"].get<bool>() ? 1 : 0;
+            if (v.contains("code")) codes.push_back(v["code"].get<std::string>());
+        }
+        EXPECT_EQ(codes, (std::vector<std::string>{"enrolled", "accepted"}));
+        EXPECT_GE(syncedOk, 2);  // the first round, and the one that uploaded the check-in
+        std::string png =
+            "-" + std::to_string(size.width) + "x" + std::to_string(size.height) + ".png";
+        EXPECT_EQ(run.shown.count("scanning-synced" + png), 1U) << size.width;
+    }
+    server.reset();  // the server goes away
+    for (std::size_t i = 0; i < sizes.size(); ++i) {
+        const auto& size = sizes[i];
+        fs::path replica = dir / ("kiosk-" + std::to_string(i) + ".replica");
+        fs::path kioskKey = dir / ("kiosk-" + std::to_string(i) + ".key");
+        auto camera = writeFrames(dir / ("blank-" + std::to_string(i)), {});
+        RunOptions how;
+        how.screen = size.screen;
+        auto run = runKiosk("offline",
+                            size.arguments + " --db " + replica.string() + " --key-file " +
+                                kioskKey.string() + " --source-folder " + camera.string(),
+                            how);
+        int failed = 0;
+        for (const auto& v : run.verdicts) {
+            if (v["kind"] == "sync" && v["ok"] == false) {
+                ++failed;
+                EXPECT_EQ(v["error_kind"], "unreachable") << v.dump();
+            }
+        }
+        EXPECT_GE(failed, 1);
+        std::string png =
+            "-" + std::to_string(size.width) + "x" + std::to_string(size.height) + ".png";
+        EXPECT_EQ(run.shown.count("scanning-offline" + png), 1U) << size.width;
+    }
 }
 
 }  // namespace

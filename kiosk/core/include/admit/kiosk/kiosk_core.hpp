@@ -22,6 +22,7 @@
 #include "admit/kiosk/kiosk_database.hpp"
 #include "admit/kiosk/kiosk_settings.hpp"
 #include "admit/kiosk/kiosk_state.hpp"
+#include "admit/kiosk/sync_backend.hpp"
 #include "admit/scan/frame.hpp"
 #include "admit/scan/frame_source.hpp"
 #include "admit/scan/scan_event.hpp"
@@ -32,6 +33,10 @@ class ScanPipeline;
 }
 
 namespace admit::kiosk {
+
+class SyncRunner;
+struct SyncSink;
+struct SetupCode;
 
 struct KioskOptions {
     KioskDatabaseConfig database;
@@ -52,6 +57,13 @@ struct KioskOptions {
     bool cameraFromSettings = false;
     // Opens a camera by device path or index ("" = the first camera). Default: scan::CameraSource.
     std::function<std::unique_ptr<scan::FrameSource>(const std::string& device)> openCamera;
+    // Sync (docs/sync.md): rounds on a thread of their own with its own connection to the
+    // replica, once it holds a server URL and a device token. Default: the libcurl client
+    // (makeSyncClientBackend); tests give a stand-in.
+    std::shared_ptr<SyncBackend> syncBackend;
+    // How long stop() waits for a sync request in flight before leaving it to its timeout.
+    std::chrono::milliseconds syncStopGrace{500};
+    std::string deviceName;  // sent when enrolling; default: the host name
     std::chrono::milliseconds verdictDuration{2000};
     std::chrono::milliseconds statsInterval{5000};
     store::WallClock clock = store::systemTimeMs;
@@ -59,7 +71,8 @@ struct KioskOptions {
 
 struct DrainResult {
     bool changed = false;
-    std::vector<ShownVerdict> verdicts;  // new verdicts since the last drain, oldest first
+    std::vector<ShownVerdict> verdicts;        // new verdicts since the last drain, oldest first
+    std::vector<SyncRoundOutcome> syncRounds;  // sync rounds finished since the last drain
 };
 
 class KioskCore {
@@ -82,7 +95,9 @@ class KioskCore {
     const KioskState& state() const { return state_; }
     // Waits until something is queued for drain() or `timeout` passes (the headless loop).
     void waitForWork(std::chrono::milliseconds timeout);
-    // True once a file source has ended, every read was decided and drained.
+    // True once a file source has ended, every read was decided and drained, and sync has
+    // nothing urgent left: no enrolment under way, and a round has tried to upload every
+    // check-in recorded (when the kiosk is enrolled).
     bool finished() const;
 
     // The newest camera frame and the guide rectangle, for the preview (any thread).
@@ -109,6 +124,9 @@ class KioskCore {
     void listCameras();
     // Scans from this camera from now on (the capture source is restarted, not the app).
     void setCamera(std::string device);
+    // kDamaged: moves the damaged replica aside (renamed with a timestamp, never deleted: it
+    // may hold check-ins not uploaded yet), creates a fresh one and waits for the event code.
+    void resyncDamagedReplica();
 
   private:
     struct Worker;
@@ -126,6 +144,16 @@ class KioskCore {
     void loadSettings(Worker& worker);
     SettingOverrides overrides() const;
     void saveSetting(std::function<void(SQLite::Database&)> save);
+    // Worker: takes an opened replica into use (engine, outbox, clock, checkpoints).
+    void adoptDatabase(Worker& worker, SQLite::Database db);
+    void closeDatabase(Worker& worker);
+    // Worker: an online event code; the sync thread enrols.
+    void startEnrolment(Worker& worker, const SetupCode& code, std::int64_t nowMs);
+    // Worker: the replica failed authentication; the screen offers a re-sync.
+    void reportDamage(Worker& worker, std::string message);
+    bool damageReported(Worker& worker, const std::string& message);
+    void syncContextChanged(Worker& worker);
+    SyncSink makeSyncSink();
     // UI thread: stops the pipeline and starts a new one on `source` (null: none).
     void replaceSource(std::unique_ptr<scan::FrameSource> source);
     void stopPipeline();
@@ -144,6 +172,7 @@ class KioskCore {
     bool sourceDone_ = false;
     std::uint64_t verdictSequence_ = 0;  // worker only
 
+    std::shared_ptr<SyncRunner> sync_;
     std::unique_ptr<scan::ScanPipeline> pipeline_;
     std::unique_ptr<Worker> worker_;
     std::jthread workerThread_;

@@ -3,7 +3,9 @@
 // like every Admit database. The key comes from a key file (mode 0600) or, when none is named,
 // from the systemd credential kReplicaCredential; never from the command line.
 
+#include <cstdint>
 #include <filesystem>
+#include <string>
 
 #include <SQLiteCpp/Database.h>
 
@@ -18,8 +20,24 @@ struct KioskDatabaseConfig {
     std::filesystem::path keyFile;  // empty: the systemd credential
 };
 
-// Opens (creating if needed) and migrates the replica. The error is a sentence for the
-// organiser naming the file; it never contains key material.
-Result<SQLite::Database> openKioskDatabase(const KioskDatabaseConfig& config);
+struct KioskDatabaseError {
+    std::string message;  // a sentence for the organiser naming the file; never key material
+    // A page failed authentication (replica::ReplicaErrorKind::Damaged): the kiosk offers to
+    // move the file aside and re-sync (moveDamagedReplicaAside).
+    bool damaged = false;
+};
+
+// Opens (creating if needed) and migrates the replica.
+Result<SQLite::Database, KioskDatabaseError> openKioskDatabase(const KioskDatabaseConfig& config);
+
+// True if `message` is the replica's description of damage (replica::describeReplicaFailure),
+// for errors that reach the kiosk as text (the check-in engine's, the sync client's).
+bool describesDamage(const std::string& message);
+
+// Renames the replica and its -wal and -shm files to "<name>.damaged-<YYYYMMDD-HHMMSS>" (plus
+// the same suffixes), never deleting anything: the file may hold check-ins not uploaded yet.
+// Returns the new path of the database file. The caller has closed every connection to it.
+Result<std::filesystem::path> moveDamagedReplicaAside(const std::filesystem::path& replica,
+                                                      std::int64_t nowMs);
 
 }  // namespace admit::kiosk

@@ -10,6 +10,7 @@
 #include "admit/kiosk/camera_devices.hpp"
 #include "admit/kiosk/screen.hpp"
 #include "admit/kiosk/shown_verdict.hpp"
+#include "admit/kiosk/sync_status.hpp"
 #include "admit/scan/source_status.hpp"
 #include "admit/store/attendees.hpp"
 #include "admit/store/checkin_log.hpp"
@@ -28,11 +29,21 @@ struct PinPrompt {
     std::string message;  // "Wrong PIN", "Locked: try again in 30 s"
 };
 
+// The replica failed authentication (damaged or tampered with): the kDamaged screen offers to
+// move it aside and start again from the event code (KioskCore::resyncDamagedReplica).
+struct ReplicaDamage {
+    std::string message;  // "replica is damaged or was tampered with: <file>"
+    bool moving = false;  // re-sync asked for, under way
+    std::string problem;  // why moving it aside failed, if it did
+};
+
 struct KioskState {
     Screen screen = Screen::kSetup;
     Screen screenBeforeVerdict = Screen::kScanning;
-    std::string setupStatus;  // what set-up is doing, for the set-up screen
-    std::string failure;      // kFailed: why the kiosk cannot run (shown, not thrown)
+    std::string setupStatus;              // what set-up is doing, for the set-up screen
+    std::string failure;                  // kFailed: why the kiosk cannot run (shown, not thrown)
+    std::optional<ReplicaDamage> damage;  // kDamaged
+    std::string resyncedFrom;  // after a re-sync: the name the damaged file was kept under
     // The database is open, the event (if any) and the settings loaded and the scanning
     // pipeline started: the kiosk can scan. Set once; false if the database cannot be opened.
     bool ready = false;
@@ -49,8 +60,7 @@ struct KioskState {
     std::string settingsMessage;  // why a setting was refused or not saved
     bool settingsLoaded = false;  // the stored settings were read (after the database opened)
 
-    bool online = false;  // no sync client yet: always offline
-    std::optional<std::int64_t> lastSyncMs;
+    SyncView sync;  // read from the replica after each sync round (sync_status.hpp)
     std::int64_t pendingUploads = 0;
     scan::SourceState source;
 

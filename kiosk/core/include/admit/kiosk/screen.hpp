@@ -5,7 +5,17 @@
 
 namespace admit::kiosk {
 
-enum class Screen { kSetup, kScanning, kVerdict, kSearch, kPin, kDashboard, kSettings, kFailed };
+enum class Screen {
+    kSetup,
+    kScanning,
+    kVerdict,
+    kSearch,
+    kPin,
+    kDashboard,
+    kSettings,
+    kFailed,
+    kDamaged
+};
 
 std::string_view screenName(Screen screen);
 

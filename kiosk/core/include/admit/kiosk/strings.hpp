@@ -13,9 +13,8 @@ namespace admit::kiosk::text {
 
 // Window and status bar
 inline constexpr const char* kAppTitle = "Admit kiosk";
-inline constexpr const char* kOffline = "OFFLINE";
-inline constexpr const char* kOnline = "ONLINE";
-inline constexpr const char* kNeverSynced = "never synced";
+inline constexpr const char* kNeverSynced = "Never synced";
+inline constexpr const char* kSyncStopped = "Sync stopped: scan a new event code";
 inline constexpr const char* kEntry = "ENTRY";
 inline constexpr const char* kExit = "EXIT";
 inline constexpr const char* kGate = "Gate";
@@ -31,6 +30,7 @@ inline constexpr const char* kSetupOpening = "Opening the database...";
 inline constexpr const char* kSetupWaiting = "Waiting for the event code...";
 inline constexpr const char* kSetupApplying = "Reading the event code...";
 inline constexpr const char* kStartingCamera = "Starting the camera...";
+inline constexpr const char* kDownloadingRoster = "Downloading the guest list...";
 
 // Scanning screen
 inline constexpr const char* kScanInstruction = "Hold your ticket QR code inside the frame";
@@ -115,6 +115,14 @@ inline constexpr const char* kLookAgain = "Look again";
 inline constexpr const char* kCameraInUse = "In use";
 inline constexpr const char* kLookingForCameras = "Looking for cameras...";
 
+// Organiser dashboard: sync
+inline constexpr const char* kDevices = "Devices";
+
+// Damaged replica screen
+inline constexpr const char* kDamagedTitle = "This kiosk's data file is damaged";
+inline constexpr const char* kResyncButton = "Re-sync this kiosk";
+inline constexpr const char* kResyncing = "Moving the damaged file aside...";
+
 // Failure screen
 inline constexpr const char* kFailedTitle = "This kiosk cannot start";
 inline constexpr const char* kFailedHint = "Ask the organiser. Nothing was checked in.";
@@ -138,12 +146,25 @@ std::string alreadySetUp(const std::string& eventName);
 std::string switchNeedsOrganiser(const std::string& eventName);
 std::string scanEventCodeFirst();
 std::string storageFailure();
-std::string onlineSetupUnsupported();
+std::string noSyncClient();
 std::string notASetupCode();
 std::string lockedOut(std::int64_t retryAfterMs);
 std::string undone(const std::string& who);
 std::string nothingToUndo();
-std::string lastSyncAge(std::int64_t ageMs);
+// Sync: status bar, enrolment, re-sync.
+std::string syncedAgo(std::int64_t ageMs);  // "Synced 2 min ago"
+std::string offlineLastSync(std::int64_t lastMs,
+                            std::int64_t nowMs);       // "Offline - last sync 14:02"
+std::string connectingTo(const std::string& server);   // "Connecting to x..."
+std::string eventAtServer(const std::string& server);  // an online code's event, unnamed
+std::string enrolUnreachable(const std::string& server);
+std::string enrolRefused();
+std::string enrolFailed(const std::string& server, const std::string& why);
+std::string enrolledWithoutRoster(const std::string& eventName, const std::string& why);
+std::string enrolledLocalFailure(const std::string& why);
+std::string damagedExplanation();
+std::string resyncDone(const std::string& keptAs);
+std::string resyncFailed(const std::string& why);
 std::string cannotOpenDatabase();
 std::string dashboardOnlyNoEvent();
 std::string gateNameTooLong(std::size_t maxLength);

@@ -5,6 +5,7 @@
 
 #include "admit/kiosk/kiosk_state.hpp"
 #include "admit/kiosk/shown_verdict.hpp"
+#include "admit/kiosk/sync_status.hpp"
 
 namespace admit::kiosk {
 
@@ -15,5 +16,13 @@ std::string verdictJsonLine(const ShownVerdict& verdict, const KioskState& state
 // Printed once by --headless when the kiosk can scan (KioskState::ready):
 // {"kind":"ready","screen":"scanning","event":...,"gate":...,"source":...}
 std::string readyJsonLine(const KioskState& state);
+
+// One per sync round: {"kind":"sync","ok":true,"uploaded":1,"downloaded":0,...} or, failed,
+// {"kind":"sync","ok":false,"step":"upload","error_kind":"unreachable","error":"..."}.
+std::string syncJsonLine(const SyncRoundOutcome& round, const KioskState& state);
+
+// Printed when the replica is found damaged (the kDamaged screen):
+// {"kind":"damaged","screen":"damaged","error":"replica is damaged or was tampered with: ..."}
+std::string damagedJsonLine(const KioskState& state);
 
 }  // namespace admit::kiosk

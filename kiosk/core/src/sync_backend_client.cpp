@@ -1,0 +1,35 @@
+// The sync backend over the real client library (built only when admit_sync_client exists).
+
+#include "admit/kiosk/sync_backend.hpp"
+
+namespace admit::kiosk {
+namespace {
+
+class ClientBackend final : public SyncBackend {
+  public:
+    bool available() const override { return true; }
+    sync::SyncState readState(SQLite::Database& replica) override {
+        return sync::readSyncState(replica);
+    }
+    void saveEnrolment(SQLite::Database& replica, const std::string& serverUrl,
+                       const std::string& deviceToken) override {
+        sync::saveEnrolment(replica, serverUrl, deviceToken);
+    }
+    Result<sync::EnrolResponse, sync::SyncError> enrol(const std::string& serverUrl,
+                                                       const sync::EnrolRequest& request) override {
+        return sync::SyncClient(serverUrl).enrol(request);
+    }
+    Result<sync::RoundReport, sync::SyncError> runRound(const std::string& serverUrl,
+                                                        SQLite::Database& replica,
+                                                        const std::string& eventId,
+                                                        const std::string& gate,
+                                                        std::int64_t nowMs) override {
+        return sync::SyncClient(serverUrl).runRound(replica, eventId, gate, nowMs);
+    }
+};
+
+}  // namespace
+
+std::shared_ptr<SyncBackend> makeSyncClientBackend() { return std::make_shared<ClientBackend>(); }
+
+}  // namespace admit::kiosk

@@ -1,0 +1,131 @@
+#pragma once
+// The kiosk's sync thread (docs/sync.md, "A sync round"). It has its own connection to the
+// replica (SQLite WAL lets it write while the worker decides verdicts), so a slow network never
+// delays a verdict. It runs a round every 15 s, sooner after a check-in, with backoff while the
+// server is unreachable (SyncSchedule), and enrols the kiosk when an online event code is
+// scanned. It tells the core what happened through a SyncSink, never touching KioskState.
+//
+// Shutdown does not wait for the network: stop() waits a moment for the thread, then detaches
+// it. The thread owns everything it uses (this object is shared with it), and after stop() its
+// news goes nowhere.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include <SQLiteCpp/Database.h>
+
+#include "admit/kiosk/kiosk_database.hpp"
+#include "admit/kiosk/sync_backend.hpp"
+#include "admit/kiosk/sync_status.hpp"
+#include "admit/store/clock.hpp"
+
+namespace admit::kiosk {
+
+struct EnrolJob {
+    std::string serverUrl;
+    std::string eventId;
+    std::string enrolmentToken;  // a secret: never logged or shown
+    std::string deviceName;
+};
+
+struct EnrolOutcome {
+    bool enrolled = false;  // the server accepted the kiosk and the replica stored it
+    std::string eventId;
+    std::string eventName;
+    bool rosterOk = false;  // the first round (the roster download) succeeded
+    std::string message;    // why not enrolled, or why the roster is missing: a sentence
+};
+
+struct SyncSink {
+    std::function<void(SyncView view, std::int64_t pendingUploads)> state;
+    std::function<void(SyncRoundOutcome outcome)> round;
+    std::function<void(EnrolOutcome outcome)> enrolled;
+    std::function<void(std::string message)> damaged;  // the replica failed authentication
+};
+
+class SyncRunner : public std::enable_shared_from_this<SyncRunner> {
+  public:
+    SyncRunner(std::shared_ptr<SyncBackend> backend, KioskDatabaseConfig database,
+               store::WallClock clock);
+    ~SyncRunner();
+    SyncRunner(const SyncRunner&) = delete;
+    SyncRunner& operator=(const SyncRunner&) = delete;
+
+    bool available() const { return backend_->available(); }
+
+    void start(SyncSink sink);
+    // Stops the thread: joins it if it ends within `grace`, else detaches it (a request in
+    // flight ends by its own timeout; nothing it learns is reported any more).
+    void stop(std::chrono::milliseconds grace);
+
+    // The worker opened and migrated the replica: the thread may open its own connection.
+    void databaseReady();
+    // The event the kiosk checks and its gate name (for uploads).
+    void setContext(std::string eventId, std::string gate);
+    void requestEnrol(EnrolJob job);
+    // A check-in (or an undo) waits in the outbox: the next round comes sooner.
+    void checkInRecorded();
+    // Closes the thread's connection and pauses it (re-sync moves the replica aside). Blocks
+    // until done; false if the runner is stopping. databaseReady() + resume() restart it.
+    bool suspend();
+    void resume();
+
+    // An enrolment is pending or running, the first round after the replica opened (when
+    // enrolled) has not finished, or a check-in has not been offered for upload by a round yet
+    // (the headless kiosk waits for these before it exits).
+    bool busy() const;
+
+  private:
+    void run();
+    bool ensureDatabase();  // thread: opens the connection and reads the state; false if not
+    void refreshState();    // thread: reads the state from the replica and reports it
+    SyncRoundOutcome runRound(bool afterEnrolment);
+    void enrol(const EnrolJob& job);
+    void emit(const std::function<void(SyncSink&)>& call);
+    void reportDamage(const std::string& message);
+    SyncView currentView() const;  // thread: the last state read plus the activity
+
+    std::shared_ptr<SyncBackend> backend_;
+    KioskDatabaseConfig database_;
+    store::WallClock clock_;
+
+    // The thread's own (only the thread touches these).
+    std::optional<SQLite::Database> db_;
+    SyncSchedule schedule_;
+    sync::SyncState syncState_;
+    std::int64_t pending_ = 0;
+
+    mutable std::mutex mutex_;
+    std::condition_variable cv_;
+    bool stopping_ = false;
+    bool exited_ = false;
+    bool dbReady_ = false;
+    bool suspendRequested_ = false;
+    bool suspended_ = false;
+    std::string eventId_;
+    std::string gate_;
+    std::optional<EnrolJob> enrolJob_;
+    bool enrolRunning_ = false;
+    // Enrolled, not refused, with an event: rounds run and check-ins will be uploaded.
+    bool enrolled_ = false;
+    bool refused_ = false;
+    bool roundsActive() const { return enrolled_ && !refused_ && !eventId_.empty(); }
+    std::uint64_t checkIns_ = 0;         // check-ins recorded while rounds are active
+    std::uint64_t checkInsOffered_ = 0;  // ... of which a finished round started after
+    bool checkInPoke_ = false;
+    bool firstRoundPending_ = false;  // enrolled at start: the first round has not finished
+    std::string activity_;
+
+    std::mutex sinkMutex_;
+    std::optional<SyncSink> sink_;
+    std::thread thread_;
+};
+
+}  // namespace admit::kiosk

@@ -1,0 +1,116 @@
+#pragma once
+// A stand-in for the sync client: answers enrolments and rounds as a test scripts them, keeps
+// the sync state the way the client does (in memory here), and marks the outbox sent when a
+// round "uploads", so the kiosk's pending count behaves as with a server.
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "admit/kiosk/sync_backend.hpp"
+#include "admit/store/outbox.hpp"
+
+namespace admit::kiosk::testing {
+
+class FakeSyncBackend final : public SyncBackend {
+  public:
+    struct RoundCall {
+        std::string serverUrl;
+        std::string eventId;
+        std::string gate;
+    };
+
+    bool isAvailable = true;
+    // Scripted answers (under mutex).
+    std::optional<sync::SyncError> enrolError;
+    std::string eventName = "Harbour Lights Festival";
+    std::optional<sync::SyncError> roundError;
+    std::vector<sync::DeviceStatus> devices;
+    bool blockRounds = false;  // rounds wait until release()
+
+    bool available() const override { return isAvailable; }
+
+    sync::SyncState readState(SQLite::Database&) override {
+        std::lock_guard lock(mutex);
+        return state;
+    }
+    void saveEnrolment(SQLite::Database&, const std::string& serverUrl,
+                       const std::string& deviceToken) override {
+        std::lock_guard lock(mutex);
+        state.serverUrl = serverUrl;
+        state.hasDeviceToken = true;
+        savedToken = deviceToken;
+    }
+    Result<sync::EnrolResponse, sync::SyncError> enrol(const std::string& serverUrl,
+                                                       const sync::EnrolRequest& request) override {
+        std::lock_guard lock(mutex);
+        enrolUrls.push_back(serverUrl);
+        enrolRequests.push_back(request);
+        if (enrolError) return fail(*enrolError);
+        return sync::EnrolResponse{"device-token-" + std::to_string(enrolRequests.size()),
+                                   eventName};
+    }
+    Result<sync::RoundReport, sync::SyncError> runRound(const std::string& serverUrl,
+                                                        SQLite::Database& replica,
+                                                        const std::string& eventId,
+                                                        const std::string& gate,
+                                                        std::int64_t nowMs) override {
+        std::unique_lock lock(mutex);
+        rounds.push_back({serverUrl, eventId, gate});
+        ++roundsStarted;
+        changed.notify_all();
+        changed.wait(lock, [this] { return !blockRounds; });
+        state.lastAttemptAtMs = nowMs;
+        if (roundError) {
+            state.lastError = roundError->message;
+            ++roundsEnded;
+            changed.notify_all();
+            return fail(*roundError);
+        }
+        sync::RoundReport report;
+        store::Outbox outbox(replica);
+        auto pending = outbox.pending(500);
+        if (!pending.empty()) {
+            outbox.markSentThrough(pending.back().seq, nowMs);
+            report.uploaded = static_cast<std::int64_t>(pending.size());
+        }
+        state.lastSuccessAtMs = nowMs;
+        state.lastError.clear();
+        state.devices = devices;
+        report.rosterVersion = 7;
+        report.finishedAtMs = nowMs;
+        ++roundsEnded;
+        changed.notify_all();
+        return report;
+    }
+
+    void release() {
+        std::lock_guard lock(mutex);
+        blockRounds = false;
+        changed.notify_all();
+    }
+    // Waits (at most `timeout`) until `count` rounds have started.
+    bool waitRoundsStarted(int count, std::chrono::milliseconds timeout) {
+        std::unique_lock lock(mutex);
+        return changed.wait_for(lock, timeout, [&] { return roundsStarted >= count; });
+    }
+    bool waitRoundsEnded(int count, std::chrono::milliseconds timeout) {
+        std::unique_lock lock(mutex);
+        return changed.wait_for(lock, timeout, [&] { return roundsEnded >= count; });
+    }
+
+    std::mutex mutex;
+    std::condition_variable changed;
+    sync::SyncState state;
+    std::string savedToken;
+    std::vector<std::string> enrolUrls;
+    std::vector<sync::EnrolRequest> enrolRequests;
+    std::vector<RoundCall> rounds;
+    int roundsStarted = 0;
+    int roundsEnded = 0;
+};
+
+}  // namespace admit::kiosk::testing

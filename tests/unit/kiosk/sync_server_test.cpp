@@ -1,0 +1,259 @@
+// End to end, with the real admit-server on 127.0.0.1 (a free port) and the real sync client:
+// kiosk A (the core in this process) enrols from an online event code on an empty replica,
+// gets the roster, checks a ticket in and uploads it; the server has it. Kiosk B (the real
+// admit-kiosk --headless, fed camera frames of its own online code and two tickets) enrols,
+// downloads A's check-in (so A's ticket is "already checked in" at B) and uploads its own; its
+// JSON lines include one per sync round.
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "admit/kiosk/demo_event.hpp"
+#include "admit/kiosk/demo_frames.hpp"
+#include "admit/kiosk/kiosk_core.hpp"
+#include "admit/kiosk/kiosk_database.hpp"
+#include "admit/kiosk/strings.hpp"
+#include "admit/replica/replica.hpp"
+#include "admit/replica/replica_key.hpp"
+#include "admit/store/schema.hpp"
+#include "admit/sync/server_store.hpp"
+#include "admit/ticket/event_setup.hpp"
+#include "child_process.hpp"
+#include "temp_dir.hpp"
+
+namespace admit::kiosk {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+std::string fileText(const fs::path& file) {
+    std::ifstream in(file);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+class KioskWithServerTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        now_ = store::systemTimeMs();
+        // The organiser's database, encrypted as the server wants it, with the demo event.
+        auto key = replica::ReplicaKey::generate();
+        ASSERT_TRUE(replica::writeKeyFile(dir_ / "organiser.key", key));
+        {
+            auto db = replica::openReplica(dir_ / "organiser.db", key, replica::OpenMode::Create);
+            ASSERT_TRUE(db) << db.error().message;
+            ASSERT_TRUE(store::migrate(*db));
+            auto event = createDemoEvent(*db, now_);
+            ASSERT_TRUE(event) << event.error().message;
+            event_ = *event;
+            for (int i = 0; i < 2; ++i) {
+                auto token = sync::issueEnrolmentToken(*db, event_.eventId, now_);
+                ASSERT_TRUE(token) << token.error().message;
+                tokens_.push_back(*token);
+            }
+        }
+        server_ = std::make_unique<admit::testing::Child>(
+            std::vector<std::string>{ADMIT_SERVER_BIN, "--db", (dir_ / "organiser.db").string(),
+                                     "--key-file", (dir_ / "organiser.key").string(), "--listen",
+                                     "127.0.0.1:0"},
+            dir_ / "server.err");
+        ASSERT_TRUE(server_->started());
+        auto line = server_->readLine(30s);
+        ASSERT_TRUE(line) << "admit-server said nothing: " << fileText(dir_ / "server.err");
+        auto listening = nlohmann::json::parse(*line)["listening"].get<std::string>();
+        ASSERT_EQ(listening.rfind("127.0.0.1:", 0), 0U) << listening;
+        url_ = "http://" + listening;
+    }
+
+    std::string onlineCode(int token) {
+        auto id = ticket::eventIdFromString(event_.eventId);
+        return ticket::encodeEventSetup(
+            ticket::OnlineEnrolment{url_, *id, tokens_.at(static_cast<std::size_t>(token))});
+    }
+    std::int64_t serverCheckIns(const std::string& deviceId) {
+        auto key = replica::loadKeyFile(dir_ / "organiser.key");
+        EXPECT_TRUE(key);
+        auto db = replica::openReplica(dir_ / "organiser.db", *key, replica::OpenMode::ReadOnly);
+        EXPECT_TRUE(db) << db.error().message;
+        SQLite::Statement query(*db, "SELECT count(*) FROM checkins WHERE device_id = ?");
+        query.bind(1, deviceId);
+        query.executeStep();
+        return query.getColumn(0).getInt64();
+    }
+    fs::path kioskKey(const std::string& name) {
+        auto path = dir_ / (name + ".key");
+        EXPECT_TRUE(replica::writeKeyFile(path, replica::ReplicaKey::generate()));
+        return path;
+    }
+
+    admit::testing::TempDir dir_;
+    std::int64_t now_ = 0;
+    DemoEvent event_;
+    std::vector<std::string> tokens_;
+    std::unique_ptr<admit::testing::Child> server_;
+    std::string url_;
+};
+
+TEST_F(KioskWithServerTest, EnrolGetTheRosterUploadAndSeeAnotherKiosksCheckIns) {
+    // ---- Kiosk A: the core in this process, on an empty replica.
+    KioskOptions options;
+    options.database = {dir_ / "a.replica", kioskKey("a")};
+    options.gate = std::string("A");
+    options.selectSingleEvent = false;
+    options.deviceName = "kiosk-a";
+    auto core = std::make_unique<KioskCore>(options);
+    core->start(nullptr);
+    std::vector<ShownVerdict> verdicts;
+    std::vector<SyncRoundOutcome> rounds;
+    auto until = [&](const std::function<bool()>& done) {
+        auto giveUp = std::chrono::steady_clock::now() + 90s;
+        while (std::chrono::steady_clock::now() < giveUp) {
+            core->waitForWork(50ms);
+            bool finished = core->finished();
+            auto news = core->drain();
+            verdicts.insert(verdicts.end(), news.verdicts.begin(), news.verdicts.end());
+            rounds.insert(rounds.end(), news.syncRounds.begin(), news.syncRounds.end());
+            if (finished && done()) return true;
+        }
+        return false;
+    };
+    ASSERT_TRUE(until([&] { return core->state().ready; }));
+    EXPECT_EQ(core->state().screen, Screen::kSetup);
+
+    core->submitCode(onlineCode(0));
+    ASSERT_TRUE(until([&] { return !verdicts.empty(); }));
+    ASSERT_EQ(verdicts.back().code, "enrolled") << verdicts.back().reason;
+    EXPECT_EQ(verdicts.back().reason, text::setupDone("Harbour Lights Festival"));
+    ASSERT_FALSE(rounds.empty());
+    EXPECT_TRUE(rounds.front().ok) << rounds.front().error;
+    EXPECT_TRUE(rounds.front().afterEnrolment);
+    EXPECT_TRUE(rounds.front().rosterChanged);
+    EXPECT_TRUE(core->state().sync.online);
+    EXPECT_EQ(core->state().sync.server, url_.substr(7));
+    // The devices list names this kiosk.
+    ASSERT_EQ(core->state().sync.devices.size(), 1U);
+    EXPECT_EQ(core->state().sync.devices[0].name, "kiosk-a");
+
+    // The roster arrived: a ticket is accepted, with the attendee's name.
+    verdicts.clear();
+    rounds.clear();
+    core->dismissVerdict();
+    core->submitCode(event_.tickets.at(0).text);
+    ASSERT_TRUE(until(
+        [&] { return !verdicts.empty() && !rounds.empty() && core->state().pendingUploads == 0; }));
+    EXPECT_EQ(verdicts.front().code, "accepted");
+    EXPECT_EQ(verdicts.front().name, "Amelia Hughes");
+    EXPECT_EQ(rounds.back().uploaded, 1) << rounds.back().error;
+    std::string deviceA;
+    {
+        auto db = openKioskDatabase(options.database);
+        ASSERT_TRUE(db);
+        deviceA = store::deviceId(*db);
+    }
+    EXPECT_EQ(serverCheckIns(deviceA), 1);
+    core.reset();
+
+    // ---- Kiosk B: the real admit-kiosk --headless, its camera a folder of frames.
+    DemoScriptOptions script;
+    script.framesPerShot = 4;
+    script.framesBetween = 40;  // 4 s at 10 fps: the enrolment and its first round finish
+    script.frameSize = {640, 480};
+    auto frames = dir_ / "frames";
+    auto written = writeDemoFrames({{onlineCode(1), "", false},
+                                    {event_.tickets.at(0).text, "", false},
+                                    {event_.tickets.at(1).text, "", false}},
+                                   frames, script);
+    ASSERT_TRUE(written) << written.error().message;
+    auto keyB = kioskKey("b");
+    admit::testing::Child kiosk(
+        {ADMIT_KIOSK_BIN, "--headless", "--db", (dir_ / "b.replica").string(), "--key-file",
+         keyB.string(), "--gate", "B", "--source-folder", frames.string(), "--fps", "10"},
+        dir_ / "kiosk.err");
+    ASSERT_TRUE(kiosk.started());
+    std::vector<nlohmann::json> lines;
+    while (auto line = kiosk.readLine(120s)) lines.push_back(nlohmann::json::parse(*line));
+    EXPECT_EQ(kiosk.wait(), 0) << fileText(dir_ / "kiosk.err");
+
+    std::vector<std::string> codes;
+    std::vector<nlohmann::json> syncLines;
+    for (const auto& line : lines) {
+        if (line["kind"] == "sync") {
+            syncLines.push_back(line);
+        } else if (line.contains("code")) {
+            codes.push_back(line["code"].get<std::string>());
+        }
+    }
+    EXPECT_EQ(codes, (std::vector<std::string>{"enrolled", "already_checked_in", "accepted"}));
+    for (const auto& line : lines) {
+        if (line.value("code", "") == "already_checked_in") {
+            // Kiosk A's check-in, downloaded: the time and A's gate.
+            EXPECT_NE(line["reason"].get<std::string>().find(", Gate A"), std::string::npos)
+                << line.dump();
+        }
+    }
+    ASSERT_GE(syncLines.size(), 2U);
+    EXPECT_EQ(syncLines.front()["after_enrolment"], true);
+    EXPECT_EQ(syncLines.front()["ok"], true) << syncLines.front().dump();
+    EXPECT_GE(syncLines.front()["downloaded"].get<std::int64_t>(), 1);
+    EXPECT_EQ(syncLines.back()["ok"], true) << syncLines.back().dump();
+    EXPECT_EQ(syncLines.back()["pending_uploads"], 0);
+    std::int64_t uploaded = 0;
+    for (const auto& line : syncLines) uploaded += line["uploaded"].get<std::int64_t>();
+    EXPECT_EQ(uploaded, 1);  // the accepted one (a denial is not a check-in)
+    std::string deviceB;
+    {
+        auto db = openKioskDatabase({dir_ / "b.replica", keyB});
+        ASSERT_TRUE(db);
+        deviceB = store::deviceId(*db);
+    }
+    EXPECT_EQ(serverCheckIns(deviceB), 1);
+    EXPECT_EQ(serverCheckIns(deviceA), 1);
+}
+
+TEST_F(KioskWithServerTest, UsedEnrolmentCodeAndUnreachableServerAreSaidPlainly) {
+    KioskOptions options;
+    options.database = {dir_ / "c.replica", kioskKey("c")};
+    options.selectSingleEvent = false;
+    auto core = std::make_unique<KioskCore>(options);
+    core->start(nullptr);
+    auto verdictFor = [&](const std::string& code) -> std::optional<ShownVerdict> {
+        std::uint64_t before = core->state().verdictCount;
+        core->submitCode(code);
+        auto giveUp = std::chrono::steady_clock::now() + 60s;
+        while (std::chrono::steady_clock::now() < giveUp) {
+            core->waitForWork(50ms);
+            auto news = core->drain();
+            for (const auto& v : news.verdicts) {
+                if (v.sequence > before && v.code != "already_set_up") return v;
+            }
+        }
+        return std::nullopt;
+    };
+    auto first = verdictFor(onlineCode(0));
+    ASSERT_TRUE(first);
+    ASSERT_EQ(first->code, "enrolled") << first->reason;
+    // The same one-time code again: the server refuses it (410).
+    auto again = verdictFor(onlineCode(0));
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->code, "enrol_failed");
+    EXPECT_EQ(again->reason, text::enrolRefused());
+    EXPECT_EQ(again->reason.find(tokens_[0]), std::string::npos);
+    ASSERT_TRUE(core->state().event);  // still set up, still scanning
+    EXPECT_EQ(core->state().event->name, "Harbour Lights Festival");
+
+    // The server goes away: the next code cannot reach it.
+    server_.reset();
+    auto unreachable = verdictFor(onlineCode(1));
+    ASSERT_TRUE(unreachable);
+    EXPECT_EQ(unreachable->code, "enrol_failed");
+    EXPECT_EQ(unreachable->reason, text::enrolUnreachable(url_.substr(7)));
+}
+
+}  // namespace
+}  // namespace admit::kiosk
