@@ -307,5 +307,27 @@ TEST_F(SyncServerTest, OneLogLinePerRequestAndNoSecretInIt) {
     }
 }
 
+TEST_F(SyncServerTest, AServerFaultIs500WithABodyAndALogLine) {
+    auto kiosk = makeKiosk("k");
+    std::string token = enrolOverHttp(*kiosk, "k");
+    admitOn(*kiosk, tickets[0], kT0 + 1);
+    admitOn(*kiosk, tickets[1], kT0 + 2);
+    auto request = outboxOf(*kiosk);
+    request.entries[1].kind = "mystery";  // to be quarantined, in a table that is gone
+    org->exec("DROP TABLE sync_quarantine");
+    std::string sentence = errorOf(
+        client->Post(checkinsPath(eventId), bearer(token), toJson(request), "application/json"),
+        500);
+    EXPECT_EQ(sentence, "server fault; see the server's log");
+    EXPECT_EQ(count("SELECT count(*) FROM checkins"), 0) << "the batch was rolled back";
+    auto lines = logLines(3);
+    auto fault = std::find_if(lines.begin(), lines.end(), [](const std::string& line) {
+        return line.rfind("server fault on POST /v1/events/", 0) == 0;
+    });
+    ASSERT_NE(fault, lines.end());
+    EXPECT_NE(fault->find("sync_quarantine"), std::string::npos) << *fault;
+    for (const auto& line : lines) EXPECT_EQ(line.find(token), std::string::npos) << line;
+}
+
 }  // namespace
 }  // namespace admit::sync
