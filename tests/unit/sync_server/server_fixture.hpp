@@ -34,11 +34,12 @@ class ServerFixture : public ::testing::Test {
         ASSERT_TRUE(event.ok() && other.ok());
         eventId = event->id;
         otherEventId = other->id;
-        auto imported = organiser::importAttendees(*org, eventId,
-                                                   "name,email,ticket_type,status\n"
-                                                   "Ada Lovelace,ada@example.org,General,approved\n"
-                                                   "Grace Hopper,grace@example.org,General,approved\n",
-                                                   "people.csv", "", kT0);
+        auto imported =
+            organiser::importAttendees(*org, eventId,
+                                       "name,email,ticket_type,status\n"
+                                       "Ada Lovelace,ada@example.org,General,approved\n"
+                                       "Grace Hopper,grace@example.org,General,approved\n",
+                                       "people.csv", "", kT0);
         ASSERT_TRUE(imported.ok()) << imported.error().message;
         auto issued = organiser::issueAllTickets(*org, eventId);
         ASSERT_TRUE(issued.ok());
