@@ -241,17 +241,15 @@ bool decryptBody(FileState& s, sqlite3_file* real, const std::uint8_t* frameHead
     return refreshWalSalts(s, real) && decryptBodyWith(s, s.walSalts, frameHeader, body, out);
 }
 
-// A whole frame failed authentication while SQLite was recovering the log. A crash can leave a
-// torn frame only after the last synced commit, so the frame is damage if its transaction was
-// committed: it is a commit frame, or a later frame of the same generation authenticates.
-FrameVerdict classifyFailedFrame(FileState& s, sqlite3_file* real, sqlite3_int64 frameOff,
-                                 const std::uint8_t* frame) {
+// True if a commit frame of the current generation after `frameOff` authenticates: then the
+// log goes on past that offset, so the frame there belongs to a committed transaction. Frames
+// that are not commit frames prove nothing: a killed transaction leaves its frames beyond the
+// last commit and the next one overwrites them in place, so a frame torn by a second kill can be
+// followed by authentic stale frames (CI: CrashSafety round 135). A stale commit frame cannot
+// follow: a whole commit frame makes its transaction committed, and later ones append after it.
+bool laterCommitAuthenticates(FileState& s, sqlite3_file* real, sqlite3_int64 frameOff) {
     const std::size_t pageBytes = s.database->pageSize;
     const auto frameBytes = static_cast<sqlite3_int64>(pageBytes + kWalFrameHeaderBytes);
-    if (std::memcmp(frame + 8, s.walSalts.data(), 8) != 0) {
-        return FrameVerdict::TornOrStale;  // another generation: SQLite stops here anyway
-    }
-    if (readBigEndian32(frame + 4) != 0) return FrameVerdict::Damaged;
     if (s.lookahead.size() < static_cast<std::size_t>(frameBytes)) {
         s.lookahead.resize(static_cast<std::size_t>(frameBytes));
     }
@@ -260,10 +258,32 @@ FrameVerdict classifyFailedFrame(FileState& s, sqlite3_file* real, sqlite3_int64
         std::uint8_t* later = s.lookahead.data();
         if (rawRead(real, later, static_cast<std::size_t>(frameBytes), off) != SQLITE_OK) break;
         if (std::memcmp(later + 8, s.walSalts.data(), 8) != 0) continue;
+        if (readBigEndian32(later + 4) == 0) continue;  // not a commit frame
         std::uint8_t* body = later + kWalFrameHeaderBytes;
-        if (decryptBodyWith(s, s.walSalts, later, body, body)) return FrameVerdict::Damaged;
+        if (decryptBodyWith(s, s.walSalts, later, body, body)) return true;
     }
-    return FrameVerdict::TornOrStale;
+    return false;
+}
+
+// A whole frame failed authentication while SQLite was recovering the log. A crash can leave a
+// torn frame only after the last synced commit, so the frame is damage if its transaction was
+// committed: it is a commit frame, or the log goes on past it.
+FrameVerdict classifyFailedFrame(FileState& s, sqlite3_file* real, sqlite3_int64 frameOff,
+                                 const std::uint8_t* frame) {
+    if (std::memcmp(frame + 8, s.walSalts.data(), 8) != 0) {
+        return FrameVerdict::TornOrStale;  // another generation: SQLite stops here anyway
+    }
+    if (readBigEndian32(frame + 4) != 0) return FrameVerdict::Damaged;
+    return laterCommitAuthenticates(s, real, frameOff) ? FrameVerdict::Damaged
+                                                       : FrameVerdict::TornOrStale;
+}
+
+// A frame torn by a crash after the last commit, or left from an older generation: make sure
+// SQLite rejects it (as it would have rejected the plaintext frame) through its salt.
+int rejectFrame(const FileState& s, std::uint8_t* frame) {
+    std::memset(frame + kWalFrameHeaderBytes, 0, s.database->pageSize);
+    frame[8] = static_cast<std::uint8_t>(s.walSalts[0] ^ 0xff);
+    return SQLITE_OK;
 }
 
 int walReadFrame(FileState& s, sqlite3_file* real, std::uint8_t* out, sqlite3_int64 off) {
@@ -273,7 +293,8 @@ int walReadFrame(FileState& s, sqlite3_file* real, std::uint8_t* out, sqlite3_in
     std::uint8_t* body = out + kWalFrameHeaderBytes;
     if (decryptBody(s, real, out, body, body)) {
         // Authentic, yet carrying another generation's salts: its salt field was altered
-        // (zero is SQLite's own placeholder until it recomputes checksums at commit).
+        // (zero is SQLite's own placeholder until it recomputes checksums at commit, and the
+        // placeholder this VFS writes until the frame's body is down).
         if (std::memcmp(out + 8, s.walSalts.data(), 8) != 0 && !isZero(out + 8, 8)) {
             return damaged(s);
         }
@@ -281,11 +302,7 @@ int walReadFrame(FileState& s, sqlite3_file* real, std::uint8_t* out, sqlite3_in
         return SQLITE_OK;
     }
     if (classifyFailedFrame(s, real, off, out) == FrameVerdict::Damaged) return damaged(s);
-    // Torn by a crash after the last commit, or left from an older generation: make sure SQLite
-    // rejects it (as it would have rejected the plaintext frame) through its salt.
-    std::memset(body, 0, pageBytes);
-    out[8] = static_cast<std::uint8_t>(s.walSalts[0] ^ 0xff);
-    return SQLITE_OK;
+    return rejectFrame(s, out);
 }
 
 int walRead(FileState& s, sqlite3_file* real, std::uint8_t* out, int amt, sqlite3_int64 off) {
@@ -383,11 +400,21 @@ int walWrite(FileState& s, sqlite3_file* real, const std::uint8_t* in, int amt, 
             return SQLITE_IOERR_WRITE;
         }
         if (!appending) return rawWrite(real, body.data(), pageBytes, off);
-        // Body first, header last. A process killed mid-write can leave a short write (the
-        // kernel stops copying at a page boundary on SIGKILL); written this way a torn frame
-        // still has the old header (an older generation's salts, or zeros past the end), which
-        // recovery treats as the end of the log, never as a damaged commit frame.
+        // A placeholder header with zero salts, then the body, then the real header. A process
+        // killed mid-write can leave a short write (the kernel stops copying at a page-cache
+        // boundary on SIGKILL). Written this way, a frame cut short before its real header is
+        // down carries zero salts, which recovery treats as the end of the log, and an older
+        // generation's header never sits over a new body (CI: CrashSafety round 135). Salts are
+        // 8-aligned, so a cut inside the real header leaves them whole or zero; a cut before
+        // its checksums fails SQLite's own checksum.
+        std::array<std::uint8_t, kWalFrameHeaderBytes> placeholder{};
+        std::memcpy(placeholder.data(), frame, 8);
+        if (int rc = rawWrite(real, placeholder.data(), placeholder.size(), frameOff);
+            rc != SQLITE_OK) {
+            return rc;
+        }
         if (int rc = rawWrite(real, body.data(), pageBytes, off); rc != SQLITE_OK) return rc;
+        if (std::memcmp(placeholder.data(), frame, placeholder.size()) == 0) return SQLITE_OK;
         return rawWrite(real, frame, kWalFrameHeaderBytes, frameOff);
     }
     return SQLITE_IOERR_WRITE;  // e.g. a frame split at a sync point: refuse, never plaintext

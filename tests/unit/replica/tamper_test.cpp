@@ -7,6 +7,7 @@
 #include <SQLiteCpp/Transaction.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 
@@ -18,7 +19,9 @@ namespace {
 
 using testing::copyFile;
 using testing::flipByte;
+using testing::readAll;
 using testing::TempDir;
+using testing::writeAll;
 
 constexpr std::size_t kPage = 4096;
 constexpr std::size_t kWalHeader = 32;
@@ -135,6 +138,23 @@ class WalTamper : public ::testing::Test {
         return readEverything(copy, key_, kTransactions * kRowsPer);
     }
 
+    // Copies database and WAL, zeroes bytes [from, to) of the last frame (as a kill between the
+    // VFS's writes of a frame leaves it), and returns what reading everything but the last
+    // transaction says.
+    std::string zeroLastFrameAndRead(std::size_t from, std::size_t to) {
+        const auto copy = dir_ / "copy.db";
+        std::filesystem::remove(copy.string() + "-shm");
+        copyFile(original(), copy);
+        const auto wal = copy.string() + "-wal";
+        copyFile(original().string() + "-wal", wal);
+        auto bytes = readAll(wal);
+        const std::size_t lastFrame = kWalHeader + (frameCount() - 1) * kFrame;
+        std::fill(bytes.begin() + static_cast<std::ptrdiff_t>(lastFrame + from),
+                  bytes.begin() + static_cast<std::ptrdiff_t>(lastFrame + to), 0);
+        writeAll(wal, bytes);
+        return readEverything(copy, key_, (kTransactions - 1) * kRowsPer);
+    }
+
     static constexpr int kTransactions = 12;
     static constexpr int kRowsPer = 40;
     TempDir dir_;
@@ -169,6 +189,21 @@ TEST_F(WalTamper, FlippedPageNumberCommitSizeOrSaltInEveryFrameIsDetected) {
             EXPECT_EQ(tamperAndRead(header + field), expected);
         }
     }
+}
+
+// The shapes a SIGKILL leaves while the VFS appends a frame (placeholder header with zero salts
+// and checksums, body, real header): recovery ends the log before the unfinished transaction,
+// and nothing is reported as damage.
+TEST_F(WalTamper, KillBeforeTheRealHeaderEndsTheLogBeforeThatTransaction) {
+    EXPECT_EQ(zeroLastFrameAndRead(8, 24), "");
+}
+
+TEST_F(WalTamper, KillDuringTheBodyEndsTheLogBeforeThatTransaction) {
+    EXPECT_EQ(zeroLastFrameAndRead(8, 24 + kPage / 2), "");
+}
+
+TEST_F(WalTamper, KillBeforeTheChecksumsEndsTheLogBeforeThatTransaction) {
+    EXPECT_EQ(zeroLastFrameAndRead(16, 24), "");
 }
 
 }  // namespace
