@@ -137,12 +137,10 @@ void KioskCore::start(std::unique_ptr<scan::FrameSource> source) {
     } else {
         sourceDone_ = true;
     }
-    // The read-only dashboard never syncs: it must not write to the replica.
-    if (!options_.dashboardOnly) {
-        sync_ =
-            std::make_shared<SyncRunner>(options_.syncBackend, options_.database, options_.clock);
-        sync_->start(makeSyncSink());
-    }
+    // The read-only dashboard syncs too: its counts are only live with the other devices'
+    // check-ins. It records none, so its rounds only download.
+    sync_ = std::make_shared<SyncRunner>(options_.syncBackend, options_.database, options_.clock);
+    sync_->start(makeSyncSink());
     workerThread_ = std::jthread([this](std::stop_token stop) { workerLoop(stop); });
 
     post([this](Worker& w) {
@@ -797,7 +795,10 @@ SyncSink KioskCore::makeSyncSink() {
         });
     };
     sink.round = [this](SyncRoundOutcome outcome) {
-        publish([outcome = std::move(outcome)](KioskState&, DrainResult& result) {
+        publish([this, outcome = std::move(outcome)](KioskState& s, DrainResult& result) {
+            // Other devices' check-ins change the counts an organiser is looking at.
+            bool news = outcome.downloaded > 0 || outcome.rosterChanged;
+            if (s.screen == Screen::kDashboard && outcome.ok && news) refreshStats();
             result.syncRounds.push_back(outcome);
         });
     };

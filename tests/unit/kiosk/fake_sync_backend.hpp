@@ -11,7 +11,11 @@
 #include <vector>
 
 #include "admit/kiosk/sync_backend.hpp"
+#include "admit/store/checkin_log.hpp"
+#include "admit/store/hybrid_logical_clock.hpp"
 #include "admit/store/outbox.hpp"
+
+#include <SQLiteCpp/Transaction.h>
 
 namespace admit::kiosk::testing {
 
@@ -30,6 +34,8 @@ class FakeSyncBackend final : public SyncBackend {
     std::optional<sync::SyncError> roundError;
     std::vector<sync::DeviceStatus> devices;
     bool blockRounds = false;  // rounds wait until release()
+    // Other devices' check-ins the next successful round "downloads" into the replica.
+    std::vector<store::CheckIn> toDeliver;
 
     bool available() const override { return isAvailable; }
 
@@ -76,6 +82,16 @@ class FakeSyncBackend final : public SyncBackend {
         if (!pending.empty()) {
             outbox.markSentThrough(pending.back().seq, nowMs);
             report.uploaded = static_cast<std::int64_t>(pending.size());
+        }
+        if (!toDeliver.empty()) {
+            store::HybridLogicalClock clock(replica);
+            store::CheckInLog log(replica, clock);
+            SQLite::Transaction transaction(replica);
+            for (const auto& checkIn : toDeliver) {
+                if (log.storeReceived(checkIn, false, "", nowMs)) ++report.downloaded;
+            }
+            transaction.commit();
+            toDeliver.clear();
         }
         state.lastSuccessAtMs = nowMs;
         state.lastError.clear();

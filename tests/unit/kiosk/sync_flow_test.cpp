@@ -12,6 +12,7 @@
 #include "admit/store/events.hpp"
 #include "admit/store/schema.hpp"
 #include "admit/store/store.hpp"
+#include "admit/store/uuid.hpp"
 #include "admit/ticket/event_setup.hpp"
 #include "fake_sync_backend.hpp"
 #include "kiosk_fixture.hpp"
@@ -325,6 +326,35 @@ TEST_F(KioskSyncTest, DevicesFromTheLastRoundReachTheState) {
     EXPECT_EQ(core_->state().sync.devices[0].name, "north-kiosk");
     EXPECT_EQ(core_->state().sync.devices[0].lastSyncAtMs, 1'789'999'880'000);
     EXPECT_FALSE(core_->state().sync.devices[1].lastSyncAtMs);
+}
+
+TEST_F(KioskSyncTest, ReadOnlyDashboardDownloadsOtherDevicesCheckIns) {
+    {
+        std::lock_guard lock(fake_->mutex);
+        fake_->state.serverUrl = kServerUrl;  // a wall screen enrolled earlier
+        fake_->state.hasDeviceToken = true;
+        const auto& ticket = demo_.event.tickets.front();
+        store::CheckIn atTheDoor;
+        atTheDoor.id = store::newUuidV7(*nowMs_ - 60'000);
+        atTheDoor.eventId = demo_.event.eventId;
+        atTheDoor.ticketRef = ticket.ticketRef;
+        atTheDoor.attendeeId = ticket.attendeeId;
+        atTheDoor.deviceId = store::newUuidV7(1);
+        atTheDoor.gate = "North";
+        atTheDoor.hlc = (*nowMs_ - 60'000) << 16;
+        atTheDoor.wallTimeMs = *nowMs_ - 60'000;
+        fake_->toDeliver.push_back(atTheDoor);
+    }
+    auto o = syncOptions(true);
+    o.dashboardOnly = true;
+    start(std::move(o));
+    until([](const KioskState& s) { return s.stats && s.stats->checkedIn == 1; });
+    EXPECT_EQ(core_->state().screen, Screen::kDashboard);
+    ASSERT_EQ(core_->state().stats->byGate.size(), 1U);
+    EXPECT_EQ(core_->state().stats->byGate.front().label, "North");
+    std::lock_guard lock(fake_->mutex);
+    ASSERT_FALSE(fake_->rounds.empty());
+    EXPECT_EQ(fake_->rounds.front().eventId, demo_.event.eventId);
 }
 
 }  // namespace
