@@ -117,9 +117,7 @@ void drawDashboardScreen(UiContext& ui) {
         countTable(theme, text::kByTicketType, stats.byTicketType, true);
         countTable(theme, text::kByGate, stats.byGate, false);
         std::vector<store::CountPair> devices = stats.byDevice;
-        for (auto& d : devices) {
-            if (d.label.size() > 13) d.label = d.label.substr(0, 13) + "...";
-        }
+        for (auto& d : devices) d.label = deviceLabel(d.label, state.deviceId, state.sync.devices);
         countTable(theme, text::kByDevice, devices, false);
         syncedDevices(theme, state.sync.devices, ui.nowMs);
         ImGui::TableNextColumn();
@@ -131,8 +129,9 @@ void drawDashboardScreen(UiContext& ui) {
             arrivals.push_back(static_cast<float>(bucket.second));
         }
         if (arrivals.empty()) arrivals.push_back(0.0f);
-        std::string lastBucket =
-            stats.arrivals.empty() ? std::string() : text::clockTime(stats.arrivals.back().first);
+        std::string lastBucket = stats.arrivals.empty()
+                                     ? std::string(text::kNoArrivals)
+                                     : text::clockTime(stats.arrivals.back().first);
         ImGui::PushStyleColor(ImGuiCol_PlotHistogram, ImVec4(0.35f, 0.75f, 1.0f, 1.0f));
         ImGui::PlotHistogram("##arrivals", arrivals.data(), static_cast<int>(arrivals.size()), 0,
                              lastBucket.c_str(), 0.0f, FLT_MAX,

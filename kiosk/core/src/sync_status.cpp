@@ -14,6 +14,16 @@ SyncLine describeSync(const SyncView& view, std::int64_t nowMs) {
     return {text::offlineLastSync(*view.lastSuccessMs, nowMs), false};
 }
 
+std::string deviceLabel(const std::string& deviceId, const std::string& ownDeviceId,
+                        const std::vector<sync::DeviceStatus>& devices) {
+    if (!ownDeviceId.empty() && deviceId == ownDeviceId) return text::kThisKiosk;
+    auto known = std::find_if(devices.begin(), devices.end(),
+                              [&](const auto& d) { return d.deviceId == deviceId; });
+    if (known != devices.end() && !known->name.empty()) return known->name;
+    constexpr std::size_t kShownIdChars = 13;  // a UUIDv7's first 13 differ between devices
+    return deviceId.size() > kShownIdChars ? deviceId.substr(0, kShownIdChars) + "..." : deviceId;
+}
+
 std::string serverDisplayName(const std::string& url) {
     auto scheme = url.find("://");
     std::string rest = scheme == std::string::npos ? url : url.substr(scheme + 3);

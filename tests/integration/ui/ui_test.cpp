@@ -59,13 +59,15 @@ Run runKiosk(const std::string& name, const std::string& arguments, RunOptions h
     // Under ASan, leak checking is off for this process only: Mesa's software renderer, loaded
     // with dlopen, leaks a few bytes that LSan attributes to our executable, so they cannot be
     // suppressed by library. The kiosk core's own leaks are checked by admit_kiosk_tests.
+    // The X authority file lives in our own temporary folder (-f): xvfb-run's own folder for
+    // it once failed to clean up in CI and turned the kiosk's exit status into its own 5.
     std::string command =
         "ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0 timeout 400 "
-        "xvfb-run -a -s '-screen 0 " +
-        how.screen + "x24' " + std::string(ADMIT_KIOSK_BIN) + " " + arguments + " --mute" +
-        " --state-dir " + state.string() + " --screenshot-dir " + (work / "shots").string() +
-        " --quit-when-done > " + (work / "out.jsonl").string() + " 2> " +
-        (work / "err.txt").string();
+        "xvfb-run -a -f " +
+        (work / "Xauthority").string() + " -s '-screen 0 " + how.screen + "x24' " +
+        std::string(ADMIT_KIOSK_BIN) + " " + arguments + " --mute" + " --state-dir " +
+        state.string() + " --screenshot-dir " + (work / "shots").string() + " --quit-when-done > " +
+        (work / "out.jsonl").string() + " 2> " + (work / "err.txt").string();
     int status = std::system(command.c_str());
     run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     std::ifstream out(work / "out.jsonl");

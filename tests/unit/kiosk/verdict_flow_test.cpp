@@ -1,6 +1,7 @@
 // Accepted and denied verdicts, in the words the screen shows; search check-in; undo; stats.
 
 #include "admit/kiosk/strings.hpp"
+#include "admit/kiosk/sync_status.hpp"
 #include "kiosk_fixture.hpp"
 
 namespace admit::kiosk::testing {
@@ -166,6 +167,9 @@ TEST_F(KioskTest, DashboardCountsByTypeAndGate) {
     ASSERT_EQ(stats.byGate.size(), 1U);
     EXPECT_EQ(stats.byGate.front().label, "B");
     EXPECT_EQ(stats.byGate.front().checkedIn, 2);
+    ASSERT_EQ(stats.byDevice.size(), 1U);
+    EXPECT_EQ(deviceLabel(stats.byDevice.front().label, core_->state().deviceId, {}), "This kiosk")
+        << "the dashboard names this kiosk's own records";
 }
 
 TEST_F(KioskTest, DashboardModeIsReadOnlyAndNeedsNoPin) {

@@ -60,7 +60,8 @@ struct KioskState {
     std::string settingsMessage;  // why a setting was refused or not saved
     bool settingsLoaded = false;  // the stored settings were read (after the database opened)
 
-    SyncView sync;  // read from the replica after each sync round (sync_status.hpp)
+    std::string deviceId;  // this kiosk's id in check-in records (once the database is open)
+    SyncView sync;         // read from the replica after each sync round (sync_status.hpp)
     std::int64_t pendingUploads = 0;
     scan::SourceState source;
 

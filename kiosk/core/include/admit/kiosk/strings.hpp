@@ -91,6 +91,7 @@ inline constexpr const char* kByDevice = "By device";
 inline constexpr const char* kArrivals = "Arrivals per 10 minutes";
 inline constexpr const char* kDuplicates = "Duplicates";
 inline constexpr const char* kNoDuplicates = "No duplicates";
+inline constexpr const char* kNoArrivals = "No arrivals yet";
 inline constexpr const char* kUndoLast = "Undo last check-in";
 inline constexpr const char* kSignOut = "Sign out";
 inline constexpr const char* kReadOnly = "Read-only dashboard";
@@ -117,6 +118,7 @@ inline constexpr const char* kLookingForCameras = "Looking for cameras...";
 
 // Organiser dashboard: sync
 inline constexpr const char* kDevices = "Devices";
+inline constexpr const char* kThisKiosk = "This kiosk";
 
 // Damaged replica screen
 inline constexpr const char* kDamagedTitle = "This kiosk's data file is damaged";

@@ -48,6 +48,11 @@ struct SyncLine {
 // The status bar's sync text at `nowMs`.
 SyncLine describeSync(const SyncView& view, std::int64_t nowMs);
 
+// How the dashboard names the device behind a check-in record: "This kiosk", the name the
+// server knows it by, or (never synced) the start of its id.
+std::string deviceLabel(const std::string& deviceId, const std::string& ownDeviceId,
+                        const std::vector<sync::DeviceStatus>& devices);
+
 // "host:port" (or "host") from a server URL, for people; the URL itself if it has no host.
 std::string serverDisplayName(const std::string& url);
 
