@@ -12,6 +12,7 @@
 
 #include "admit/store/checkin_log.hpp"
 #include "admit/store/hybrid_logical_clock.hpp"
+#include "admit/store/outbox.hpp"
 #include "admit/sync/roster.hpp"
 
 namespace admit::sync {
@@ -333,14 +334,40 @@ Result<UploadResponse, ServerError> ServerStore::upload(const AuthenticatedDevic
     return response;
 }
 
+// The server's database is also the organiser's: `admit checkin` records a check-in there with
+// an outbox entry, as a kiosk would. That outbox is this device's upload queue, so its entries
+// join the download order here (the check-in is already stored) and are marked sent.
+void ServerStore::adoptLocalCheckIns(std::int64_t nowMs) {
+    store::Outbox outbox(db_);
+    if (outbox.pendingCount() == 0) return;
+    SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement adopt(db_,
+                            "INSERT INTO received_checkins (checkin_id, event_id, device_id, "
+                            "received_at) SELECT id, event_id, device_id, ? FROM checkins WHERE "
+                            "id = ? ON CONFLICT (checkin_id) DO NOTHING");
+    for (auto pending = outbox.pending(kMaxUploadEntries); !pending.empty();
+         pending = outbox.pending(kMaxUploadEntries)) {
+        for (const auto& item : pending) {
+            if (item.kind != "checkin") continue;
+            adopt.bind(1, nowMs);
+            adopt.bind(2, item.recordId);
+            adopt.exec();
+            adopt.reset();
+        }
+        outbox.markSentThrough(pending.back().seq, nowMs);
+    }
+    transaction.commit();
+}
+
 Result<DownloadResponse, ServerError> ServerStore::download(const AuthenticatedDevice& device,
-                                                            std::int64_t after,
-                                                            std::int64_t limit) {
+                                                            std::int64_t after, std::int64_t limit,
+                                                            std::int64_t nowMs) {
     if (after < 0) return refuse(ServerErrorKind::kBadRequest, "after must not be negative");
     if (limit < 1 || limit > kMaxDownloadLimit) {
         return refuse(ServerErrorKind::kBadRequest,
                       "limit must be between 1 and " + std::to_string(kMaxDownloadLimit));
     }
+    adoptLocalCheckIns(nowMs);
     DownloadResponse response;
     response.next = after;
     // One read transaction: the page and the highest seq come from the same snapshot.

@@ -169,7 +169,7 @@ void SyncServer::Impl::routes() {
         std::lock_guard lock(dbMutex);
         auto device = authenticate(req, res);
         if (!device) return;
-        auto response = ServerStore(db).download(*device, *after, *limit);
+        auto response = ServerStore(db).download(*device, *after, *limit, options.clock());
         if (!response) return replyError(res, response.error());
         reply(res, 200, toJson(*response));
     });

@@ -310,7 +310,7 @@ TEST_F(ServerStoreTest, DownloadGivesOtherDevicesCheckInsInPagesInStoredOrder) {
     ASSERT_TRUE(server().upload(deviceOf(*kioskB), outboxOf(*kioskB, "B"), kT0 + 5).ok());
     ASSERT_TRUE(server().upload(deviceOf(*kioskA), outboxOf(*kioskA), kT0 + 6).ok());
 
-    auto page = server().download(deviceOf(*kioskB), 0, 2);
+    auto page = server().download(deviceOf(*kioskB), 0, 2, kT0);
     ASSERT_TRUE(page.ok());
     ASSERT_EQ(page->checkins.size(), 2u);
     EXPECT_TRUE(page->more);
@@ -319,27 +319,60 @@ TEST_F(ServerStoreTest, DownloadGivesOtherDevicesCheckInsInPagesInStoredOrder) {
     EXPECT_EQ(page->checkins[0].checkIn.ticketRef, tickets[0].ticketRef);
     EXPECT_EQ(page->checkins[0].checkIn.attendeeId, tickets[0].attendeeId);
     EXPECT_EQ(page->checkins[0].checkIn.operatorName, "olga");
-    auto rest = server().download(deviceOf(*kioskB), page->next, 2);
+    auto rest = server().download(deviceOf(*kioskB), page->next, 2, kT0);
     ASSERT_TRUE(rest.ok());
     ASSERT_EQ(rest->checkins.size(), 1u);
     EXPECT_FALSE(rest->more);
     EXPECT_EQ(rest->checkins[0].checkIn.id, fromA[2]);
     EXPECT_EQ(rest->checkins[0].checkIn.direction, store::Direction::kExit);
-    auto done = server().download(deviceOf(*kioskB), rest->next, 2);
+    auto done = server().download(deviceOf(*kioskB), rest->next, 2, kT0);
     EXPECT_TRUE(done->checkins.empty());
     EXPECT_EQ(done->next, rest->next);
 
-    auto forA = server().download(deviceOf(*kioskA), 0, kDefaultDownloadLimit);
+    auto forA = server().download(deviceOf(*kioskA), 0, kDefaultDownloadLimit, kT0);
     ASSERT_EQ(forA->checkins.size(), 1u) << "A never gets its own check-ins back";
     EXPECT_EQ(forA->checkins[0].checkIn.id, fromB.id);
     EXPECT_FALSE(forA->more);
     EXPECT_EQ(forA->next, count("SELECT max(seq) FROM received_checkins"))
         << "the cursor moves past A's own check-ins too";
 
-    EXPECT_EQ(server().download(deviceOf(*kioskA), 0, 0).error().kind, Kind::kBadRequest);
-    EXPECT_EQ(server().download(deviceOf(*kioskA), 0, 2001).error().kind, Kind::kBadRequest);
-    EXPECT_TRUE(server().download(deviceOf(*kioskA), 0, 2000).ok());
-    EXPECT_EQ(server().download(deviceOf(*kioskA), -1, 10).error().kind, Kind::kBadRequest);
+    EXPECT_EQ(server().download(deviceOf(*kioskA), 0, 0, kT0).error().kind, Kind::kBadRequest);
+    EXPECT_EQ(server().download(deviceOf(*kioskA), 0, 2001, kT0).error().kind, Kind::kBadRequest);
+    EXPECT_TRUE(server().download(deviceOf(*kioskA), 0, 2000, kT0).ok());
+    EXPECT_EQ(server().download(deviceOf(*kioskA), -1, 10, kT0).error().kind, Kind::kBadRequest);
+}
+
+TEST_F(ServerStoreTest, CheckInsAtTheOrganisersDeskAreDownloadedOnceEach) {
+    auto kioskA = makeKiosk("a");
+    enrol(*kioskA, "a");
+    // `admit checkin --db server.db`: the check-in log of the server's own database.
+    auto atDesk = admitOn(*org, tickets[0], kT0 + 1, "Desk");
+    ASSERT_EQ(store::Outbox(*org).pendingCount(), 1);
+    admitOn(*kioskA, tickets[1], kT0 + 2);
+    ASSERT_TRUE(server().upload(deviceOf(*kioskA), outboxOf(*kioskA), kT0 + 3).ok());
+
+    auto first = server().download(deviceOf(*kioskA), 0, kDefaultDownloadLimit, kT0 + 4);
+    ASSERT_TRUE(first.ok());
+    ASSERT_EQ(first->checkins.size(), 1u) << "the desk's check-in, not A's own";
+    EXPECT_EQ(first->checkins[0].checkIn, atDesk);
+    EXPECT_EQ(store::Outbox(*org).pendingCount(), 0) << "adopted once";
+    auto again = server().download(deviceOf(*kioskA), 0, kDefaultDownloadLimit, kT0 + 5);
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(again->checkins.size(), 1u) << "not queued a second time";
+    EXPECT_EQ(count("SELECT count(*) FROM received_checkins"), 2);
+
+    // An undo at the desk follows its check-in.
+    {
+        SQLite::Transaction transaction(*org);
+        store::HybridLogicalClock clock(*org);
+        store::CheckInLog(*org, clock).annul(atDesk, "olga", kT0 + 6);
+        transaction.commit();
+    }
+    auto undo = server().download(deviceOf(*kioskA), first->next, kDefaultDownloadLimit, kT0 + 7);
+    ASSERT_TRUE(undo.ok());
+    ASSERT_EQ(undo->checkins.size(), 1u);
+    EXPECT_TRUE(undo->checkins[0].annulment);
+    EXPECT_EQ(undo->checkins[0].annuls, atDesk.id);
 }
 
 TEST_F(ServerStoreTest, RosterIsUnchangedUntilTheOrganiserChangesIt) {

@@ -78,9 +78,12 @@ class ServerStore {
     Result<UploadResponse, ServerError> upload(const AuthenticatedDevice& device,
                                                const UploadRequest& request, std::int64_t nowMs);
 
-    // Check-ins from other devices received after the cursor `after`, at most `limit`.
+    // Check-ins from other devices received after the cursor `after`, at most `limit`. Check-ins
+    // recorded in this database itself (`admit checkin` at the organiser's desk) join the
+    // download order first, once each.
     Result<DownloadResponse, ServerError> download(const AuthenticatedDevice& device,
-                                                   std::int64_t after, std::int64_t limit);
+                                                   std::int64_t after, std::int64_t limit,
+                                                   std::int64_t nowMs);
 
     // The roster response body (rosterJson) for a kiosk that has version `have`.
     Result<std::string, ServerError> roster(const AuthenticatedDevice& device, std::int64_t have);
@@ -89,6 +92,7 @@ class ServerStore {
 
   private:
     bool eventExists(const std::string& eventId);
+    void adoptLocalCheckIns(std::int64_t nowMs);
 
     SQLite::Database& db_;
 };
