@@ -287,6 +287,24 @@ TEST_F(SyncEndToEnd, AnUndoAtOneKioskReachesTheOther) {
     EXPECT_TRUE(scan(b, alan, now + 3000).accepted) << "the admission was undone";
 }
 
+TEST_F(SyncEndToEnd, ACheckInAtTheOrganisersDeskReachesTheKiosks) {
+    Kiosk a = newKiosk("kiosk-a", "North");
+    setUp(a);
+    const std::string grace = ticketOf("Grace Hopper").text;
+    // What `admit checkin --db server.db` does, on the database the running server serves.
+    rules::CheckInEngine desk(*org);
+    auto atDesk = desk.scan(grace, {eventId, "Desk", store::Direction::kEntry, "olga", now + 1000});
+    ASSERT_TRUE(atDesk.ok()) << atDesk.error().message;
+    ASSERT_TRUE(atDesk->accepted);
+    EXPECT_EQ(roundOk(a).downloaded, 1);
+    rules::Verdict atDoor = scan(a, grace, now + 2000);
+    EXPECT_FALSE(atDoor.accepted);
+    ASSERT_EQ(atDoor.denial, rules::Denial::kAlreadyCheckedIn);
+    ASSERT_TRUE(atDoor.previous);
+    EXPECT_EQ(atDoor.previous->gate, "Desk");
+    EXPECT_EQ(roundOk(a).downloaded, 0) << "downloaded once";
+}
+
 TEST_F(SyncEndToEnd, AServerThatFreezesMidRoundTimesOutAndTheNextRoundCompletes) {
     Kiosk a = newKiosk("kiosk-a", "North");
     setUp(a);
@@ -340,7 +358,7 @@ TEST_F(SyncEndToEnd, AFrozenServerDuringTheDownloadLeavesTheCursorForTheNextRoun
     EXPECT_GT(readSyncState(*b.db).checkinsAfter, cursorBefore);
 }
 
-TEST_F(SyncEndToEnd, RefusedTokensAreKRefusedAndNeverShown) {
+TEST_F(SyncEndToEnd, RefusedTokensAreRefusedAndNeverShown) {
     Kiosk a = newKiosk("kiosk-a", "North");
     setUp(a);
     const std::string token = issueEnrolmentToken();
