@@ -6,11 +6,14 @@
 #include <charconv>
 #include <chrono>
 #include <iostream>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
 
 #include "admit/replica/replica_error.hpp"
 #include "admit/sync/messages.hpp"
+#include "admit/sync/roster.hpp"
 #include "admit/sync/server_store.hpp"
 
 namespace admit::sync {
@@ -122,8 +125,17 @@ struct SyncServer::Impl {
     // time anyway, every request but the roster is a few small statements, and a single
     // connection needs the replica key only once and never sees another connection's
     // half-finished state. The cost: a large roster (about a second for 100,000 attendees)
-    // holds other requests back while it is read.
+    // holds other requests back while it is read, so it is read once per version (below).
     std::mutex dbMutex;
+    // Per event, the last full roster body read and its version (under dbMutex). The triggers
+    // bump the version on every roster change, so a body is exact for its version: when the
+    // organiser changes the guest list, the first kiosk to ask reads it and the others get it
+    // from here.
+    struct CachedRoster {
+        std::int64_t version = -1;
+        std::shared_ptr<const std::string> body;
+    };
+    std::map<std::string, CachedRoster> rosterCache;
     httplib::Server http;
     std::mutex runMutex;
     bool stopRequested = false;
@@ -181,8 +193,18 @@ void SyncServer::Impl::routes() {
                  std::lock_guard lock(dbMutex);
                  auto device = authenticate(req, res);
                  if (!device) return;
+                 const std::int64_t version = rosterVersion(db, device->eventId);
+                 CachedRoster& cached = rosterCache[device->eventId];
+                 if (*have != version && cached.version == version) {
+                     res.set_header("X-Admit-Roster", "cached");
+                     return reply(res, 200, *cached.body);
+                 }
                  auto body = ServerStore(db).roster(*device, *have);
                  if (!body) return replyError(res, body.error());
+                 // Kept only if no change came in while it was read (versions only grow).
+                 if (*have != version && rosterVersion(db, device->eventId) == version) {
+                     cached = {version, std::make_shared<const std::string>(*body)};
+                 }
                  reply(res, 200, *body);
              });
 

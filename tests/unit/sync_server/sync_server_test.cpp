@@ -238,6 +238,19 @@ TEST_F(SyncServerTest, RosterAndDevicesOverHttp) {
     ASSERT_TRUE(same);
     EXPECT_TRUE(json::parse(same->body)["unchanged"].get<bool>());
 
+    // The next kiosk gets the same body without the roster being read again, until it changes.
+    EXPECT_FALSE(full->has_header("X-Admit-Roster"));
+    auto again = client->Get(rosterPath(eventId) + "?have=0", bearer(token));
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->get_header_value("X-Admit-Roster"), "cached");
+    EXPECT_EQ(again->body, full->body);
+    org->exec("UPDATE attendees SET name = 'Ada King' WHERE name = 'Ada Lovelace'");
+    auto changed = client->Get(rosterPath(eventId) + "?have=0", bearer(token));
+    ASSERT_TRUE(changed);
+    EXPECT_FALSE(changed->has_header("X-Admit-Roster"));
+    EXPECT_GT(json::parse(changed->body)["version"].get<std::int64_t>(), version);
+    EXPECT_NE(changed->body.find("Ada King"), std::string::npos);
+
     now = kT0 + 777;
     auto res = client->Get(devicesPath(eventId), bearer(token));
     ASSERT_TRUE(res);
