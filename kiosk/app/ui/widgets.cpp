@@ -188,11 +188,17 @@ float statusBar(const Theme& theme, const KioskState& state, std::int64_t nowMs)
     ImVec2 origin = ImGui::GetWindowPos();
     float width = ImGui::GetWindowWidth();
     std::string eventName = state.event ? state.event->name : text::kNoEvent;
-    std::string gate = "   " + std::string(text::kGate) + " " + state.gate + "   " +
-                       (state.direction == store::Direction::kEntry ? text::kEntry : text::kExit);
+    // A wall screen (read-only dashboard) has no gate, direction or check-ins of its own.
+    std::string gate;
+    if (!state.dashboardOnly) {
+        gate = "   " + std::string(text::kGate) + " " + state.gate + "   " +
+               (state.direction == store::Direction::kEntry ? text::kEntry : text::kExit);
+    }
     SyncLine sync = describeSync(state.sync, nowMs);
-    std::string right =
-        sync.text + "   " + std::to_string(state.pendingUploads) + " " + text::kToUpload;
+    std::string right = sync.text;
+    if (!state.dashboardOnly) {
+        right += "   " + std::to_string(state.pendingUploads) + " " + text::kToUpload;
+    }
     ImFont* font = theme.body;
     auto widthOf = [font](const std::string& s) {
         return font->CalcTextSizeA(font->FontSize, 1e9f, 0.0f, s.c_str()).x;
