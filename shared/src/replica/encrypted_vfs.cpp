@@ -37,8 +37,8 @@ struct FileState {
     FileState* database = nullptr;
     std::vector<std::uint8_t> scratch;
     std::vector<std::uint8_t> lookahead;
-    // A frame header SQLite appended whose body has not arrived yet: both go out in one write
-    // so that a killed process never leaves a new header over an old body.
+    // A frame header SQLite appended whose body has not arrived yet: it is held back so that
+    // walWrite can write the frame in its crash-safe order (a placeholder header first).
     std::array<std::uint8_t, kWalFrameHeaderBytes> pendingHeader{};
     sqlite3_int64 pendingOffset = -1;
     // Offset of the last whole frame SQLite read (it rewrites that frame's header in place).
@@ -400,22 +400,23 @@ int walWrite(FileState& s, sqlite3_file* real, const std::uint8_t* in, int amt, 
             return SQLITE_IOERR_WRITE;
         }
         if (!appending) return rawWrite(real, body.data(), pageBytes, off);
-        // A placeholder header with zero salts, then the body, then the real header. A process
-        // killed mid-write can leave a short write (the kernel stops copying at a page-cache
-        // boundary on SIGKILL). Written this way, a frame cut short before its real header is
-        // down carries zero salts, which recovery treats as the end of the log, and an older
-        // generation's header never sits over a new body (CI: CrashSafety round 135). Salts are
-        // 8-aligned, so a cut inside the real header leaves them whole or zero; a cut before
-        // its checksums fails SQLite's own checksum.
-        std::array<std::uint8_t, kWalFrameHeaderBytes> placeholder{};
-        std::memcpy(placeholder.data(), frame, 8);
-        if (int rc = rawWrite(real, placeholder.data(), placeholder.size(), frameOff);
+        // The frame under an all-zero placeholder header in one write, then the real header.
+        // A process killed mid-write can leave a short write (the kernel stops copying at a
+        // page-cache boundary on SIGKILL, and frame headers are 8-aligned, so a cut falls
+        // between their fields). Written this way no cut leaves a new page number or commit
+        // size beside an old generation's salts or an old body: a frame cut short before its
+        // real header is down reads as page 0 or zero salts, and one cut inside the real
+        // header has zero salts or zero checksums. Recovery ends the log at each (CI:
+        // CrashSafety round 135 found a new body under a stale header when the body went
+        // first).
+        std::array<std::uint8_t, kWalFrameHeaderBytes> header{};
+        std::memcpy(header.data(), frame, header.size());
+        std::memset(frame, 0, header.size());
+        if (int rc = rawWrite(real, frame, kWalFrameHeaderBytes + pageBytes, frameOff);
             rc != SQLITE_OK) {
             return rc;
         }
-        if (int rc = rawWrite(real, body.data(), pageBytes, off); rc != SQLITE_OK) return rc;
-        if (std::memcmp(placeholder.data(), frame, placeholder.size()) == 0) return SQLITE_OK;
-        return rawWrite(real, frame, kWalFrameHeaderBytes, frameOff);
+        return rawWrite(real, header.data(), header.size(), frameOff);
     }
     return SQLITE_IOERR_WRITE;  // e.g. a frame split at a sync point: refuse, never plaintext
 }

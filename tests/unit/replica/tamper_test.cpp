@@ -191,19 +191,25 @@ TEST_F(WalTamper, FlippedPageNumberCommitSizeOrSaltInEveryFrameIsDetected) {
     }
 }
 
-// The shapes a SIGKILL leaves while the VFS appends a frame (placeholder header with zero salts
-// and checksums, body, real header): recovery ends the log before the unfinished transaction,
-// and nothing is reported as damage.
+// The shapes a SIGKILL leaves while the VFS appends a frame (the frame under an all-zero
+// placeholder header, then the real header), here over the last commit frame: recovery ends the
+// log before that transaction, and nothing is reported as damage.
 TEST_F(WalTamper, KillBeforeTheRealHeaderEndsTheLogBeforeThatTransaction) {
-    EXPECT_EQ(zeroLastFrameAndRead(8, 24), "");
+    EXPECT_EQ(zeroLastFrameAndRead(0, 24), "");
 }
 
-TEST_F(WalTamper, KillDuringTheBodyEndsTheLogBeforeThatTransaction) {
-    EXPECT_EQ(zeroLastFrameAndRead(8, 24 + kPage / 2), "");
+TEST_F(WalTamper, KillDuringTheFrameEndsTheLogBeforeThatTransaction) {
+    EXPECT_EQ(zeroLastFrameAndRead(0, 24 + kPage / 2), "");
 }
 
-TEST_F(WalTamper, KillBeforeTheChecksumsEndsTheLogBeforeThatTransaction) {
-    EXPECT_EQ(zeroLastFrameAndRead(16, 24), "");
+TEST_F(WalTamper, KillInsideThePlaceholderEndsTheLogBeforeThatTransaction) {
+    // Only page number and commit size zeroed: the old salts and body of this generation stay.
+    EXPECT_EQ(zeroLastFrameAndRead(0, 8), "");
+}
+
+TEST_F(WalTamper, KillInsideTheRealHeaderEndsTheLogBeforeThatTransaction) {
+    EXPECT_EQ(zeroLastFrameAndRead(8, 24), "") << "salts and checksums still zero";
+    EXPECT_EQ(zeroLastFrameAndRead(16, 24), "") << "checksums still zero";
 }
 
 }  // namespace
