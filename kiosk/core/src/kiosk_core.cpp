@@ -387,17 +387,7 @@ void KioskCore::handleCode(Worker& w, const std::string& code, std::int64_t nowM
                                    applied.error().message, nowMs));
             return;
         }
-        w.event = EventSummary{applied->eventId, applied->eventName};
-        w.pendingSetupText.clear();
-        syncContextChanged(w);
-        auto event = w.event;
-        publish([event](KioskState& s, DrainResult&) {
-            s.event = event;
-            s.pendingSwitch.reset();
-            s.searchResults.clear();
-            s.stats.reset();
-            if (s.screen == Screen::kSetup) s.screen = Screen::kScanning;
-        });
+        switchToEvent(w, EventSummary{applied->eventId, applied->eventName});
         auto shown = message(VerdictKind::kSetup, "event_setup", text::kSetUpFor,
                              text::setupDone(applied->eventName), nowMs);
         shown.name = applied->eventName;
@@ -730,6 +720,21 @@ void KioskCore::setCamera(std::string device) {
     saveSetting([device](SQLite::Database& db) { saveCamera(db, device); });
 }
 
+// The kiosk now checks `event` (set up from an event code, offline or online): what was shown
+// for the previous one goes, and the set-up screen gives way to scanning.
+void KioskCore::switchToEvent(Worker& w, EventSummary event) {
+    w.event = event;
+    w.pendingSetupText.clear();
+    syncContextChanged(w);
+    publish([event = std::move(event)](KioskState& s, DrainResult&) {
+        s.event = event;
+        s.pendingSwitch.reset();
+        s.searchResults.clear();
+        s.stats.reset();
+        if (s.screen == Screen::kSetup) s.screen = Screen::kScanning;
+    });
+}
+
 void KioskCore::adoptDatabase(Worker& w, SQLite::Database db) {
     w.db.emplace(std::move(db));
     w.checkpoints.emplace(*w.db);
@@ -817,17 +822,7 @@ SyncSink KioskCore::makeSyncSink() {
                                        outcome.message, now));
                 return;
             }
-            w.event = EventSummary{outcome.eventId, outcome.eventName};
-            w.pendingSetupText.clear();
-            syncContextChanged(w);
-            auto event = w.event;
-            publish([event](KioskState& s, DrainResult&) {
-                s.event = event;
-                s.pendingSwitch.reset();
-                s.searchResults.clear();
-                s.stats.reset();
-                if (s.screen == Screen::kSetup) s.screen = Screen::kScanning;
-            });
+            switchToEvent(w, EventSummary{outcome.eventId, outcome.eventName});
             if (w.db) {
                 auto operators = store::Operators(*w.db).list();
                 publish([operators](KioskState& s, DrainResult&) { s.operators = operators; });

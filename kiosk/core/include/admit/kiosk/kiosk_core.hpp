@@ -146,6 +146,8 @@ class KioskCore {
     void saveSetting(std::function<void(SQLite::Database&)> save);
     // Worker: takes an opened replica into use (engine, outbox, clock, checkpoints).
     void adoptDatabase(Worker& worker, SQLite::Database db);
+    // Worker: the kiosk now checks `event` (after an offline or online event code).
+    void switchToEvent(Worker& worker, EventSummary event);
     void closeDatabase(Worker& worker);
     // Worker: an online event code; the sync thread enrols.
     void startEnrolment(Worker& worker, const SetupCode& code, std::int64_t nowMs);
