@@ -25,6 +25,7 @@
 #include "admit/store/schema.hpp"
 #include "admit/store/store.hpp"
 #include "admit/ticket/signed_ticket.hpp"
+#include "bench_event.hpp"
 
 namespace {
 
@@ -77,29 +78,10 @@ int main(int argc, char** argv) {
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
 
-    auto org = store::openPlainDatabase((dir / "org.db").string(), store::OpenMode::kCreate);
-    if (!org) return std::fprintf(stderr, "%s\n", org.error().message.c_str()), 1;
-    auto event = organiser::createEvent(*org, {"Bench Fest"}, 0);
-    std::vector<std::string> tickets;
-    {
-        SQLite::Transaction t(*org);
-        store::Attendees attendees(*org);
-        for (int i = 0; i < attendeeCount; ++i) {
-            std::string n = std::to_string(i);
-            store::Attendee a{0,
-                              event->id,
-                              n,
-                              "Attendee " + n,
-                              "a" + n + "@example.org",
-                              1,
-                              store::AttendeeStatus::kApproved,
-                              ""};
-            attendees.upsert(a);
-            auto issued = organiser::issueTicket(*org, event->id, a.id);
-            if (i < scans) tickets.push_back(issued->text);
-        }
-        t.commit();
-    }
+    auto made = bench::makeBenchEvent(dir, attendeeCount, scans);
+    SQLite::Database& org = made.org;
+    const std::string& eventId = made.eventId;
+    const std::vector<std::string>& tickets = made.tickets;
     std::printf("database: %d attendees with signed tickets, %d scans each\n", attendeeCount,
                 scans);
 
@@ -109,31 +91,31 @@ int main(int argc, char** argv) {
     if (!kiosk) return std::fprintf(stderr, "%s\n", kiosk.error().message.c_str()), 1;
     store::applyConnectionSettings(*kiosk);
     (void)store::migrate(*kiosk);
-    (void)organiser::exportReplica(*org, event->id, *kiosk);
+    (void)organiser::exportReplica(org, eventId, *kiosk);
     // A second copy that checkpoints between scans, as the kiosk does, not inside one.
     auto deferred = replica::openReplica(dir / "kiosk-deferred.db", key, replica::OpenMode::Create);
     if (!deferred) return std::fprintf(stderr, "%s\n", deferred.error().message.c_str()), 1;
     store::applyConnectionSettings(*deferred);
     (void)store::migrate(*deferred);
-    (void)organiser::exportReplica(*org, event->id, *deferred);
+    (void)organiser::exportReplica(org, eventId, *deferred);
     store::DeferredCheckpoints checkpoints(*deferred);
 
     auto bare = store::openPlainDatabase((dir / "bare.db").string(), store::OpenMode::kCreate);
     bare->exec("CREATE TABLE bare (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)");
     SQLite::Statement insertBare(*bare, "INSERT INTO bare (payload) VALUES (?)");
 
-    auto eventKey = store::Events(*org).keys(event->id).front();
+    auto eventKey = store::Events(org).keys(eventId).front();
     auto publicKey =
         ticket::PublicKey::fromBytes(std::span<const std::uint8_t, 32>(eventKey.publicKey));
 
-    rules::CheckInEngine plainEngine(*org);
+    rules::CheckInEngine plainEngine(org);
     rules::CheckInEngine kioskEngine(*kiosk);
     rules::CheckInEngine deferredEngine(*deferred);
     std::vector<double> plainMs, kioskMs, deferredMs, bareMs, verifyMs;
     int checkpointsRun = 0;
     int refused = 0;
     for (int i = 0; i < scans; ++i) {
-        rules::ScanContext context{event->id, "Main", store::Direction::kEntry, "", 1'000'000 + i};
+        rules::ScanContext context{eventId, "Main", store::Direction::kEntry, "", 1'000'000 + i};
         const std::string& text = tickets[static_cast<std::size_t>(i)];
         plainMs.push_back(timeMs([&] {
             auto v = plainEngine.scan(text, context);
@@ -182,9 +164,9 @@ int main(int argc, char** argv) {
     // Tickets of attendees past those scanned: issued again (issuing is deterministic), never
     // scanned while scans + 11 <= attendees.
     int nextAttendee = scans + 1;
-    double enginePages = walPagesPerCommit(*org, [&] {
-        auto text = organiser::issueTicket(*org, event->id, nextAttendee++)->text;
-        rules::ScanContext context{event->id, "Main", store::Direction::kEntry, "", 2'000'000};
+    double enginePages = walPagesPerCommit(org, [&] {
+        auto text = organiser::issueTicket(org, eventId, nextAttendee++)->text;
+        rules::ScanContext context{eventId, "Main", store::Direction::kEntry, "", 2'000'000};
         auto v = plainEngine.scan(text, context);
         refused += !(v && v->accepted);
     });

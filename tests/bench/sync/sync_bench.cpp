@@ -22,6 +22,7 @@
 #include "admit/store/schema.hpp"
 #include "admit/store/store.hpp"
 #include "admit/sync/roster.hpp"
+#include "bench_event.hpp"
 
 namespace {
 
@@ -49,27 +50,9 @@ int main(int argc, char** argv) {
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
 
-    auto org = store::openPlainDatabase((dir / "org.db").string(), store::OpenMode::kCreate);
-    if (!org) return std::fprintf(stderr, "%s\n", org.error().message.c_str()), 1;
-    auto event = organiser::createEvent(*org, {"Bench Fest"}, 0);
-    {
-        SQLite::Transaction t(*org);
-        store::Attendees attendees(*org);
-        for (int i = 0; i < attendeeCount; ++i) {
-            std::string n = std::to_string(i);
-            store::Attendee a{0,
-                              event->id,
-                              n,
-                              "Attendee " + n,
-                              "a" + n + "@example.org",
-                              1,
-                              store::AttendeeStatus::kApproved,
-                              ""};
-            attendees.upsert(a);
-            (void)organiser::issueTicket(*org, event->id, a.id);
-        }
-        t.commit();
-    }
+    auto made = bench::makeBenchEvent(dir, attendeeCount);
+    SQLite::Database& org = made.org;
+    const std::string& eventId = made.eventId;
     std::printf("database: %d attendees with signed tickets, %d rounds\n", attendeeCount, rounds);
 
     auto key = replica::ReplicaKey::generate();
@@ -93,17 +76,17 @@ int main(int argc, char** argv) {
         {
             auto replica = freshReplica("copy.db");
             copyMs.push_back(timeMs([&] {
-                if (!organiser::exportReplica(*org, event->id, replica)) std::exit(1);
+                if (!organiser::exportReplica(org, eventId, replica)) std::exit(1);
             }));
         }
         {
             auto replica = freshReplica("synced.db");
             Result<std::string> body = fail("not run");
-            writeMs.push_back(timeMs([&] { body = sync::rosterJson(*org, event->id, 0); }));
+            writeMs.push_back(timeMs([&] { body = sync::rosterJson(org, eventId, 0); }));
             if (!body) return std::fprintf(stderr, "%s\n", body.error().message.c_str()), 1;
             bytes = body->size();
             applyMs.push_back(timeMs([&] {
-                auto applied = sync::applyRosterJson(replica, event->id, *body);
+                auto applied = sync::applyRosterJson(replica, eventId, *body);
                 if (!applied) {
                     std::fprintf(stderr, "%s\n", applied.error().message.c_str());
                     std::exit(1);
@@ -111,12 +94,12 @@ int main(int argc, char** argv) {
             }));
             // The organiser revokes one code: the kiosk downloads the roster again and writes
             // only the difference.
-            store::CodeLists(*org).add(store::CodeList::kRevoked, event->id,
-                                       "revoked-" + std::to_string(round), "refund", round);
-            auto changed = sync::rosterJson(*org, event->id, 0);
+            store::CodeLists(org).add(store::CodeList::kRevoked, eventId,
+                                      "revoked-" + std::to_string(round), "refund", round);
+            auto changed = sync::rosterJson(org, eventId, 0);
             if (!changed) return 1;
             changeMs.push_back(timeMs([&] {
-                auto applied = sync::applyRosterJson(replica, event->id, *changed);
+                auto applied = sync::applyRosterJson(replica, eventId, *changed);
                 if (!applied) std::exit(1);
                 changeRows = applied->rowsWritten;
             }));
