@@ -1,9 +1,6 @@
 // Runs the real `admit` binary as an organiser would and checks what it prints, its exit
 // codes and the files it writes (ticket PNGs are read back with ZXing).
 
-#include <sys/wait.h>
-
-#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -15,28 +12,13 @@
 #include <stb_image.h>
 #include <nlohmann/json.hpp>
 
+#include "cli_run.hpp"
 #include "temp_dir.hpp"
 
 namespace {
 
-struct CliRun {
-    int exitCode = -1;
-    std::string out;  // stdout and stderr together
-};
-
-CliRun admit(const std::string& arguments, const std::string& stdinText = "") {
-    std::string command = std::string(ADMIT_CLI_PATH) + " " + arguments + " 2>&1";
-    if (!stdinText.empty()) command = "printf '%s\\n' '" + stdinText + "' | " + command;
-    CliRun run;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe) return run;
-    std::array<char, 4096> buffer{};
-    std::size_t n = 0;
-    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.out.append(buffer.data(), n);
-    int status = pclose(pipe);
-    run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
-}
+using admit::testing::admit;
+using admit::testing::CliRun;
 
 std::string readQrPng(const std::string& path) {
     int w = 0, h = 0, channels = 0;

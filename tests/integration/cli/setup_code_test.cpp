@@ -1,9 +1,6 @@
 // `admit setup-code --server URL`: the real binary prints an online set-up code whose one-time
 // enrolment token is registered (only as its hash) in the database the sync server serves.
 
-#include <sys/wait.h>
-
-#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -18,27 +15,13 @@
 #include "admit/store/store.hpp"
 #include "admit/sync/server_store.hpp"
 #include "admit/ticket/event_setup.hpp"
+#include "cli_run.hpp"
 #include "temp_dir.hpp"
 
 namespace {
 
-struct CliRun {
-    int exitCode = -1;
-    std::string out;  // stdout and stderr together
-};
-
-CliRun admit(const std::string& arguments) {
-    std::string command = std::string(ADMIT_CLI_PATH) + " " + arguments + " 2>&1";
-    CliRun run;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe) return run;
-    std::array<char, 4096> buffer{};
-    std::size_t n = 0;
-    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.out.append(buffer.data(), n);
-    int status = pclose(pipe);
-    run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
-}
+using admit::testing::admit;
+using admit::testing::CliRun;
 
 class SetupCodeCli : public ::testing::Test {
   protected:
