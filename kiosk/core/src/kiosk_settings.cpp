@@ -1,40 +1,21 @@
 #include "admit/kiosk/kiosk_settings.hpp"
 
-#include <SQLiteCpp/Statement.h>
 
 #include "admit/kiosk/strings.hpp"
+#include "admit/store/meta.hpp"
 
 namespace admit::kiosk {
-namespace {
-
-std::optional<std::string> readKey(SQLite::Database& db, const char* key) {
-    SQLite::Statement query(db, "SELECT value FROM meta WHERE key = ?");
-    query.bind(1, key);
-    if (!query.executeStep()) return std::nullopt;
-    return query.getColumn(0).getString();
-}
-
-void writeKey(SQLite::Database& db, const char* key, const std::string& value) {
-    SQLite::Statement upsert(db,
-                             "INSERT INTO meta (key, value) VALUES (?, ?) "
-                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
-    upsert.bind(1, key);
-    upsert.bind(2, value);
-    upsert.exec();
-}
-
-}  // namespace
 
 KioskSettings loadSettings(SQLite::Database& db) {
     KioskSettings settings;
-    if (auto gate = readKey(db, kGateKey)) {
+    if (auto gate = store::readMeta(db, kGateKey)) {
         if (auto valid = normaliseGateName(*gate)) settings.gate = *valid;
     }
-    if (auto direction = readKey(db, kDirectionKey)) {
+    if (auto direction = store::readMeta(db, kDirectionKey)) {
         if (*direction == "exit") settings.direction = store::Direction::kExit;
     }
-    if (auto muted = readKey(db, kMutedKey)) settings.muted = *muted == "1";
-    if (auto camera = readKey(db, kCameraKey)) settings.camera = *camera;
+    if (auto muted = store::readMeta(db, kMutedKey)) settings.muted = *muted == "1";
+    if (auto camera = store::readMeta(db, kCameraKey)) settings.camera = *camera;
     return settings;
 }
 
@@ -46,16 +27,20 @@ KioskSettings applyOverrides(KioskSettings settings, const SettingOverrides& ove
     return settings;
 }
 
-void saveGate(SQLite::Database& db, const std::string& gate) { writeKey(db, kGateKey, gate); }
-
-void saveDirection(SQLite::Database& db, store::Direction direction) {
-    writeKey(db, kDirectionKey, direction == store::Direction::kExit ? "exit" : "entry");
+void saveGate(SQLite::Database& db, const std::string& gate) {
+    store::writeMeta(db, kGateKey, gate);
 }
 
-void saveMuted(SQLite::Database& db, bool muted) { writeKey(db, kMutedKey, muted ? "1" : "0"); }
+void saveDirection(SQLite::Database& db, store::Direction direction) {
+    store::writeMeta(db, kDirectionKey, direction == store::Direction::kExit ? "exit" : "entry");
+}
+
+void saveMuted(SQLite::Database& db, bool muted) {
+    store::writeMeta(db, kMutedKey, muted ? "1" : "0");
+}
 
 void saveCamera(SQLite::Database& db, const std::string& camera) {
-    writeKey(db, kCameraKey, camera);
+    store::writeMeta(db, kCameraKey, camera);
 }
 
 Result<std::string> normaliseGateName(std::string_view typed) {

@@ -1,12 +1,8 @@
 #pragma once
-// The replica's meta table (key TEXT PRIMARY KEY, value TEXT) as the sync client uses it.
-// SQLite errors are exceptions here; the client turns them into SyncError values.
+// The sync client's keys in the replica's meta table (admit/store/meta.hpp). SQLite errors are
+// exceptions there; the client turns them into SyncError values.
 
-#include <cstdint>
-#include <optional>
-#include <string>
-
-#include <SQLiteCpp/Database.h>
+#include "admit/store/meta.hpp"
 
 namespace admit::sync::detail {
 
@@ -21,10 +17,9 @@ inline constexpr const char* kDevices = "sync.devices";
 // Downloaded annulments whose target check-in is not stored yet (JSON array of records).
 inline constexpr const char* kHeldAnnulments = "sync.held_annulments";
 
-std::optional<std::string> readMeta(SQLite::Database& db, const std::string& key);
-// An integer value; nullopt when absent or not a whole number.
-std::optional<std::int64_t> readMetaInt(SQLite::Database& db, const std::string& key);
-void writeMeta(SQLite::Database& db, const std::string& key, const std::string& value);
-void eraseMeta(SQLite::Database& db, const std::string& key);
+using store::eraseMeta;
+using store::readMeta;
+using store::readMetaInt;
+using store::writeMeta;
 
 }  // namespace admit::sync::detail

@@ -1,10 +1,10 @@
-#include "meta.hpp"
+#include "admit/store/meta.hpp"
 
 #include <charconv>
 
 #include <SQLiteCpp/Statement.h>
 
-namespace admit::sync::detail {
+namespace admit::store {
 
 std::optional<std::string> readMeta(SQLite::Database& db, const std::string& key) {
     SQLite::Statement query(db, "SELECT value FROM meta WHERE key = ?");
@@ -38,4 +38,4 @@ void eraseMeta(SQLite::Database& db, const std::string& key) {
     erase.exec();
 }
 
-}  // namespace admit::sync::detail
+}  // namespace admit::store
