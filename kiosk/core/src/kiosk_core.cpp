@@ -14,7 +14,6 @@
 #include "admit/rules/checkin_engine.hpp"
 #include "admit/scan/camera_source.hpp"
 #include "admit/scan/scan_pipeline.hpp"
-#include "admit/store/audit_log.hpp"
 #include "admit/store/deferred_checkpoints.hpp"
 #include "admit/store/events.hpp"
 #include "admit/store/hybrid_logical_clock.hpp"
@@ -741,8 +740,7 @@ void KioskCore::adoptDatabase(Worker& w, SQLite::Database db) {
     w.engine.emplace(*w.db);
     w.clock.emplace(*w.db);
     w.outbox.emplace(*w.db);
-    publish(
-        [id = store::AuditLog(*w.db).deviceId()](KioskState& s, DrainResult&) { s.deviceId = id; });
+    publish([id = store::deviceId(*w.db)](KioskState& s, DrainResult&) { s.deviceId = id; });
 }
 
 void KioskCore::closeDatabase(Worker& w) {
