@@ -64,6 +64,19 @@ class KioskSyncTest : public KioskTest {
         ADD_FAILURE() << "never finished";
     }
 
+    // Starts the kiosk with the fake backend and scans the demo event's online code.
+    void startAndSubmitOnlineCode(bool selectSingleEvent = false) {
+        start(syncOptions(selectSingleEvent));
+        untilOpen();
+        core_->submitCode(onlineCode(demo_.event.eventId));
+    }
+    // The same, until enrolled and the first round is over.
+    void startEnrolled(bool selectSingleEvent = false) {
+        startAndSubmitOnlineCode(selectSingleEvent);
+        untilVerdict("enrolled");
+        untilFinished();
+    }
+
     std::shared_ptr<FakeSyncBackend> fake_ = std::make_shared<FakeSyncBackend>();
     std::vector<SyncRoundOutcome> rounds_;
 };
@@ -128,9 +141,7 @@ TEST_F(KioskSyncTest, OnlineEventCodeEnrolsAndRunsTheFirstRound) {
 TEST_F(KioskSyncTest, UnreachableServerIsSaidPlainlyAndTheKioskStaysUsable) {
     fake_->enrolError = sync::SyncError{sync::SyncError::Kind::kUnreachable, "enrol",
                                         "could not reach the server: Connection refused"};
-    start(syncOptions());
-    untilOpen();
-    core_->submitCode(onlineCode(demo_.event.eventId));
+    startAndSubmitOnlineCode();
     auto shown = untilVerdict("enrol_failed");
     EXPECT_EQ(shown.kind, VerdictKind::kError);
     EXPECT_EQ(shown.reason, text::enrolUnreachable("127.0.0.1:9"));
@@ -149,9 +160,7 @@ TEST_F(KioskSyncTest, UnreachableServerIsSaidPlainlyAndTheKioskStaysUsable) {
 TEST_F(KioskSyncTest, UsedEnrolmentCodeIsSaidPlainly) {
     fake_->enrolError = sync::SyncError{sync::SyncError::Kind::kRefused, "enrol",
                                         "the enrolment token was already used (410)"};
-    start(syncOptions());
-    untilOpen();
-    core_->submitCode(onlineCode(demo_.event.eventId));
+    startAndSubmitOnlineCode();
     EXPECT_EQ(untilVerdict("enrol_failed").reason, text::enrolRefused());
     EXPECT_FALSE(core_->state().event);
 }
@@ -159,9 +168,7 @@ TEST_F(KioskSyncTest, UsedEnrolmentCodeIsSaidPlainly) {
 TEST_F(KioskSyncTest, ServerRefusalNamesTheServerAndItsReason) {
     fake_->enrolError =
         sync::SyncError{sync::SyncError::Kind::kServer, "enrol", "unknown event (404)"};
-    start(syncOptions());
-    untilOpen();
-    core_->submitCode(onlineCode(demo_.event.eventId));
+    startAndSubmitOnlineCode();
     EXPECT_EQ(untilVerdict("enrol_failed").reason,
               text::enrolFailed("127.0.0.1:9", "unknown event (404)"));
 }
@@ -169,9 +176,7 @@ TEST_F(KioskSyncTest, ServerRefusalNamesTheServerAndItsReason) {
 TEST_F(KioskSyncTest, EnrolledButTheRosterFailsSaysTheKioskKeepsTrying) {
     fake_->roundError = sync::SyncError{sync::SyncError::Kind::kUnreachable, "roster",
                                         "could not reach the server: timed out after 30 s"};
-    start(syncOptions());
-    untilOpen();
-    core_->submitCode(onlineCode(demo_.event.eventId));
+    startAndSubmitOnlineCode();
     auto shown = untilVerdict("enrolled");
     EXPECT_EQ(shown.reason,
               text::enrolledWithoutRoster("Harbour Lights Festival",
@@ -238,11 +243,7 @@ TEST_F(KioskSyncTest, OnlineCodeForAnotherEventNeedsAnOrganiser) {
 }
 
 TEST_F(KioskSyncTest, RefusedDeviceTokenStopsTheRounds) {
-    start(syncOptions(true));
-    untilOpen();
-    core_->submitCode(onlineCode(demo_.event.eventId));
-    untilVerdict("enrolled");
-    untilFinished();
+    startEnrolled(true);
     {
         std::lock_guard lock(fake_->mutex);
         fake_->roundError = sync::SyncError{sync::SyncError::Kind::kRefused, "upload",
@@ -273,11 +274,7 @@ TEST_F(KioskSyncTest, RefusedDeviceTokenStopsTheRounds) {
 }
 
 TEST_F(KioskSyncTest, ShutdownDoesNotWaitForARequestInFlight) {
-    start(syncOptions(true));
-    untilOpen();
-    core_->submitCode(onlineCode(demo_.event.eventId));
-    untilVerdict("enrolled");
-    untilFinished();
+    startEnrolled(true);
     {
         std::lock_guard lock(fake_->mutex);
         fake_->blockRounds = true;
@@ -317,11 +314,7 @@ TEST_F(KioskSyncTest, BuildWithoutTheSyncClientRefusesOnlineCodesPlainly) {
 TEST_F(KioskSyncTest, DevicesFromTheLastRoundReachTheState) {
     fake_->devices = {{"dev-1", "north-kiosk", "A", 1'790'000'000'000, 1'789'999'880'000, 12},
                       {"dev-2", "south-kiosk", "B", 1'790'000'000'000, std::nullopt, 0}};
-    start(syncOptions());
-    untilOpen();
-    core_->submitCode(onlineCode(demo_.event.eventId));
-    untilVerdict("enrolled");
-    untilFinished();
+    startEnrolled();
     ASSERT_EQ(core_->state().sync.devices.size(), 2U);
     EXPECT_EQ(core_->state().sync.devices[0].name, "north-kiosk");
     EXPECT_EQ(core_->state().sync.devices[0].lastSyncAtMs, 1'789'999'880'000);
