@@ -22,8 +22,10 @@ Result<SQLite::Database, KioskDatabaseError> openKioskDatabase(const KioskDataba
     if (!key) return fail(plain("cannot load the replica key: " + key.error().message));
     auto db = replica::openReplica(config.path, *key, replica::OpenMode::Create);
     if (!db) {
-        return fail(KioskDatabaseError{db.error().message,
-                                       db.error().kind == replica::ReplicaErrorKind::Damaged});
+        // Both are cured the same way: move the file aside and sync a new replica.
+        const bool resyncable = db.error().kind == replica::ReplicaErrorKind::Damaged ||
+                                db.error().kind == replica::ReplicaErrorKind::OlderFormat;
+        return fail(KioskDatabaseError{db.error().message, resyncable});
     }
     try {
         db->exec("PRAGMA foreign_keys = ON");

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sodium_init.hpp"
+#include "written_frames.hpp"
 
 namespace admit::replica::detail {
 
@@ -33,6 +34,12 @@ struct FileState {
     Salt salt{};
     bool headerKnown = false;
     std::uint32_t pageSize = 0;
+    // Database file: the WAL body this connection read last, as stored and in plaintext. A
+    // checkpoint reads a page from the WAL and then writes it here; a WAL body is a valid image
+    // of its page in the database too, so it is written as it is stored, not encrypted again.
+    std::uint32_t walCopyPgno = 0;  // 0: none
+    std::vector<std::uint8_t> walCopyStored;
+    std::vector<std::uint8_t> walCopyPlain;
     // WAL file: its database (SQLite closes the WAL before the database).
     FileState* database = nullptr;
     std::vector<std::uint8_t> scratch;
@@ -44,8 +51,9 @@ struct FileState {
     // Offset of the last whole frame SQLite read (it rewrites that frame's header in place).
     sqlite3_int64 lastFrameRead = -1;
     // Salts of the WAL generation (WAL header bytes 16..23), bound into every frame's tag.
-    std::array<std::uint8_t, 8> walSalts{};
+    WalSalts walSalts{};
     bool walSaltsKnown = false;
+    WrittenFrames written;
 };
 
 struct ReplicaFile {
@@ -101,6 +109,7 @@ int loadHeader(FileState& s, sqlite3_file* real) {
         case HeaderStatus::Encrypted:
             break;
         case HeaderStatus::PlainSqlite:
+        case HeaderStatus::OlderFormat:
             return SQLITE_NOTADB;
         case HeaderStatus::Invalid:
             return damaged(s);
@@ -176,10 +185,14 @@ int dbWrite(FileState& s, sqlite3_file* real, const std::uint8_t* in, int amt, s
     // SQLite writes whole pages to the database; anything else cannot be encrypted.
     if (amt != page || off % page != 0 || off / page >= 0xffffffffLL) return SQLITE_IOERR_WRITE;
     const std::size_t pageBytes = s.pageSize;
-    std::span<std::uint8_t> buf(s.scratch.data(), pageBytes);
-    if (!encryptPage(*s.keys, dbBinding(s, off), ByteView(in, pageBytes), buf)) {
-        return SQLITE_IOERR_WRITE;
+    const PageBinding binding = dbBinding(s, off);
+    if (s.walCopyPgno == binding.pgno && s.walCopyPlain.size() == pageBytes &&
+        std::memcmp(s.walCopyPlain.data(), in, pageBytes) == 0) {
+        s.walCopyPgno = 0;
+        return rawWrite(real, s.walCopyStored.data(), pageBytes, off);
     }
+    std::span<std::uint8_t> buf(s.scratch.data(), pageBytes);
+    if (!encryptPage(*s.keys, binding, ByteView(in, pageBytes), buf)) return SQLITE_IOERR_WRITE;
     return rawWrite(real, buf.data(), pageBytes, off);
 }
 
@@ -190,10 +203,14 @@ int dbWrite(FileState& s, sqlite3_file* real, const std::uint8_t* in, int amt, s
 // of the log generation the frame was written in. (The salt field of the frame itself cannot be
 // bound: SQLite writes it as zero when it will recompute checksums at commit.)
 
-using WalSalts = std::array<std::uint8_t, 8>;
-
 bool isZero(const std::uint8_t* p, std::size_t n) {
     return std::all_of(p, p + n, [](std::uint8_t b) { return b == 0; });
+}
+
+std::size_t frameIndex(const FileState& s, sqlite3_int64 frameOff) {
+    const auto frameBytes = static_cast<sqlite3_int64>(s.database->pageSize + kWalFrameHeaderBytes);
+    return static_cast<std::size_t>((frameOff - static_cast<sqlite3_int64>(kWalHeaderBytes)) /
+                                    frameBytes);
 }
 
 PageBinding walBinding(const FileState& s, const std::uint8_t* frameHeader, const WalSalts& salts,
@@ -335,8 +352,18 @@ int walRead(FileState& s, sqlite3_file* real, std::uint8_t* out, int amt, sqlite
         const int rc = rawRead(real, frame, static_cast<std::size_t>(frameBytes), frameOff);
         if (rc == SQLITE_IOERR_SHORT_READ) return damaged(s);
         if (rc != SQLITE_OK) return rc;
-        return decryptBody(s, real, frame, frame + kWalFrameHeaderBytes, out) ? SQLITE_OK
-                                                                              : damaged(s);
+        const ByteView header(frame, kWalFrameHeaderBytes);
+        const ByteView body(frame + kWalFrameHeaderBytes, pageBytes);
+        const bool authentic =
+            (s.walSaltsKnown && s.written.recall(frameIndex(s, frameOff), header, body, s.walSalts,
+                                                 std::span(out, pageBytes))) ||
+            decryptBody(s, real, frame, frame + kWalFrameHeaderBytes, out);
+        if (!authentic) return damaged(s);
+        FileState& db = *s.database;
+        db.walCopyPgno = readBigEndian32(frame);
+        db.walCopyStored.assign(body.begin(), body.end());
+        db.walCopyPlain.assign(out, out + pageBytes);
+        return SQLITE_OK;
     }
     if (within == 0 && amt == frameBytes) {
         // A whole frame: SQLite is recovering the log or recomputing checksums.
@@ -356,6 +383,7 @@ int walWrite(FileState& s, sqlite3_file* real, const std::uint8_t* in, int amt, 
         if (int rc = flushPending(s, real); rc != SQLITE_OK) return rc;
         std::memcpy(s.walSalts.data(), in + 16, 8);
         s.walSaltsKnown = true;
+        s.written.forget();
         return rawWrite(real, in, kWalHeaderBytes, 0);
     }
     if (off < walHeaderBytes) return SQLITE_IOERR_WRITE;
@@ -399,7 +427,15 @@ int walWrite(FileState& s, sqlite3_file* real, const std::uint8_t* in, int amt, 
                          body)) {
             return SQLITE_IOERR_WRITE;
         }
-        if (!appending) return rawWrite(real, body.data(), pageBytes, off);
+        const std::size_t index = frameIndex(s, frameOff);
+        if (!appending) {
+            const int rc = rawWrite(real, body.data(), pageBytes, off);
+            if (rc == SQLITE_OK) {
+                s.written.remember(index, ByteView(frame, kWalFrameHeaderBytes), body, s.walSalts,
+                                   ByteView(in, pageBytes));
+            }
+            return rc;
+        }
         // The frame under an all-zero placeholder header in one write, then the real header.
         // A process killed mid-write can leave a short write (the kernel stops copying at a
         // page-cache boundary on SIGKILL, and frame headers are 8-aligned, so a cut falls
@@ -416,7 +452,11 @@ int walWrite(FileState& s, sqlite3_file* real, const std::uint8_t* in, int amt, 
             rc != SQLITE_OK) {
             return rc;
         }
-        return rawWrite(real, header.data(), header.size(), frameOff);
+        if (int rc = rawWrite(real, header.data(), header.size(), frameOff); rc != SQLITE_OK) {
+            return rc;
+        }
+        s.written.remember(index, header, body, s.walSalts, ByteView(in, pageBytes));
+        return SQLITE_OK;
     }
     return SQLITE_IOERR_WRITE;  // e.g. a frame split at a sync point: refuse, never plaintext
 }

@@ -2,7 +2,6 @@
 
 #include <sodium.h>
 
-#include <algorithm>
 #include <cstring>
 #include <new>
 #include <stdexcept>
@@ -18,21 +17,29 @@ constexpr std::uint64_t kPageKeyId = 1;
 constexpr std::uint64_t kKeyCheckId = 2;
 constexpr std::size_t kKeyCheckDerived = crypto_kdf_BYTES_MIN;  // 16; we keep 8
 constexpr std::size_t kSecretSize = 32 + kKeyCheckDerived;
-constexpr std::uint8_t kFormatVersion = 1;
+constexpr std::uint8_t kFormatVersion = 2;
 constexpr char kSqliteMagic[16] = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',
                                    'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
 
 static_assert(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES == kNonceBytes);
 static_assert(crypto_aead_xchacha20poly1305_ietf_ABYTES == kTagBytes);
+static_assert(kNonceBytes + kTagBytes + kFrameFieldBytes == kReserveBytes);
 static_assert(crypto_aead_xchacha20poly1305_ietf_KEYBYTES == 32);
 
-// version, kind, pgno, salt, page-1 header fields (8), WAL frame fields (12)
-constexpr std::size_t kMaxAdBytes = 1 + 1 + 4 + kSaltBytes + 8 + 12;
+// version, pgno, salt, page-1 header fields (8), stored frame fields
+constexpr std::size_t kMaxAdBytes = 1 + 4 + kSaltBytes + 8 + kFrameFieldBytes;
 
+// Where the reserve's parts sit in a page of `size` bytes.
+std::size_t nonceOffset(std::size_t size) { return size - static_cast<std::size_t>(kReserveBytes); }
+std::size_t tagOffset(std::size_t size) { return nonceOffset(size) + kNonceBytes; }
+std::size_t fieldsOffset(std::size_t size) { return tagOffset(size) + kTagBytes; }
+
+// The file kind is not bound: a WAL body is a valid image of its page in the database too, so a
+// checkpoint can copy it without decrypting and encrypting again. The frame fields stored with
+// it keep it from being replayed into another frame or log generation.
 std::size_t buildAd(const PageBinding& binding, ByteView stored, std::uint8_t* ad) {
     std::size_t n = 0;
     ad[n++] = kFormatVersion;
-    ad[n++] = static_cast<std::uint8_t>(binding.kind);
     for (int shift = 0; shift < 32; shift += 8) {
         ad[n++] = static_cast<std::uint8_t>(binding.pgno >> shift);
     }
@@ -43,11 +50,8 @@ std::size_t buildAd(const PageBinding& binding, ByteView stored, std::uint8_t* a
         std::memcpy(ad + n, stored.data() + 16, 8);
         n += 8;
     }
-    if (binding.kind == FileKind::Wal) {
-        std::memcpy(ad + n, binding.frameFields.data(),
-                    std::min<std::size_t>(12, binding.frameFields.size()));
-        n += 12;
-    }
+    std::memcpy(ad + n, stored.data() + fieldsOffset(stored.size()), kFrameFieldBytes);
+    n += kFrameFieldBytes;
     return n;
 }
 
@@ -97,7 +101,9 @@ HeaderStatus parsePageHeader(ByteView first24, PageHeader& out) {
     if (size == 1) size = 65536;
     out.pageSize = size;
     out.reserve = first24[20];
-    if (!isValidPageSize(size) || out.reserve != kReserveBytes) return HeaderStatus::Invalid;
+    if (!isValidPageSize(size)) return HeaderStatus::Invalid;
+    if (out.reserve == kFormat1ReserveBytes) return HeaderStatus::OlderFormat;
+    if (out.reserve != kReserveBytes) return HeaderStatus::Invalid;
     return HeaderStatus::Encrypted;
 }
 
@@ -108,8 +114,11 @@ bool encryptPage(const KeyMaterial& keys, const PageBinding& binding, ByteView p
         binding.pgno == 0) {
         return false;
     }
+    if (binding.kind == FileKind::Wal && binding.frameFields.size() != kFrameFieldBytes) {
+        return false;
+    }
     const std::size_t start = encryptedOffset(binding.pgno);
-    const std::size_t end = size - static_cast<std::size_t>(kReserveBytes);
+    const std::size_t end = nonceOffset(size);
     if (out.data() != plain.data()) std::memcpy(out.data(), plain.data(), size);
     if (binding.pgno == 1) {
         // Refuse a page 1 that does not carry our reserve: its last 40 bytes would be data.
@@ -123,10 +132,16 @@ bool encryptPage(const KeyMaterial& keys, const PageBinding& binding, ByteView p
         const KeyCheck check = keys.keyCheck();
         std::memcpy(out.data() + kSaltBytes, check.data(), kKeyCheckBytes);
     }
+    std::uint8_t* fields = out.data() + fieldsOffset(size);
+    if (binding.kind == FileKind::Wal) {
+        std::memcpy(fields, binding.frameFields.data(), kFrameFieldBytes);
+    } else {
+        std::memset(fields, 0, kFrameFieldBytes);
+    }
     std::uint8_t ad[kMaxAdBytes];
     const std::size_t adLen = buildAd(binding, ByteView(out.data(), size), ad);
-    std::uint8_t* nonce = out.data() + end;
-    std::uint8_t* tag = nonce + kNonceBytes;
+    std::uint8_t* nonce = out.data() + nonceOffset(size);
+    std::uint8_t* tag = out.data() + tagOffset(size);
     randombytes_buf(nonce, kNonceBytes);  // fresh per write; never derived from the page number
     crypto_aead_xchacha20poly1305_ietf_encrypt_detached(out.data() + start, tag, nullptr,
                                                         out.data() + start, end - start, ad, adLen,
@@ -142,13 +157,19 @@ bool decryptPage(const KeyMaterial& keys, const PageBinding& binding, ByteView s
         return false;
     }
     const std::size_t start = encryptedOffset(binding.pgno);
-    const std::size_t end = size - static_cast<std::size_t>(kReserveBytes);
+    const std::size_t end = nonceOffset(size);
+    if (binding.kind == FileKind::Wal &&
+        (binding.frameFields.size() != kFrameFieldBytes ||
+         std::memcmp(stored.data() + fieldsOffset(size), binding.frameFields.data(),
+                     kFrameFieldBytes) != 0)) {
+        return false;  // sealed for another frame or log generation
+    }
     std::uint8_t ad[kMaxAdBytes];
     const std::size_t adLen = buildAd(binding, stored, ad);
     std::uint8_t nonce[kNonceBytes];
     std::uint8_t tag[kTagBytes];
-    std::memcpy(nonce, stored.data() + end, kNonceBytes);
-    std::memcpy(tag, stored.data() + end + kNonceBytes, kTagBytes);
+    std::memcpy(nonce, stored.data() + nonceOffset(size), kNonceBytes);
+    std::memcpy(tag, stored.data() + tagOffset(size), kTagBytes);
     if (out.data() != stored.data()) std::memcpy(out.data(), stored.data(), start);
     if (crypto_aead_xchacha20poly1305_ietf_decrypt_detached(
             out.data() + start, nullptr, stored.data() + start, end - start, tag, ad, adLen, nonce,

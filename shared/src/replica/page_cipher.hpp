@@ -1,6 +1,6 @@
 #pragma once
-// Page encryption for the encrypted replica: XChaCha20-Poly1305 over each page, with the nonce
-// and tag in the page's 40 reserved bytes. Internal to admit_replica.
+// Page encryption for the encrypted replica: XChaCha20-Poly1305 over each page, with the nonce,
+// the tag and the WAL frame fields in the page's 52 reserved bytes. Internal to admit_replica.
 
 #include <array>
 #include <cstddef>
@@ -13,7 +13,12 @@ namespace admit::replica::detail {
 
 inline constexpr std::size_t kNonceBytes = 24;
 inline constexpr std::size_t kTagBytes = 16;
-inline constexpr int kReserveBytes = 40;  // nonce + tag at the end of every page
+inline constexpr std::size_t kFrameFieldBytes = 12;  // WAL commit size and generation salts
+// At the end of every page: nonce, tag, then the frame fields the page was sealed with.
+inline constexpr int kReserveBytes = 52;
+// Format 1 (until 2026-11-21) reserved 40 bytes and bound the file kind instead of storing the
+// frame fields; it is recognised only to say so.
+inline constexpr int kFormat1ReserveBytes = 40;
 inline constexpr std::size_t kSaltBytes = 8;
 inline constexpr std::size_t kKeyCheckBytes = 8;
 // Page 1 keeps bytes 0..23 readable: salt (0..7), key check (8..15) and SQLite's own 16..23
@@ -22,9 +27,10 @@ inline constexpr std::size_t kPlainHeaderBytes = 24;
 inline constexpr std::size_t kWalFrameHeaderBytes = 24;
 inline constexpr std::size_t kWalHeaderBytes = 32;
 
-// Which file a page image belongs to; bound into the additional data so a page cannot be moved
-// between the database and the WAL.
-enum class FileKind : std::uint8_t { Database = 'D', Wal = 'W' };
+// Which file a page image is read from or written to. A WAL body carries the frame fields it was
+// sealed with and must match its frame; a database page accepts any (a checkpoint copies a WAL
+// body into the database as it is).
+enum class FileKind : std::uint8_t { Database, Wal };
 
 using Salt = std::array<std::uint8_t, kSaltBytes>;
 using KeyCheck = std::array<std::uint8_t, kKeyCheckBytes>;
@@ -51,7 +57,7 @@ struct PageHeader {
     int reserve = 0;
 };
 
-enum class HeaderStatus { Encrypted, PlainSqlite, Invalid };
+enum class HeaderStatus { Encrypted, PlainSqlite, OlderFormat, Invalid };
 
 // Reads the readable first 24 bytes of page 1 as stored on disk.
 HeaderStatus parsePageHeader(ByteView first24, PageHeader& out);
@@ -61,7 +67,8 @@ struct PageBinding {
     FileKind kind = FileKind::Database;
     std::uint32_t pgno = 0;
     Salt salt{};
-    // WAL only: frame header bytes 4..15 (commit size and WAL salts).
+    // WAL only: the frame's commit size and its log generation's salts (kFrameFieldBytes).
+    // Stored in the reserve and bound; a database page written directly stores zeros.
     ByteView frameFields{};
 };
 

@@ -91,6 +91,11 @@ Result<FileState, ReplicaError> precheck(const fs::path& path, const detail::Key
             return fail(
                 makeError(ReplicaErrorKind::NotAReplica, path,
                           path.string() + " is a plain SQLite database, not an encrypted replica"));
+        case detail::HeaderStatus::OlderFormat:
+            return fail(makeError(ReplicaErrorKind::OlderFormat, path,
+                                  path.string() +
+                                      " is an encrypted replica in an older format that this "
+                                      "version cannot read: sync or export it again"));
         case detail::HeaderStatus::Invalid:
             return fail(damagedError(path.string()));
         case detail::HeaderStatus::Encrypted:

@@ -92,6 +92,24 @@ TEST_F(KioskTest, DamagedReplicaAtStartOffersAResyncInsteadOfFailing) {
     EXPECT_TRUE(store::Events(*fresh).find(demo_.event.eventId));
 }
 
+// A replica written by an earlier version's format: the same way out as damage, with the reason.
+TEST_F(KioskTest, ReplicaInAnOlderFormatOffersAResync) {
+    {
+        std::fstream f(demo_.replica, std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(20);  // the reserve per page: format 1 reserved 40 bytes
+        f.put(static_cast<char>(40));
+    }
+    start(options());
+    until([](const KioskState& s) { return s.screen == Screen::kDamaged; });
+    ASSERT_TRUE(core_->state().damage);
+    EXPECT_NE(core_->state().damage->message.find("older format"), std::string::npos)
+        << core_->state().damage->message;
+    core_->resyncDamagedReplica();
+    until([](const KioskState& s) { return s.screen == Screen::kSetup; });
+    EXPECT_EQ(movedAside(dir_.path()).size(), 1U);
+    EXPECT_EQ(scanCode(demo_.event.setupCode).code, "event_setup");
+}
+
 // Damage found while running (here reported by the sync thread): the fresh replica keeps the
 // settings in use.
 TEST_F(KioskTest, ResyncAfterDamageFoundWhileRunningKeepsTheKioskSettings) {

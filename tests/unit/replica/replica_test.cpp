@@ -94,6 +94,26 @@ TEST(OpenReplica, PlainSqliteDatabaseIsNotAReplica) {
     EXPECT_NE(db.error().message.find(path.string()), std::string::npos);
 }
 
+TEST(OpenReplica, ReplicaInAnOlderFormatSaysSoInsteadOfDamaged) {
+    TempDir dir;
+    const auto path = dir / "r.db";
+    const ReplicaKey key = ReplicaKey::generate();
+    {
+        auto db = openReplica(path, key, OpenMode::Create);
+        ASSERT_TRUE(db.ok()) << db.error().message;
+        db->exec("CREATE TABLE t(x)");
+    }
+    auto bytes = testing::readAll(path);
+    bytes[20] = 40;  // format 1 reserved 40 bytes per page
+    testing::writeAll(path, bytes);
+    auto db = openReplica(path, key, OpenMode::ReadWrite);
+    ASSERT_FALSE(db.ok());
+    EXPECT_EQ(db.error().kind, ReplicaErrorKind::OlderFormat);
+    EXPECT_EQ(db.error().message, path.string() +
+                                      " is an encrypted replica in an older format that this "
+                                      "version cannot read: sync or export it again");
+}
+
 TEST(OpenReplica, DamagedPageSurfacesAsDamagedErrorMidQuery) {
     TempDir dir;
     const auto path = dir / "r.db";

@@ -88,7 +88,9 @@ TEST(Tamper, FlippedByteInEveryDatabasePageIsDetected) {
         offsets.push_back(page * kPage +
                           std::uniform_int_distribution<std::size_t>(0, kPage - 1)(rng));
     }
-    for (std::size_t special : {0u, 7u, 8u, 15u, 16u, 18u, 20u, 23u, 24u, 99u, 4060u, 4090u}) {
+    // Reserve: nonce 4044..4067, tag 4068..4083, stored frame fields 4084..4095.
+    for (std::size_t special : {0u, 7u, 8u, 15u, 16u, 18u, 20u, 23u, 24u, 99u, 4044u, 4060u, 4083u,
+                                4084u, 4090u, 4095u}) {
         offsets.push_back(special);
     }
     for (std::size_t offset : offsets) {
@@ -106,6 +108,34 @@ TEST(Tamper, FlippedByteInEveryDatabasePageIsDetected) {
             EXPECT_EQ(report.error().message, expected);
         }
     }
+}
+
+TEST(Tamper, DatabasePagesSwappedAreDetected) {
+    TempDir dir;
+    const auto original = dir / "original.db";
+    const ReplicaKey key = ReplicaKey::generate();
+    {
+        auto db = openReplica(original, key, OpenMode::Create);
+        ASSERT_TRUE(db.ok()) << db.error().message;
+        db->exec("CREATE TABLE attendee(id INTEGER PRIMARY KEY, name TEXT, email TEXT)");
+        addRows(*db, 0, 500);
+    }
+    const auto copy = dir / "copy.db";
+    copyFile(original, copy);
+    auto bytes = readAll(copy);
+    ASSERT_GE(bytes.size(), 4 * kPage);
+    // Pages 3 and 4: two authentic images, each at the other's page number.
+    std::swap_ranges(bytes.begin() + 2 * kPage, bytes.begin() + 3 * kPage,
+                     bytes.begin() + 3 * kPage);
+    writeAll(copy, bytes);
+    auto report = checkReplica(copy, key);
+    ASSERT_TRUE(report.ok()) << report.error().message;
+    EXPECT_FALSE(report->ok);
+    ASSERT_FALSE(report->problems.empty());
+    EXPECT_NE(
+        report->problems.front().find("replica is damaged or was tampered with: " + copy.string()),
+        std::string::npos)
+        << report->problems.front();
 }
 
 class WalTamper : public ::testing::Test {
@@ -160,6 +190,55 @@ class WalTamper : public ::testing::Test {
     TempDir dir_;
     ReplicaKey key_ = ReplicaKey::generate();
 };
+
+// A frame body from an earlier generation of the log, put in place of a frame of the current
+// one for the same page: it carries the old generation's salts and is refused.
+TEST_F(WalTamper, BodyFromAnEarlierLogGenerationIsDetected) {
+    const auto wal = original().string() + "-wal";
+    const auto earlier = readAll(wal);
+    const std::size_t earlierFrames = frameCount();
+    constexpr int kMore = 3;
+    {
+        auto db = openReplica(original(), key_, OpenMode::ReadWrite);
+        ASSERT_TRUE(db.ok()) << db.error().message;
+        ASSERT_EQ(sqlite3_db_config(db->getHandle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr),
+                  SQLITE_OK);
+        db->exec("PRAGMA wal_autocheckpoint=0");
+        db->exec("PRAGMA wal_checkpoint(TRUNCATE)");  // the next write starts a new generation
+        for (int t = 0; t < kMore; ++t) addRows(*db, (kTransactions + t) * kRowsPer, kRowsPer);
+    }
+    const auto current = readAll(wal);
+    const std::size_t currentFrames = (current.size() - kWalHeader) / kFrame;
+    const auto pageOf = [](const std::vector<std::uint8_t>& bytes, std::size_t frame) {
+        const std::size_t at = kWalHeader + frame * kFrame;
+        return std::vector<std::uint8_t>(bytes.begin() + static_cast<std::ptrdiff_t>(at),
+                                         bytes.begin() + static_cast<std::ptrdiff_t>(at + 4));
+    };
+    const auto copy = dir_ / "copy.db";
+    const std::string expected =
+        "replica is damaged or was tampered with: " + copy.string() + "-wal";
+    int spliced = 0;
+    for (std::size_t frame = 0; frame < currentFrames; ++frame) {
+        for (std::size_t old = 0; old < earlierFrames; ++old) {
+            if (pageOf(earlier, old) != pageOf(current, frame)) continue;
+            SCOPED_TRACE("frame " + std::to_string(frame + 1) + " <- earlier frame " +
+                         std::to_string(old + 1));
+            auto bytes = current;
+            const auto from =
+                earlier.begin() + static_cast<std::ptrdiff_t>(kWalHeader + old * kFrame + 24);
+            std::copy(
+                from, from + static_cast<std::ptrdiff_t>(kPage),
+                bytes.begin() + static_cast<std::ptrdiff_t>(kWalHeader + frame * kFrame + 24));
+            std::filesystem::remove(copy.string() + "-shm");
+            copyFile(original(), copy);
+            writeAll(copy.string() + "-wal", bytes);
+            EXPECT_EQ(readEverything(copy, key_, (kTransactions + kMore) * kRowsPer), expected);
+            ++spliced;
+            break;
+        }
+    }
+    EXPECT_GT(spliced, 0) << "no page appears in both generations";
+}
 
 TEST_F(WalTamper, UntouchedWalReadsBack) {
     ASSERT_GT(frameCount(), static_cast<std::size_t>(kTransactions));

@@ -18,6 +18,7 @@ enum class ReplicaErrorKind {
     NotFound,       // the replica (or key file) does not exist
     Io,             // the operating system or SQLite refused an operation
     NotAReplica,    // the file is not an encrypted replica (e.g. a plain SQLite database)
+    OlderFormat,    // an encrypted replica in a format this version no longer reads
     BadKeyFile,     // key file with unsafe permissions, wrong size, or a bad credential name
     AlreadyExists,  // refusing to overwrite an existing file
 };

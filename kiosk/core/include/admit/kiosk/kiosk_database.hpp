@@ -22,8 +22,9 @@ struct KioskDatabaseConfig {
 
 struct KioskDatabaseError {
     std::string message;  // a sentence for the organiser naming the file; never key material
-    // A page failed authentication (replica::ReplicaErrorKind::Damaged): the kiosk offers to
-    // move the file aside and re-sync (moveDamagedReplicaAside).
+    // A page failed authentication (replica::ReplicaErrorKind::Damaged), or the replica is in
+    // an older format (OlderFormat): the kiosk offers to move the file aside and re-sync
+    // (moveDamagedReplicaAside).
     bool damaged = false;
 };
 
