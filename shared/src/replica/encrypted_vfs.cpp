@@ -11,7 +11,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "sodium_init.hpp"
+#include "admit/base/sodium.hpp"
 #include "written_frames.hpp"
 
 namespace admit::replica::detail {

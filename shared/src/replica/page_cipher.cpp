@@ -6,7 +6,7 @@
 #include <new>
 #include <stdexcept>
 
-#include "sodium_init.hpp"
+#include "admit/base/sodium.hpp"
 
 namespace admit::replica::detail {
 

@@ -15,14 +15,14 @@
 #include <string>
 #include <utility>
 
-#include "sodium_init.hpp"
+#include "admit/base/sodium.hpp"
 
 namespace admit::replica {
 
 namespace {
 
 std::uint8_t* allocateSecret() {
-    detail::ensureSodium();
+    ensureSodium();
     auto* bytes = static_cast<std::uint8_t*>(sodium_malloc(ReplicaKey::kSize));
     if (bytes == nullptr) throw std::bad_alloc();
     return bytes;

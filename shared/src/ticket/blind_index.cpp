@@ -6,12 +6,12 @@
 #include <ostream>
 
 #include "admit/base/bytes.hpp"
-#include "sodium.hpp"
+#include "admit/base/sodium.hpp"
 
 namespace admit::ticket {
 
 BlindIndexKey BlindIndexKey::generate() {
-    detail::ensureSodium();
+    ensureSodium();
     BlindIndexKey key;
     randombytes_buf(key.key_.data(), key.key_.size());
     return key;
@@ -50,7 +50,7 @@ std::string_view normaliseOpaqueCode(std::string_view code) {
 }
 
 std::string blindIndex(const BlindIndexKey& key, std::string_view code) {
-    detail::ensureSodium();
+    ensureSodium();
     std::string_view normalised = normaliseOpaqueCode(code);
     ByteView input = asBytes(normalised);
     std::array<std::uint8_t, 32> hash{};

@@ -5,7 +5,7 @@
 #include <chrono>
 
 #include "admit/base/bytes.hpp"
-#include "sodium.hpp"
+#include "admit/base/sodium.hpp"
 
 namespace admit::ticket {
 
@@ -53,7 +53,7 @@ Result<EventId> eventIdFromString(std::string_view text) {
 }
 
 EventId newEventId() {
-    detail::ensureSodium();
+    ensureSodium();
     EventId id{};
     randombytes_buf(id.data(), id.size());
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -5,11 +5,11 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "admit/base/sodium.hpp"
 #include "admit/codec/base45.hpp"
 #include "admit/codec/byte_reader.hpp"
 #include "admit/codec/byte_writer.hpp"
 #include "admit/codec/utf8.hpp"
-#include "sodium.hpp"
 #include "text_prefix.hpp"
 
 namespace admit::ticket {
@@ -158,7 +158,7 @@ bool looksLikeEventSetup(std::string_view text) {
 }
 
 Result<EventSetup, SetupError> decodeEventSetup(std::string_view text) {
-    detail::ensureSodium();
+    ensureSodium();
     auto prefix = detail::matchVersionedPrefix(text, kTag);
     if (!prefix) return malformed("text does not start with the \"AE<version>:\" prefix");
     if (prefix->version != kVersion) {

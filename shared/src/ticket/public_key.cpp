@@ -4,12 +4,12 @@
 
 #include <algorithm>
 
-#include "sodium.hpp"
+#include "admit/base/sodium.hpp"
 
 namespace admit::ticket {
 
 KeyId keyIdFor(std::span<const std::uint8_t, 32> publicKeyBytes) {
-    detail::ensureSodium();
+    ensureSodium();
     std::array<std::uint8_t, 32> hash{};
     crypto_generichash(hash.data(), hash.size(), publicKeyBytes.data(), publicKeyBytes.size(),
                        nullptr, 0);

@@ -4,10 +4,10 @@
 
 #include <algorithm>
 
+#include "admit/base/sodium.hpp"
 #include "admit/codec/base45.hpp"
 #include "admit/codec/byte_reader.hpp"
 #include "admit/codec/byte_writer.hpp"
-#include "sodium.hpp"
 #include "text_prefix.hpp"
 
 namespace admit::ticket {
@@ -124,7 +124,7 @@ Result<ParsedTicket, TicketError> parseSignedTicket(std::string_view text) {
 }
 
 bool verifyTicketSignature(const ParsedTicket& ticket, const PublicKey& key) {
-    detail::ensureSodium();
+    ensureSodium();
     if (keyIdFor(key.bytes) != ticket.payload.keyId) return false;
     // Verify over the payload as the caller sees it (re-serialised; the layout is canonical,
     // so this equals signedBytes for an unmodified parse), never over bytes it might not match.

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <ostream>
 
-#include "sodium.hpp"
+#include "admit/base/sodium.hpp"
 
 namespace admit::ticket {
 
@@ -13,7 +13,7 @@ static_assert(crypto_sign_SECRETKEYBYTES == 64 && crypto_sign_PUBLICKEYBYTES == 
               crypto_sign_SEEDBYTES == 32 && crypto_sign_BYTES == 64);
 
 SigningKey SigningKey::generate() {
-    detail::ensureSodium();
+    ensureSodium();
     std::array<std::uint8_t, 32> seed{};
     randombytes_buf(seed.data(), seed.size());
     SigningKey key = fromSeed(seed);
@@ -22,7 +22,7 @@ SigningKey SigningKey::generate() {
 }
 
 SigningKey SigningKey::fromSeed(std::span<const std::uint8_t, 32> seed) {
-    detail::ensureSodium();
+    ensureSodium();
     SigningKey key;
     std::array<std::uint8_t, 32> publicBytes{};
     crypto_sign_seed_keypair(publicBytes.data(), key.secret_.data(), seed.data());

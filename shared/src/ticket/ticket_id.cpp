@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "admit/base/bytes.hpp"
-#include "sodium.hpp"
+#include "admit/base/sodium.hpp"
 
 namespace admit::ticket {
 
@@ -31,7 +31,7 @@ Result<TicketId> ticketIdFromString(std::string_view text) {
 }
 
 TicketId newTicketId() {
-    detail::ensureSodium();
+    ensureSodium();
     TicketId id{};
     randombytes_buf(id.data(), id.size());
     return id;

@@ -10,6 +10,7 @@
 #include <SQLiteCpp/Transaction.h>
 #include <nlohmann/json.hpp>
 
+#include "admit/base/sodium.hpp"
 #include "admit/store/checkin_log.hpp"
 #include "admit/store/hybrid_logical_clock.hpp"
 #include "admit/store/outbox.hpp"
@@ -124,7 +125,7 @@ int httpStatus(ServerErrorKind kind) {
 }
 
 std::string newSecretToken() {
-    if (sodium_init() < 0) throw std::runtime_error("libsodium could not be initialised");
+    ensureSodium();
     unsigned char bytes[32];
     randombytes_buf(bytes, sizeof bytes);
     constexpr int kVariant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
@@ -137,7 +138,7 @@ std::string newSecretToken() {
 }
 
 Bytes tokenHash(std::string_view token) {
-    if (sodium_init() < 0) throw std::runtime_error("libsodium could not be initialised");
+    ensureSodium();
     Bytes hash(crypto_generichash_BYTES);
     crypto_generichash(hash.data(), hash.size(),
                        reinterpret_cast<const unsigned char*>(token.data()), token.size(), nullptr,
