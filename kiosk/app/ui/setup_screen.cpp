@@ -65,7 +65,9 @@ void drawDamagedScreen(UiContext& ui) {
     drawIcon(ImGui::GetWindowDrawList(), Icon::kAttention, ImVec2(origin.x + width * 0.5f, y + r),
              r, Theme::kInk, Theme::kAmber);
     y += r * 2.0f + theme.pad;
-    y += centredText(theme.large, text::kDamagedTitle, x, y, inner, Theme::kAmber);
+    const bool olderFormat = state.damage && state.damage->olderFormat;
+    y += centredText(theme.large, olderFormat ? text::kOlderFormatTitle : text::kDamagedTitle, x, y,
+                     inner, Theme::kAmber);
     y += theme.pad;
     y += centredText(theme.body, text::damagedExplanation(), x, y, inner, Theme::kPaper);
     y += theme.pad;

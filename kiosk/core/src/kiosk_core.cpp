@@ -774,7 +774,7 @@ void KioskCore::startEnrolment(Worker& w, const SetupCode& code, std::int64_t no
 void KioskCore::reportDamage(Worker&, std::string why) {
     publish([why](KioskState& s, DrainResult&) {
         if (s.damage && s.damage->moving) return;  // being dealt with
-        s.damage = ReplicaDamage{why, false, {}};
+        s.damage = ReplicaDamage{why, false, {}, describesOlderFormat(why)};
         // After a verdict on screen (NOT SAVED), else at once.
         if (s.screen == Screen::kVerdict) {
             s.screenBeforeVerdict = Screen::kDamaged;

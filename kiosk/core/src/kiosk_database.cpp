@@ -47,6 +47,11 @@ bool describesDamage(const std::string& message) {
     return message.find(marker) != std::string::npos;
 }
 
+bool describesOlderFormat(const std::string& message) {
+    static const std::string marker = replica::olderFormatError("").message;
+    return message.find(marker) != std::string::npos;
+}
+
 Result<std::filesystem::path> moveDamagedReplicaAside(const std::filesystem::path& replica,
                                                       std::int64_t nowMs) {
     std::time_t t = static_cast<std::time_t>(nowMs / 1000);

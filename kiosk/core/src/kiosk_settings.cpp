@@ -1,6 +1,5 @@
 #include "admit/kiosk/kiosk_settings.hpp"
 
-
 #include "admit/kiosk/strings.hpp"
 #include "admit/store/meta.hpp"
 

@@ -92,10 +92,7 @@ Result<FileState, ReplicaError> precheck(const fs::path& path, const detail::Key
                 makeError(ReplicaErrorKind::NotAReplica, path,
                           path.string() + " is a plain SQLite database, not an encrypted replica"));
         case detail::HeaderStatus::OlderFormat:
-            return fail(makeError(ReplicaErrorKind::OlderFormat, path,
-                                  path.string() +
-                                      " is an encrypted replica in an older format that this "
-                                      "version cannot read: sync or export it again"));
+            return fail(olderFormatError(path.string()));
         case detail::HeaderStatus::Invalid:
             return fail(damagedError(path.string()));
         case detail::HeaderStatus::Encrypted:
@@ -199,6 +196,13 @@ bool syncPath(const fs::path& path, bool directory) {
 ReplicaError damagedError(std::string file) {
     std::string message = "replica is damaged or was tampered with: " + file;
     return ReplicaError{ReplicaErrorKind::Damaged, std::move(file), std::move(message)};
+}
+
+ReplicaError olderFormatError(std::string file) {
+    std::string message = file +
+                          " is an encrypted replica in an older format that this version cannot "
+                          "read: sync or export it again";
+    return ReplicaError{ReplicaErrorKind::OlderFormat, std::move(file), std::move(message)};
 }
 
 std::optional<ReplicaError> replicaFailure(const SQLite::Exception& e) {

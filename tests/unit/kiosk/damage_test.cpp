@@ -64,6 +64,7 @@ TEST_F(KioskTest, DamagedReplicaAtStartOffersAResyncInsteadOfFailing) {
     until([](const KioskState& s) { return s.screen == Screen::kDamaged; });
     ASSERT_TRUE(core_->state().damage);
     EXPECT_TRUE(describesDamage(core_->state().damage->message));
+    EXPECT_FALSE(core_->state().damage->olderFormat);
     EXPECT_NE(core_->state().damage->message.find(demo_.replica.filename().string()),
               std::string::npos);
     auto line = nlohmann::json::parse(damagedJsonLine(core_->state()));
@@ -104,6 +105,7 @@ TEST_F(KioskTest, ReplicaInAnOlderFormatOffersAResync) {
     ASSERT_TRUE(core_->state().damage);
     EXPECT_NE(core_->state().damage->message.find("older format"), std::string::npos)
         << core_->state().damage->message;
+    EXPECT_TRUE(core_->state().damage->olderFormat);
     core_->resyncDamagedReplica();
     until([](const KioskState& s) { return s.screen == Screen::kSetup; });
     EXPECT_EQ(movedAside(dir_.path()).size(), 1U);
@@ -185,6 +187,12 @@ TEST(DescribesDamage, RecognisesTheReplicaSentenceOnly) {
     EXPECT_TRUE(describesDamage("could not record the check-in: " +
                                 replica::damagedError("/x/kiosk.replica-wal").message));
     EXPECT_FALSE(describesDamage("database is locked"));
+}
+
+TEST(DescribesOlderFormat, RecognisesTheReplicaSentenceOnly) {
+    EXPECT_TRUE(describesOlderFormat(replica::olderFormatError("/x/kiosk.replica").message));
+    EXPECT_FALSE(describesOlderFormat(replica::damagedError("/x/kiosk.replica").message));
+    EXPECT_FALSE(describesDamage(replica::olderFormatError("/x/kiosk.replica").message));
 }
 
 }  // namespace

@@ -36,6 +36,9 @@ inline constexpr int kReplicaDamagedCode = SQLITE_IOERR_DATA;
 
 ReplicaError damagedError(std::string file);
 
+// "<file> is an encrypted replica in an older format ...": re-sync or export it again.
+ReplicaError olderFormatError(std::string file);
+
 // If `e` was caused by a page that failed authentication, the Damaged error naming the file
 // that failed (recorded by the VFS on the thread that ran the query).
 std::optional<ReplicaError> replicaFailure(const SQLite::Exception& e);

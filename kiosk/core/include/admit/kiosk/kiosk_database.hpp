@@ -35,6 +35,9 @@ Result<SQLite::Database, KioskDatabaseError> openKioskDatabase(const KioskDataba
 // for errors that reach the kiosk as text (the check-in engine's, the sync client's).
 bool describesDamage(const std::string& message);
 
+// True if `message` says the replica is in an older format (replica::olderFormatError).
+bool describesOlderFormat(const std::string& message);
+
 // Renames the replica and its -wal and -shm files to "<name>.damaged-<YYYYMMDD-HHMMSS>" (plus
 // the same suffixes), never deleting anything: the file may hold check-ins not uploaded yet.
 // Returns the new path of the database file. The caller has closed every connection to it.

@@ -32,9 +32,10 @@ struct PinPrompt {
 // The replica failed authentication (damaged or tampered with): the kDamaged screen offers to
 // move it aside and start again from the event code (KioskCore::resyncDamagedReplica).
 struct ReplicaDamage {
-    std::string message;  // "replica is damaged or was tampered with: <file>"
-    bool moving = false;  // re-sync asked for, under way
-    std::string problem;  // why moving it aside failed, if it did
+    std::string message;       // "replica is damaged or was tampered with: <file>"
+    bool moving = false;       // re-sync asked for, under way
+    std::string problem;       // why moving it aside failed, if it did
+    bool olderFormat = false;  // not damage: a replica in a format this version cannot read
 };
 
 struct KioskState {

@@ -122,6 +122,7 @@ inline constexpr const char* kThisKiosk = "This kiosk";
 
 // Damaged replica screen
 inline constexpr const char* kDamagedTitle = "This kiosk's data file is damaged";
+inline constexpr const char* kOlderFormatTitle = "This kiosk's data file is from an older version";
 inline constexpr const char* kResyncButton = "Re-sync this kiosk";
 inline constexpr const char* kResyncing = "Moving the damaged file aside...";
 
