@@ -101,6 +101,14 @@ ShownVerdict message(VerdictKind kind, std::string code, std::string headline, s
     return shown;
 }
 
+// "Not saved, try again", with what failed.
+ShownVerdict storageError(std::string detail, std::int64_t nowMs) {
+    auto shown = message(VerdictKind::kError, "storage_error", text::kTryAgain,
+                         text::storageFailure(), nowMs);
+    shown.detail = std::move(detail);
+    return shown;
+}
+
 std::string hostName() {
     std::array<char, 256> name{};
     if (gethostname(name.data(), name.size() - 1) != 0 || name[0] == '\0') return "kiosk";
@@ -244,21 +252,10 @@ void KioskCore::workerLoop(std::stop_token stop) {
         } catch (const SQLite::Exception& e) {
             // A storage exception outside the engine (stats, search, operators): tell, don't die.
             std::string why = replica::describeReplicaFailure(e);
-            publishVerdict([&] {
-                auto shown = message(VerdictKind::kError, "storage_error", text::kTryAgain,
-                                     text::storageFailure(), options_.clock());
-                shown.detail = why;
-                return shown;
-            }());
+            publishVerdict(storageError(why, options_.clock()));
             if (replica::replicaFailure(e)) reportDamage(*worker_, why);
         } catch (const std::exception& e) {
-            std::string why = e.what();
-            publishVerdict([&] {
-                auto shown = message(VerdictKind::kError, "storage_error", text::kTryAgain,
-                                     text::storageFailure(), options_.clock());
-                shown.detail = why;
-                return shown;
-            }());
+            publishVerdict(storageError(e.what(), options_.clock()));
         }
         bool queueEmpty = false;
         {
@@ -399,18 +396,21 @@ void KioskCore::handleCode(Worker& w, const std::string& code, std::int64_t nowM
                                text::scanEventCodeFirst(), nowMs));
         return;
     }
-    auto verdict = w.engine->scan(code, w.context(nowMs));
+    publishEngineVerdict(w, w.engine->scan(code, w.context(nowMs)), nowMs, "scan");
+}
+
+void KioskCore::publishEngineVerdict(Worker& w, const Result<rules::Verdict>& verdict,
+                                     std::int64_t nowMs, const std::string& via) {
     if (!verdict) {
-        auto shown = message(VerdictKind::kError, "storage_error", text::kTryAgain,
-                             text::storageFailure(), nowMs);
-        shown.detail = verdict.error().message;
+        auto shown = storageError(verdict.error().message, nowMs);
+        shown.via = via;
         publishVerdict(shown);
         damageReported(w, shown.detail);
         return;
     }
     if (verdict->accepted && sync_) sync_->checkInRecorded();
     publishStatus(w);
-    publishVerdict(fromVerdict(*verdict, nowMs, "scan"));
+    publishVerdict(fromVerdict(*verdict, nowMs, via));
 }
 
 DrainResult KioskCore::drain() {
@@ -555,19 +555,8 @@ void KioskCore::checkIn(std::int64_t attendeeId) {
     post([this, attendeeId](Worker& w) {
         if (!w.db || !w.event) return;
         std::int64_t now = options_.clock();
-        auto verdict = w.engine->checkInAttendee(attendeeId, w.context(now));
-        if (!verdict) {
-            auto shown = message(VerdictKind::kError, "storage_error", text::kTryAgain,
-                                 text::storageFailure(), now);
-            shown.detail = verdict.error().message;
-            shown.via = "search";
-            publishVerdict(shown);
-            damageReported(w, shown.detail);
-            return;
-        }
-        if (verdict->accepted && sync_) sync_->checkInRecorded();
-        publishStatus(w);
-        publishVerdict(fromVerdict(*verdict, now, "search"));
+        publishEngineVerdict(w, w.engine->checkInAttendee(attendeeId, w.context(now)), now,
+                             "search");
     });
 }
 

@@ -19,10 +19,12 @@
 #include <thread>
 #include <vector>
 
+#include "admit/base/result.hpp"
 #include "admit/kiosk/kiosk_database.hpp"
 #include "admit/kiosk/kiosk_settings.hpp"
 #include "admit/kiosk/kiosk_state.hpp"
 #include "admit/kiosk/sync_backend.hpp"
+#include "admit/rules/verdict.hpp"
 #include "admit/scan/frame.hpp"
 #include "admit/scan/frame_source.hpp"
 #include "admit/scan/scan_event.hpp"
@@ -140,6 +142,10 @@ class KioskCore {
     void handleCode(Worker& worker, const std::string& text, std::int64_t nowMs);
     void postScan(scan::ScanEvent event);  // a pipeline read, decided on the worker
     void publishVerdict(ShownVerdict verdict);
+    // Worker: the engine's verdict on a scan or a search check-in ("scan"/"search"), or its
+    // storage failure; an accepted one also tells the sync thread there is one to upload.
+    void publishEngineVerdict(Worker& worker, const Result<rules::Verdict>& verdict,
+                              std::int64_t nowMs, const std::string& via);
     void publishStatus(Worker& worker);
     void loadSettings(Worker& worker);
     SettingOverrides overrides() const;
