@@ -29,11 +29,19 @@ class Fields {
         return &*it;
     }
 
+    // The field, if present and of the JSON type `isType` tests; `mustBe` names that type.
+    Result<const json*> get(const char* field, bool (json::*isType)() const noexcept,
+                            const char* mustBe) const {
+        auto value = get(field);
+        if (!value) return value;
+        if (!((**value).*isType)()) return fail(name(field) + " must be " + mustBe);
+        return value;
+    }
+
     Result<std::string> text(const char* field, std::size_t maxBytes = 4096,
                              bool allowEmpty = true) const {
-        auto value = get(field);
+        auto value = get(field, &json::is_string, "a string");
         if (!value) return fail(value.error().message);
-        if (!(*value)->is_string()) return fail(name(field) + " must be a string");
         std::string out = (*value)->get<std::string>();
         if (!allowEmpty && out.empty()) return fail(name(field) + " must not be empty");
         if (out.size() > maxBytes) {
@@ -45,9 +53,8 @@ class Fields {
     Result<std::int64_t> integer(
         const char* field, std::int64_t min = 0,
         std::int64_t max = std::numeric_limits<std::int64_t>::max()) const {
-        auto value = get(field);
+        auto value = get(field, &json::is_number_integer, "an integer");
         if (!value) return fail(value.error().message);
-        if (!(*value)->is_number_integer()) return fail(name(field) + " must be an integer");
         std::int64_t out = (*value)->get<std::int64_t>();
         if ((*value)->is_number_unsigned() &&
             (*value)->get<std::uint64_t>() >
@@ -67,17 +74,13 @@ class Fields {
     }
 
     Result<bool> boolean(const char* field) const {
-        auto value = get(field);
+        auto value = get(field, &json::is_boolean, "true or false");
         if (!value) return fail(value.error().message);
-        if (!(*value)->is_boolean()) return fail(name(field) + " must be true or false");
         return (*value)->get<bool>();
     }
 
     Result<const json*> array(const char* field) const {
-        auto value = get(field);
-        if (!value) return fail(value.error().message);
-        if (!(*value)->is_array()) return fail(name(field) + " must be an array");
-        return *value;
+        return get(field, &json::is_array, "an array");
     }
 
   private:

@@ -61,6 +61,24 @@ TEST(MessagesTest, CheckInRecordErrorsNameTheField) {
     EXPECT_EQ(parseCheckInRecord("{}").error().message, "missing field id");
 }
 
+// Each field reader names the field and the type it wants, never the value it got.
+TEST(MessagesTest, AFieldOfTheWrongTypeIsNamedWithTheTypeItMustBe) {
+    const std::string version = "{\"protocol\":" + std::to_string(kProtocolVersion);
+    EXPECT_EQ(parseEnrolResponse(version + ",\"device_token\":7}").error().message,
+              "device_token must be a string");
+    EXPECT_EQ(parseUploadRequest(version + ",\"device_id\":\"" + store::newUuidV7(1) +
+                                 "\",\"gate\":\"Main\",\"entries\":{}}")
+                  .error()
+                  .message,
+              "entries must be an array");
+    EXPECT_EQ(parseDownloadResponse(version + ",\"checkins\":[],\"next\":0,\"more\":\"no\"}")
+                  .error()
+                  .message,
+              "more must be true or false");
+    EXPECT_EQ(parseDownloadResponse(version + ",\"checkins\":\"x\"}").error().message,
+              "checkins must be an array");
+}
+
 TEST(MessagesTest, UploadRoundTripsAndKeepsPayloadsVerbatim) {
     UploadRequest request{store::newUuidV7(1), "Main", {}};
     std::string record = toJson(sampleCheckIn());
