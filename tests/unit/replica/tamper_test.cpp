@@ -66,17 +66,20 @@ std::string readEverything(const std::filesystem::path& path, const ReplicaKey& 
     return "";
 }
 
+// A replica of `rows` attendees (indexed by email), closed: every page is in the database file.
+void writeReplica(const std::filesystem::path& path, const ReplicaKey& key, int rows) {
+    auto db = openReplica(path, key, OpenMode::Create);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    db->exec("CREATE TABLE attendee(id INTEGER PRIMARY KEY, name TEXT, email TEXT)");
+    db->exec("CREATE INDEX attendee_email ON attendee(email)");
+    addRows(*db, 0, rows);
+}
+
 TEST(Tamper, FlippedByteInEveryDatabasePageIsDetected) {
     TempDir dir;
     const auto original = dir / "original.db";
     const ReplicaKey key = ReplicaKey::generate();
-    {
-        auto db = openReplica(original, key, OpenMode::Create);
-        ASSERT_TRUE(db.ok()) << db.error().message;
-        db->exec("CREATE TABLE attendee(id INTEGER PRIMARY KEY, name TEXT, email TEXT)");
-        db->exec("CREATE INDEX attendee_email ON attendee(email)");
-        addRows(*db, 0, 1500);
-    }
+    ASSERT_NO_FATAL_FAILURE(writeReplica(original, key, 1500));
     const std::size_t pages = std::filesystem::file_size(original) / kPage;
     ASSERT_GE(pages, 20u);
     std::mt19937 rng(20240601);
@@ -114,12 +117,7 @@ TEST(Tamper, DatabasePagesSwappedAreDetected) {
     TempDir dir;
     const auto original = dir / "original.db";
     const ReplicaKey key = ReplicaKey::generate();
-    {
-        auto db = openReplica(original, key, OpenMode::Create);
-        ASSERT_TRUE(db.ok()) << db.error().message;
-        db->exec("CREATE TABLE attendee(id INTEGER PRIMARY KEY, name TEXT, email TEXT)");
-        addRows(*db, 0, 500);
-    }
+    ASSERT_NO_FATAL_FAILURE(writeReplica(original, key, 500));
     const auto copy = dir / "copy.db";
     copyFile(original, copy);
     auto bytes = readAll(copy);
