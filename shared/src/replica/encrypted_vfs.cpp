@@ -214,7 +214,7 @@ std::size_t frameIndex(const FileState& s, sqlite3_int64 frameOff) {
 }
 
 PageBinding walBinding(const FileState& s, const std::uint8_t* frameHeader, const WalSalts& salts,
-                       std::array<std::uint8_t, 12>& fields) {
+                       std::array<std::uint8_t, kFrameFieldBytes>& fields) {
     std::memcpy(fields.data(), frameHeader + 4, 4);
     std::memcpy(fields.data() + 4, salts.data(), salts.size());
     PageBinding b;
@@ -245,7 +245,7 @@ int flushPending(FileState& s, sqlite3_file* real) {
 bool decryptBodyWith(const FileState& s, const WalSalts& salts, const std::uint8_t* frameHeader,
                      const std::uint8_t* body, std::uint8_t* out) {
     const std::size_t pageBytes = s.database->pageSize;
-    std::array<std::uint8_t, 12> fields{};
+    std::array<std::uint8_t, kFrameFieldBytes> fields{};
     return decryptPage(*s.keys, walBinding(s, frameHeader, salts, fields),
                        ByteView(body, pageBytes), std::span<std::uint8_t>(out, pageBytes));
 }
@@ -421,7 +421,7 @@ int walWrite(FileState& s, sqlite3_file* real, const std::uint8_t* in, int amt, 
         } else if (!s.walSaltsKnown) {
             refreshWalSalts(s, real);
         }
-        std::array<std::uint8_t, 12> fields{};
+        std::array<std::uint8_t, kFrameFieldBytes> fields{};
         std::span<std::uint8_t> body(frame + kWalFrameHeaderBytes, pageBytes);
         if (!encryptPage(*s.keys, walBinding(s, frame, s.walSalts, fields), ByteView(in, pageBytes),
                          body)) {

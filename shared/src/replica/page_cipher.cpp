@@ -121,7 +121,7 @@ bool encryptPage(const KeyMaterial& keys, const PageBinding& binding, ByteView p
     const std::size_t end = nonceOffset(size);
     if (out.data() != plain.data()) std::memcpy(out.data(), plain.data(), size);
     if (binding.pgno == 1) {
-        // Refuse a page 1 that does not carry our reserve: its last 40 bytes would be data.
+        // Refuse a page 1 that does not carry our reserve: its reserved bytes would be data.
         if (std::memcmp(out.data(), kSqliteMagic, sizeof kSqliteMagic) != 0 ||
             out[20] != kReserveBytes) {
             return false;

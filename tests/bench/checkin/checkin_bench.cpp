@@ -89,27 +89,27 @@ int main(int argc, char** argv) {
 
     // The kiosk's encrypted replica of the same event.
     auto key = replica::ReplicaKey::generate();
+    // Each copy of the replica is set up as the kiosk sets its own up.
+    const auto fill = [&](SQLite::Database& replicaDb) {
+        store::applyConnectionSettings(replicaDb);
+        (void)store::migrate(replicaDb);
+        (void)organiser::exportReplica(org, eventId, replicaDb);
+    };
     auto kiosk = replica::openReplica(dir / "kiosk.db", key, replica::OpenMode::Create);
     if (!kiosk) return std::fprintf(stderr, "%s\n", kiosk.error().message.c_str()), 1;
-    store::applyConnectionSettings(*kiosk);
-    (void)store::migrate(*kiosk);
-    (void)organiser::exportReplica(org, eventId, *kiosk);
+    fill(*kiosk);
     // A second copy that checkpoints between scans, as the kiosk does, not inside one.
     auto deferred = replica::openReplica(dir / "kiosk-deferred.db", key, replica::OpenMode::Create);
     if (!deferred) return std::fprintf(stderr, "%s\n", deferred.error().message.c_str()), 1;
-    store::applyConnectionSettings(*deferred);
-    (void)store::migrate(*deferred);
-    (void)organiser::exportReplica(org, eventId, *deferred);
+    fill(*deferred);
     store::DeferredCheckpoints checkpoints(*deferred);
 
     // The same replica without encryption, with the page cache openReplica sets.
     auto plainCopy =
         store::openPlainDatabase((dir / "plain-copy.db").string(), store::OpenMode::kCreate);
     if (!plainCopy) return std::fprintf(stderr, "%s\n", plainCopy.error().message.c_str()), 1;
-    store::applyConnectionSettings(*plainCopy);
     plainCopy->exec("PRAGMA cache_size=-65536");
-    (void)store::migrate(*plainCopy);
-    (void)organiser::exportReplica(org, eventId, *plainCopy);
+    fill(*plainCopy);
 
     auto bare = store::openPlainDatabase((dir / "bare.db").string(), store::OpenMode::kCreate);
     bare->exec("CREATE TABLE bare (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)");
