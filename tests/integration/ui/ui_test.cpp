@@ -269,15 +269,21 @@ fs::path writeFrames(const fs::path& folder, const std::vector<std::string>& cod
     return folder;
 }
 
-// Flips a byte in the middle of the replica's first page: it no longer authenticates.
+// Flips a byte in the middle of the replica's first page: it no longer authenticates. (Writing a
+// fixed value instead left the page intact whenever the ciphertext byte already had it: one run
+// in 256, where the kiosk opened the replica and the test waited for a damage screen.)
 void damageFirstPage(const fs::path& replica) {
     std::fstream f(replica, std::ios::in | std::ios::out | std::ios::binary);
     std::array<unsigned char, 18> head{};
     f.read(reinterpret_cast<char*>(head.data()), head.size());
     std::size_t pageSize = static_cast<std::size_t>(head[16] << 8 | head[17]);
     if (pageSize == 1) pageSize = 65536;
-    f.seekp(static_cast<std::streamoff>(pageSize / 2));
-    char byte = 0x5a;
+    const auto at = static_cast<std::streamoff>(pageSize / 2);
+    char byte = 0;
+    f.seekg(at);
+    f.read(&byte, 1);
+    byte = static_cast<char>(byte ^ 0x5a);
+    f.seekp(at);
     f.write(&byte, 1);
 }
 
