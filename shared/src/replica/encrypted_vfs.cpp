@@ -707,6 +707,8 @@ void ensureVfsRegistered() {
     if (rc != SQLITE_OK) throw std::runtime_error("cannot register the replica VFS");
 }
 
+sqlite3_vfs* underlyingVfs() { return rootVfs; }
+
 PendingKeyScope::PendingKeyScope(std::shared_ptr<const KeyMaterial> keys) {
     tlsPendingKeys = std::move(keys);
 }

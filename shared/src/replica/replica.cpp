@@ -10,12 +10,12 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <system_error>
 
 #include "encrypted_vfs.hpp"
+#include "lock_safe_file.hpp"
 #include "page_cipher.hpp"
 
 namespace admit::replica {
@@ -80,11 +80,10 @@ Result<FileState, ReplicaError> precheck(const fs::path& path, const detail::Key
         }
         return FileState::New;
     }
-    std::ifstream in(path, std::ios::binary);
+    detail::LockSafeFile file;
+    if (int rc = file.open(path); rc != SQLITE_OK) return fail(ioError(path, sqlite3_errstr(rc)));
     std::uint8_t head[detail::kPlainHeaderBytes] = {};
-    if (!in.read(reinterpret_cast<char*>(head), sizeof head)) {
-        return fail(damagedError(path.string()));
-    }
+    if (file.read(head, 0) != SQLITE_OK) return fail(damagedError(path.string()));
     detail::PageHeader header;
     switch (detail::parsePageHeader(ByteView(head, sizeof head), header)) {
         case detail::HeaderStatus::PlainSqlite:
@@ -103,10 +102,7 @@ Result<FileState, ReplicaError> precheck(const fs::path& path, const detail::Key
         return FileState::Existing;
     }
     std::vector<std::uint8_t> page(header.pageSize);
-    in.seekg(0);
-    if (!in.read(reinterpret_cast<char*>(page.data()), static_cast<std::streamsize>(page.size()))) {
-        return fail(damagedError(path.string()));
-    }
+    if (file.read(page, 0) != SQLITE_OK) return fail(damagedError(path.string()));
     detail::PageBinding binding;
     binding.pgno = 1;
     binding.salt = header.salt;
@@ -191,6 +187,44 @@ bool syncPath(const fs::path& path, bool directory) {
     return ok;
 }
 
+// Authenticates every page of the database file, free pages included (integrity_check never
+// reads those). The caller holds a read transaction on an empty WAL.
+void authenticateEveryPage(const fs::path& path, const detail::KeyMaterial& keys,
+                           IntegrityReport& report) {
+    detail::LockSafeFile file;
+    if (int rc = file.open(path); rc != SQLITE_OK) {
+        report.problems.push_back("cannot read " + path.string() + ": " + sqlite3_errstr(rc));
+        return;
+    }
+    std::uint8_t head[detail::kPlainHeaderBytes] = {};
+    detail::PageHeader header;
+    if (file.read(head, 0) != SQLITE_OK ||
+        detail::parsePageHeader(ByteView(head, sizeof head), header) !=
+            detail::HeaderStatus::Encrypted) {
+        report.problems.push_back(damagedError(path.string()).message);
+        return;
+    }
+    const sqlite3_int64 size = file.size();
+    const auto pageBytes = static_cast<sqlite3_int64>(header.pageSize);
+    std::vector<std::uint8_t> page(header.pageSize);
+    detail::PageBinding binding;
+    binding.salt = header.salt;
+    for (sqlite3_int64 offset = 0; offset + pageBytes <= size; offset += pageBytes) {
+        binding.pgno += 1;
+        if (file.read(page, offset) == SQLITE_OK &&
+            detail::decryptPage(keys, binding, page, page)) {
+            report.pagesAuthenticated += 1;
+        } else {
+            report.problems.push_back(
+                "page " + std::to_string(binding.pgno) +
+                " failed authentication: " + damagedError(path.string()).message);
+        }
+    }
+    if (size < 0 || size % pageBytes != 0) {
+        report.problems.push_back("partial last page: " + damagedError(path.string()).message);
+    }
+}
+
 }  // namespace
 
 ReplicaError damagedError(std::string file) {
@@ -259,36 +293,7 @@ Result<IntegrityReport, ReplicaError> checkReplica(const fs::path& path, const R
             report.problems.insert(report.problems.begin(),
                                    damagedError(detail::lastDamagedFile()).message);
         }
-        if (fullyCheckpointed) {
-            std::ifstream in(path, std::ios::binary);
-            std::uint8_t head[detail::kPlainHeaderBytes] = {};
-            detail::PageHeader header;
-            if (!in.read(reinterpret_cast<char*>(head), sizeof head) ||
-                detail::parsePageHeader(ByteView(head, sizeof head), header) !=
-                    detail::HeaderStatus::Encrypted) {
-                report.problems.push_back(damagedError(path.string()).message);
-            } else {
-                in.seekg(0);
-                std::vector<std::uint8_t> page(header.pageSize);
-                detail::PageBinding binding;
-                binding.salt = header.salt;
-                while (in.read(reinterpret_cast<char*>(page.data()),
-                               static_cast<std::streamsize>(page.size()))) {
-                    binding.pgno += 1;
-                    if (detail::decryptPage(*keys, binding, page, page)) {
-                        report.pagesAuthenticated += 1;
-                    } else {
-                        report.problems.push_back(
-                            "page " + std::to_string(binding.pgno) +
-                            " failed authentication: " + damagedError(path.string()).message);
-                    }
-                }
-                if (in.gcount() != 0) {
-                    report.problems.push_back("partial last page: " +
-                                              damagedError(path.string()).message);
-                }
-            }
-        }
+        if (fullyCheckpointed) authenticateEveryPage(path, *keys, report);
         db.exec("COMMIT");
     } catch (const SQLite::Exception& e) {
         if (auto damage = replicaFailure(e)) {
