@@ -15,6 +15,7 @@
 #include <system_error>
 
 #include "encrypted_vfs.hpp"
+#include "lock_holders.hpp"
 #include "lock_safe_file.hpp"
 #include "page_cipher.hpp"
 
@@ -26,6 +27,8 @@ namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
 constexpr int kDefaultPageSize = 4096;
+// How long an operation that needs the replica alone waits for other connections to go.
+constexpr int kInUseWaitMs = 1000;
 
 ReplicaError makeError(ReplicaErrorKind kind, const fs::path& file, const std::string& what) {
     return ReplicaError{kind, file.string(), what};
@@ -38,6 +41,20 @@ ReplicaError keyMismatchError(const fs::path& file) {
 
 ReplicaError ioError(const fs::path& file, const std::string& what) {
     return makeError(ReplicaErrorKind::Io, file, "replica " + file.string() + ": " + what);
+}
+
+// `what` cannot be done while another connection has the replica open; names the other
+// programs that have it open when it can tell.
+ReplicaError inUseError(const fs::path& file, const std::string& what) {
+    const auto holders = detail::otherLockHolders(file);
+    std::string who = "another connection of this program";
+    if (!holders.empty()) {
+        who.clear();
+        for (const auto& holder : holders) who += (who.empty() ? "" : ", ") + holder;
+    }
+    return makeError(ReplicaErrorKind::InUse, file,
+                     "replica " + file.string() + " is open in " + who + ": it can be " + what +
+                         " only when nothing else has it open");
 }
 
 ReplicaError errorFrom(const SQLite::Exception& e, const fs::path& file) {
@@ -308,21 +325,33 @@ Result<IntegrityReport, ReplicaError> checkReplica(const fs::path& path, const R
 
 Status<ReplicaError> rekeyReplica(const fs::path& path, const ReplicaKey& oldKey,
                                   const ReplicaKey& newKey) {
-    // One connection holds the write lock from before the copy until after the rename, so no
-    // commit can be lost in between; a second one is the backup source (a connection inside a
-    // write transaction cannot be one).
-    auto guard = openReplica(path, oldKey, OpenMode::ReadWrite);
-    if (!guard) return fail(guard.error());
-    auto source = openReplica(path, oldKey, OpenMode::ReadWrite);
-    if (!source) return fail(source.error());
-    SQLite::Database& src = *source;
+    // A new copy is renamed over the replica, so nobody else may have it open: a program that
+    // kept the old file would go on writing into a file nobody reads. One connection takes an
+    // exclusive lock on the database file (exclusive locking mode), which fails while any other
+    // connection, in any process, has it open; it keeps the lock until after the rename, so
+    // nothing can commit in between, and it is the backup source.
+    auto opened = openReplica(path, oldKey, OpenMode::ReadWrite);
+    if (!opened) return fail(opened.error());
+    SQLite::Database& src = *opened;
     std::uint8_t suffix[8];
     randombytes_buf(suffix, sizeof suffix);
     const fs::path temp = path.string() + ".rekey-" + toHex(ByteView(suffix, sizeof suffix));
     TempFiles cleanup(temp);
     try {
+        src.setBusyTimeout(kInUseWaitMs);
+        src.exec("PRAGMA locking_mode=EXCLUSIVE");
+        try {
+            src.exec("BEGIN IMMEDIATE");
+            src.exec("COMMIT");  // the exclusive lock stays until the connection closes
+        } catch (const SQLite::Exception& e) {
+            if (e.getErrorCode() != SQLITE_BUSY) throw;
+            return fail(inUseError(path, "rekeyed"));
+        }
+        // Closing must not delete the WAL and WAL index by name: after the rename those names
+        // belong to the new file. They are removed below, while the lock is held.
+        int persist = 1;
+        sqlite3_file_control(src.getHandle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
         src.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-        guard->exec("BEGIN IMMEDIATE");
         const int pageSize = src.execAndGet("PRAGMA page_size").getInt();
         const auto newKeys = deriveKeys(newKey);
         {
@@ -352,6 +381,9 @@ Status<ReplicaError> rekeyReplica(const fs::path& path, const ReplicaKey& oldKey
         }
         if (!syncPath(temp, false)) return fail(ioError(temp, std::strerror(errno)));
         std::error_code ec;
+        // The old file's WAL is empty (checkpointed above) and nobody else uses it or its index.
+        fs::remove(path.string() + "-wal", ec);
+        fs::remove(path.string() + "-shm", ec);
         fs::rename(temp, path, ec);
         if (ec)
             return fail(ioError(path, "cannot rename the new copy into place: " + ec.message()));
@@ -361,7 +393,6 @@ Status<ReplicaError> rekeyReplica(const fs::path& path, const ReplicaKey& oldKey
         fs::remove(temp.string() + "-shm", ec);
         const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
         syncPath(dir, true);
-        guard->exec("ROLLBACK");
     } catch (const SQLite::Exception& e) {
         return fail(errorFrom(e, path));
     }

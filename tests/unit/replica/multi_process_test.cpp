@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -152,46 +153,88 @@ long long lastSeq(SQLite::Database& db, int worker) {
         };
         open(0);
         open(1);
+        // Like the kiosk's sync thread beside its verdict worker: a thread of this process with
+        // its own connection reads snapshots and checkpoints while the main thread writes.
+        std::atomic<bool> stop{false};
+        std::thread reader([&] {
+            try {
+                std::mt19937 readerRng(seed ^ static_cast<unsigned>(worker));
+                auto db = openBackend(backend, path, key);
+                if (!db) ::_exit(kExitOpenFailed);
+                while (!stop.load()) {
+                    db->exec("BEGIN");
+                    const bool ok = snapshotConsistent(*db);
+                    db->exec("COMMIT");
+                    if (!ok) ::_exit(kExitInconsistent);
+                    const int pick = std::uniform_int_distribution<int>(0, 9)(readerRng);
+                    if (pick == 0) {
+                        const int rc = sqlite3_wal_checkpoint_v2(
+                            db->getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+                        if (rc != SQLITE_OK && rc != SQLITE_BUSY) ::_exit(kExitSqliteError);
+                    } else if (pick == 1) {
+                        db.reset();
+                        db = openBackend(backend, path, key);
+                        if (!db) ::_exit(kExitOpenFailed);
+                    }
+                    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                }
+            } catch (const SQLite::Exception& e) {
+                std::fprintf(stderr, "worker %d reader: %s (%d)\n", worker, e.what(),
+                             e.getExtendedErrorCode());
+                ::_exit(kExitSqliteError);
+            }
+        });
         std::mt19937 rng(seed ^ static_cast<unsigned>(worker * 7919) ^
                          static_cast<unsigned>(::getpid()));
-        long long seq = lastSeq(*conns[0], worker);
-        while (seq < target) {
-            SQLite::Database& db = *conns[std::uniform_int_distribution<int>(0, 1)(rng)];
-            const int op = std::uniform_int_distribution<int>(0, 99)(rng);
-            if (op < 60) {
-                db.exec("BEGIN IMMEDIATE");
-                applyTransaction(db, seed, worker, seq + 1);
-                db.exec("COMMIT");
-                ++seq;
-                if (::write(reportFd, &seq, sizeof seq) != static_cast<ssize_t>(sizeof seq)) {
-                    ::_exit(kExitReportFailed);
+        // Exits here, not by unwinding past the running reader thread.
+        try {
+            long long seq = lastSeq(*conns[0], worker);
+            while (seq < target) {
+                SQLite::Database& db = *conns[std::uniform_int_distribution<int>(0, 1)(rng)];
+                const int op = std::uniform_int_distribution<int>(0, 99)(rng);
+                if (op < 60) {
+                    db.exec("BEGIN IMMEDIATE");
+                    applyTransaction(db, seed, worker, seq + 1);
+                    db.exec("COMMIT");
+                    ++seq;
+                    if (::write(reportFd, &seq, sizeof seq) != static_cast<ssize_t>(sizeof seq)) {
+                        ::_exit(kExitReportFailed);
+                    }
+                } else if (op < 80) {
+                    db.exec("BEGIN");
+                    const bool ok = snapshotConsistent(db);
+                    db.exec("COMMIT");
+                    if (!ok) ::_exit(kExitInconsistent);
+                } else if (op < 92) {
+                    static constexpr int kModes[] = {
+                        SQLITE_CHECKPOINT_PASSIVE, SQLITE_CHECKPOINT_FULL,
+                        SQLITE_CHECKPOINT_RESTART, SQLITE_CHECKPOINT_TRUNCATE};
+                    const int mode = kModes[std::uniform_int_distribution<int>(0, 3)(rng)];
+                    const int rc =
+                        sqlite3_wal_checkpoint_v2(db.getHandle(), nullptr, mode, nullptr, nullptr);
+                    if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != SQLITE_LOCKED) {
+                        ::_exit(kExitSqliteError);
+                    }
+                } else if (op < 97) {
+                    open(std::uniform_int_distribution<int>(0, 1)(rng));
+                } else {
+                    // Both closed: this process's last connection goes, as when `admit` exits
+                    // (SQLite then checkpoints and deletes the WAL if no other process holds it).
+                    conns[0].reset();
+                    conns[1].reset();
+                    open(0);
+                    open(1);
                 }
-            } else if (op < 80) {
-                db.exec("BEGIN");
-                const bool ok = snapshotConsistent(db);
-                db.exec("COMMIT");
-                if (!ok) ::_exit(kExitInconsistent);
-            } else if (op < 92) {
-                static constexpr int kModes[] = {SQLITE_CHECKPOINT_PASSIVE, SQLITE_CHECKPOINT_FULL,
-                                                 SQLITE_CHECKPOINT_RESTART,
-                                                 SQLITE_CHECKPOINT_TRUNCATE};
-                const int mode = kModes[std::uniform_int_distribution<int>(0, 3)(rng)];
-                const int rc =
-                    sqlite3_wal_checkpoint_v2(db.getHandle(), nullptr, mode, nullptr, nullptr);
-                if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != SQLITE_LOCKED) {
-                    ::_exit(kExitSqliteError);
-                }
-            } else if (op < 97) {
-                open(std::uniform_int_distribution<int>(0, 1)(rng));
-            } else {
-                // Both closed: this process's last connection goes, as when `admit` exits
-                // (SQLite then checkpoints and deletes the WAL if no other process holds it).
-                conns[0].reset();
-                conns[1].reset();
-                open(0);
-                open(1);
             }
+        } catch (const SQLite::Exception& e) {
+            std::fprintf(stderr, "worker %d: %s (%d)\n", worker, e.what(),
+                         e.getExtendedErrorCode());
+            ::_exit(kExitSqliteError);
+        } catch (...) {
+            ::_exit(kExitSqliteError);
         }
+        stop = true;
+        reader.join();
         conns[0].reset();
         conns[1].reset();
         ::_exit(kExitDone);
@@ -214,7 +257,8 @@ struct RunResult {
 };
 
 // Runs the workload: kWorkers processes until each committed `target` transactions; with
-// `kills`, SIGKILLs a random running worker that many times and starts it again.
+// `kills`, SIGKILLs a random running worker that many times and starts it again, then kills
+// them all.
 void runWorkload(Backend backend, const std::filesystem::path& path, const ReplicaKey& key,
                  unsigned seed, long long target, int kills, RunResult& result) {
     std::vector<Worker> workers(kWorkers);
@@ -262,7 +306,9 @@ void runWorkload(Backend backend, const std::filesystem::path& path, const Repli
         start(w);
     }
     for (int w = 0; w < kWorkers; ++w) {
-        collect(w, false);
+        // After kill rounds the workers are still at work: the last kill takes them all.
+        if (kills > 0) ::kill(workers[static_cast<std::size_t>(w)].pid, SIGKILL);
+        collect(w, kills > 0);
         if (::testing::Test::HasFatalFailure()) return;
     }
 }
@@ -371,17 +417,22 @@ TEST(ProcessLocks, OpeningOrCheckingAgainKeepsTheLocksOfOpenConnections) {
     EXPECT_TRUE(sharedLockHeldByAnotherProcess(path)) << "lost by checkReplica";
 }
 
-class MultiProcess : public ::testing::TestWithParam<int> {};
+struct Scenario {
+    int kills;
+    long long target;  // transactions per worker
+};
+
+class MultiProcess : public ::testing::TestWithParam<Scenario> {};
 
 TEST_P(MultiProcess, ProcessesShareOneReplicaLikeAPlainDatabase) {
-    const int kills = GetParam();
+    const int kills = GetParam().kills;
+    const long long target = GetParam().target;
     TempDir dir;
     const ReplicaKey key = ReplicaKey::generate();
+    // ADMIT_STRESS_SEED=N runs the same scenario with other random choices.
     const char* seedEnv = std::getenv("ADMIT_STRESS_SEED");
-    const char* targetEnv = std::getenv("ADMIT_STRESS_TARGET");
     const unsigned seed = (seedEnv ? static_cast<unsigned>(std::stoul(seedEnv)) : 20261130u) +
                           static_cast<unsigned>(kills);
-    const long long target = targetEnv ? std::stoll(targetEnv) : 120;
     std::string encryptedContents;
     std::string plainContents;
     RunResult encrypted;
@@ -407,7 +458,15 @@ TEST_P(MultiProcess, ProcessesShareOneReplicaLikeAPlainDatabase) {
     EXPECT_TRUE(report->ok) << (report->problems.empty() ? "" : report->problems.front());
 }
 
-INSTANTIATE_TEST_SUITE_P(Kills, MultiProcess, ::testing::Values(0, 12));
+// Every worker to its end (the contents equal plain SQLite's exactly); and 200 rounds of
+// SIGKILL to a random worker and a restart, the workers never done, all killed at the end.
+INSTANTIATE_TEST_SUITE_P(Workload, MultiProcess,
+                         ::testing::Values(Scenario{0, 120}, Scenario{200, 1'000'000}),
+                         [](const ::testing::TestParamInfo<Scenario>& param) {
+                             return param.param.kills == 0
+                                        ? std::string("RunToTheEnd")
+                                        : std::to_string(param.param.kills) + "Sigkills";
+                         });
 
 }  // namespace
 }  // namespace admit::replica

@@ -21,6 +21,7 @@ enum class ReplicaErrorKind {
     OlderFormat,    // an encrypted replica in a format this version no longer reads
     BadKeyFile,     // key file with unsafe permissions, wrong size, or a bad credential name
     AlreadyExists,  // refusing to overwrite an existing file
+    InUse,          // another connection has the replica open and the operation needs it alone
 };
 
 struct ReplicaError {
