@@ -1,9 +1,7 @@
 #include "admit/replica/replica.hpp"
 
-#include <fcntl.h>
 #include <sodium.h>
 #include <sqlite3.h>
-#include <unistd.h>
 
 #include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
@@ -12,12 +10,17 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <system_error>
 
 #include "encrypted_vfs.hpp"
 #include "lock_holders.hpp"
 #include "lock_safe_file.hpp"
+#include "open_replica.hpp"
 #include "page_cipher.hpp"
+#include "page_source.hpp"
+#include "salvage_reader.hpp"
+#include "temp_copy.hpp"
 
 namespace admit::replica {
 
@@ -26,7 +29,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
-constexpr int kDefaultPageSize = 4096;
 // How long an operation that needs the replica alone waits for other connections to go.
 constexpr int kInUseWaitMs = 1000;
 
@@ -37,10 +39,6 @@ ReplicaError makeError(ReplicaErrorKind kind, const fs::path& file, const std::s
 ReplicaError keyMismatchError(const fs::path& file) {
     return makeError(ReplicaErrorKind::KeyMismatch, file,
                      "the replica key does not match: " + file.string());
-}
-
-ReplicaError ioError(const fs::path& file, const std::string& what) {
-    return makeError(ReplicaErrorKind::Io, file, "replica " + file.string() + ": " + what);
 }
 
 // `what` cannot be done while another connection has the replica open; names the other
@@ -63,11 +61,10 @@ ReplicaError errorFrom(const SQLite::Exception& e, const fs::path& file) {
         return makeError(ReplicaErrorKind::NotAReplica, file,
                          file.string() + " is not an encrypted replica");
     }
-    return ioError(file, e.what());
-}
-
-std::shared_ptr<const detail::KeyMaterial> deriveKeys(const ReplicaKey& key) {
-    return std::make_shared<const detail::KeyMaterial>(key.secretBytes());
+    // Every page authenticated, yet SQLite finds them inconsistent: an older image of a page
+    // was put back (see "Rollback to an older copy" in docs/replica.md).
+    if (e.getErrorCode() == SQLITE_CORRUPT) return damagedError(file.string());
+    return detail::ioError(file, e.what());
 }
 
 enum class FileState { New, Existing };
@@ -89,7 +86,7 @@ Result<FileState, ReplicaError> precheck(const fs::path& path, const detail::Key
                               path.string() + " is not a regular file"));
     }
     const std::uintmax_t size = fs::file_size(path, ec);
-    if (ec) return fail(ioError(path, ec.message()));
+    if (ec) return fail(detail::ioError(path, ec.message()));
     if (size == 0) {
         if (mode == OpenMode::ReadOnly) {
             return fail(makeError(ReplicaErrorKind::NotAReplica, path,
@@ -98,7 +95,9 @@ Result<FileState, ReplicaError> precheck(const fs::path& path, const detail::Key
         return FileState::New;
     }
     detail::LockSafeFile file;
-    if (int rc = file.open(path); rc != SQLITE_OK) return fail(ioError(path, sqlite3_errstr(rc)));
+    if (int rc = file.open(path); rc != SQLITE_OK) {
+        return fail(detail::ioError(path, sqlite3_errstr(rc)));
+    }
     std::uint8_t head[detail::kPlainHeaderBytes] = {};
     if (file.read(head, 0) != SQLITE_OK) return fail(damagedError(path.string()));
     detail::PageHeader header;
@@ -118,17 +117,36 @@ Result<FileState, ReplicaError> precheck(const fs::path& path, const detail::Key
     if (sodium_memcmp(expected.data(), header.keyCheck.data(), expected.size()) == 0) {
         return FileState::Existing;
     }
+    // The key check differs: a wrong key, unless page 1 or 2 authenticates (then the key check
+    // bytes were damaged).
     std::vector<std::uint8_t> page(header.pageSize);
-    if (file.read(page, 0) != SQLITE_OK) return fail(damagedError(path.string()));
     detail::PageBinding binding;
-    binding.pgno = 1;
     binding.salt = header.salt;
-    if (detail::decryptPage(keys, binding, page, page)) return fail(damagedError(path.string()));
+    for (std::uint32_t pgno = 1; pgno <= 2; ++pgno) {
+        binding.pgno = pgno;
+        const auto offset = static_cast<sqlite3_int64>(pgno - 1) * header.pageSize;
+        if (file.read(page, offset) == SQLITE_OK &&
+            detail::decryptPage(keys, binding, page, page)) {
+            return fail(damagedError(path.string()));
+        }
+    }
     return fail(keyMismatchError(path));
 }
 
+}  // namespace
+
+namespace detail {
+
+ReplicaError ioError(const fs::path& file, const std::string& what) {
+    return makeError(ReplicaErrorKind::Io, file, "replica " + file.string() + ": " + what);
+}
+
+std::shared_ptr<const KeyMaterial> deriveKeys(const ReplicaKey& key) {
+    return std::make_shared<const KeyMaterial>(key.secretBytes());
+}
+
 Result<SQLite::Database, ReplicaError> openWithKeys(const fs::path& path,
-                                                    std::shared_ptr<const detail::KeyMaterial> keys,
+                                                    std::shared_ptr<const KeyMaterial> keys,
                                                     OpenMode mode, int pageSizeIfNew) {
     try {
         detail::ensureVfsRegistered();
@@ -179,67 +197,46 @@ Result<SQLite::Database, ReplicaError> openWithKeys(const fs::path& path,
     }
 }
 
-class TempFiles {
-  public:
-    explicit TempFiles(fs::path path) : path_(std::move(path)) {}
-    ~TempFiles() {
-        if (!armed_) return;
-        std::error_code ec;
-        for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path_.string() + suffix, ec);
-    }
-    TempFiles(const TempFiles&) = delete;
-    TempFiles& operator=(const TempFiles&) = delete;
-    void disarm() { armed_ = false; }
+}  // namespace detail
 
-  private:
-    fs::path path_;
-    bool armed_ = true;
-};
+namespace {
 
-bool syncPath(const fs::path& path, bool directory) {
-    const int fd = ::open(path.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDWR) | O_CLOEXEC);
-    if (fd < 0) return false;
-    const bool ok = ::fsync(fd) == 0;
-    ::close(fd);
-    return ok;
+std::string describe(const DamagedPage& page) {
+    std::string where = page.walFrame != 0
+                            ? "page " + std::to_string(page.page) + " in " + page.file +
+                                  " (frame " + std::to_string(page.walFrame) + ")"
+                            : "page " + std::to_string(page.page) + " of " + page.file;
+    if (page.missing) return where + " is missing";
+    where += " failed authentication";
+    if (page.superseded) return where + " (an older image; a newer one is in use)";
+    if (!page.owner.empty()) return where + " (" + page.owner + ")";
+    return where;
 }
 
-// Authenticates every page of the database file, free pages included (integrity_check never
-// reads those). The caller holds a read transaction on an empty WAL.
-void authenticateEveryPage(const fs::path& path, const detail::KeyMaterial& keys,
-                           IntegrityReport& report) {
-    detail::LockSafeFile file;
-    if (int rc = file.open(path); rc != SQLITE_OK) {
-        report.problems.push_back("cannot read " + path.string() + ": " + sqlite3_errstr(rc));
-        return;
+// Authenticates every page image the replica uses, free pages included (integrity_check never
+// reads those), and if any fails, or `report` already has problems, reads what each table still
+// holds. With `readWal` false only the database file is read (its WAL is checkpointed).
+Status<ReplicaError> inspectPages(const fs::path& path,
+                                  const std::shared_ptr<const detail::KeyMaterial>& keys,
+                                  const SchemaFactory& expected, bool readWal,
+                                  IntegrityReport& report) {
+    auto source = detail::PageSource::open(path, keys, readWal);
+    if (!source) return fail(source.error());
+    report.pagesAuthenticated = (*source)->databasePagesAuthenticated();
+    if ((*source)->failures().empty() && (*source)->notes().empty() && report.problems.empty()) {
+        return Ok{};
     }
-    std::uint8_t head[detail::kPlainHeaderBytes] = {};
-    detail::PageHeader header;
-    if (file.read(head, 0) != SQLITE_OK ||
-        detail::parsePageHeader(ByteView(head, sizeof head), header) !=
-            detail::HeaderStatus::Encrypted) {
-        report.problems.push_back(damagedError(path.string()).message);
-        return;
+    detail::SalvageReader reader(**source, expected);
+    reader.analyse();
+    report.damage = reader.report();
+    if (report.problems.empty()) {
+        const auto& failures = report.damage.pages;
+        const std::string file = failures.empty() ? path.string() : failures.front().file;
+        report.problems.push_back(damagedError(file).message);
     }
-    const sqlite3_int64 size = file.size();
-    const auto pageBytes = static_cast<sqlite3_int64>(header.pageSize);
-    std::vector<std::uint8_t> page(header.pageSize);
-    detail::PageBinding binding;
-    binding.salt = header.salt;
-    for (sqlite3_int64 offset = 0; offset + pageBytes <= size; offset += pageBytes) {
-        binding.pgno += 1;
-        if (file.read(page, offset) == SQLITE_OK &&
-            detail::decryptPage(keys, binding, page, page)) {
-            report.pagesAuthenticated += 1;
-        } else {
-            report.problems.push_back(
-                "page " + std::to_string(binding.pgno) +
-                " failed authentication: " + damagedError(path.string()).message);
-        }
-    }
-    if (size < 0 || size % pageBytes != 0) {
-        report.problems.push_back("partial last page: " + damagedError(path.string()).message);
-    }
+    for (const DamagedPage& page : report.damage.pages) report.problems.push_back(describe(page));
+    for (const std::string& note : report.damage.notes) report.problems.push_back(note);
+    return Ok{};
 }
 
 }  // namespace
@@ -278,16 +275,21 @@ const char* vfsName() {
 
 Result<SQLite::Database, ReplicaError> openReplica(const fs::path& path, const ReplicaKey& key,
                                                    OpenMode mode) {
-    return openWithKeys(path, deriveKeys(key), mode, kDefaultPageSize);
+    return detail::openWithKeys(path, detail::deriveKeys(key), mode, detail::kDefaultPageSize);
 }
 
-Result<IntegrityReport, ReplicaError> checkReplica(const fs::path& path, const ReplicaKey& key) {
-    const auto keys = deriveKeys(key);
+Result<IntegrityReport, ReplicaError> checkReplica(const fs::path& path, const ReplicaKey& key,
+                                                   const SchemaFactory& expected) {
+    const auto keys = detail::deriveKeys(key);
     IntegrityReport report;
-    auto opened = openWithKeys(path, keys, OpenMode::ReadWrite, kDefaultPageSize);
+    auto opened = detail::openWithKeys(path, keys, OpenMode::ReadWrite, detail::kDefaultPageSize);
     if (!opened) {
         if (opened.error().kind != ReplicaErrorKind::Damaged) return fail(opened.error());
+        // SQLite cannot open it: the report comes from the pages alone.
         report.problems.push_back(opened.error().message);
+        if (auto inspected = inspectPages(path, keys, expected, true, report); !inspected) {
+            return fail(inspected.error());
+        }
         return report;
     }
     SQLite::Database& db = *opened;
@@ -302,21 +304,32 @@ Result<IntegrityReport, ReplicaError> checkReplica(const fs::path& path, const R
         detail::clearLastDamagedFile();
         SQLite::Statement integrity(db, "PRAGMA integrity_check");
         while (integrity.executeStep()) {
-            const std::string line = integrity.getColumn(0).getString();
-            if (line != "ok") report.problems.push_back(line);
+            std::istringstream lines(integrity.getColumn(0).getString());
+            for (std::string line; std::getline(lines, line);) {
+                // Pages that fail authentication are named below, with their file.
+                if (line == "ok" || line.rfind("*** in database", 0) == 0 ||
+                    line.find("unable to get the page") != std::string::npos) {
+                    continue;
+                }
+                report.problems.push_back(line);
+            }
         }
         // integrity_check reports unreadable pages as lines; name the damaged file first.
         if (!detail::lastDamagedFile().empty()) {
             report.problems.insert(report.problems.begin(),
                                    damagedError(detail::lastDamagedFile()).message);
         }
-        if (fullyCheckpointed) authenticateEveryPage(path, *keys, report);
+        if (fullyCheckpointed || !report.problems.empty()) {
+            auto inspected = inspectPages(path, keys, expected, !fullyCheckpointed, report);
+            if (!inspected) return fail(inspected.error());
+        }
         db.exec("COMMIT");
     } catch (const SQLite::Exception& e) {
-        if (auto damage = replicaFailure(e)) {
-            report.problems.insert(report.problems.begin(), damage->message);
-        } else {
-            return fail(ioError(path, e.what()));
+        auto damage = replicaFailure(e);
+        if (!damage) return fail(detail::ioError(path, e.what()));
+        report.problems.insert(report.problems.begin(), damage->message);
+        if (auto inspected = inspectPages(path, keys, expected, true, report); !inspected) {
+            return fail(inspected.error());
         }
     }
     report.ok = report.problems.empty();
@@ -333,10 +346,9 @@ Status<ReplicaError> rekeyReplica(const fs::path& path, const ReplicaKey& oldKey
     auto opened = openReplica(path, oldKey, OpenMode::ReadWrite);
     if (!opened) return fail(opened.error());
     SQLite::Database& src = *opened;
-    std::uint8_t suffix[8];
-    randombytes_buf(suffix, sizeof suffix);
-    const fs::path temp = path.string() + ".rekey-" + toHex(ByteView(suffix, sizeof suffix));
-    TempFiles cleanup(temp);
+    detail::TempCopy copy(path, "rekey");
+    const fs::path& temp = copy.path();
+    using detail::ioError;
     try {
         src.setBusyTimeout(kInUseWaitMs);
         src.exec("PRAGMA locking_mode=EXCLUSIVE");
@@ -353,9 +365,9 @@ Status<ReplicaError> rekeyReplica(const fs::path& path, const ReplicaKey& oldKey
         sqlite3_file_control(src.getHandle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
         src.exec("PRAGMA wal_checkpoint(TRUNCATE)");
         const int pageSize = src.execAndGet("PRAGMA page_size").getInt();
-        const auto newKeys = deriveKeys(newKey);
+        const auto newKeys = detail::deriveKeys(newKey);
         {
-            auto dest = openWithKeys(temp, newKeys, OpenMode::Create, pageSize);
+            auto dest = detail::openWithKeys(temp, newKeys, OpenMode::Create, pageSize);
             if (!dest) return fail(dest.error());
             sqlite3_backup* backup =
                 sqlite3_backup_init(dest->getHandle(), "main", src.getHandle(), "main");
@@ -374,12 +386,12 @@ Status<ReplicaError> rekeyReplica(const fs::path& path, const ReplicaKey& oldKey
             dest->exec("PRAGMA wal_checkpoint(TRUNCATE)");
         }  // closing the copy checkpoints it and removes its WAL
         {
-            auto verify = openWithKeys(temp, newKeys, OpenMode::ReadWrite, pageSize);
+            auto verify = detail::openWithKeys(temp, newKeys, OpenMode::ReadWrite, pageSize);
             if (!verify) return fail(verify.error());
             const std::string quick = verify->execAndGet("PRAGMA quick_check").getString();
             if (quick != "ok") return fail(ioError(temp, "new copy failed quick_check: " + quick));
         }
-        if (!syncPath(temp, false)) return fail(ioError(temp, std::strerror(errno)));
+        if (!detail::syncPath(temp, false)) return fail(ioError(temp, std::strerror(errno)));
         std::error_code ec;
         // The old file's WAL is empty (checkpointed above) and nobody else uses it or its index.
         fs::remove(path.string() + "-wal", ec);
@@ -387,12 +399,9 @@ Status<ReplicaError> rekeyReplica(const fs::path& path, const ReplicaKey& oldKey
         fs::rename(temp, path, ec);
         if (ec)
             return fail(ioError(path, "cannot rename the new copy into place: " + ec.message()));
-        cleanup.disarm();
-        // The copy was closed cleanly; what is left under its old name is empty bookkeeping.
-        fs::remove(temp.string() + "-wal", ec);
-        fs::remove(temp.string() + "-shm", ec);
+        copy.keep();
         const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
-        syncPath(dir, true);
+        detail::syncPath(dir, true);
     } catch (const SQLite::Exception& e) {
         return fail(errorFrom(e, path));
     }

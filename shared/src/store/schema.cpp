@@ -8,6 +8,7 @@
 #include <SQLiteCpp/Transaction.h>
 
 #include "admit/store/clock.hpp"
+#include "admit/store/outbox.hpp"
 #include "admit/store/uuid.hpp"
 
 namespace admit::store {
@@ -315,6 +316,8 @@ Status<> migrate(SQLite::Database& db) {
     }
     return Ok{};
 }
+
+std::vector<std::string> salvageOrder() { return {kOutboxTable, "checkins", "audit_log", "meta"}; }
 
 std::string deviceId(SQLite::Database& db) {
     return db.execAndGet("SELECT value FROM meta WHERE key = 'device_id'").getString();

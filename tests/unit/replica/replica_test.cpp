@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "admit/store/schema.hpp"
+#include "kiosk_replica.hpp"
 #include "test_support.hpp"
 
 namespace admit::replica {
@@ -199,6 +201,131 @@ TEST(CheckReplica, WrongKeyIsAnError) {
     auto report = checkReplica(dir / "r.db", ReplicaKey::generate());
     ASSERT_FALSE(report.ok());
     EXPECT_EQ(report.error().kind, ReplicaErrorKind::KeyMismatch);
+}
+
+TEST(CheckReplica, MissingReplicaIsAnError) {
+    TempDir dir;
+    auto report = checkReplica(dir / "absent.db", ReplicaKey::generate());
+    ASSERT_FALSE(report.ok());
+    EXPECT_EQ(report.error().kind, ReplicaErrorKind::NotFound);
+    EXPECT_EQ(report.error().message, "replica not found: " + (dir / "absent.db").string());
+}
+
+// A kiosk's replica with check-ins in its outbox, closed (every page in the database file).
+class CheckDamagedKioskReplica : public ::testing::Test {
+  protected:
+    static constexpr int kCheckIns = 400;
+
+    void SetUp() override {
+        auto db = admit::testing::createKioskReplica(path(), key_);
+        admit::testing::addAttendees(db, 1, 600);
+        admit::testing::addCheckIns(db, 1, kCheckIns);
+        outboxLeaves_ = admit::testing::pagesOfType(db, "outbox", "leaf");
+        attendeeLeaves_ = admit::testing::pagesOfType(db, "attendees", "leaf");
+        ASSERT_GT(outboxLeaves_.size(), 5u);
+    }
+
+    std::filesystem::path path() const { return dir_ / "kiosk.db"; }
+    void flipInPage(std::uint32_t pgno, std::size_t within) {
+        flipByte(path(), admit::testing::pageOffset(pgno) + within, 0x10);
+    }
+    IntegrityReport check() {
+        auto report = checkReplica(path(), key_, store::migrate);
+        EXPECT_TRUE(report.ok()) << report.error().message;
+        return report.ok() ? std::move(report).value() : IntegrityReport{};
+    }
+
+    TempDir dir_;
+    ReplicaKey key_ = ReplicaKey::generate();
+    std::vector<admit::testing::PageInfo> outboxLeaves_;
+    std::vector<admit::testing::PageInfo> attendeeLeaves_;
+};
+
+// SQLite cannot open it (the schema's root failed): still a report, not one sentence.
+TEST_F(CheckDamagedKioskReplica, DamagedPage1IsReportedWithWhatIsStillReadable) {
+    flipInPage(1, 1000);
+    const IntegrityReport report = check();
+    EXPECT_FALSE(report.ok);
+    ASSERT_GE(report.problems.size(), 2u);
+    EXPECT_EQ(report.problems[0], "replica is damaged or was tampered with: " + path().string());
+    EXPECT_EQ(report.problems[1],
+              "page 1 of " + path().string() + " failed authentication (sqlite_schema)");
+    ASSERT_EQ(report.damage.pages.size(), 1u);
+    EXPECT_EQ(report.damage.pages[0].page, 1u);
+    EXPECT_EQ(report.damage.pages[0].file, path().string());
+    const TableDamage* outbox = report.damage.table("outbox");
+    ASSERT_NE(outbox, nullptr);
+    EXPECT_EQ(outbox->rowsReadable, static_cast<std::uint64_t>(kCheckIns));
+    EXPECT_TRUE(outbox->complete);
+    EXPECT_EQ(report.damage.table("attendees")->rowsReadable, 600u);
+}
+
+TEST_F(CheckDamagedKioskReplica, NamesEachFailingPageWithItsTableAndCountsReadableRows) {
+    const auto outboxLeaf = outboxLeaves_[2];
+    const auto attendeeLeaf = attendeeLeaves_[4];
+    flipInPage(outboxLeaf.pgno, 3000);
+    flipInPage(attendeeLeaf.pgno, 200);
+    const IntegrityReport report = check();
+    EXPECT_FALSE(report.ok);
+    ASSERT_EQ(report.damage.pages.size(), 2u);
+    for (const DamagedPage& page : report.damage.pages) {
+        EXPECT_EQ(page.file, path().string());
+        EXPECT_EQ(page.walFrame, 0u);
+        EXPECT_EQ(page.owner, page.page == outboxLeaf.pgno ? "outbox" : "attendees");
+    }
+    const TableDamage* outbox = report.damage.table("outbox");
+    EXPECT_EQ(outbox->rowsReadable, static_cast<std::uint64_t>(kCheckIns - outboxLeaf.cells));
+    EXPECT_FALSE(outbox->complete);
+    EXPECT_EQ(outbox->damagedPages, std::vector<std::uint32_t>{outboxLeaf.pgno});
+    EXPECT_EQ(report.damage.table("attendees")->rowsReadable,
+              static_cast<std::uint64_t>(600 - attendeeLeaf.cells));
+    EXPECT_TRUE(report.damage.table("checkins")->complete);
+}
+
+TEST_F(CheckDamagedKioskReplica, NamesAFailingWalFrameAndItsPage) {
+    {
+        auto db = openReplica(path(), key_, OpenMode::ReadWrite);
+        ASSERT_TRUE(db.ok()) << db.error().message;
+        admit::testing::keepWalOnClose(*db);
+        admit::testing::addCheckIns(*db, 401, 60);
+        admit::testing::addCheckIns(*db, 461, 60);
+    }
+    const auto frames = admit::testing::walFramePages(path().string() + "-wal");
+    ASSERT_GT(frames.size(), 4u);
+    flipByte(path().string() + "-wal", admit::testing::frameBodyOffset(3) + 700, 0x02);
+    const IntegrityReport report = check();
+    EXPECT_FALSE(report.ok);
+    bool named = false;
+    for (const DamagedPage& page : report.damage.pages) {
+        if (page.walFrame != 3) continue;
+        named = true;
+        EXPECT_EQ(page.page, frames[2]);
+        EXPECT_EQ(page.file, path().string() + "-wal");
+    }
+    EXPECT_TRUE(named);
+    // The outbox's entries from the second transaction are read from the WAL.
+    EXPECT_EQ(report.damage.table("outbox")->maxRowid, kCheckIns + 120);
+}
+
+// A wrong key fails the key check and every page; damage to the key check and page 1 alone
+// leaves the other pages authentic, so it is damage, never "wrong key".
+TEST_F(CheckDamagedKioskReplica, KeyCheckAndPage1DamagedTogetherAreDamageNotAWrongKey) {
+    flipInPage(1, 10);  // the key check (bytes 8..15)
+    flipInPage(1, 500);
+    auto report = checkReplica(path(), key_);
+    ASSERT_TRUE(report.ok()) << report.error().message;
+    EXPECT_FALSE(report->ok);
+    EXPECT_EQ(report->damage.table("outbox")->rowsReadable, static_cast<std::uint64_t>(kCheckIns));
+    auto wrong = checkReplica(path(), ReplicaKey::generate());
+    ASSERT_FALSE(wrong.ok());
+    EXPECT_EQ(wrong.error().kind, ReplicaErrorKind::KeyMismatch);
+}
+
+TEST_F(CheckDamagedKioskReplica, NeverWritesAReplicaSqliteCannotOpen) {
+    flipInPage(1, 1000);
+    const auto before = readAll(path());
+    check();
+    EXPECT_EQ(readAll(path()), before);
 }
 
 TEST(RekeyReplica, NewKeyOpensOldKeyNoLonger) {

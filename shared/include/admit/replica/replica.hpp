@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "admit/base/result.hpp"
+#include "admit/replica/damage_report.hpp"
 #include "admit/replica/replica_error.hpp"
 #include "admit/replica/replica_key.hpp"
 
@@ -34,15 +35,23 @@ Result<SQLite::Database, ReplicaError> openReplica(const std::filesystem::path& 
 
 struct IntegrityReport {
     bool ok = false;
-    std::vector<std::string> problems;     // integrity_check lines, or the damaged file
+    // The damaged file first, then integrity_check lines, each page that failed, other damage.
+    std::vector<std::string> problems;
     std::uint64_t pagesAuthenticated = 0;  // database pages whose tag was verified
+    // When a page failed: which ones, and what each table still holds (empty when ok).
+    DamageReport damage;
 };
 
 // Checkpoints, runs PRAGMA integrity_check through the VFS, and authenticates every page of
 // the database file (including free pages, which integrity_check does not read). Damage is
-// reported in the report; a wrong key or a missing file is an error.
+// always a report, also when SQLite cannot open the file (page 1 or the schema damaged): the
+// pages of the database file and the WAL are then read directly, without writing anything.
+// A wrong key, a missing file or a file that is not a replica is an error. `expected` creates
+// the tables the replica should have; with it, a table whose schema entry is damaged is still
+// counted.
 Result<IntegrityReport, ReplicaError> checkReplica(const std::filesystem::path& path,
-                                                   const ReplicaKey& key);
+                                                   const ReplicaKey& key,
+                                                   const SchemaFactory& expected = {});
 
 // Re-encrypts the replica under `newKey`: writes a complete new copy next to it, syncs it and
 // renames it into place atomically. The replica must not be open elsewhere.

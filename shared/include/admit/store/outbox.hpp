@@ -17,6 +17,9 @@
 
 namespace admit::store {
 
+// The outbox's table, as damage reports name it.
+inline constexpr const char* kOutboxTable = "outbox";
+
 struct OutboxItem {
     std::int64_t seq = 0;
     std::string kind;      // "checkin"

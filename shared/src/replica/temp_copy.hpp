@@ -1,0 +1,31 @@
+#pragma once
+// A new replica written under a temporary name next to its final one, removed (with its WAL
+// and WAL index) unless it was moved into place. Used by rekeyReplica and salvageReplica.
+// Internal to admit_replica.
+
+#include <filesystem>
+
+namespace admit::replica::detail {
+
+class TempCopy {
+  public:
+    // `finalPath` with ".<purpose>-<random hex>" appended.
+    TempCopy(const std::filesystem::path& finalPath, const char* purpose);
+    ~TempCopy();
+    TempCopy(const TempCopy&) = delete;
+    TempCopy& operator=(const TempCopy&) = delete;
+
+    const std::filesystem::path& path() const { return path_; }
+    // The copy is in place: keep it, and remove what is left under the temporary name (the
+    // empty WAL and WAL index of a copy that was closed).
+    void keep();
+
+  private:
+    std::filesystem::path path_;
+    bool keep_ = false;
+};
+
+// fsync of a file or a directory; false (errno set) on failure.
+bool syncPath(const std::filesystem::path& path, bool directory);
+
+}  // namespace admit::replica::detail
