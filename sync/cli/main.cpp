@@ -1,6 +1,7 @@
 // admit: the organiser's command line. Every command works on a database given with --db
 // (the organiser's database, or a kiosk replica with --key-file). Output is text, or JSON with
-// --json. Exit codes: 0 done (or accepted), 1 error, 2 usage, 3 a ticket was denied.
+// --json. Exit codes: 0 done (or accepted), 1 error (or a damaged replica checked), 2 usage,
+// 3 a ticket was denied, 4 a salvage wrote its new replica but rows were lost.
 
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include "admit/organiser/event_admin.hpp"
 #include "admit/replica/replica.hpp"
 #include "admit/replica/replica_key.hpp"
+#include "admit/replica/salvage.hpp"
 #include "admit/rules/checkin_engine.hpp"
 #include "admit/store/attendees.hpp"
 #include "admit/store/clock.hpp"
@@ -24,6 +26,7 @@
 #include "admit/store/store.hpp"
 #include "admit/sync/server_store.hpp"
 #include "arguments.hpp"
+#include "damage_text.hpp"
 #include "pin_prompt.hpp"
 #include "qr_png.hpp"
 #include "verdict_text.hpp"
@@ -36,6 +39,7 @@ using json = nlohmann::json;
 constexpr int kExitError = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitDenied = 3;
+constexpr int kExitRowsLost = 4;
 
 constexpr const char* kUsage = R"(usage: admit --db PATH [--key-file KEY] [--json] COMMAND ...
 
@@ -58,6 +62,10 @@ Kiosk replicas (encrypted; a key file holds 32 random bytes, mode 0600, created 
   export-replica --event ID --out PATH --out-key-file KEY
   replica create | open | check       (with --db REPLICA --key-file KEY)
   replica rekey --new-key-file KEY    (with --db REPLICA --key-file KEY)
+  replica salvage --out NEW [--out-key-file KEY]   (with --db REPLICA --key-file KEY)
+                                      copies every row a damaged replica still holds, unsent
+                                      check-ins first, into a new replica (same key unless
+                                      --out-key-file); the damaged replica is only read
 )";
 
 struct Context {
@@ -347,7 +355,7 @@ int exportReplica(Context& c) {
 
 int replicaCommand(Context& c) {
     if (c.args.positional().size() != 2) {
-        throw UsageError("replica needs one of: create, open, check, rekey");
+        throw UsageError("replica needs one of: create, open, check, rekey, salvage");
     }
     const std::string& action = c.args.positional()[1];
     std::string path = requireOption(c, "db");
@@ -378,17 +386,27 @@ int replicaCommand(Context& c) {
         return 0;
     }
     if (action == "check") {
-        auto report = need(replica::checkReplica(path, key));
-        std::string text =
-            report.ok ? "ok: " + std::to_string(report.pagesAuthenticated) + " pages authenticated"
-                      : "replica " + path + " is damaged:";
-        for (const auto& p : report.problems) text += "\n  " + p;
-        print(c,
-              {{"ok", report.ok},
-               {"problems", report.problems},
-               {"pages_authenticated", report.pagesAuthenticated}},
-              text);
-        return report.ok ? 0 : kExitError;
+        auto report = need(replica::checkReplica(path, key, store::migrate));
+        if (report.ok) {
+            print(c,
+                  {{"ok", true},
+                   {"problems", json::array()},
+                   {"pages_authenticated", report.pagesAuthenticated}},
+                  "ok: " + std::to_string(report.pagesAuthenticated) + " pages authenticated");
+            return 0;
+        }
+        print(c, damagedCheckJson(report), damagedCheckText(path, keyFile, report));
+        return kExitError;
+    }
+    if (action == "salvage") {
+        const std::string outPath = requireOption(c, "out");
+        auto outKeyFile = c.args.option("out-key-file");
+        auto outKey =
+            need(outKeyFile ? loadOrCreateKey(*outKeyFile, true) : replica::loadKeyFile(keyFile));
+        replica::SalvagePlan plan{store::migrate, store::salvageOrder()};
+        auto report = need(replica::salvageReplica(path, key, outPath, outKey, plan));
+        print(c, salvageJson(path, outPath, report), salvageText(path, outPath, report));
+        return report.everyRowCopied() ? 0 : kExitRowsLost;
     }
     if (action == "rekey") {
         auto newKey = need(loadOrCreateKey(requireOption(c, "new-key-file"), true));
