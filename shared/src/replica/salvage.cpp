@@ -40,7 +40,8 @@ std::string quoted(const std::string& identifier) {
 struct Target {
     bool exists = false;
     bool withoutRowid = false;
-    std::set<std::string> columns;  // those an INSERT can name (not generated)
+    std::set<std::string> columns;    // those an INSERT can name
+    std::set<std::string> generated;  // computed by the new replica itself
 };
 
 Target describeTarget(SQLite::Database& db, const std::string& table) {
@@ -54,7 +55,9 @@ Target describeTarget(SQLite::Database& db, const std::string& table) {
     SQLite::Statement columns(db, "SELECT name, hidden FROM pragma_table_xinfo(?)");
     columns.bind(1, table);
     while (columns.executeStep()) {
-        if (columns.getColumn(1).getInt() == 0) target.columns.insert(columns.getColumn(0));
+        const int hidden = columns.getColumn(1).getInt();
+        if (hidden == 0) target.columns.insert(columns.getColumn(0));
+        if (hidden == 2 || hidden == 3) target.generated.insert(columns.getColumn(0));
     }
     return target;
 }
@@ -129,7 +132,7 @@ TableCopy copyTable(detail::SalvageReader& reader, std::size_t index, SQLite::Da
         return result;
     }
     for (const std::string& column : layout.columns) {
-        if (target.columns.count(column) == 0) {
+        if (target.columns.count(column) == 0 && target.generated.count(column) == 0) {
             columnsNotCopied.push_back(layout.name + "." + column);
         }
     }

@@ -13,28 +13,13 @@
 #include "admit/replica/damage_report.hpp"
 #include "btree_page.hpp"
 #include "page_source.hpp"
+#include "record_layout.hpp"
 
 namespace SQLite {
 class Database;
 }
 
 namespace admit::replica::detail {
-
-enum class ColumnType { Any, Integer, Real, Text, Blob };
-
-struct ColumnShape {
-    ColumnType type = ColumnType::Any;
-    bool notNull = false;
-};
-
-// A table as its records store it.
-struct TableLayout {
-    std::string name;
-    bool withoutRowid = false;
-    int rowidAlias = -1;               // record position of an INTEGER PRIMARY KEY (stored NULL)
-    std::vector<std::string> columns;  // in record order
-    std::vector<ColumnShape> shape;    // in record order
-};
 
 struct SalvagedRow {
     std::int64_t rowid = 0;     // rowid tables
