@@ -70,18 +70,28 @@ class Child {
             buffer_.append(chunk, static_cast<std::size_t>(n));
         }
     }
+    // Whether it has not exited yet (one that has is reaped; wait() then gives its exit code).
+    bool running() {
+        if (pid_ <= 0 || reaped_) return false;
+        const pid_t exited = waitpid(pid_, &status_, WNOHANG);
+        if (exited == 0) return true;
+        reaped_ = exited == pid_;
+        return false;
+    }
     // Waits for it to exit; its exit code, or -1.
     int wait() {
-        int status = 0;
-        if (waitpid(pid_, &status, 0) != pid_) return -1;
-        reaped_ = true;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        if (!reaped_) {
+            if (waitpid(pid_, &status_, 0) != pid_) return -1;
+            reaped_ = true;
+        }
+        return WIFEXITED(status_) ? WEXITSTATUS(status_) : -1;
     }
 
   private:
     pid_t pid_ = -1;
     int out_ = -1;
     bool reaped_ = false;
+    int status_ = 0;
     std::string buffer_;
 };
 
