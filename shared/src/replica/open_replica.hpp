@@ -26,4 +26,8 @@ Result<SQLite::Database, ReplicaError> openWithKeys(const std::filesystem::path&
 
 ReplicaError ioError(const std::filesystem::path& file, const std::string& what);
 
+// InUse: "replica F is open in admit-kiosk (pid 812): it can be <what> only when nothing else
+// has it open" (the holders from /proc/locks; "another connection of this program" if none).
+ReplicaError inUseError(const std::filesystem::path& file, const std::string& what);
+
 }  // namespace admit::replica::detail

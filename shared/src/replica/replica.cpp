@@ -41,20 +41,6 @@ ReplicaError keyMismatchError(const fs::path& file) {
                      "the replica key does not match: " + file.string());
 }
 
-// `what` cannot be done while another connection has the replica open; names the other
-// programs that have it open when it can tell.
-ReplicaError inUseError(const fs::path& file, const std::string& what) {
-    const auto holders = detail::otherLockHolders(file);
-    std::string who = "another connection of this program";
-    if (!holders.empty()) {
-        who.clear();
-        for (const auto& holder : holders) who += (who.empty() ? "" : ", ") + holder;
-    }
-    return makeError(ReplicaErrorKind::InUse, file,
-                     "replica " + file.string() + " is open in " + who + ": it can be " + what +
-                         " only when nothing else has it open");
-}
-
 ReplicaError errorFrom(const SQLite::Exception& e, const fs::path& file) {
     if (auto damage = replicaFailure(e)) return *damage;
     if (e.getErrorCode() == SQLITE_NOTADB) {
@@ -139,6 +125,18 @@ namespace detail {
 
 ReplicaError ioError(const fs::path& file, const std::string& what) {
     return makeError(ReplicaErrorKind::Io, file, "replica " + file.string() + ": " + what);
+}
+
+ReplicaError inUseError(const fs::path& file, const std::string& what) {
+    const auto holders = otherLockHolders(file);
+    std::string who = "another connection of this program";
+    if (!holders.empty()) {
+        who.clear();
+        for (const auto& holder : holders) who += (who.empty() ? "" : ", ") + holder;
+    }
+    return makeError(ReplicaErrorKind::InUse, file,
+                     "replica " + file.string() + " is open in " + who + ": it can be " + what +
+                         " only when nothing else has it open");
 }
 
 std::shared_ptr<const KeyMaterial> deriveKeys(const ReplicaKey& key) {
@@ -357,7 +355,7 @@ Status<ReplicaError> rekeyReplica(const fs::path& path, const ReplicaKey& oldKey
             src.exec("COMMIT");  // the exclusive lock stays until the connection closes
         } catch (const SQLite::Exception& e) {
             if (e.getErrorCode() != SQLITE_BUSY) throw;
-            return fail(inUseError(path, "rekeyed"));
+            return fail(detail::inUseError(path, "rekeyed"));
         }
         // Closing must not delete the WAL and WAL index by name: after the rename those names
         // belong to the new file. They are removed below, while the lock is held.

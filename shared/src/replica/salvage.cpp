@@ -17,6 +17,7 @@
 #include <set>
 #include <system_error>
 
+#include "lock_holders.hpp"
 #include "open_replica.hpp"
 #include "page_source.hpp"
 #include "salvage_reader.hpp"
@@ -306,6 +307,11 @@ Result<SalvageReport, ReplicaError> salvageReplica(const fs::path& damaged, cons
                                  "refusing to overwrite " + out.string()});
     }
     if (!plan.createSchema) return fail(detail::ioError(out, "no schema for the new replica"));
+    // Pages are read without SQLite's locks: a process that has the replica open could
+    // checkpoint or restart the WAL under the reader.
+    if (!detail::otherLockHolders(damaged).empty()) {
+        return fail(detail::inUseError(damaged, "salvaged"));
+    }
     auto source = detail::PageSource::open(damaged, detail::deriveKeys(key), true);
     if (!source) return fail(source.error());
     detail::SalvageReader reader(**source, plan.createSchema);
