@@ -324,6 +324,12 @@ Result<IntegrityReport, ReplicaError> checkReplica(const fs::path& path, const R
         db.exec("COMMIT");
     } catch (const SQLite::Exception& e) {
         auto damage = replicaFailure(e);
+        if (!damage && e.getErrorCode() == SQLITE_CORRUPT) {
+            // Every page read authenticated, yet they do not fit together (an older image of a
+            // page put back): damage all the same, reported with what can still be read.
+            damage = damagedError(path.string());
+            report.problems.push_back(std::string(e.what()) + ": " + path.string());
+        }
         if (!damage) return fail(detail::ioError(path, e.what()));
         report.problems.insert(report.problems.begin(), damage->message);
         if (auto inspected = inspectPages(path, keys, expected, true, report); !inspected) {
