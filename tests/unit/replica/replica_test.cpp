@@ -6,11 +6,7 @@
 #include <SQLiteCpp/Transaction.h>
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <string>
-
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "admit/store/schema.hpp"
 #include "kiosk_replica.hpp"
@@ -410,58 +406,20 @@ TEST(RekeyReplica, RefusedWhileAnotherProcessHasTheReplicaOpen) {
     const auto path = dir / "r.db";
     const ReplicaKey key = ReplicaKey::generate();
     createReplica(path, key, 50);
-    int ready[2];
-    int release[2];
-    ASSERT_EQ(::pipe(ready), 0);
-    ASSERT_EQ(::pipe(release), 0);
-    const pid_t child = ::fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
-        ::close(ready[0]);
-        ::close(release[1]);
-        try {
-            auto db = openReplica(path, key, OpenMode::ReadWrite);
-            if (!db.ok()) ::_exit(3);
-            fill(*db, 1);
-            const char byte = 'r';
-            if (::write(ready[1], &byte, 1) != 1) ::_exit(4);
-            char ignored = 0;
-            if (::read(release[0], &ignored, 1) < 0) ::_exit(5);  // 0: released
-            fill(*db, 1);  // a commit after the refused rekey: it must land in the replica
-        } catch (const std::exception& e) {
-            std::fprintf(stderr, "child: %s\n", e.what());
-            ::_exit(6);
-        }
-        ::_exit(0);
-    }
-    ::close(ready[1]);
-    ::close(release[0]);
-    // However the test ends, the child is released (its pipe closes) and reaped.
-    struct Reaper {
-        int releaseFd;
-        pid_t pid;
-        int status = -1;
-        void reap() {
-            if (releaseFd < 0) return;
-            ::close(releaseFd);
-            releaseFd = -1;
-            ::waitpid(pid, &status, 0);
-        }
-        ~Reaper() { reap(); }
-    } reaper{release[1], child};
-    char byte = 0;
-    ASSERT_EQ(::read(ready[0], &byte, 1), 1);
-    ::close(ready[0]);
+    // A commit before the refused rekey and one after: both must land in the replica.
+    testing::OtherProcessHolding other(
+        path, key, [](SQLite::Database& db) { fill(db, 1); },
+        [](SQLite::Database& db) { fill(db, 1); });
+    ASSERT_TRUE(other.ready());
     const auto before = readAll(path);
     auto rekeyed = rekeyReplica(path, key, ReplicaKey::generate());
     ASSERT_FALSE(rekeyed.ok());
     EXPECT_EQ(rekeyed.error().kind, ReplicaErrorKind::InUse);
-    EXPECT_NE(rekeyed.error().message.find("pid " + std::to_string(child)), std::string::npos)
+    EXPECT_NE(rekeyed.error().message.find("pid " + std::to_string(other.pid())), std::string::npos)
         << rekeyed.error().message;
     EXPECT_EQ(readAll(path), before);
-    reaper.reap();
-    ASSERT_TRUE(WIFEXITED(reaper.status) && WEXITSTATUS(reaper.status) == 0) << reaper.status;
-    // Once nobody else has it open, the rekey goes ahead, with both of the child's commits.
+    ASSERT_TRUE(other.release());
+    // Once nobody else has it open, the rekey goes ahead, with both of the other's commits.
     const ReplicaKey newKey = ReplicaKey::generate();
     auto again = rekeyReplica(path, key, newKey);
     ASSERT_TRUE(again.ok()) << again.error().message;

@@ -6,10 +6,9 @@
 
 #include <SQLiteCpp/Statement.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
+#include <optional>
 #include <random>
 #include <string>
 
@@ -281,39 +280,18 @@ TEST_F(Salvage, NeverWritesTheDamagedFileAndRefusesAnExistingOutput) {
 // Salvage reads pages without SQLite's locks; a process that has the replica open could
 // checkpoint under it. So it is refused while one does, naming it.
 TEST_F(Salvage, RefusedWhileAnotherProcessHasTheReplicaOpen) {
-    int ready[2];
-    int release[2];
-    ASSERT_EQ(::pipe(ready), 0);
-    ASSERT_EQ(::pipe(release), 0);
-    const pid_t child = ::fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
-        ::close(ready[0]);
-        ::close(release[1]);
-        auto db = openReplica(damaged(), key_, OpenMode::ReadOnly);
-        if (!db.ok()) ::_exit(3);
-        const char byte = 'r';
-        if (::write(ready[1], &byte, 1) != 1) ::_exit(4);
-        char ignored = 0;
-        if (::read(release[0], &ignored, 1) < 0) ::_exit(5);  // 0: released
-        ::_exit(0);
-    }
-    ::close(ready[1]);
-    ::close(release[0]);
-    char byte = 0;
-    const bool childReady = ::read(ready[0], &byte, 1) == 1;
-    ::close(ready[0]);
+    std::optional<testing::OtherProcessHolding> other(std::in_place, damaged(), key_);
+    ASSERT_TRUE(other->ready());
     auto refused = salvageReplica(damaged(), key_, out(), outKey_, kioskPlan());
-    ::close(release[1]);
-    int status = 0;
-    ::waitpid(child, &status, 0);
-    ASSERT_TRUE(childReady);
     ASSERT_FALSE(refused.ok());
     EXPECT_EQ(refused.error().kind, ReplicaErrorKind::InUse);
-    EXPECT_NE(refused.error().message.find("pid " + std::to_string(child)), std::string::npos)
+    EXPECT_NE(refused.error().message.find("pid " + std::to_string(other->pid())),
+              std::string::npos)
         << refused.error().message;
     EXPECT_FALSE(std::filesystem::exists(out()));
     // Once it is closed, the salvage goes ahead.
+    EXPECT_TRUE(other->release());
+    other.reset();
     EXPECT_TRUE(salvageReplica(damaged(), key_, out(), outKey_, kioskPlan()).ok());
 }
 
