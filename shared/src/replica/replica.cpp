@@ -41,15 +41,9 @@ ReplicaError keyMismatchError(const fs::path& file) {
                      "the replica key does not match: " + file.string());
 }
 
+// The key check passed (precheck), so a replica failure is damage, whatever SQLite calls it.
 ReplicaError errorFrom(const SQLite::Exception& e, const fs::path& file) {
-    if (auto damage = replicaFailure(e)) return *damage;
-    if (e.getErrorCode() == SQLITE_NOTADB) {
-        return makeError(ReplicaErrorKind::NotAReplica, file,
-                         file.string() + " is not an encrypted replica");
-    }
-    // Every page authenticated, yet SQLite finds them inconsistent: an older image of a page
-    // was put back (see "Rollback to an older copy" in docs/replica.md).
-    if (e.getErrorCode() == SQLITE_CORRUPT) return damagedError(file.string());
+    if (auto damage = replicaFailure(e, file.string())) return *damage;
     return detail::ioError(file, e.what());
 }
 
@@ -251,18 +245,36 @@ ReplicaError olderFormatError(std::string file) {
     return ReplicaError{ReplicaErrorKind::OlderFormat, std::move(file), std::move(message)};
 }
 
-std::optional<ReplicaError> replicaFailure(const SQLite::Exception& e) {
-    const std::string& file = detail::lastDamagedFile();
+std::optional<ReplicaError> replicaFailure(const SQLite::Exception& e, const std::string& file) {
+    const std::string& failed = detail::lastDamagedFile();
     // SQLite keeps our extended code for most reads, but reports a failure met while loading
     // the schema as a plain SQLITE_IOERR; the VFS recorded the damaged file on this thread.
-    bool damaged = e.getExtendedErrorCode() == kReplicaDamagedCode ||
-                   (e.getErrorCode() == SQLITE_IOERR && !file.empty());
-    if (!damaged) return std::nullopt;
-    return damagedError(file.empty() ? std::string("(unknown file)") : file);
+    if (e.getExtendedErrorCode() == kReplicaDamagedCode ||
+        (e.getErrorCode() == SQLITE_IOERR && !failed.empty())) {
+        if (!failed.empty()) return damagedError(failed);
+        return damagedError(file.empty() ? std::string("(unknown file)") : file);
+    }
+    // Every page authenticated, yet SQLite finds them inconsistent: an older image of a page
+    // was put back (see "Rollback to an older copy" in docs/replica.md).
+    const bool corrupt = e.getErrorCode() == SQLITE_CORRUPT || e.getErrorCode() == SQLITE_NOTADB;
+    if (corrupt && !file.empty()) return damagedError(file);
+    return std::nullopt;
 }
 
-std::string describeReplicaFailure(const SQLite::Exception& e) {
-    if (auto damage = replicaFailure(e)) return damage->message;
+std::optional<ReplicaError> replicaFailure(const SQLite::Exception& e, SQLite::Database& db) {
+    sqlite3_vfs* vfs = nullptr;
+    sqlite3_file_control(db.getHandle(), "main", SQLITE_FCNTL_VFS_POINTER, &vfs);
+    const bool replica = vfs != nullptr && std::strcmp(vfs->zName, detail::kVfsName) == 0;
+    return replicaFailure(e, replica ? db.getFilename() : std::string());
+}
+
+std::string describeReplicaFailure(const SQLite::Exception& e, const std::string& file) {
+    if (auto damage = replicaFailure(e, file)) return damage->message;
+    return e.what();
+}
+
+std::string describeReplicaFailure(const SQLite::Exception& e, SQLite::Database& db) {
+    if (auto damage = replicaFailure(e, db)) return damage->message;
     return e.what();
 }
 
@@ -323,11 +335,10 @@ Result<IntegrityReport, ReplicaError> checkReplica(const fs::path& path, const R
         }
         db.exec("COMMIT");
     } catch (const SQLite::Exception& e) {
-        auto damage = replicaFailure(e);
-        if (!damage && e.getErrorCode() == SQLITE_CORRUPT) {
+        auto damage = replicaFailure(e, path.string());
+        if (damage && e.getErrorCode() == SQLITE_CORRUPT) {
             // Every page read authenticated, yet they do not fit together (an older image of a
-            // page put back): damage all the same, reported with what can still be read.
-            damage = damagedError(path.string());
+            // page put back): say so beside what can still be read.
             report.problems.push_back(std::string(e.what()) + ": " + path.string());
         }
         if (!damage) return fail(detail::ioError(path, e.what()));

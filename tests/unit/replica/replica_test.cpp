@@ -9,6 +9,7 @@
 #include <string>
 
 #include "admit/store/schema.hpp"
+#include "corrupt_table.hpp"
 #include "kiosk_replica.hpp"
 #include "test_support.hpp"
 
@@ -154,6 +155,65 @@ TEST(OpenReplica, OrdinarySqlErrorsAreNotMistakenForDamage) {
         EXPECT_FALSE(replicaFailure(e).has_value());
         EXPECT_NE(describeReplicaFailure(e).find("no_such_table"), std::string::npos);
     }
+}
+
+// Every page authenticates, yet SQLite finds them inconsistent (as after an older image of a
+// page was put back): the replica is damaged all the same, on open and mid-query.
+TEST(OpenReplica, CorruptReplicaIsDamagedMidQuery) {
+    TempDir dir;
+    const auto path = dir / "r.db";
+    const ReplicaKey key = ReplicaKey::generate();
+    {
+        auto db = openReplica(path, key, OpenMode::Create);
+        ASSERT_TRUE(db.ok()) << db.error().message;
+        fill(*db, 10);
+        db->exec("CREATE INDEX attendee_email ON attendee(email)");
+        admit::testing::corruptTable(*db, "attendee");
+    }
+    auto db = openReplica(path, key, OpenMode::ReadWrite);
+    ASSERT_TRUE(db.ok()) << db.error().message;  // the schema itself is readable
+    try {
+        db->exec("SELECT count(*) FROM attendee WHERE id > 0");
+        ADD_FAILURE() << "read a corrupt table without an error";
+    } catch (const SQLite::Exception& e) {
+        EXPECT_EQ(e.getErrorCode(), SQLITE_CORRUPT) << e.what();
+        auto failure = replicaFailure(e, *db);
+        ASSERT_TRUE(failure.has_value());
+        EXPECT_EQ(failure->kind, ReplicaErrorKind::Damaged);
+        EXPECT_EQ(failure->file, path.string());
+        EXPECT_EQ(describeReplicaFailure(e, *db), damagedError(path.string()).message);
+        // Without knowing the database was a replica, corruption is only SQLite's message.
+        EXPECT_FALSE(replicaFailure(e).has_value());
+        EXPECT_EQ(describeReplicaFailure(e), e.what());
+    }
+}
+
+TEST(ReplicaFailure, CorruptPlainDatabaseIsNotReplicaDamage) {
+    TempDir dir;
+    SQLite::Database db((dir / "plain.db").string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    fill(db, 10);
+    db.exec("CREATE INDEX attendee_email ON attendee(email)");
+    admit::testing::corruptTable(db, "attendee");
+    SQLite::Database again((dir / "plain.db").string(), SQLite::OPEN_READWRITE);
+    try {
+        again.exec("SELECT count(*) FROM attendee WHERE id > 0");
+        ADD_FAILURE() << "read a corrupt table without an error";
+    } catch (const SQLite::Exception& e) {
+        EXPECT_EQ(e.getErrorCode(), SQLITE_CORRUPT) << e.what();
+        EXPECT_FALSE(replicaFailure(e, again).has_value());
+        EXPECT_EQ(describeReplicaFailure(e, again), e.what());
+    }
+}
+
+// SQLITE_NOTADB from a file whose key check passed: the replica is damaged, not "not a replica".
+TEST(ReplicaFailure, NotADatabaseFromAReplicaIsDamage) {
+    const SQLite::Exception notADatabase("file is not a database", SQLITE_NOTADB);
+    auto failure = replicaFailure(notADatabase, "/srv/kiosk.replica");
+    ASSERT_TRUE(failure.has_value());
+    EXPECT_EQ(failure->kind, ReplicaErrorKind::Damaged);
+    EXPECT_EQ(failure->message, damagedError("/srv/kiosk.replica").message);
+    const SQLite::Exception locked("database is locked", SQLITE_BUSY);
+    EXPECT_FALSE(replicaFailure(locked, "/srv/kiosk.replica").has_value());
 }
 
 TEST(CheckReplica, HealthyReplicaIsOk) {

@@ -7,8 +7,9 @@
 #include <string>
 
 namespace SQLite {
+class Database;
 class Exception;
-}
+}  // namespace SQLite
 
 namespace admit::replica {
 
@@ -40,12 +41,21 @@ ReplicaError damagedError(std::string file);
 // "<file> is an encrypted replica in an older format ...": re-sync or export it again.
 ReplicaError olderFormatError(std::string file);
 
-// If `e` was caused by a page that failed authentication, the Damaged error naming the file
-// that failed (recorded by the VFS on the thread that ran the query).
-std::optional<ReplicaError> replicaFailure(const SQLite::Exception& e);
+// The one reading of a failed query on a replica, used wherever one can fail (openReplica, the
+// check-in engine, the sync client, the kiosk): the Damaged error when a page failed
+// authentication (kReplicaDamagedCode; it names the file that failed, database or WAL, as the
+// VFS recorded it on this thread), or when SQLite finds the pages of the replica `file`, every
+// one authentic, inconsistent (SQLITE_CORRUPT, SQLITE_NOTADB: e.g. an older image of a page put
+// back). Anything else: nullopt, and the exception says what failed. With `file` empty (not
+// known to be a replica) only an authentication failure is recognised.
+std::optional<ReplicaError> replicaFailure(const SQLite::Exception& e,
+                                           const std::string& file = {});
+// The same for a query on `db`; a database that is not a replica has no replica failures.
+std::optional<ReplicaError> replicaFailure(const SQLite::Exception& e, SQLite::Database& db);
 
-// "replica is damaged or was tampered with: <file>" for an authentication failure, otherwise
-// the exception's own message.
-std::string describeReplicaFailure(const SQLite::Exception& e);
+// For a person: the Damaged error's message ("replica is damaged or was tampered with:
+// <file>") for a replica failure, otherwise the exception's own message.
+std::string describeReplicaFailure(const SQLite::Exception& e, const std::string& file = {});
+std::string describeReplicaFailure(const SQLite::Exception& e, SQLite::Database& db);
 
 }  // namespace admit::replica
