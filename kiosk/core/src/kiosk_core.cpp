@@ -399,7 +399,8 @@ void KioskCore::handleCode(Worker& w, const std::string& code, std::int64_t nowM
     publishEngineVerdict(w, w.engine->scan(code, w.context(nowMs)), nowMs, "scan");
 }
 
-void KioskCore::publishEngineVerdict(Worker& w, const Result<rules::Verdict>& verdict,
+void KioskCore::publishEngineVerdict(Worker& w,
+                                     const Result<rules::Verdict, rules::CheckInError>& verdict,
                                      std::int64_t nowMs, const std::string& via) {
     if (!verdict) {
         auto shown = storageError(verdict.error().message, nowMs);

@@ -33,6 +33,16 @@ Verdict& deny(Verdict& verdict, Denial denial, std::string detail = {}) {
     return verdict;
 }
 
+// A database failure while deciding or recording, by kind: damage to the replica is cured by a
+// re-sync, anything else by trying again.
+CheckInError storageError(const std::string& doing, const SQLite::Exception& e,
+                          SQLite::Database& db) {
+    if (auto damage = replica::replicaFailure(e, db)) {
+        return {CheckInError::Kind::kDamaged, doing + damage->message};
+    }
+    return {CheckInError::Kind::kStorage, doing + e.what()};
+}
+
 std::string utcTime(std::int64_t unixSeconds) {
     std::time_t t = static_cast<std::time_t>(unixSeconds);
     std::tm tm{};
@@ -47,51 +57,57 @@ std::string utcTime(std::int64_t unixSeconds) {
 CheckInEngine::CheckInEngine(SQLite::Database& db)
     : db_(db), clock_(db), events_(db), attendees_(db), codeLists_(db) {}
 
-Result<Verdict> CheckInEngine::scan(std::string_view text, const ScanContext& context) {
+Result<Verdict, CheckInError> CheckInEngine::scan(std::string_view text,
+                                                  const ScanContext& context) {
     return decideAndRecord(context, Mode::kRecord, [&](const store::EventInfo& event) {
-        return Result<Verdict>(decide(text, event, context));
+        return Result<Verdict, CheckInError>(decide(text, event, context));
     });
 }
 
-Result<Verdict> CheckInEngine::evaluate(std::string_view text, const ScanContext& context) {
+Result<Verdict, CheckInError> CheckInEngine::evaluate(std::string_view text,
+                                                      const ScanContext& context) {
     return decideAndRecord(context, Mode::kDryRun, [&](const store::EventInfo& event) {
-        return Result<Verdict>(decide(text, event, context));
+        return Result<Verdict, CheckInError>(decide(text, event, context));
     });
 }
 
-Result<Verdict> CheckInEngine::checkInAttendee(std::int64_t attendeeId,
-                                               const ScanContext& context) {
+Result<Verdict, CheckInError> CheckInEngine::checkInAttendee(std::int64_t attendeeId,
+                                                             const ScanContext& context) {
     return decideAndRecord(context, Mode::kRecord, [&](const store::EventInfo& event) {
         return decideForAttendee(attendeeId, event, context);
     });
 }
 
 template <class DecideFor>
-Result<Verdict> CheckInEngine::decideAndRecord(const ScanContext& context, Mode mode,
-                                               DecideFor&& decideFor) {
+Result<Verdict, CheckInError> CheckInEngine::decideAndRecord(const ScanContext& context, Mode mode,
+                                                             DecideFor&& decideFor) {
     try {
         std::optional<SQLite::Transaction> transaction;
         if (mode == Mode::kRecord) transaction.emplace(db_, SQLite::TransactionBehavior::IMMEDIATE);
         auto event = events_.find(context.eventId);
-        if (!event) return fail("event " + context.eventId + " is not in this database");
-        Result<Verdict> verdict = decideFor(*event);
+        if (!event) {
+            return fail(CheckInError{CheckInError::Kind::kNotFound,
+                                     "event " + context.eventId + " is not in this database"});
+        }
+        Result<Verdict, CheckInError> verdict = decideFor(*event);
         if (verdict && transaction) {
             record(*verdict, context);
             transaction->commit();
         }
         return verdict;
     } catch (const SQLite::Exception& e) {
-        return fail(std::string("could not record the check-in: ") +
-                    replica::describeReplicaFailure(e));
+        return fail(storageError("could not record the check-in: ", e, db_));
     }
 }
 
-Result<Verdict> CheckInEngine::decideForAttendee(std::int64_t attendeeId,
-                                                 const store::EventInfo& event,
-                                                 const ScanContext& context) {
+Result<Verdict, CheckInError> CheckInEngine::decideForAttendee(std::int64_t attendeeId,
+                                                               const store::EventInfo& event,
+                                                               const ScanContext& context) {
     auto attendee = attendees_.find(attendeeId);
     if (!attendee || attendee->eventId != event.id) {
-        return fail("attendee " + std::to_string(attendeeId) + " is not at event " + event.id);
+        return fail(CheckInError{
+            CheckInError::Kind::kNotFound,
+            "attendee " + std::to_string(attendeeId) + " is not at event " + event.id});
     }
     Verdict verdict;
     verdict.direction = context.direction;
@@ -244,17 +260,19 @@ void CheckInEngine::record(Verdict& verdict, const ScanContext& context) {
                       clock_.tick(context.nowMs), context.nowMs);
 }
 
-Result<store::CheckIn> CheckInEngine::undoLast(const ScanContext& context) {
+Result<store::CheckIn, CheckInError> CheckInEngine::undoLast(const ScanContext& context) {
     try {
         SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
         auto last = checkInLog().lastOnThisDevice(context.eventId);
-        if (!last) return fail("there is no check-in on this device to undo");
+        if (!last) {
+            return fail(CheckInError{CheckInError::Kind::kNothingToUndo,
+                                     "there is no check-in on this device to undo"});
+        }
         checkInLog().annul(*last, context.operatorName, context.nowMs);
         transaction.commit();
         return *last;
     } catch (const SQLite::Exception& e) {
-        return fail(std::string("could not undo the check-in: ") +
-                    replica::describeReplicaFailure(e));
+        return fail(storageError("could not undo the check-in: ", e, db_));
     }
 }
 

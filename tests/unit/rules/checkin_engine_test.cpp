@@ -240,7 +240,24 @@ TEST_F(CheckInEngineTest, UndoAnnulsTheLastCheckInSoTheTicketWorksAgain) {
 TEST_F(CheckInEngineTest, UndoWithNothingToUndoIsAClearError) {
     auto undone = engine->undoLast(at());
     ASSERT_FALSE(undone.ok());
+    EXPECT_EQ(undone.error().kind, CheckInError::Kind::kNothingToUndo);
     EXPECT_EQ(undone.error().message, "there is no check-in on this device to undo");
+}
+
+// A database that refuses the undo is a storage error, not "nothing to undo": the check-in is
+// still there, to be undone once the database lets go.
+TEST_F(CheckInEngineTest, UndoTheDatabaseRefusesIsAStorageError) {
+    ASSERT_TRUE(scan(ticketOf(ada), at()).accepted);
+    db->setBusyTimeout(0);
+    auto other = store::openPlainDatabase(dir.file("org.db"), store::OpenMode::kExisting);
+    ASSERT_TRUE(other.ok()) << other.error().message;
+    other->exec("BEGIN IMMEDIATE");
+    auto refused = engine->undoLast(at());
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().kind, CheckInError::Kind::kStorage);
+    EXPECT_EQ(refused.error().message, "could not undo the check-in: database is locked");
+    other->exec("ROLLBACK");
+    EXPECT_TRUE(engine->undoLast(at()).ok());
 }
 
 TEST_F(CheckInEngineTest, SearchPathChecksInAnAttendee) {
@@ -253,7 +270,9 @@ TEST_F(CheckInEngineTest, SearchPathChecksInAnAttendee) {
     auto cancelled = engine->checkInAttendee(carl, at());
     ASSERT_TRUE(cancelled.ok());
     expectDenied(*cancelled, Denial::kCancelled);
-    EXPECT_FALSE(engine->checkInAttendee(99999, at()).ok());
+    auto unknown = engine->checkInAttendee(99999, at());
+    ASSERT_FALSE(unknown.ok());
+    EXPECT_EQ(unknown.error().kind, CheckInError::Kind::kNotFound);
 }
 
 TEST_F(CheckInEngineTest, UnknownEventIsAnErrorNotAVerdict) {
@@ -261,6 +280,7 @@ TEST_F(CheckInEngineTest, UnknownEventIsAnErrorNotAVerdict) {
     context.eventId = "nope";
     auto v = engine->scan(ticketOf(ada), context);
     ASSERT_FALSE(v.ok());
+    EXPECT_EQ(v.error().kind, CheckInError::Kind::kNotFound);
     EXPECT_EQ(v.error().message, "event nope is not in this database");
 }
 

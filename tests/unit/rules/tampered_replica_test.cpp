@@ -7,8 +7,10 @@
 #include <gtest/gtest.h>
 
 #include "admit/replica/replica.hpp"
+#include "admit/replica/replica_error.hpp"
 #include "admit/replica/replica_key.hpp"
 #include "admit/store/schema.hpp"
+#include "corrupt_table.hpp"
 #include "rules_fixture.hpp"
 
 namespace admit::rules {
@@ -57,8 +59,7 @@ TEST_F(TamperedReplicaTest, EveryDamagedPageIsReportedAsDamageNotAsAVerdict) {
         CheckInEngine kiosk(*opened);
         auto verdict = kiosk.scan(ticket, at());
         if (!verdict) {
-            EXPECT_NE(verdict.error().message.find("damaged or was tampered with"),
-                      std::string::npos)
+            EXPECT_EQ(verdict.error().kind, CheckInError::Kind::kDamaged)
                 << "page " << page << ": " << verdict.error().message;
             ++damageReported;
         } else {
@@ -69,6 +70,36 @@ TEST_F(TamperedReplicaTest, EveryDamagedPageIsReportedAsDamageNotAsAVerdict) {
         std::filesystem::remove(copy + "-shm");
     }
     EXPECT_GT(damageReported, 0);
+}
+
+// Pages that all authenticate but that SQLite finds inconsistent are damage as well, to a scan
+// and to an undo.
+TEST_F(TamperedReplicaTest, CorruptReplicaIsReportedAsDamage) {
+    std::string ticket = ticketOf(ada);
+    auto key = replica::ReplicaKey::generate();
+    std::string path = dir.file("corrupt.db");
+    {
+        auto created = replica::openReplica(path, key, replica::OpenMode::Create);
+        ASSERT_TRUE(created.ok()) << created.error().message;
+        ASSERT_TRUE(store::migrate(*created).ok());
+        ASSERT_TRUE(organiser::exportReplica(*db, eventId, *created).ok());
+        auto first = CheckInEngine(*created).scan(ticket, at());
+        ASSERT_TRUE(first.ok() && first->accepted);
+        admit::testing::corruptTable(*created, "checkins");
+    }
+    auto opened = replica::openReplica(path, key, replica::OpenMode::ReadWrite);
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    CheckInEngine kiosk(*opened);
+    auto verdict = kiosk.scan(ticket, at());
+    ASSERT_FALSE(verdict.ok());
+    EXPECT_EQ(verdict.error().kind, CheckInError::Kind::kDamaged);
+    EXPECT_EQ(verdict.error().message,
+              "could not record the check-in: " + replica::damagedError(path).message);
+    auto undone = kiosk.undoLast(at());
+    ASSERT_FALSE(undone.ok());
+    EXPECT_EQ(undone.error().kind, CheckInError::Kind::kDamaged) << undone.error().message;
+    EXPECT_EQ(undone.error().message,
+              "could not undo the check-in: " + replica::damagedError(path).message);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <SQLiteCpp/Database.h>
 
 #include "admit/base/result.hpp"
+#include "admit/rules/checkin_error.hpp"
 #include "admit/rules/verdict.hpp"
 #include "admit/store/attendees.hpp"
 #include "admit/store/audit_log.hpp"
@@ -32,26 +33,31 @@ class CheckInEngine {
   public:
     explicit CheckInEngine(SQLite::Database& db);
 
-    // Decides and records. The error is a storage failure (disk full, damaged replica): the
-    // ticket was neither accepted nor denied and the volunteer should try again.
-    Result<Verdict> scan(std::string_view text, const ScanContext& context);
+    // Decides and records. An error means the ticket was neither accepted nor denied: the event
+    // is not in the database (kNotFound), the replica is damaged (kDamaged), or the database
+    // refused (kStorage: disk full, locked) and the volunteer should try again.
+    Result<Verdict, CheckInError> scan(std::string_view text, const ScanContext& context);
     // Decides without recording anything (the organiser's `admit verify`).
-    Result<Verdict> evaluate(std::string_view text, const ScanContext& context);
+    Result<Verdict, CheckInError> evaluate(std::string_view text, const ScanContext& context);
     // The search path (lost phone, unreadable code): checks in an attendee's first ticket.
-    Result<Verdict> checkInAttendee(std::int64_t attendeeId, const ScanContext& context);
-    // Annuls the latest effective check-in made on this device, as a new audited record.
-    Result<store::CheckIn> undoLast(const ScanContext& context);
+    Result<Verdict, CheckInError> checkInAttendee(std::int64_t attendeeId,
+                                                  const ScanContext& context);
+    // Annuls the latest effective check-in made on this device, as a new audited record;
+    // kNothingToUndo when there is none, kDamaged or kStorage when the database failed.
+    Result<store::CheckIn, CheckInError> undoLast(const ScanContext& context);
 
   private:
     enum class Mode { kRecord, kDryRun };
     // Looks the event up, runs `decideFor(event)` and, when recording, writes the verdict, all
     // in one IMMEDIATE transaction; storage failures become errors, never exceptions.
     template <class DecideFor>
-    Result<Verdict> decideAndRecord(const ScanContext& context, Mode mode, DecideFor&& decideFor);
+    Result<Verdict, CheckInError> decideAndRecord(const ScanContext& context, Mode mode,
+                                                  DecideFor&& decideFor);
     Verdict decide(std::string_view text, const store::EventInfo& event,
                    const ScanContext& context);
-    Result<Verdict> decideForAttendee(std::int64_t attendeeId, const store::EventInfo& event,
-                                      const ScanContext& context);
+    Result<Verdict, CheckInError> decideForAttendee(std::int64_t attendeeId,
+                                                    const store::EventInfo& event,
+                                                    const ScanContext& context);
     void decideForTicket(Verdict& verdict, const store::EventInfo& event,
                          const ScanContext& context, std::optional<std::uint16_t> signedType);
     void record(Verdict& verdict, const ScanContext& context);

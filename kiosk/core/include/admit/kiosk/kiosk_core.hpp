@@ -24,6 +24,7 @@
 #include "admit/kiosk/kiosk_settings.hpp"
 #include "admit/kiosk/kiosk_state.hpp"
 #include "admit/kiosk/sync_backend.hpp"
+#include "admit/rules/checkin_error.hpp"
 #include "admit/rules/verdict.hpp"
 #include "admit/scan/frame.hpp"
 #include "admit/scan/frame_source.hpp"
@@ -144,7 +145,8 @@ class KioskCore {
     void publishVerdict(ShownVerdict verdict);
     // Worker: the engine's verdict on a scan or a search check-in ("scan"/"search"), or its
     // storage failure; an accepted one also tells the sync thread there is one to upload.
-    void publishEngineVerdict(Worker& worker, const Result<rules::Verdict>& verdict,
+    void publishEngineVerdict(Worker& worker,
+                              const Result<rules::Verdict, rules::CheckInError>& verdict,
                               std::int64_t nowMs, const std::string& via);
     void publishStatus(Worker& worker);
     void loadSettings(Worker& worker);
