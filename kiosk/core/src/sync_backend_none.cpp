@@ -13,12 +13,14 @@ class NoBackend final : public SyncBackend {
     void saveEnrolment(SQLite::Database&, const std::string&, const std::string&) override {}
     Result<sync::EnrolResponse, sync::SyncError> enrol(const std::string&,
                                                        const sync::EnrolRequest&) override {
-        return fail(sync::SyncError{sync::SyncError::Kind::kLocal, "enrol", text::noSyncClient()});
+        return fail(
+            sync::SyncError{sync::SyncError::Kind::kLocal, "enrol", text::noSyncClient(), {}});
     }
     Result<sync::RoundReport, sync::SyncError> runRound(const std::string&, SQLite::Database&,
                                                         const std::string&, const std::string&,
                                                         std::int64_t) override {
-        return fail(sync::SyncError{sync::SyncError::Kind::kLocal, "upload", text::noSyncClient()});
+        return fail(
+            sync::SyncError{sync::SyncError::Kind::kLocal, "upload", text::noSyncClient(), {}});
     }
 };
 

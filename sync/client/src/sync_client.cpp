@@ -30,14 +30,20 @@ constexpr std::size_t kAnswerMaxBytes = 32u << 20;
 using Method = HttpRequest::Method;
 
 SyncError syncError(SyncError::Kind kind, std::string step, std::string message) {
-    return {kind, std::move(step), std::move(message)};
+    return {kind, std::move(step), std::move(message), std::nullopt};
 }
 
-SyncError localError(const std::string& step, const std::exception& e) {
+// The replica `db` failed; a replica failure (damage) keeps its kind.
+SyncError localError(const std::string& step, const std::exception& e, SQLite::Database& db) {
+    SyncError error = syncError(SyncError::Kind::kLocal, step, "cannot use the replica: ");
     const auto* sqlite = dynamic_cast<const SQLite::Exception*>(&e);
-    return syncError(SyncError::Kind::kLocal, step,
-                     "cannot use the replica: " +
-                         (sqlite ? replica::describeReplicaFailure(*sqlite) : e.what()));
+    if (auto failure = sqlite ? replica::replicaFailure(*sqlite, db) : std::nullopt) {
+        error.replicaKind = failure->kind;
+        error.message += failure->message;
+    } else {
+        error.message += e.what();
+    }
+    return error;
 }
 
 SyncError badResponse(const std::string& step, const std::string& what) {
@@ -128,7 +134,7 @@ class Round {
                                                  [&](const auto& i) { return i.seq <= through; });
             }
         } catch (const std::exception& e) {
-            return fail(localError(step, e));
+            return fail(localError(step, e, db_));
         }
     }
 
@@ -163,7 +169,7 @@ class Round {
                 if (!page->more) return Ok{};
             }
         } catch (const std::exception& e) {
-            return fail(localError(step, e));
+            return fail(localError(step, e, db_));
         }
     }
 
@@ -187,7 +193,7 @@ class Round {
             report.rosterVersion = applied->version;
             return Ok{};
         } catch (const std::exception& e) {
-            return fail(localError(step, e));
+            return fail(localError(step, e, db_));
         }
     }
 
@@ -203,7 +209,7 @@ class Round {
             detail::writeMeta(db_, detail::kDevices, toJson(*parsed));
             return Ok{};
         } catch (const std::exception& e) {
-            return fail(localError(step, e));
+            return fail(localError(step, e, db_));
         }
     }
 
@@ -280,7 +286,7 @@ Result<RoundReport, SyncError> SyncClient::runRound(SQLite::Database& replica,
         token = readDeviceToken(replica);
         eventKnown = hasEvent(replica, eventId);
     } catch (const std::exception& e) {
-        SyncError error = localError("round", e);
+        SyncError error = localError("round", e, replica);
         recordFailure(replica, error);
         return fail(std::move(error));
     }
@@ -317,7 +323,7 @@ Result<RoundReport, SyncError> SyncClient::runRound(SQLite::Database& replica,
         detail::eraseMeta(replica, detail::kLastError);
         transaction.commit();
     } catch (const std::exception& e) {
-        SyncError error = localError("round", e);
+        SyncError error = localError("round", e, replica);
         recordFailure(replica, error);
         return fail(std::move(error));
     }

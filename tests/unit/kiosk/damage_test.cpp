@@ -119,8 +119,10 @@ TEST_F(KioskTest, ResyncAfterDamageFoundWhileRunningKeepsTheKioskSettings) {
     fake->state.serverUrl = "http://127.0.0.1:9/";
     fake->state.hasDeviceToken = true;
     fake->blockRounds = true;  // the first round waits until the settings are changed
-    fake->roundError = sync::SyncError{sync::SyncError::Kind::kLocal, "upload",
-                                       replica::damagedError(demo_.replica.string()).message};
+    fake->roundError = sync::SyncError{sync::SyncError::Kind::kLocal,
+                                       "upload",
+                                       replica::damagedError(demo_.replica.string()).message,
+                                       {}};
     auto o = options();
     o.gate.reset();
     o.syncBackend = fake;
@@ -145,8 +147,10 @@ TEST_F(KioskTest, ResyncAfterDamageFoundWhileRunningKeepsTheKioskSettings) {
 
 TEST_F(KioskTest, DamageFoundBySyncShowsTheResyncScreenAfterTheVerdict) {
     auto fake = std::make_shared<FakeSyncBackend>();
-    fake->roundError = sync::SyncError{sync::SyncError::Kind::kLocal, "upload",
-                                       replica::damagedError(demo_.replica.string()).message};
+    fake->roundError = sync::SyncError{sync::SyncError::Kind::kLocal,
+                                       "upload",
+                                       replica::damagedError(demo_.replica.string()).message,
+                                       {}};
     fake->state.serverUrl = "http://127.0.0.1:9/";
     fake->state.hasDeviceToken = true;
     auto o = options();

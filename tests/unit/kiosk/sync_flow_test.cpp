@@ -139,8 +139,10 @@ TEST_F(KioskSyncTest, OnlineEventCodeEnrolsAndRunsTheFirstRound) {
 }
 
 TEST_F(KioskSyncTest, UnreachableServerIsSaidPlainlyAndTheKioskStaysUsable) {
-    fake_->enrolError = sync::SyncError{sync::SyncError::Kind::kUnreachable, "enrol",
-                                        "could not reach the server: Connection refused"};
+    fake_->enrolError = sync::SyncError{sync::SyncError::Kind::kUnreachable,
+                                        "enrol",
+                                        "could not reach the server: Connection refused",
+                                        {}};
     startAndSubmitOnlineCode();
     auto shown = untilVerdict("enrol_failed");
     EXPECT_EQ(shown.kind, VerdictKind::kError);
@@ -158,8 +160,8 @@ TEST_F(KioskSyncTest, UnreachableServerIsSaidPlainlyAndTheKioskStaysUsable) {
 }
 
 TEST_F(KioskSyncTest, UsedEnrolmentCodeIsSaidPlainly) {
-    fake_->enrolError = sync::SyncError{sync::SyncError::Kind::kRefused, "enrol",
-                                        "the enrolment token was already used (410)"};
+    fake_->enrolError = sync::SyncError{
+        sync::SyncError::Kind::kRefused, "enrol", "the enrolment token was already used (410)", {}};
     startAndSubmitOnlineCode();
     EXPECT_EQ(untilVerdict("enrol_failed").reason, text::enrolRefused());
     EXPECT_FALSE(core_->state().event);
@@ -167,15 +169,17 @@ TEST_F(KioskSyncTest, UsedEnrolmentCodeIsSaidPlainly) {
 
 TEST_F(KioskSyncTest, ServerRefusalNamesTheServerAndItsReason) {
     fake_->enrolError =
-        sync::SyncError{sync::SyncError::Kind::kServer, "enrol", "unknown event (404)"};
+        sync::SyncError{sync::SyncError::Kind::kServer, "enrol", "unknown event (404)", {}};
     startAndSubmitOnlineCode();
     EXPECT_EQ(untilVerdict("enrol_failed").reason,
               text::enrolFailed("127.0.0.1:9", "unknown event (404)"));
 }
 
 TEST_F(KioskSyncTest, EnrolledButTheRosterFailsSaysTheKioskKeepsTrying) {
-    fake_->roundError = sync::SyncError{sync::SyncError::Kind::kUnreachable, "roster",
-                                        "could not reach the server: timed out after 30 s"};
+    fake_->roundError = sync::SyncError{sync::SyncError::Kind::kUnreachable,
+                                        "roster",
+                                        "could not reach the server: timed out after 30 s",
+                                        {}};
     startAndSubmitOnlineCode();
     auto shown = untilVerdict("enrolled");
     EXPECT_EQ(shown.reason,
@@ -246,8 +250,10 @@ TEST_F(KioskSyncTest, RefusedDeviceTokenStopsTheRounds) {
     startEnrolled(true);
     {
         std::lock_guard lock(fake_->mutex);
-        fake_->roundError = sync::SyncError{sync::SyncError::Kind::kRefused, "upload",
-                                            "the server refused the device token (401)"};
+        fake_->roundError = sync::SyncError{sync::SyncError::Kind::kRefused,
+                                            "upload",
+                                            "the server refused the device token (401)",
+                                            {}};
     }
     int ended = 0;
     {

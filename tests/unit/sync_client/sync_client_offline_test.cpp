@@ -5,12 +5,17 @@
 
 #include <gtest/gtest.h>
 
+#include "admit/replica/replica.hpp"
+#include "admit/replica/replica_error.hpp"
+#include "admit/replica/replica_key.hpp"
 #include "admit/store/checkin_log.hpp"
 #include "admit/store/events.hpp"
 #include "admit/store/hybrid_logical_clock.hpp"
 #include "admit/store/outbox.hpp"
+#include "admit/store/schema.hpp"
 #include "admit/store/store.hpp"
 #include "admit/sync/sync_state.hpp"
+#include "corrupt_table.hpp"
 #include "local_sockets.hpp"
 #include "temp_dir.hpp"
 
@@ -97,6 +102,34 @@ TEST_F(SyncClientOffline, EnrolmentErrorsNeverShowTheEnrolmentToken) {
     EXPECT_EQ(enrolled.error().kind, SyncError::Kind::kUnreachable);
     EXPECT_EQ(enrolled.error().step, "enrol");
     EXPECT_EQ(enrolled.error().message.find(kDeviceToken), std::string::npos);
+}
+
+// A replica SQLite finds corrupt (every page authentic) is damage, as an authentication failure
+// is: the round's local error says so, and the kiosk offers its re-sync.
+TEST(SyncClientReplica, CorruptReplicaIsReportedAsDamage) {
+    admit::testing::TempDir dir;
+    const std::string path = dir.file("kiosk.replica");
+    const auto key = replica::ReplicaKey::generate();
+    {
+        auto created = replica::openReplica(path, key, replica::OpenMode::Create);
+        ASSERT_TRUE(created.ok()) << created.error().message;
+        store::applyConnectionSettings(*created);
+        ASSERT_TRUE(store::migrate(*created).ok());
+        store::Events(*created).create(
+            {kEvent, "Test Fest", store::ReentryPolicy::kSingle, Bytes(32, 7), 0});
+        saveEnrolment(*created, "http://127.0.0.1:1", kDeviceToken);
+        admit::testing::corruptTable(*created, "outbox");
+    }
+    auto db = replica::openReplica(path, key, replica::OpenMode::ReadWrite);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    SyncClient client(admit::testing::refusedUrl());
+    auto round = client.runRound(*db, kEvent, "North", kNowMs);
+    ASSERT_FALSE(round.ok());
+    EXPECT_EQ(round.error().kind, SyncError::Kind::kLocal);
+    EXPECT_EQ(round.error().step, "upload");
+    EXPECT_EQ(round.error().replicaKind, replica::ReplicaErrorKind::Damaged);
+    EXPECT_EQ(round.error().message,
+              "cannot use the replica: " + replica::damagedError(path).message);
 }
 
 }  // namespace

@@ -6,11 +6,13 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include <SQLiteCpp/Database.h>
 
 #include "admit/base/result.hpp"
+#include "admit/replica/replica_error.hpp"
 #include "admit/sync/messages.hpp"
 
 namespace admit::sync {
@@ -26,6 +28,9 @@ struct SyncError {
     Kind kind = Kind::kUnreachable;
     std::string step;     // "enrol", "upload", "download", "roster", "devices"
     std::string message;  // a sentence for a person; never contains a token
+    // kLocal: the replica's failure when it is one (replica::replicaFailure), e.g. Damaged: the
+    // replica needs a re-sync. Empty for every other error.
+    std::optional<replica::ReplicaErrorKind> replicaKind;
 };
 
 struct Timeouts {
