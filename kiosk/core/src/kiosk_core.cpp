@@ -155,8 +155,8 @@ void KioskCore::start(std::unique_ptr<scan::FrameSource> source) {
         std::int64_t now = options_.clock();
         auto opened = openKioskDatabase(options_.database);
         if (!opened) {
-            if (opened.error().damaged) {
-                reportDamage(w, opened.error().message);
+            if (opened.error().resyncable()) {
+                reportDamage(w, opened.error());
                 return;
             }
             std::string why = opened.error().message;
@@ -251,9 +251,11 @@ void KioskCore::workerLoop(std::stop_token stop) {
             job(*worker_);
         } catch (const SQLite::Exception& e) {
             // A storage exception outside the engine (stats, search, operators): tell, don't die.
-            std::string why = replica::describeReplicaFailure(e);
+            auto damage =
+                worker_->db ? replica::replicaFailure(e, *worker_->db) : replica::replicaFailure(e);
+            std::string why = damage ? damage->message : std::string(e.what());
             publishVerdict(storageError(why, options_.clock()));
-            if (replica::replicaFailure(e)) reportDamage(*worker_, why);
+            if (damage) reportDamage(*worker_, {KioskDatabaseError::Kind::kDamaged, why});
         } catch (const std::exception& e) {
             publishVerdict(storageError(e.what(), options_.clock()));
         }
@@ -406,7 +408,9 @@ void KioskCore::publishEngineVerdict(Worker& w,
         auto shown = storageError(verdict.error().message, nowMs);
         shown.via = via;
         publishVerdict(shown);
-        damageReported(w, shown.detail);
+        if (verdict.error().kind == rules::CheckInError::Kind::kDamaged) {
+            reportDamage(w, {KioskDatabaseError::Kind::kDamaged, shown.detail});
+        }
         return;
     }
     if (verdict->accepted && sync_) sync_->checkInRecorded();
@@ -569,7 +573,19 @@ void KioskCore::undoLast() {
         std::string notice;
         std::optional<store::CheckIn> record;
         if (!undone) {
-            notice = text::nothingToUndo();
+            switch (undone.error().kind) {
+                case rules::CheckInError::Kind::kNothingToUndo:
+                    notice = text::nothingToUndo();
+                    break;
+                case rules::CheckInError::Kind::kDamaged:
+                    reportDamage(w, {KioskDatabaseError::Kind::kDamaged, undone.error().message});
+                    notice = text::undoFailed(undone.error().message);
+                    break;
+                case rules::CheckInError::Kind::kNotFound:
+                case rules::CheckInError::Kind::kStorage:
+                    notice = text::undoFailed(undone.error().message);
+                    break;
+            }
         } else {
             record = *undone;
             std::string who = undone->ticketRef;
@@ -761,10 +777,11 @@ void KioskCore::startEnrolment(Worker& w, const SetupCode& code, std::int64_t no
     sync_->requestEnrol({code.serverUrl, code.eventId, code.enrolmentToken, options_.deviceName});
 }
 
-void KioskCore::reportDamage(Worker&, std::string why) {
-    publish([why](KioskState& s, DrainResult&) {
+void KioskCore::reportDamage(Worker&, KioskDatabaseError problem) {
+    const bool olderFormat = problem.kind == KioskDatabaseError::Kind::kOlderFormat;
+    publish([why = std::move(problem.message), olderFormat](KioskState& s, DrainResult&) {
         if (s.damage && s.damage->moving) return;  // being dealt with
-        s.damage = ReplicaDamage{why, false, {}, describesOlderFormat(why)};
+        s.damage = ReplicaDamage{why, false, {}, olderFormat};
         // After a verdict on screen (NOT SAVED), else at once.
         if (s.screen == Screen::kVerdict) {
             s.screenBeforeVerdict = Screen::kDamaged;
@@ -772,12 +789,6 @@ void KioskCore::reportDamage(Worker&, std::string why) {
             s.screen = Screen::kDamaged;
         }
     });
-}
-
-bool KioskCore::damageReported(Worker& w, const std::string& message) {
-    if (!describesDamage(message)) return false;
-    reportDamage(w, message);
-    return true;
 }
 
 SyncSink KioskCore::makeSyncSink() {
@@ -825,8 +836,8 @@ SyncSink KioskCore::makeSyncSink() {
             publishVerdict(shown);
         });
     };
-    sink.damaged = [this](std::string why) {
-        post([this, why = std::move(why)](Worker& w) { reportDamage(w, why); });
+    sink.damaged = [this](KioskDatabaseError problem) {
+        post([this, problem = std::move(problem)](Worker& w) { reportDamage(w, problem); });
     };
     return sink;
 }

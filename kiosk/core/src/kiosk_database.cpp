@@ -12,44 +12,50 @@
 namespace admit::kiosk {
 namespace {
 
-KioskDatabaseError plain(std::string message) { return {std::move(message), false}; }
+KioskDatabaseError other(std::string message) {
+    return {KioskDatabaseError::Kind::kOther, std::move(message)};
+}
 
 }  // namespace
+
+KioskDatabaseError::Kind kioskErrorKind(replica::ReplicaErrorKind kind) {
+    switch (kind) {
+        case replica::ReplicaErrorKind::Damaged:
+            return KioskDatabaseError::Kind::kDamaged;
+        case replica::ReplicaErrorKind::OlderFormat:
+            return KioskDatabaseError::Kind::kOlderFormat;
+        case replica::ReplicaErrorKind::KeyMismatch:
+        case replica::ReplicaErrorKind::NotFound:
+        case replica::ReplicaErrorKind::Io:
+        case replica::ReplicaErrorKind::NotAReplica:
+        case replica::ReplicaErrorKind::BadKeyFile:
+        case replica::ReplicaErrorKind::AlreadyExists:
+        case replica::ReplicaErrorKind::InUse:
+            break;
+    }
+    return KioskDatabaseError::Kind::kOther;
+}
 
 Result<SQLite::Database, KioskDatabaseError> openKioskDatabase(const KioskDatabaseConfig& config) {
     auto key = config.keyFile.empty() ? replica::loadKeyFromCredential(kReplicaCredential)
                                       : replica::loadKeyFile(config.keyFile);
-    if (!key) return fail(plain("cannot load the replica key: " + key.error().message));
+    if (!key) return fail(other("cannot load the replica key: " + key.error().message));
     auto db = replica::openReplica(config.path, *key, replica::OpenMode::Create);
-    if (!db) {
-        // Both are cured the same way: move the file aside and sync a new replica.
-        const bool resyncable = db.error().kind == replica::ReplicaErrorKind::Damaged ||
-                                db.error().kind == replica::ReplicaErrorKind::OlderFormat;
-        return fail(KioskDatabaseError{db.error().message, resyncable});
-    }
+    if (!db) return fail(KioskDatabaseError{kioskErrorKind(db.error().kind), db.error().message});
     try {
         db->exec("PRAGMA foreign_keys = ON");
         db->setBusyTimeout(5000);
         if (auto migrated = store::migrate(*db); !migrated) {
-            return fail(KioskDatabaseError{migrated.error().message,
-                                           describesDamage(migrated.error().message)});
+            return fail(other(migrated.error().message));
         }
     } catch (const SQLite::Exception& e) {
-        return fail(KioskDatabaseError{"cannot prepare the replica " + config.path.string() + ": " +
-                                           replica::describeReplicaFailure(e),
-                                       replica::replicaFailure(e).has_value()});
+        const auto damage = replica::replicaFailure(e, *db);
+        return fail(KioskDatabaseError{
+            damage ? KioskDatabaseError::Kind::kDamaged : KioskDatabaseError::Kind::kOther,
+            "cannot prepare the replica " + config.path.string() + ": " +
+                (damage ? damage->message : std::string(e.what()))});
     }
     return std::move(db).value();
-}
-
-bool describesDamage(const std::string& message) {
-    static const std::string marker = replica::damagedError("").message;
-    return message.find(marker) != std::string::npos;
-}
-
-bool describesOlderFormat(const std::string& message) {
-    static const std::string marker = replica::olderFormatError("").message;
-    return message.find(marker) != std::string::npos;
 }
 
 Result<std::filesystem::path> moveDamagedReplicaAside(const std::filesystem::path& replica,

@@ -82,6 +82,9 @@ std::string lockedOut(std::int64_t retryAfterMs) {
 }
 std::string undone(const std::string& who) { return "Check-in undone: " + who; }
 std::string nothingToUndo() { return "There is no check-in on this kiosk to undo"; }
+std::string undoFailed(const std::string& why) {
+    return "Nothing was undone (storage problem): " + why;
+}
 std::string syncedAgo(std::int64_t ageMs) {
     std::int64_t minutes = std::max<std::int64_t>(ageMs, 0) / 60'000;
     if (minutes < 1) return "Synced just now";

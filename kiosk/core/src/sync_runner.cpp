@@ -149,10 +149,17 @@ void SyncRunner::emit(const std::function<void(SyncSink&)>& call) {
     if (sink_) call(*sink_);
 }
 
-void SyncRunner::reportDamage(const std::string& message) {
+void SyncRunner::reportDamage(KioskDatabaseError problem) {
     emit([&](SyncSink& sink) {
-        if (sink.damaged) sink.damaged(message);
+        if (sink.damaged) sink.damaged(problem);
     });
+}
+
+std::string SyncRunner::replicaFailed(const SQLite::Exception& e) {
+    auto damage = replica::replicaFailure(e, *db_);
+    if (!damage) return e.what();
+    reportDamage({kioskErrorKind(damage->kind), damage->message});
+    return damage->message;
 }
 
 SyncView SyncRunner::currentView() const {
@@ -175,7 +182,7 @@ void SyncRunner::refreshState() {
         syncState_ = backend_->readState(*db_);
         pending_ = store::Outbox(*db_).pendingCount();
     } catch (const SQLite::Exception& e) {
-        if (replica::replicaFailure(e)) reportDamage(replica::describeReplicaFailure(e));
+        replicaFailed(e);
     }
     {
         std::lock_guard lock(mutex_);
@@ -197,7 +204,7 @@ bool SyncRunner::ensureDatabase() {
     if (db_) return true;
     auto opened = openKioskDatabase(database_);
     if (!opened) {
-        if (opened.error().damaged) reportDamage(opened.error().message);
+        if (opened.error().resyncable()) reportDamage(opened.error());
         return false;
     }
     db_.emplace(std::move(opened).value());
@@ -236,16 +243,16 @@ SyncRoundOutcome SyncRunner::runRound(bool afterEnrolment) {
             out.error = error.message;
             out.errorKind = errorKindName(error.kind);
             schedule_.roundFailed(now, error.kind == sync::SyncError::Kind::kRefused);
-            if (error.kind == sync::SyncError::Kind::kLocal && describesDamage(error.message)) {
-                reportDamage(error.message);
+            if (error.replicaKind) {
+                KioskDatabaseError problem{kioskErrorKind(*error.replicaKind), error.message};
+                if (problem.resyncable()) reportDamage(std::move(problem));
             }
         }
     } catch (const SQLite::Exception& e) {
         out.step = "local";
-        out.error = replica::describeReplicaFailure(e);
+        out.error = replicaFailed(e);
         out.errorKind = "local";
         schedule_.roundFailed(SyncSchedule::Clock::now(), false);
-        if (replica::replicaFailure(e)) reportDamage(out.error);
     }
     refreshState();
     out.pendingUploads = pending_;
@@ -271,8 +278,7 @@ void SyncRunner::enrol(const EnrolJob& job) {
     try {
         deviceId = store::deviceId(*db_);
     } catch (const SQLite::Exception& e) {
-        out.message = replica::describeReplicaFailure(e);
-        if (replica::replicaFailure(e)) reportDamage(out.message);
+        out.message = replicaFailed(e);
         finish();
         return;
     }
@@ -296,8 +302,7 @@ void SyncRunner::enrol(const EnrolJob& job) {
         }
         backend_->saveEnrolment(*db_, job.serverUrl, answer->deviceToken);
     } catch (const SQLite::Exception& e) {
-        out.message = text::enrolledLocalFailure(replica::describeReplicaFailure(e));
-        if (replica::replicaFailure(e)) reportDamage(replica::describeReplicaFailure(e));
+        out.message = text::enrolledLocalFailure(replicaFailed(e));
         finish();
         return;
     }

@@ -47,7 +47,8 @@ struct SyncSink {
     std::function<void(SyncView view, std::int64_t pendingUploads)> state;
     std::function<void(SyncRoundOutcome outcome)> round;
     std::function<void(EnrolOutcome outcome)> enrolled;
-    std::function<void(std::string message)> damaged;  // the replica failed authentication
+    // The replica is damaged or in an older format (problem.resyncable()).
+    std::function<void(KioskDatabaseError problem)> damaged;
 };
 
 class SyncRunner : public std::enable_shared_from_this<SyncRunner> {
@@ -89,7 +90,10 @@ class SyncRunner : public std::enable_shared_from_this<SyncRunner> {
     SyncRoundOutcome runRound(bool afterEnrolment);
     void enrol(const EnrolJob& job);
     void emit(const std::function<void(SyncSink&)>& call);
-    void reportDamage(const std::string& message);
+    void reportDamage(KioskDatabaseError problem);
+    // A failed query on the thread's connection: reported if the replica is damaged. Returns
+    // the sentence for people.
+    std::string replicaFailed(const SQLite::Exception& e);
     SyncView currentView() const;  // thread: the last state read plus the activity
 
     std::shared_ptr<SyncBackend> backend_;

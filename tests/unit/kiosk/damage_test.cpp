@@ -3,8 +3,13 @@
 // event code again.
 
 #include <array>
+#include <chrono>
+#include <condition_variable>
 #include <fstream>
 #include <iterator>
+#include <mutex>
+
+#include <SQLiteCpp/Statement.h>
 
 #include "admit/kiosk/kiosk_database.hpp"
 #include "admit/kiosk/kiosk_settings.hpp"
@@ -12,6 +17,7 @@
 #include "admit/kiosk/verdict_json.hpp"
 #include "admit/replica/replica_error.hpp"
 #include "admit/store/events.hpp"
+#include "corrupt_table.hpp"
 #include "fake_sync_backend.hpp"
 #include "kiosk_fixture.hpp"
 
@@ -27,23 +33,58 @@ std::string contents(const fs::path& file) {
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-// Flips one byte in the middle of the first page (past its readable header): the page no
-// longer authenticates, so opening the replica reports damage.
-void damageFirstPage(const fs::path& replica) {
+std::size_t pageSizeOf(const fs::path& replica) {
     std::array<unsigned char, 18> head{};
-    {
-        std::ifstream in(replica, std::ios::binary);
-        in.read(reinterpret_cast<char*>(head.data()), head.size());
-    }
+    std::ifstream in(replica, std::ios::binary);
+    in.read(reinterpret_cast<char*>(head.data()), head.size());
     std::size_t pageSize = static_cast<std::size_t>(head[16] << 8 | head[17]);
-    if (pageSize == 1) pageSize = 65536;
+    return pageSize == 1 ? 65536 : pageSize;
+}
+
+// Flips one byte in the middle of page `pgno` (past page 1's readable header): the page no
+// longer authenticates.
+void damagePage(const fs::path& replica, std::int64_t pgno) {
+    const std::size_t pageSize = pageSizeOf(replica);
+    const auto at =
+        static_cast<std::streamoff>(static_cast<std::size_t>(pgno - 1) * pageSize + pageSize / 2);
     std::fstream f(replica, std::ios::in | std::ios::out | std::ios::binary);
-    f.seekg(static_cast<std::streamoff>(pageSize / 2));
+    f.seekg(at);
     char byte = 0;
     f.read(&byte, 1);
     byte = static_cast<char>(byte ^ 0x5a);
-    f.seekp(static_cast<std::streamoff>(pageSize / 2));
+    f.seekp(at);
     f.write(&byte, 1);
+}
+
+// Opening the replica reports damage.
+void damageFirstPage(const fs::path& replica) { damagePage(replica, 1); }
+
+// Damages every page of `table` and its indexes while the kiosk has the replica open: every
+// committed page is moved into the database file first (the WAL restarts, so the kiosk's
+// connections drop the pages they cached), so the kiosk's next read of the table fails.
+void damageTableWhileOpen(const KioskDatabaseConfig& config, const std::string& table) {
+    std::vector<std::int64_t> pages;
+    {
+        auto db = openKioskDatabase(config);
+        ASSERT_TRUE(db) << db.error().message;
+        SQLite::Statement checkpoint(*db, "PRAGMA wal_checkpoint(TRUNCATE)");
+        ASSERT_TRUE(checkpoint.executeStep());
+        ASSERT_EQ(checkpoint.getColumn(0).getInt(), 0) << "a kiosk connection held the WAL";
+        SQLite::Statement query(*db,
+                                "SELECT pageno FROM dbstat WHERE name IN (SELECT name FROM "
+                                "sqlite_schema WHERE tbl_name = ?)");
+        query.bind(1, table);
+        while (query.executeStep()) pages.push_back(query.getColumn(0).getInt64());
+    }
+    ASSERT_FALSE(pages.empty());
+    for (std::int64_t page : pages) damagePage(config.path, page);
+}
+
+// See corrupt_table.hpp: SQLite reports the table as corrupt, no page fails authentication.
+void corruptTable(const KioskDatabaseConfig& config, const std::string& table) {
+    auto db = openKioskDatabase(config);
+    ASSERT_TRUE(db) << db.error().message;
+    admit::testing::corruptTable(*db, table);
 }
 
 std::vector<fs::path> movedAside(const fs::path& dir) {
@@ -63,10 +104,9 @@ TEST_F(KioskTest, DamagedReplicaAtStartOffersAResyncInsteadOfFailing) {
     start(options());
     until([](const KioskState& s) { return s.screen == Screen::kDamaged; });
     ASSERT_TRUE(core_->state().damage);
-    EXPECT_TRUE(describesDamage(core_->state().damage->message));
+    EXPECT_EQ(core_->state().damage->message,
+              replica::damagedError(demo_.replica.string()).message);
     EXPECT_FALSE(core_->state().damage->olderFormat);
-    EXPECT_NE(core_->state().damage->message.find(demo_.replica.filename().string()),
-              std::string::npos);
     auto line = nlohmann::json::parse(damagedJsonLine(core_->state()));
     EXPECT_EQ(line["kind"], "damaged");
     EXPECT_EQ(line["screen"], "damaged");
@@ -119,10 +159,10 @@ TEST_F(KioskTest, ResyncAfterDamageFoundWhileRunningKeepsTheKioskSettings) {
     fake->state.serverUrl = "http://127.0.0.1:9/";
     fake->state.hasDeviceToken = true;
     fake->blockRounds = true;  // the first round waits until the settings are changed
-    fake->roundError = sync::SyncError{sync::SyncError::Kind::kLocal,
-                                       "upload",
-                                       replica::damagedError(demo_.replica.string()).message,
-                                       {}};
+    // The kiosk goes by the error's kind: the sentence need not say "damaged".
+    fake->roundError = sync::SyncError{sync::SyncError::Kind::kLocal, "upload",
+                                       "cannot use the replica: database disk image is malformed",
+                                       replica::ReplicaErrorKind::Damaged};
     auto o = options();
     o.gate.reset();
     o.syncBackend = fake;
@@ -147,10 +187,9 @@ TEST_F(KioskTest, ResyncAfterDamageFoundWhileRunningKeepsTheKioskSettings) {
 
 TEST_F(KioskTest, DamageFoundBySyncShowsTheResyncScreenAfterTheVerdict) {
     auto fake = std::make_shared<FakeSyncBackend>();
-    fake->roundError = sync::SyncError{sync::SyncError::Kind::kLocal,
-                                       "upload",
+    fake->roundError = sync::SyncError{sync::SyncError::Kind::kLocal, "upload",
                                        replica::damagedError(demo_.replica.string()).message,
-                                       {}};
+                                       replica::ReplicaErrorKind::Damaged};
     fake->state.serverUrl = "http://127.0.0.1:9/";
     fake->state.hasDeviceToken = true;
     auto o = options();
@@ -160,6 +199,130 @@ TEST_F(KioskTest, DamageFoundBySyncShowsTheResyncScreenAfterTheVerdict) {
     until([](const KioskState& s) { return s.screen == Screen::kDamaged; });
     EXPECT_EQ(core_->state().damage->message,
               replica::damagedError(demo_.replica.string()).message);
+}
+
+// A damaged replica met by an undo is damage (the re-sync screen), not "nothing to undo".
+TEST_F(KioskTest, DamageFoundByAnUndoShowsTheResyncScreenNotNothingToUndo) {
+    auto o = options();
+    o.statsInterval = std::chrono::hours(1);  // no dashboard refresh meets the damage first
+    start(std::move(o));
+    untilOpen();
+    ASSERT_TRUE(scanCode(demo_.event.tickets.at(0).text).accepted);
+    core_->askPin(Screen::kDashboard);
+    core_->enterPin(kDemoOrganiser, kDemoOrganiserPin);
+    until([](const KioskState& s) {
+        return s.screen == Screen::kDashboard && s.stats && s.stats->checkedIn == 1;
+    });
+    ASSERT_NO_FATAL_FAILURE(damageTableWhileOpen({demo_.replica, demo_.keyFile}, "checkins"));
+
+    core_->undoLast();
+    until([this](const KioskState&) { return core_->finished(); });
+    EXPECT_NE(core_->state().notice, text::nothingToUndo());
+    EXPECT_EQ(core_->state().notice.rfind(text::undoFailed(""), 0), 0U) << core_->state().notice;
+    ASSERT_TRUE(core_->state().damage);
+    EXPECT_FALSE(core_->state().damage->olderFormat);
+    EXPECT_NE(core_->state().damage->message.find(demo_.replica.filename().string()),
+              std::string::npos)
+        << core_->state().damage->message;
+    until([](const KioskState& s) { return s.screen == Screen::kDamaged; });
+}
+
+// SQLite finding the replica corrupt (every page authentic) is damage too, at start ...
+TEST_F(KioskTest, CorruptReplicaAtStartOffersAResync) {
+    ASSERT_NO_FATAL_FAILURE(corruptTable({demo_.replica, demo_.keyFile}, "outbox"));
+    start(options());
+    until([this](const KioskState&) { return core_->finished(); });
+    ASSERT_TRUE(core_->state().damage);
+    EXPECT_FALSE(core_->state().damage->olderFormat);
+    EXPECT_EQ(core_->state().damage->message,
+              replica::damagedError(demo_.replica.string()).message);
+    until([](const KioskState& s) { return s.screen == Screen::kDamaged; });
+    core_->resyncDamagedReplica();
+    until([](const KioskState& s) { return s.screen == Screen::kSetup; });
+    EXPECT_EQ(scanCode(demo_.event.setupCode).code, "event_setup");
+    EXPECT_EQ(scanCode(demo_.event.tickets.at(0).text).code, "accepted");
+}
+
+// The sync client itself, each round held until release(), so that a test can change the
+// replica while the kiosk runs, after start and before a round reads it.
+class HeldSyncClient final : public SyncBackend {
+  public:
+    bool available() const override { return client_->available(); }
+    sync::SyncState readState(SQLite::Database& replica) override {
+        return client_->readState(replica);
+    }
+    void saveEnrolment(SQLite::Database& replica, const std::string& serverUrl,
+                       const std::string& deviceToken) override {
+        client_->saveEnrolment(replica, serverUrl, deviceToken);
+    }
+    Result<sync::EnrolResponse, sync::SyncError> enrol(const std::string& serverUrl,
+                                                       const sync::EnrolRequest& request) override {
+        return client_->enrol(serverUrl, request);
+    }
+    Result<sync::RoundReport, sync::SyncError> runRound(const std::string& serverUrl,
+                                                        SQLite::Database& replica,
+                                                        const std::string& eventId,
+                                                        const std::string& gate,
+                                                        std::int64_t nowMs) override {
+        {
+            std::unique_lock lock(mutex_);
+            ++started_;
+            changed_.notify_all();
+            changed_.wait(lock, [this] { return released_; });
+        }
+        auto report = client_->runRound(serverUrl, replica, eventId, gate, nowMs);
+        std::lock_guard lock(mutex_);
+        ++ended_;
+        changed_.notify_all();
+        return report;
+    }
+
+    void release() {
+        std::lock_guard lock(mutex_);
+        released_ = true;
+        changed_.notify_all();
+    }
+    bool waitStarted(int count) {
+        std::unique_lock lock(mutex_);
+        return changed_.wait_for(lock, std::chrono::seconds(30), [&] { return started_ >= count; });
+    }
+    bool waitEnded(int count) {
+        std::unique_lock lock(mutex_);
+        return changed_.wait_for(lock, std::chrono::seconds(30), [&] { return ended_ >= count; });
+    }
+
+  private:
+    std::shared_ptr<SyncBackend> client_ = makeSyncClientBackend();
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    bool released_ = false;
+    int started_ = 0;
+    int ended_ = 0;
+};
+
+// ... and when a sync round meets it (the round fails before it reaches the network).
+TEST_F(KioskTest, CorruptReplicaMetBySyncRoundOffersAResync) {
+    auto held = std::make_shared<HeldSyncClient>();
+    if (!held->available()) GTEST_SKIP() << "built without the sync client";
+    {
+        auto db = openKioskDatabase({demo_.replica, demo_.keyFile});
+        ASSERT_TRUE(db) << db.error().message;
+        held->saveEnrolment(*db, "http://127.0.0.1:9/", "device-token");
+    }
+    auto o = options();
+    o.syncBackend = held;
+    start(std::move(o));
+    untilOpen();
+    ASSERT_EQ(core_->state().screen, Screen::kScanning);
+    ASSERT_TRUE(held->waitStarted(1));
+    ASSERT_NO_FATAL_FAILURE(corruptTable({demo_.replica, demo_.keyFile}, "outbox"));
+    held->release();
+    ASSERT_TRUE(held->waitEnded(1));
+    until([this](const KioskState&) { return core_->finished(); });
+    ASSERT_TRUE(core_->state().damage);
+    EXPECT_NE(core_->state().damage->message.find(demo_.replica.string()), std::string::npos)
+        << core_->state().damage->message;
+    EXPECT_EQ(core_->state().screen, Screen::kDamaged);
 }
 
 TEST(MoveDamagedReplicaAside, RenamesTheDatabaseAndItsWalNeverDeleting) {
@@ -187,16 +350,36 @@ TEST(MoveDamagedReplicaAside, RenamesTheDatabaseAndItsWalNeverDeleting) {
     EXPECT_EQ(contents(*second), "again");
 }
 
-TEST(DescribesDamage, RecognisesTheReplicaSentenceOnly) {
-    EXPECT_TRUE(describesDamage("could not record the check-in: " +
-                                replica::damagedError("/x/kiosk.replica-wal").message));
-    EXPECT_FALSE(describesDamage("database is locked"));
-}
+// The kinds the kiosk's screens go by: damage and an older format are offered a re-sync,
+// anything else cannot be cured by one.
+TEST(OpenKioskDatabase, TellsDamageAndAnOlderFormatFromOtherFailures) {
+    admit::testing::TempDir dir;
+    auto provisioned = provisionDemo(dir.path(), 1'790'000'000'000);
+    ASSERT_TRUE(provisioned) << provisioned.error().message;
+    const KioskDatabaseConfig config{provisioned->replica, provisioned->keyFile};
+    fs::copy_file(config.path, dir / "kept.replica");
 
-TEST(DescribesOlderFormat, RecognisesTheReplicaSentenceOnly) {
-    EXPECT_TRUE(describesOlderFormat(replica::olderFormatError("/x/kiosk.replica").message));
-    EXPECT_FALSE(describesOlderFormat(replica::damagedError("/x/kiosk.replica").message));
-    EXPECT_FALSE(describesDamage(replica::olderFormatError("/x/kiosk.replica").message));
+    damageFirstPage(config.path);
+    auto damaged = openKioskDatabase(config);
+    ASSERT_FALSE(damaged);
+    EXPECT_EQ(damaged.error().kind, KioskDatabaseError::Kind::kDamaged);
+    EXPECT_TRUE(damaged.error().resyncable());
+
+    fs::copy_file(dir / "kept.replica", config.path, fs::copy_options::overwrite_existing);
+    {
+        std::fstream f(config.path, std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(20);  // format 1 reserved 40 bytes per page
+        f.put(static_cast<char>(40));
+    }
+    auto older = openKioskDatabase(config);
+    ASSERT_FALSE(older);
+    EXPECT_EQ(older.error().kind, KioskDatabaseError::Kind::kOlderFormat);
+    EXPECT_TRUE(older.error().resyncable());
+
+    auto noKey = openKioskDatabase({dir / "kept.replica", dir / "no-such.key"});
+    ASSERT_FALSE(noKey);
+    EXPECT_EQ(noKey.error().kind, KioskDatabaseError::Kind::kOther);
+    EXPECT_FALSE(noKey.error().resyncable());
 }
 
 }  // namespace

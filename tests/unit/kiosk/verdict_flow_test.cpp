@@ -1,5 +1,6 @@
 // Accepted and denied verdicts, in the words the screen shows; search check-in; undo; stats.
 
+#include "admit/kiosk/kiosk_database.hpp"
 #include "admit/kiosk/strings.hpp"
 #include "admit/kiosk/sync_status.hpp"
 #include "kiosk_fixture.hpp"
@@ -149,6 +150,31 @@ TEST_F(KioskTest, UndoWithNothingToUndoSaysSo) {
     core_->undoLast();
     until([](const KioskState& s) { return !s.notice.empty(); });
     EXPECT_EQ(core_->state().notice, text::nothingToUndo());
+}
+
+// An undo the database refuses (here: locked by another writer) is not "nothing to undo".
+TEST_F(KioskTest, UndoThatCannotBeSavedSaysSoInsteadOfNothingToUndo) {
+    start(options());
+    untilOpen();
+    ASSERT_TRUE(scanCode(demo_.event.tickets.at(0).text).accepted);
+    core_->askPin(Screen::kDashboard);
+    core_->enterPin(kDemoOrganiser, kDemoOrganiserPin);
+    until([](const KioskState& s) { return s.screen == Screen::kDashboard; });
+    {
+        auto other = openKioskDatabase({demo_.replica, demo_.keyFile});
+        ASSERT_TRUE(other) << other.error().message;
+        other->exec("BEGIN EXCLUSIVE");
+        core_->undoLast();
+        until([](const KioskState& s) { return !s.notice.empty(); });
+        EXPECT_NE(core_->state().notice, text::nothingToUndo());
+        EXPECT_EQ(core_->state().notice,
+                  text::undoFailed("could not undo the check-in: database is locked"));
+        EXPECT_EQ(core_->state().screen, Screen::kDashboard);
+        other->exec("ROLLBACK");
+    }
+    // Nothing was undone: the check-in is still there to undo.
+    core_->undoLast();
+    until([](const KioskState& s) { return s.notice == text::undone("Amelia Hughes"); });
 }
 
 TEST_F(KioskTest, DashboardCountsByTypeAndGate) {

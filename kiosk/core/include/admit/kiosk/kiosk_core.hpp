@@ -159,9 +159,9 @@ class KioskCore {
     void closeDatabase(Worker& worker);
     // Worker: an online event code; the sync thread enrols.
     void startEnrolment(Worker& worker, const SetupCode& code, std::int64_t nowMs);
-    // Worker: the replica failed authentication; the screen offers a re-sync.
-    void reportDamage(Worker& worker, std::string message);
-    bool damageReported(Worker& worker, const std::string& message);
+    // Worker: the replica is damaged or in an older format (`problem` is resyncable); the screen
+    // offers a re-sync.
+    void reportDamage(Worker& worker, KioskDatabaseError problem);
     void syncContextChanged(Worker& worker);
     SyncSink makeSyncSink();
     // UI thread: stops the pipeline and starts a new one on `source` (null: none).

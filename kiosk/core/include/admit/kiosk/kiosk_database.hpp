@@ -10,6 +10,7 @@
 #include <SQLiteCpp/Database.h>
 
 #include "admit/base/result.hpp"
+#include "admit/replica/replica_error.hpp"
 
 namespace admit::kiosk {
 
@@ -20,23 +21,28 @@ struct KioskDatabaseConfig {
     std::filesystem::path keyFile;  // empty: the systemd credential
 };
 
+// Why the replica cannot be used. The kind decides what the kiosk shows; the message is for
+// people.
 struct KioskDatabaseError {
+    enum class Kind {
+        kDamaged,      // a page failed authentication or SQLite finds the replica corrupt
+        kOlderFormat,  // a replica in a format this version no longer reads
+        kOther,        // anything else (no key, the wrong key, a file it cannot open)
+    };
+    Kind kind = Kind::kOther;
     std::string message;  // a sentence for the organiser naming the file; never key material
-    // A page failed authentication (replica::ReplicaErrorKind::Damaged), or the replica is in
-    // an older format (OlderFormat): the kiosk offers to move the file aside and re-sync
+
+    // Damaged and OlderFormat are cured the same way: move the file aside and re-sync
     // (moveDamagedReplicaAside).
-    bool damaged = false;
+    bool resyncable() const { return kind != Kind::kOther; }
 };
 
 // Opens (creating if needed) and migrates the replica.
 Result<SQLite::Database, KioskDatabaseError> openKioskDatabase(const KioskDatabaseConfig& config);
 
-// True if `message` is the replica's description of damage (replica::describeReplicaFailure),
-// for errors that reach the kiosk as text (the check-in engine's, the sync client's).
-bool describesDamage(const std::string& message);
-
-// True if `message` says the replica is in an older format (replica::olderFormatError).
-bool describesOlderFormat(const std::string& message);
+// How the kiosk treats a replica error of `kind` (from replica::replicaFailure, an open, or a
+// sync round): Damaged and OlderFormat keep their kind, anything else is kOther.
+KioskDatabaseError::Kind kioskErrorKind(replica::ReplicaErrorKind kind);
 
 // Renames the replica and its -wal and -shm files to "<name>.damaged-<YYYYMMDD-HHMMSS>" (plus
 // the same suffixes), never deleting anything: the file may hold check-ins not uploaded yet.

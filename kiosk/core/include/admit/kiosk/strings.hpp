@@ -154,6 +154,7 @@ std::string notASetupCode();
 std::string lockedOut(std::int64_t retryAfterMs);
 std::string undone(const std::string& who);
 std::string nothingToUndo();
+std::string undoFailed(const std::string& why);  // the database refused the undo
 // Sync: status bar, enrolment, re-sync.
 std::string syncedAgo(std::int64_t ageMs);  // "Synced 2 min ago"
 std::string offlineLastSync(std::int64_t lastMs,
