@@ -73,21 +73,38 @@ struct Context {
     bool json = false;
 };
 
-class UsageError : public std::runtime_error {
-    using std::runtime_error::runtime_error;
+// Why a command stopped. The kind decides the exit code (and whether the usage is printed);
+// it is chosen where the error is made, by what went wrong, never from the message's words.
+struct CommandError {
+    enum class Kind {
+        kFailed,    // exit 1: the command could not do its work (message says why)
+        kBadUsage,  // exit 2: the command line is wrong; the usage follows the message
+    };
+    Kind kind = Kind::kFailed;
+    std::string message;
 };
 
-// Unwraps a Result or stops the command with its message.
-template <class T, class E>
-T need(Result<T, E> result) {
-    if (!result) throw std::runtime_error(result.error().message);
-    return std::move(result).value();
+CommandError failed(std::string message) {
+    return {CommandError::Kind::kFailed, std::move(message)};
 }
 
-std::string requireOption(const Context& c, const std::string& name) {
-    auto value = c.args.option(name);
-    if (!value) throw UsageError("missing --" + name);
-    return *value;
+// Any library's error value (admit::Error, replica::ReplicaError, rules::CheckInError...).
+template <class E>
+requires requires(const E& error) { error.message; }
+CommandError failed(const E& error) { return failed(error.message); }
+
+CommandError usage(std::string message) {
+    return {CommandError::Kind::kBadUsage, std::move(message)};
+}
+
+// What a command ends with: its exit code (0 done or accepted, 3 denied, 4 rows lost, 1 a
+// damaged replica checked), or why it stopped.
+using Outcome = Result<int, CommandError>;
+
+Result<std::string, CommandError> requireOption(const Context& c, const std::string& name) {
+    auto value = c.args.required(name);
+    if (!value) return fail(usage(value.error().message));
+    return std::move(value).value();
 }
 
 Result<replica::ReplicaKey, replica::ReplicaError> loadOrCreateKey(const std::string& path,
@@ -101,18 +118,23 @@ Result<replica::ReplicaKey, replica::ReplicaError> loadOrCreateKey(const std::st
     return replica::loadKeyFile(path);
 }
 
-SQLite::Database openDatabase(const Context& c, bool create) {
-    std::string path = requireOption(c, "db");
+Result<SQLite::Database, CommandError> openDatabase(const Context& c, bool create) {
+    auto path = requireOption(c, "db");
+    if (!path) return fail(path.error());
     if (auto keyFile = c.args.option("key-file")) {
-        auto key = need(replica::loadKeyFile(*keyFile));
-        auto db = need(replica::openReplica(
-            path, key, create ? replica::OpenMode::Create : replica::OpenMode::ReadWrite));
-        store::applyConnectionSettings(db);
-        need(store::migrate(db));
-        return db;
+        auto key = replica::loadKeyFile(*keyFile);
+        if (!key) return fail(failed(key.error()));
+        auto db = replica::openReplica(
+            *path, *key, create ? replica::OpenMode::Create : replica::OpenMode::ReadWrite);
+        if (!db) return fail(failed(db.error()));
+        store::applyConnectionSettings(*db);
+        if (auto migrated = store::migrate(*db); !migrated) return fail(failed(migrated.error()));
+        return std::move(db).value();
     }
-    return need(store::openPlainDatabase(
-        path, create ? store::OpenMode::kCreate : store::OpenMode::kExisting));
+    auto db = store::openPlainDatabase(
+        *path, create ? store::OpenMode::kCreate : store::OpenMode::kExisting);
+    if (!db) return fail(failed(db.error()));
+    return std::move(db).value();
 }
 
 void print(const Context& c, const json& value, const std::string& text) {
@@ -137,22 +159,30 @@ std::vector<std::string> splitList(const std::string& text) {
     return out;
 }
 
-int eventCreate(Context& c) {
-    SQLite::Database db = openDatabase(c, true);
+Outcome eventCreate(Context& c) {
+    auto db = openDatabase(c, true);
+    if (!db) return fail(db.error());
+    auto name = requireOption(c, "name");
+    if (!name) return fail(name.error());
     organiser::NewEvent event;
-    event.name = requireOption(c, "name");
+    event.name = *name;
     if (auto types = c.args.option("types")) event.ticketTypes = splitList(*types);
     if (auto policy = c.args.option("reentry")) {
-        event.reentryPolicy = need(store::parseReentryPolicy(*policy));
+        auto parsed = store::parseReentryPolicy(*policy);
+        if (!parsed) return fail(failed(parsed.error()));
+        event.reentryPolicy = *parsed;
     }
-    auto info = need(organiser::createEvent(db, event, store::systemTimeMs()));
-    print(c, {{"event_id", info.id}, {"name", info.name}},
-          "created event " + info.id + " \"" + info.name + "\"");
+    auto info = organiser::createEvent(*db, event, store::systemTimeMs());
+    if (!info) return fail(failed(info.error()));
+    print(c, {{"event_id", info->id}, {"name", info->name}},
+          "created event " + info->id + " \"" + info->name + "\"");
     return 0;
 }
 
-int eventList(Context& c) {
-    SQLite::Database db = openDatabase(c, false);
+Outcome eventList(Context& c) {
+    auto opened = openDatabase(c, false);
+    if (!opened) return fail(opened.error());
+    SQLite::Database& db = *opened;
     json list = json::array();
     std::string text;
     store::Attendees attendees(db);
@@ -168,19 +198,22 @@ int eventList(Context& c) {
     return 0;
 }
 
-int importCsv(Context& c) {
-    if (c.args.positional().size() != 2) throw UsageError("import needs one CSV file");
-    SQLite::Database db = openDatabase(c, false);
-    std::string eventId = requireOption(c, "event");
-    auto summary = need(organiser::importAttendeesFile(db, eventId, c.args.positional()[1],
-                                                       c.args.option("operator").value_or(""),
-                                                       store::systemTimeMs()));
+Outcome importCsv(Context& c) {
+    if (c.args.positional().size() != 2) return fail(usage("import needs one CSV file"));
+    auto db = openDatabase(c, false);
+    if (!db) return fail(db.error());
+    auto eventId = requireOption(c, "event");
+    if (!eventId) return fail(eventId.error());
+    auto summary = organiser::importAttendeesFile(*db, *eventId, c.args.positional()[1],
+                                                  c.args.option("operator").value_or(""),
+                                                  store::systemTimeMs());
+    if (!summary) return fail(failed(summary.error()));
     print(c,
-          {{"inserted", summary.inserted},
-           {"updated", summary.updated},
-           {"unchanged", summary.unchanged}},
-          "imported: " + std::to_string(summary.inserted) + " new, " +
-              std::to_string(summary.updated) + " updated, " + std::to_string(summary.unchanged) +
+          {{"inserted", summary->inserted},
+           {"updated", summary->updated},
+           {"unchanged", summary->unchanged}},
+          "imported: " + std::to_string(summary->inserted) + " new, " +
+              std::to_string(summary->updated) + " updated, " + std::to_string(summary->unchanged) +
               " unchanged");
     return 0;
 }
@@ -195,12 +228,20 @@ std::string csvField(const std::string& text) {
     return out + "\"";
 }
 
-int tickets(Context& c) {
-    SQLite::Database db = openDatabase(c, false);
-    std::string eventId = requireOption(c, "event");
-    std::filesystem::path out = requireOption(c, "out");
+Outcome tickets(Context& c) {
+    auto opened = openDatabase(c, false);
+    if (!opened) return fail(opened.error());
+    SQLite::Database& db = *opened;
+    auto event = requireOption(c, "event");
+    if (!event) return fail(event.error());
+    const std::string& eventId = *event;
+    auto outOption = requireOption(c, "out");
+    if (!outOption) return fail(outOption.error());
+    std::filesystem::path out = *outOption;
     std::filesystem::create_directories(out);
-    auto issued = need(organiser::issueAllTickets(db, eventId));
+    auto allIssued = organiser::issueAllTickets(db, eventId);
+    if (!allIssued) return fail(failed(allIssued.error()));
+    const auto& issued = *allIssued;
     std::ofstream csv(out / "tickets.csv", std::ios::binary);
     csv << "name,email,ticket_type,ticket_file,ticket_text\r\n";
     store::Attendees attendees(db);
@@ -209,20 +250,26 @@ int tickets(Context& c) {
         auto a = attendees.find(t.attendeeId);
         auto type = events.findTicketType(eventId, a->ticketType);
         std::string file = "ticket-" + t.ticketRef + ".png";
-        need(writeQrPng(t.text, (out / file).string()));
+        if (auto written = writeQrPng(t.text, (out / file).string()); !written) {
+            return fail(failed(written.error()));
+        }
         csv << csvField(a->name) << "," << csvField(a->email) << ","
             << csvField(type ? type->name : "") << "," << file << "," << t.text << "\r\n";
     }
     csv.close();
-    if (!csv) throw std::runtime_error("cannot write " + (out / "tickets.csv").string());
+    if (!csv) return fail(failed("cannot write " + (out / "tickets.csv").string()));
     print(c, {{"tickets", issued.size()}, {"csv", (out / "tickets.csv").string()}},
           std::to_string(issued.size()) + " tickets written to " + out.string());
     return 0;
 }
 
-int setupCode(Context& c) {
-    SQLite::Database db = openDatabase(c, false);
-    std::string eventId = requireOption(c, "event");
+Outcome setupCode(Context& c) {
+    auto opened = openDatabase(c, false);
+    if (!opened) return fail(opened.error());
+    SQLite::Database& db = *opened;
+    auto event = requireOption(c, "event");
+    if (!event) return fail(event.error());
+    const std::string& eventId = *event;
     std::string text;
     if (auto server = c.args.option("server")) {
         // A one-time enrolment token, registered (as its hash) in this database, which the
@@ -231,74 +278,103 @@ int setupCode(Context& c) {
         if (auto tokenPath = c.args.option("token-file")) {
             std::ifstream tokenFile(*tokenPath);
             std::getline(tokenFile, token);
-            if (token.empty()) throw std::runtime_error("the token file is empty or unreadable");
+            if (token.empty()) return fail(failed("the token file is empty or unreadable"));
         } else {
             token = sync::newSecretToken();
         }
         // The code first: a server URL it refuses leaves no token behind.
-        text = need(organiser::onlineSetupCode(db, eventId, *server, token));
-        need(sync::registerEnrolmentToken(db, eventId, token, store::systemTimeMs()));
+        auto code = organiser::onlineSetupCode(db, eventId, *server, token);
+        if (!code) return fail(failed(code.error()));
+        text = *code;
+        auto registered = sync::registerEnrolmentToken(db, eventId, token, store::systemTimeMs());
+        if (!registered) return fail(failed(registered.error()));
     } else {
-        text = need(organiser::offlineSetupCode(db, eventId));
+        auto code = organiser::offlineSetupCode(db, eventId);
+        if (!code) return fail(failed(code.error()));
+        text = *code;
     }
-    if (auto png = c.args.option("png")) need(writeQrPng(text, *png));
+    if (auto png = c.args.option("png")) {
+        if (auto written = writeQrPng(text, *png); !written) return fail(failed(written.error()));
+    }
     print(c, {{"setup_code", text}}, text);
     return 0;
 }
 
-int operatorAdd(Context& c) {
-    SQLite::Database db = openDatabase(c, false);
-    std::string name = requireOption(c, "name");
-    auto role = need(store::parseRole(requireOption(c, "role")));
-    std::string pin = need(readPin("PIN for " + name + ": "));
-    need(store::Operators(db).set(name, role, pin));
-    print(c, {{"operator", name}, {"role", store::roleName(role)}},
-          "operator " + name + " (" + std::string(store::roleName(role)) + ") saved");
+Outcome operatorAdd(Context& c) {
+    auto db = openDatabase(c, false);
+    if (!db) return fail(db.error());
+    auto name = requireOption(c, "name");
+    if (!name) return fail(name.error());
+    auto roleOption = requireOption(c, "role");
+    if (!roleOption) return fail(roleOption.error());
+    auto role = store::parseRole(*roleOption);
+    if (!role) return fail(failed(role.error()));
+    auto pin = readPin("PIN for " + *name + ": ");
+    if (!pin) return fail(failed(pin.error()));
+    if (auto saved = store::Operators(*db).set(*name, *role, *pin); !saved) {
+        return fail(failed(saved.error()));
+    }
+    print(c, {{"operator", *name}, {"role", store::roleName(*role)}},
+          "operator " + *name + " (" + std::string(store::roleName(*role)) + ") saved");
     return 0;
 }
 
-rules::ScanContext scanContext(const Context& c) {
-    return {requireOption(c, "event"), c.args.option("gate").value_or("Main"),
-            c.args.flag("exit") ? store::Direction::kExit : store::Direction::kEntry,
-            c.args.option("operator").value_or(""), store::systemTimeMs()};
+Result<rules::ScanContext, CommandError> scanContext(const Context& c) {
+    auto eventId = requireOption(c, "event");
+    if (!eventId) return fail(eventId.error());
+    return rules::ScanContext{
+        *eventId, c.args.option("gate").value_or("Main"),
+        c.args.flag("exit") ? store::Direction::kExit : store::Direction::kEntry,
+        c.args.option("operator").value_or(""), store::systemTimeMs()};
 }
 
-int reportVerdict(const Context& c, const rules::Verdict& v) {
-    print(c, verdictJson(v), verdictText(v));
-    return v.accepted ? 0 : kExitDenied;
+Outcome reportVerdict(const Context& c, const Result<rules::Verdict, rules::CheckInError>& v) {
+    if (!v) return fail(failed(v.error()));
+    print(c, verdictJson(*v), verdictText(*v));
+    return v->accepted ? 0 : kExitDenied;
 }
 
-int verify(Context& c) {
-    if (c.args.positional().size() != 2) throw UsageError("verify needs the ticket text");
-    SQLite::Database db = openDatabase(c, false);
-    rules::CheckInEngine engine(db);
-    return reportVerdict(c, need(engine.evaluate(c.args.positional()[1], scanContext(c))));
+Outcome verify(Context& c) {
+    if (c.args.positional().size() != 2) return fail(usage("verify needs the ticket text"));
+    auto db = openDatabase(c, false);
+    if (!db) return fail(db.error());
+    auto context = scanContext(c);
+    if (!context) return fail(context.error());
+    rules::CheckInEngine engine(*db);
+    return reportVerdict(c, engine.evaluate(c.args.positional()[1], *context));
 }
 
-int checkin(Context& c) {
-    SQLite::Database db = openDatabase(c, false);
-    rules::CheckInEngine engine(db);
-    rules::ScanContext context = scanContext(c);
+Outcome checkin(Context& c) {
+    auto db = openDatabase(c, false);
+    if (!db) return fail(db.error());
+    auto context = scanContext(c);
+    if (!context) return fail(context.error());
+    rules::CheckInEngine engine(*db);
     if (auto query = c.args.option("search")) {
-        auto found = store::Attendees(db).search(context.eventId, *query, 10);
-        if (found.empty()) throw std::runtime_error("no attendee matches '" + *query + "'");
+        auto found = store::Attendees(*db).search(context->eventId, *query, 10);
+        if (found.empty()) return fail(failed("no attendee matches '" + *query + "'"));
         if (found.size() > 1) {
             std::string list;
             for (const auto& a : found) list += "\n  " + a.name + " <" + a.email + ">";
-            throw std::runtime_error(std::to_string(found.size()) + " attendees match '" + *query +
-                                     "'; be more precise:" + list);
+            return fail(failed(std::to_string(found.size()) + " attendees match '" + *query +
+                               "'; be more precise:" + list));
         }
-        return reportVerdict(c, need(engine.checkInAttendee(found[0].id, context)));
+        return reportVerdict(c, engine.checkInAttendee(found[0].id, *context));
     }
-    if (c.args.positional().size() != 2)
-        throw UsageError("checkin needs the ticket text or --search");
-    return reportVerdict(c, need(engine.scan(c.args.positional()[1], context)));
+    if (c.args.positional().size() != 2) {
+        return fail(usage("checkin needs the ticket text or --search"));
+    }
+    return reportVerdict(c, engine.scan(c.args.positional()[1], *context));
 }
 
-int stats(Context& c) {
-    SQLite::Database db = openDatabase(c, false);
-    std::string eventId = requireOption(c, "event");
-    if (!store::Events(db).find(eventId)) throw std::runtime_error("unknown event " + eventId);
+Outcome stats(Context& c) {
+    auto opened = openDatabase(c, false);
+    if (!opened) return fail(opened.error());
+    SQLite::Database& db = *opened;
+    auto event = requireOption(c, "event");
+    if (!event) return fail(event.error());
+    const std::string& eventId = *event;
+    if (!store::Events(db).find(eventId)) return fail(failed("unknown event " + eventId));
     store::HybridLogicalClock clock(db);
     auto s = store::CheckInLog(db, clock).stats(eventId);
     json byType = json::array();
@@ -338,41 +414,66 @@ int stats(Context& c) {
     return 0;
 }
 
-int exportReplica(Context& c) {
-    SQLite::Database db = openDatabase(c, false);
-    std::string eventId = requireOption(c, "event");
-    std::string out = requireOption(c, "out");
-    if (std::filesystem::exists(out)) throw std::runtime_error(out + " already exists");
-    auto key = need(loadOrCreateKey(requireOption(c, "out-key-file"), true));
-    auto replicaDb = need(replica::openReplica(out, key, replica::OpenMode::Create));
-    store::applyConnectionSettings(replicaDb);
-    need(store::migrate(replicaDb));
-    need(organiser::exportReplica(db, eventId, replicaDb));
-    print(c, {{"replica", out}, {"event_id", eventId}},
-          "replica for event " + eventId + " written to " + out);
+// A new replica at `path` with the current schema.
+Result<SQLite::Database, CommandError> createReplica(const std::string& path,
+                                                     const replica::ReplicaKey& key) {
+    auto db = replica::openReplica(path, key, replica::OpenMode::Create);
+    if (!db) return fail(failed(db.error()));
+    store::applyConnectionSettings(*db);
+    if (auto migrated = store::migrate(*db); !migrated) return fail(failed(migrated.error()));
+    return std::move(db).value();
+}
+
+Outcome exportReplica(Context& c) {
+    auto db = openDatabase(c, false);
+    if (!db) return fail(db.error());
+    auto eventId = requireOption(c, "event");
+    if (!eventId) return fail(eventId.error());
+    auto out = requireOption(c, "out");
+    if (!out) return fail(out.error());
+    if (std::filesystem::exists(*out)) return fail(failed(*out + " already exists"));
+    auto keyFile = requireOption(c, "out-key-file");
+    if (!keyFile) return fail(keyFile.error());
+    auto key = loadOrCreateKey(*keyFile, true);
+    if (!key) return fail(failed(key.error()));
+    auto replicaDb = createReplica(*out, *key);
+    if (!replicaDb) return fail(replicaDb.error());
+    if (auto exported = organiser::exportReplica(*db, *eventId, *replicaDb); !exported) {
+        return fail(failed(exported.error()));
+    }
+    print(c, {{"replica", *out}, {"event_id", *eventId}},
+          "replica for event " + *eventId + " written to " + *out);
     return 0;
 }
 
-int replicaCommand(Context& c) {
+Outcome replicaCommand(Context& c) {
     if (c.args.positional().size() != 2) {
-        throw UsageError("replica needs one of: create, open, check, rekey, salvage");
+        return fail(usage("replica needs one of: create, open, check, rekey, salvage"));
     }
     const std::string& action = c.args.positional()[1];
-    std::string path = requireOption(c, "db");
-    std::string keyFile = requireOption(c, "key-file");
+    auto pathOption = requireOption(c, "db");
+    if (!pathOption) return fail(pathOption.error());
+    const std::string& path = *pathOption;
+    auto keyFileOption = requireOption(c, "key-file");
+    if (!keyFileOption) return fail(keyFileOption.error());
+    const std::string& keyFile = *keyFileOption;
     if (action == "create") {
-        if (std::filesystem::exists(path)) throw std::runtime_error(path + " already exists");
-        auto key = need(loadOrCreateKey(keyFile, true));
-        auto db = need(replica::openReplica(path, key, replica::OpenMode::Create));
-        store::applyConnectionSettings(db);
-        need(store::migrate(db));
-        print(c, {{"replica", path}, {"device_id", store::deviceId(db)}},
+        if (std::filesystem::exists(path)) return fail(failed(path + " already exists"));
+        auto key = loadOrCreateKey(keyFile, true);
+        if (!key) return fail(failed(key.error()));
+        auto db = createReplica(path, *key);
+        if (!db) return fail(db.error());
+        print(c, {{"replica", path}, {"device_id", store::deviceId(*db)}},
               "created encrypted replica " + path);
         return 0;
     }
-    auto key = need(replica::loadKeyFile(keyFile));
+    auto loaded = replica::loadKeyFile(keyFile);
+    if (!loaded) return fail(failed(loaded.error()));
+    const replica::ReplicaKey& key = *loaded;
     if (action == "open") {
-        auto db = need(replica::openReplica(path, key, replica::OpenMode::ReadOnly));
+        auto opened = replica::openReplica(path, key, replica::OpenMode::ReadOnly);
+        if (!opened) return fail(failed(opened.error()));
+        SQLite::Database& db = *opened;
         json events = json::array();
         std::string text = "replica " + path + " (device " + store::deviceId(db) + ")\n";
         store::Attendees attendees(db);
@@ -386,7 +487,9 @@ int replicaCommand(Context& c) {
         return 0;
     }
     if (action == "check") {
-        auto report = need(replica::checkReplica(path, key, store::migrate));
+        auto checked = replica::checkReplica(path, key, store::migrate);
+        if (!checked) return fail(failed(checked.error()));
+        const replica::IntegrityReport& report = *checked;
         if (report.ok) {
             print(c,
                   {{"ok", true},
@@ -399,22 +502,30 @@ int replicaCommand(Context& c) {
         return kExitError;
     }
     if (action == "salvage") {
-        const std::string outPath = requireOption(c, "out");
+        auto outPath = requireOption(c, "out");
+        if (!outPath) return fail(outPath.error());
         auto outKeyFile = c.args.option("out-key-file");
         auto outKey =
-            need(outKeyFile ? loadOrCreateKey(*outKeyFile, true) : replica::loadKeyFile(keyFile));
+            outKeyFile ? loadOrCreateKey(*outKeyFile, true) : replica::loadKeyFile(keyFile);
+        if (!outKey) return fail(failed(outKey.error()));
         replica::SalvagePlan plan{store::migrate, store::salvageOrder()};
-        auto report = need(replica::salvageReplica(path, key, outPath, outKey, plan));
-        print(c, salvageJson(path, outPath, report), salvageText(path, outPath, report));
-        return report.everyRowCopied() ? 0 : kExitRowsLost;
+        auto salvaged = replica::salvageReplica(path, key, *outPath, *outKey, plan);
+        if (!salvaged) return fail(failed(salvaged.error()));
+        print(c, salvageJson(path, *outPath, *salvaged), salvageText(path, *outPath, *salvaged));
+        return salvaged->everyRowCopied() ? 0 : kExitRowsLost;
     }
     if (action == "rekey") {
-        auto newKey = need(loadOrCreateKey(requireOption(c, "new-key-file"), true));
-        need(replica::rekeyReplica(path, key, newKey));
+        auto newKeyFile = requireOption(c, "new-key-file");
+        if (!newKeyFile) return fail(newKeyFile.error());
+        auto newKey = loadOrCreateKey(*newKeyFile, true);
+        if (!newKey) return fail(failed(newKey.error()));
+        if (auto rekeyed = replica::rekeyReplica(path, key, *newKey); !rekeyed) {
+            return fail(failed(rekeyed.error()));
+        }
         print(c, {{"replica", path}, {"rekeyed", true}}, "replica " + path + " re-encrypted");
         return 0;
     }
-    throw UsageError("unknown replica action '" + action + "'");
+    return fail(usage("unknown replica action '" + action + "'"));
 }
 
 int run(const std::vector<std::string>& words) {
@@ -435,7 +546,7 @@ int run(const std::vector<std::string>& words) {
         (pos.empty() && !c.args.flag("help") ? std::cerr : std::cout) << kUsage;
         return pos.empty() && !c.args.flag("help") ? kExitUsage : 0;
     }
-    static const std::map<std::string, std::function<int(Context&)>> kCommands{
+    static const std::map<std::string, std::function<Outcome(Context&)>> kCommands{
         {"import", importCsv},
         {"tickets", tickets},
         {"setup-code", setupCode},
@@ -444,29 +555,38 @@ int run(const std::vector<std::string>& words) {
         {"stats", stats},
         {"export-replica", exportReplica},
         {"replica", replicaCommand}};
-    try {
-        std::string command = pos[0];
-        if (command == "event" || command == "operator") {
-            if (pos.size() != 2) throw UsageError(command + " needs a sub-command");
-            command += " " + pos[1];
-            if (command == "event create") return eventCreate(c);
-            if (command == "event list") return eventList(c);
-            if (command == "operator add") return operatorAdd(c);
-            throw UsageError("unknown command '" + command + "'");
+    auto command = [&]() -> Outcome {
+        std::string name = pos[0];
+        if (name == "event" || name == "operator") {
+            if (pos.size() != 2) return fail(usage(name + " needs a sub-command"));
+            name += " " + pos[1];
+            if (name == "event create") return eventCreate(c);
+            if (name == "event list") return eventList(c);
+            if (name == "operator add") return operatorAdd(c);
+            return fail(usage("unknown command '" + name + "'"));
         }
-        auto it = kCommands.find(command);
-        if (it == kCommands.end()) throw UsageError("unknown command '" + command + "'");
+        auto it = kCommands.find(name);
+        if (it == kCommands.end()) return fail(usage("unknown command '" + name + "'"));
         return it->second(c);
-    } catch (const UsageError& e) {
-        std::cerr << "admit: " << e.what() << "\n" << kUsage;
+    };
+    // The libraries report expected failures as values; what they throw (the database refusing
+    // a query, the file system) stops the command the same way.
+    auto outcome = [&]() -> Outcome {
+        try {
+            return command();
+        } catch (const SQLite::Exception& e) {
+            return fail(failed(replica::describeReplicaFailure(e)));
+        } catch (const std::exception& e) {
+            return fail(failed(std::string(e.what())));
+        }
+    }();
+    if (outcome) return *outcome;
+    std::cerr << "admit: " << outcome.error().message << "\n";
+    if (outcome.error().kind == CommandError::Kind::kBadUsage) {
+        std::cerr << kUsage;
         return kExitUsage;
-    } catch (const SQLite::Exception& e) {
-        std::cerr << "admit: " << replica::describeReplicaFailure(e) << "\n";
-        return kExitError;
-    } catch (const std::exception& e) {
-        std::cerr << "admit: " << e.what() << "\n";
-        return kExitError;
     }
+    return kExitError;
 }
 
 }  // namespace
