@@ -16,6 +16,7 @@ if(ADMIT_BUILD_KIOSK)
   find_package(OpenGL REQUIRED)
   find_package(OpenCV 4 REQUIRED COMPONENTS core imgproc imgcodecs videoio)
   pkg_check_modules(IMGUI REQUIRED IMPORTED_TARGET imgui)
+  pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)  # sd_notify: ready, watchdog
   # OpenCV's config exports plain targets with ordinary include dirs; wrap them so they are
   # system includes (OpenCV 4.6 headers warn under C++20).
   add_library(admit_opencv INTERFACE)

@@ -11,7 +11,7 @@ packages=(
   # sync
   libcurl4-openssl-dev libcpp-httplib-dev libssl-dev
   # kiosk
-  libimgui-dev libglfw3-dev libgl-dev libopencv-dev libzxing-dev libasound2-dev
+  libimgui-dev libglfw3-dev libgl-dev libopencv-dev libzxing-dev libasound2-dev libsystemd-dev
   fonts-dejavu-core
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libzbar-dev xvfb xauth x11-apps imagemagick

@@ -15,7 +15,7 @@ extern "C" void onSignal(int) { stopRequested = 1; }
 
 }  // namespace
 
-int runHeadless(KioskCore& core) {
+int runHeadless(KioskCore& core, Supervision& supervision) {
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
     bool announced = false;
@@ -27,6 +27,7 @@ int runHeadless(KioskCore& core) {
             std::cout << readyJsonLine(core.state()) << std::endl;
             announced = true;
         }
+        supervision.onUiLoop(core.state());
         for (const auto& verdict : news.verdicts) {
             std::cout << verdictJsonLine(verdict, core.state()) << std::endl;
         }

@@ -9,6 +9,7 @@
 #include "options.hpp"
 #include "shell.hpp"
 #include "sources.hpp"
+#include "supervision.hpp"
 
 int main(int argc, char** argv) {
     using namespace admit::kiosk;
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
         return 64;
     }
     app::AppOptions options = std::move(parsed).value();
+    app::Supervision supervision;  // systemd's watchdog and READY=1
 
     std::optional<app::DemoFolderGuard> demoGuard;
     std::optional<std::filesystem::path> demoFrames;
@@ -29,6 +31,7 @@ int main(int argc, char** argv) {
     kiosk.dashboardOnly = options.dashboard;
     kiosk.muted = options.muted;
     kiosk.camera = options.camera;
+    kiosk.liveness = supervision.monitor();
     if (options.demo) {
         std::cerr << "admit-kiosk: preparing the demo event and video...\n";
         auto demo = app::prepareDemo(options.stateDir ? &*options.stateDir : nullptr);
@@ -49,7 +52,7 @@ int main(int argc, char** argv) {
     KioskCore core(kiosk);
     if (options.headless) {
         core.start(std::move(source));
-        return app::runHeadless(core);
+        return app::runHeadless(core, supervision);
     }
-    return app::runWindowed(core, options, std::move(source));
+    return app::runWindowed(core, options, std::move(source), supervision);
 }

@@ -267,7 +267,7 @@ bool showsPreview(Screen screen) { return screen == Screen::kScanning || screen 
 }  // namespace
 
 int runWindowed(KioskCore& core, const AppOptions& options,
-                std::unique_ptr<scan::FrameSource> source) {
+                std::unique_ptr<scan::FrameSource> source, Supervision& supervision) {
     glfwSetErrorCallback(onGlfwError);
     GlfwSession glfw;
     if (!glfw.ok()) {
@@ -339,6 +339,7 @@ int runWindowed(KioskCore& core, const AppOptions& options,
         bool dirty = inputArrived.exchange(false);
         bool newPicture = false;
         auto news = core.drain();
+        supervision.onUiLoop(core.state());
         dirty = dirty || news.changed;
         for (const auto& verdict : news.verdicts) {
             std::cout << verdictJsonLine(verdict, core.state()) << std::endl;

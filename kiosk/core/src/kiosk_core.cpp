@@ -24,6 +24,16 @@
 
 namespace admit::kiosk {
 
+// How long each watched thread may go without progress before the kiosk stops telling systemd
+// it is alive (docs/kiosk.md, "Watchdog"). The worker: a commit may wait 5 s for the busy
+// timeout, then fsync on slow flash; the capture thread: OpenCV gives up on a camera that
+// delivers nothing after 10 s, and reopening one takes a few more.
+constexpr std::chrono::seconds kWorkerLimit{20};
+constexpr std::chrono::seconds kCaptureLimit{20};
+constexpr std::chrono::seconds kReaderLimit{10};
+// An idle worker wakes this often to beat its heartbeat.
+constexpr std::chrono::seconds kWorkerIdleBeat{1};
+
 // Lives on the worker thread only: the database and everything that uses it.
 struct KioskCore::Worker {
     std::optional<SQLite::Database> db;
@@ -141,10 +151,12 @@ void KioskCore::start(std::unique_ptr<scan::FrameSource> source) {
         // The camera opens once the settings are read (loadSettings).
     } else if (source && !options_.dashboardOnly) {
         state_.cameraDescription = source->describe();
-        pipeline_ = std::make_unique<scan::ScanPipeline>(std::move(source));
+        pipeline_ = std::make_unique<scan::ScanPipeline>(std::move(source), pipelineOptions());
     } else {
         sourceDone_ = true;
     }
+    if (options_.liveness)
+        workerHeartbeat_ = options_.liveness->watch("database worker", kWorkerLimit);
     // The read-only dashboard syncs too: its counts are only live with the other devices'
     // check-ins. It records none, so its rounds only download.
     sync_ = std::make_shared<SyncRunner>(options_.syncBackend, options_.database, options_.clock);
@@ -243,7 +255,15 @@ void KioskCore::workerLoop(std::stop_token stop) {
         Job job;
         {
             std::unique_lock lock(mutex_);
-            if (!changed_.wait(lock, stop, [this] { return !jobs_.empty(); })) return;
+            // Idle, it still beats (a stuck job is what stops the beats).
+            while (jobs_.empty()) {
+                if (workerHeartbeat_) workerHeartbeat_->beat();
+                changed_.wait_for(lock, stop, kWorkerIdleBeat, [this] { return !jobs_.empty(); });
+                if (stop.stop_requested() && jobs_.empty()) {
+                    if (workerHeartbeat_) workerHeartbeat_->rest();
+                    return;
+                }
+            }
             job = std::move(jobs_.front());
             jobs_.pop_front();
         }
@@ -269,6 +289,7 @@ void KioskCore::workerLoop(std::stop_token stop) {
             // after the next job; a damaged replica is reported by that job itself.
             (void)worker_->checkpoints->runIfDue();
         }
+        if (workerHeartbeat_) workerHeartbeat_->beat();
         {
             std::lock_guard lock(mutex_);
             --jobsInFlight_;
@@ -641,6 +662,15 @@ void KioskCore::loadSettings(Worker& w) {
     });
 }
 
+scan::PipelineOptions KioskCore::pipelineOptions() const {
+    scan::PipelineOptions pipeline;
+    if (options_.liveness) {
+        pipeline.capture.heartbeat = options_.liveness->watch("capture thread", kCaptureLimit);
+        pipeline.readerHeartbeat = options_.liveness->watch("QR reader", kReaderLimit);
+    }
+    return pipeline;
+}
+
 void KioskCore::stopPipeline() {
     if (forwardThread_.joinable()) {
         forwardThread_.request_stop();
@@ -662,7 +692,7 @@ void KioskCore::replaceSource(std::unique_ptr<scan::FrameSource> source) {
         return;
     }
     state_.cameraDescription = source->describe();
-    pipeline_ = std::make_unique<scan::ScanPipeline>(std::move(source));
+    pipeline_ = std::make_unique<scan::ScanPipeline>(std::move(source), pipelineOptions());
     pipeline_->start();
     forwardThread_ = std::jthread([this](std::stop_token stop) { forwardLoop(stop); });
 }

@@ -47,9 +47,16 @@ bool CaptureThread::sleepUntil(std::stop_token& stop, TimePoint deadline) {
 }
 
 void CaptureThread::run(std::stop_token stop) {
+    struct Rest {  // however the loop ends: stopped, or the file source finished
+        Heartbeat* heartbeat;
+        ~Rest() {
+            if (heartbeat) heartbeat->rest();
+        }
+    } rest{options_.heartbeat.get()};
     bool open = false;
     TimePoint nextFrame = Clock::now();
     while (!stop.stop_requested()) {
+        if (options_.heartbeat) options_.heartbeat->beat();
         if (!open) {
             auto opened = source_->open();
             if (!opened) {

@@ -42,8 +42,10 @@ void ScanPipeline::stop() {
 }
 
 void ScanPipeline::scanLoop(std::stop_token stop) {
+    Heartbeat* heartbeat = options_.readerHeartbeat.get();
     std::uint64_t last = 0;
     while (!stop.stop_requested()) {
+        if (heartbeat) heartbeat->beat();
         std::optional<Frame> frame = capture_.frames().waitNewer(last, kIdlePoll);
         if (!frame) continue;
         last = frame->sequence;
@@ -75,6 +77,7 @@ void ScanPipeline::scanLoop(std::stop_token stop) {
         }
         if (event) eventAdded_.notify_all();
     }
+    if (heartbeat) heartbeat->rest();
 }
 
 std::optional<Frame> ScanPipeline::latestFrame() const { return capture_.frames().latest(); }

@@ -49,6 +49,7 @@ class Child {
     Child& operator=(const Child&) = delete;
 
     bool started() const { return pid_ > 0; }
+    pid_t pid() const { return pid_; }
     // The next line of its standard output, or nullopt at its end or after `timeout`.
     std::optional<std::string> readLine(std::chrono::milliseconds timeout) {
         auto giveUp = std::chrono::steady_clock::now() + timeout;

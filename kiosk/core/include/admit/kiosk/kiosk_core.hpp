@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "admit/base/liveness.hpp"
 #include "admit/base/result.hpp"
 #include "admit/kiosk/kiosk_database.hpp"
 #include "admit/kiosk/kiosk_settings.hpp"
@@ -33,7 +34,8 @@
 
 namespace admit::scan {
 class ScanPipeline;
-}
+struct PipelineOptions;
+}  // namespace admit::scan
 
 namespace admit::kiosk {
 
@@ -67,6 +69,9 @@ struct KioskOptions {
     // How long stop() waits for a sync request in flight before leaving it to its timeout.
     std::chrono::milliseconds syncStopGrace{500};
     std::string deviceName;  // sent when enrolling; default: the host name
+    // The systemd watchdog (docs/kiosk.md, "Watchdog"): the database worker, the capture thread
+    // and the QR reader beat heartbeats watched here. Optional.
+    std::shared_ptr<LivenessMonitor> liveness;
     std::chrono::milliseconds verdictDuration{2000};
     std::chrono::milliseconds statsInterval{5000};
     store::WallClock clock = store::systemTimeMs;
@@ -167,6 +172,8 @@ class KioskCore {
     // UI thread: stops the pipeline and starts a new one on `source` (null: none).
     void replaceSource(std::unique_ptr<scan::FrameSource> source);
     void stopPipeline();
+    // A new pipeline's options: its two threads watched by options_.liveness.
+    scan::PipelineOptions pipelineOptions() const;
 
     KioskOptions options_;
     KioskState state_;
@@ -182,6 +189,7 @@ class KioskCore {
     bool sourceDone_ = false;
     std::uint64_t verdictSequence_ = 0;  // worker only
 
+    std::shared_ptr<Heartbeat> workerHeartbeat_;  // beaten by the worker thread
     std::shared_ptr<SyncRunner> sync_;
     std::unique_ptr<scan::ScanPipeline> pipeline_;
     std::unique_ptr<Worker> worker_;

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "admit/base/liveness.hpp"
 #include "admit/scan/frame_source.hpp"
 #include "admit/scan/latest_frame.hpp"
 #include "admit/scan/source_status.hpp"
@@ -19,6 +20,9 @@ namespace admit::scan {
 struct CaptureOptions {
     // Wait between attempts to reopen a lost or unopenable source.
     std::chrono::milliseconds reconnectInterval{500};
+    // Beaten every time round the capture loop, resting once the loop ends (the kiosk's
+    // watchdog: a camera read that hangs stops the beats). Optional.
+    std::shared_ptr<Heartbeat> heartbeat{};
 };
 
 class CaptureThread {

@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "admit/base/liveness.hpp"
 #include "admit/scan/capture_thread.hpp"
 #include "admit/scan/debouncer.hpp"
 #include "admit/scan/frame_source.hpp"
@@ -34,6 +35,9 @@ struct PipelineOptions {
     CaptureOptions capture;
     // Events nobody took are kept up to this many (oldest dropped first).
     std::size_t maxQueuedEvents = 64;
+    // Beaten every time round the QR reader's loop (the kiosk's watchdog); the capture thread's
+    // is capture.heartbeat. Optional.
+    std::shared_ptr<Heartbeat> readerHeartbeat{};
 };
 
 struct PipelineStats {
