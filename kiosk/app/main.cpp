@@ -3,6 +3,7 @@
 #include <iostream>
 #include <optional>
 
+#include "admit/base/version.hpp"
 #include "admit/kiosk/kiosk_core.hpp"
 #include "demo_setup.hpp"
 #include "headless.hpp"
@@ -19,6 +20,14 @@ int main(int argc, char** argv) {
         return 64;
     }
     app::AppOptions options = std::move(parsed).value();
+    if (options.help) {
+        std::cout << app::usage();
+        return 0;
+    }
+    if (options.version) {
+        std::cout << admit::versionLine("admit-kiosk") << "\n";
+        return 0;
+    }
     app::Supervision supervision;  // systemd's watchdog and READY=1
 
     std::optional<app::DemoFolderGuard> demoGuard;

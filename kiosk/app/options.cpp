@@ -23,7 +23,8 @@ std::string usage() {
            "                    --source-video FILE [--fps N]] [--gate NAME] [--exit]\n"
            "                   [--event ID] [--mode kiosk|dashboard] [--mute]\n"
            "                   [--state-dir DIR] [--screenshot-dir DIR] [--quit-when-done] "
-           "[--tour]\n";
+           "[--tour]\n"
+           "       admit-kiosk --version | --help\n";
 }
 
 Result<AppOptions> parseOptions(int argc, char** argv) {
@@ -103,7 +104,11 @@ Result<AppOptions> parseOptions(int argc, char** argv) {
                 return fail("--size needs WxH, e.g. 800x480");
             }
         } else if (arg == "--help" || arg == "-h") {
-            return fail(usage());
+            options.help = true;
+            return options;
+        } else if (arg == "--version") {
+            options.version = true;
+            return options;
         } else {
             return fail("unknown option " + std::string(arg) + "\n" + usage());
         }

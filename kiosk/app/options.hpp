@@ -11,6 +11,8 @@
 namespace admit::kiosk::app {
 
 struct AppOptions {
+    bool help = false;     // --help: usage on stdout, nothing else
+    bool version = false;  // --version: version and commit, nothing else
     bool headless = false;
     bool demo = false;
     bool windowed = false;

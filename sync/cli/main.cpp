@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "admit/base/version.hpp"
 #include "admit/organiser/attendee_import.hpp"
 #include "admit/organiser/event_admin.hpp"
 #include "admit/replica/replica.hpp"
@@ -42,6 +43,7 @@ constexpr int kExitDenied = 3;
 constexpr int kExitRowsLost = 4;
 
 constexpr const char* kUsage = R"(usage: admit --db PATH [--key-file KEY] [--json] COMMAND ...
+       admit --version | --help
 
 Events and attendees (organiser database):
   event create --name NAME [--types General,VIP] [--reentry single|multiple|after_exit]
@@ -529,7 +531,7 @@ Outcome replicaCommand(Context& c) {
 }
 
 int run(const std::vector<std::string>& words) {
-    static const std::set<std::string> kFlags{"json", "exit", "help"};
+    static const std::set<std::string> kFlags{"json", "exit", "help", "version"};
     static const std::set<std::string> kOptions{
         "db",       "key-file", "name",         "types",       "reentry", "event",
         "out",      "png",      "server",       "token-file",  "role",    "gate",
@@ -542,6 +544,10 @@ int run(const std::vector<std::string>& words) {
     Context c{std::move(*parsed), false};
     c.json = c.args.flag("json");
     const auto& pos = c.args.positional();
+    if (c.args.flag("version")) {
+        std::cout << versionLine("admit") << "\n";
+        return 0;
+    }
     if (c.args.flag("help") || pos.empty()) {
         (pos.empty() && !c.args.flag("help") ? std::cerr : std::cout) << kUsage;
         return pos.empty() && !c.args.flag("help") ? kExitUsage : 0;

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "admit/base/version.hpp"
 #include "admit/replica/replica.hpp"
 #include "admit/replica/replica_key.hpp"
 #include "admit/store/schema.hpp"
@@ -28,6 +29,7 @@ constexpr int kExitUsage = 2;
 
 constexpr const char* kUsage =
     R"(usage: admit-server --db PATH (--key-file KEY | --key-credential NAME) [--listen HOST:PORT]
+       admit-server --version | --help
 
   --db PATH              the organiser's encrypted database (it must exist)
   --key-file KEY         its key: 32 bytes, mode 0600
@@ -147,6 +149,10 @@ int main(int argc, char** argv) {
     std::vector<std::string> words(argv + 1, argv + argc);
     if (words.size() == 1 && (words[0] == "--help" || words[0] == "-h")) {
         std::cout << kUsage;
+        return 0;
+    }
+    if (words.size() == 1 && words[0] == "--version") {
+        std::cout << admit::versionLine("admit-server") << "\n";
         return 0;
     }
     auto options = parseArguments(words);
