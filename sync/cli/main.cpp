@@ -139,6 +139,20 @@ Result<SQLite::Database, CommandError> openDatabase(const Context& c, bool creat
     return std::move(db).value();
 }
 
+// The database and the --event a command works on, in that order of complaint.
+struct EventDatabase {
+    SQLite::Database db;
+    std::string eventId;
+};
+
+Result<EventDatabase, CommandError> openForEvent(const Context& c) {
+    auto db = openDatabase(c, false);
+    if (!db) return fail(db.error());
+    auto eventId = requireOption(c, "event");
+    if (!eventId) return fail(eventId.error());
+    return EventDatabase{std::move(db).value(), std::move(eventId).value()};
+}
+
 void print(const Context& c, const json& value, const std::string& text) {
     if (c.json) {
         std::cout << value.dump() << "\n";
@@ -202,11 +216,11 @@ Outcome eventList(Context& c) {
 
 Outcome importCsv(Context& c) {
     if (c.args.positional().size() != 2) return fail(usage("import needs one CSV file"));
-    auto db = openDatabase(c, false);
-    if (!db) return fail(db.error());
-    auto eventId = requireOption(c, "event");
-    if (!eventId) return fail(eventId.error());
-    auto summary = organiser::importAttendeesFile(*db, *eventId, c.args.positional()[1],
+    auto opened = openForEvent(c);
+    if (!opened) return fail(opened.error());
+    SQLite::Database& db = opened->db;
+    const std::string& eventId = opened->eventId;
+    auto summary = organiser::importAttendeesFile(db, eventId, c.args.positional()[1],
                                                   c.args.option("operator").value_or(""),
                                                   store::systemTimeMs());
     if (!summary) return fail(failed(summary.error()));
@@ -231,12 +245,10 @@ std::string csvField(const std::string& text) {
 }
 
 Outcome tickets(Context& c) {
-    auto opened = openDatabase(c, false);
+    auto opened = openForEvent(c);
     if (!opened) return fail(opened.error());
-    SQLite::Database& db = *opened;
-    auto event = requireOption(c, "event");
-    if (!event) return fail(event.error());
-    const std::string& eventId = *event;
+    SQLite::Database& db = opened->db;
+    const std::string& eventId = opened->eventId;
     auto outOption = requireOption(c, "out");
     if (!outOption) return fail(outOption.error());
     std::filesystem::path out = *outOption;
@@ -266,12 +278,10 @@ Outcome tickets(Context& c) {
 }
 
 Outcome setupCode(Context& c) {
-    auto opened = openDatabase(c, false);
+    auto opened = openForEvent(c);
     if (!opened) return fail(opened.error());
-    SQLite::Database& db = *opened;
-    auto event = requireOption(c, "event");
-    if (!event) return fail(event.error());
-    const std::string& eventId = *event;
+    SQLite::Database& db = opened->db;
+    const std::string& eventId = opened->eventId;
     std::string text;
     if (auto server = c.args.option("server")) {
         // A one-time enrolment token, registered (as its hash) in this database, which the
@@ -370,12 +380,10 @@ Outcome checkin(Context& c) {
 }
 
 Outcome stats(Context& c) {
-    auto opened = openDatabase(c, false);
+    auto opened = openForEvent(c);
     if (!opened) return fail(opened.error());
-    SQLite::Database& db = *opened;
-    auto event = requireOption(c, "event");
-    if (!event) return fail(event.error());
-    const std::string& eventId = *event;
+    SQLite::Database& db = opened->db;
+    const std::string& eventId = opened->eventId;
     if (!store::Events(db).find(eventId)) return fail(failed("unknown event " + eventId));
     store::HybridLogicalClock clock(db);
     auto s = store::CheckInLog(db, clock).stats(eventId);
@@ -427,10 +435,10 @@ Result<SQLite::Database, CommandError> createReplica(const std::string& path,
 }
 
 Outcome exportReplica(Context& c) {
-    auto db = openDatabase(c, false);
-    if (!db) return fail(db.error());
-    auto eventId = requireOption(c, "event");
-    if (!eventId) return fail(eventId.error());
+    auto opened = openForEvent(c);
+    if (!opened) return fail(opened.error());
+    SQLite::Database& db = opened->db;
+    const std::string& eventId = opened->eventId;
     auto out = requireOption(c, "out");
     if (!out) return fail(out.error());
     if (std::filesystem::exists(*out)) return fail(failed(*out + " already exists"));
@@ -440,11 +448,11 @@ Outcome exportReplica(Context& c) {
     if (!key) return fail(failed(key.error()));
     auto replicaDb = createReplica(*out, *key);
     if (!replicaDb) return fail(replicaDb.error());
-    if (auto exported = organiser::exportReplica(*db, *eventId, *replicaDb); !exported) {
+    if (auto exported = organiser::exportReplica(db, eventId, *replicaDb); !exported) {
         return fail(failed(exported.error()));
     }
-    print(c, {{"replica", *out}, {"event_id", *eventId}},
-          "replica for event " + *eventId + " written to " + *out);
+    print(c, {{"replica", *out}, {"event_id", eventId}},
+          "replica for event " + eventId + " written to " + *out);
     return 0;
 }
 
