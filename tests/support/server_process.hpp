@@ -2,6 +2,7 @@
 // The real admit-server program, started on a free loopback port for a test: waits for its
 // {"listening": "HOST:PORT"} line, and can be stopped (SIGTERM), frozen (SIGSTOP) and
 // restarted on the same port. Its standard error goes to a log file the test can show.
+// Shared by the sync, server and replica-sharing integration tests.
 
 #include <fcntl.h>
 #include <poll.h>
@@ -22,8 +23,13 @@ namespace admit::testing {
 
 class ServerProcess {
   public:
-    ServerProcess(std::string db, std::string keyFile, std::string logFile)
-        : db_(std::move(db)), keyFile_(std::move(keyFile)), logFile_(std::move(logFile)) {}
+    // `extraArgs` go after the usual ones (e.g. {"--max-connections", "50"}).
+    ServerProcess(std::string db, std::string keyFile, std::string logFile,
+                  std::vector<std::string> extraArgs = {})
+        : db_(std::move(db)),
+          keyFile_(std::move(keyFile)),
+          logFile_(std::move(logFile)),
+          extraArgs_(std::move(extraArgs)) {}
     ~ServerProcess() { stop(); }
     ServerProcess(const ServerProcess&) = delete;
     ServerProcess& operator=(const ServerProcess&) = delete;
@@ -34,6 +40,7 @@ class ServerProcess {
         if (pid_ > 0) throw std::logic_error("admit-server is already running");
         std::vector<std::string> words{ADMIT_SERVER_PATH, "--db",     db_,   "--key-file",
                                        keyFile_,          "--listen", listen};
+        words.insert(words.end(), extraArgs_.begin(), extraArgs_.end());
         std::vector<char*> argv;
         for (auto& w : words) argv.push_back(w.data());
         argv.push_back(nullptr);
@@ -84,6 +91,30 @@ class ServerProcess {
     }
 
     std::string url() const { return "http://" + address_; }
+    int port() const { return std::stoi(address_.substr(address_.rfind(':') + 1)); }
+    pid_t pid() const { return pid_; }
+    // False once it has exited (a crash included); crashSignal() then names the signal.
+    bool running() {
+        if (pid_ <= 0) return false;
+        int status = 0;
+        if (waitpid(pid_, &status, WNOHANG) != pid_) return true;
+        crashSignal_ = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+        pid_ = -1;
+        if (stdout_ >= 0) close(stdout_);
+        stdout_ = -1;
+        return false;
+    }
+    int crashSignal() const { return crashSignal_; }
+
+    // A figure of /proc/PID/status in KiB ("VmRSS", or "VmHWM", the peak), -1 if unreadable.
+    long memoryKib(const std::string& field) const {
+        std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
+        std::string line;
+        while (std::getline(in, line)) {
+            if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
+        }
+        return -1;
+    }
 
     std::string log() const {
         std::ifstream in(logFile_);
@@ -113,9 +144,11 @@ class ServerProcess {
     std::string db_;
     std::string keyFile_;
     std::string logFile_;
+    std::vector<std::string> extraArgs_;
     std::string address_;
     pid_t pid_ = -1;
     int stdout_ = -1;
+    int crashSignal_ = 0;
 };
 
 }  // namespace admit::testing
