@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "admit/store/uuid.hpp"
+#include "admit/sync/bounded_json.hpp"
 #include "admit/ticket/event_id.hpp"
 
 namespace admit::sync {
@@ -88,10 +89,25 @@ class Fields {
     std::string context_;
 };
 
+// What each message may hold, enforced while it is parsed (bounded_json.hpp). Every message
+// is an object of scalars, arrays of objects of scalars, or (an upload's payload) one more
+// object; the counts leave room for every field a message has, twice over.
+JsonLimits smallMessage() { return jsonLimits(4, 64); }
+JsonLimits listMessage(const char* list, std::size_t maxItems) {
+    return jsonLimits(4, maxItems * 32 + 64, list, maxItems);
+}
+// An upload entry is 5 fields and a payload of 12 or 13; a payload that is not a check-in is
+// quarantined as sent, so it may nest a little, but not without bound.
+JsonLimits uploadLimits() {
+    return jsonLimits(8, kMaxUploadEntries * 64 + 64, "entries", kMaxUploadEntries);
+}
+constexpr std::size_t kMaxListedDevices = 10'000;
+
 // Parses a body into an object whose "protocol" is ours.
-Result<json> parseBody(std::string_view body, const char* what) {
-    json parsed = json::parse(body.begin(), body.end(), nullptr, false);
-    if (parsed.is_discarded()) return fail(std::string(what) + " is not valid JSON");
+Result<json> parseBody(std::string_view body, const char* what, const JsonLimits& limits) {
+    auto read = parseBoundedJson(body, limits, what);
+    if (!read) return fail(read.error().message);
+    json parsed = std::move(read).value();
     if (!parsed.is_object()) return fail(std::string(what) + " is not a JSON object");
     auto it = parsed.find("protocol");
     if (it == parsed.end()) return fail(std::string(what) + ": missing field protocol");
@@ -257,7 +273,7 @@ std::string toJson(const DevicesResponse& m) {
 std::string errorJson(const std::string& sentence) { return json{{"error", sentence}}.dump(); }
 
 Result<EnrolRequest> parseEnrolRequest(std::string_view body) {
-    ADMIT_FIELD(j, parseBody(body, "enrolment request"));
+    ADMIT_FIELD(j, parseBody(body, "enrolment request", smallMessage()));
     Fields f(j, "");
     ADMIT_FIELD(eventId, f.text("event_id"));
     if (!ticket::eventIdFromString(eventId)) return fail("event_id is not a UUID");
@@ -270,7 +286,7 @@ Result<EnrolRequest> parseEnrolRequest(std::string_view body) {
 }
 
 Result<EnrolResponse> parseEnrolResponse(std::string_view body) {
-    ADMIT_FIELD(j, parseBody(body, "enrolment response"));
+    ADMIT_FIELD(j, parseBody(body, "enrolment response", smallMessage()));
     Fields f(j, "");
     ADMIT_FIELD(token, f.text("device_token", 255, false));
     ADMIT_FIELD(eventName, f.text("event_name"));
@@ -278,17 +294,14 @@ Result<EnrolResponse> parseEnrolResponse(std::string_view body) {
 }
 
 Result<UploadRequest> parseUploadRequest(std::string_view body) {
-    ADMIT_FIELD(j, parseBody(body, "upload"));
+    ADMIT_FIELD(j, parseBody(body, "upload", uploadLimits()));
     Fields f(j, "");
     UploadRequest out;
     ADMIT_FIELD(deviceId, f.text("device_id"));
     if (!store::isUuid(deviceId)) return fail("device_id is not a UUID");
     ADMIT_FIELD(gate, f.text("gate", 256));
+    // At most kMaxUploadEntries: uploadLimits() refused more while parsing.
     ADMIT_FIELD(entries, f.array("entries"));
-    if (entries->size() > kMaxUploadEntries) {
-        return fail("entries holds " + std::to_string(entries->size()) + " entries; at most " +
-                    std::to_string(kMaxUploadEntries) + " are allowed");
-    }
     out.deviceId = std::move(deviceId);
     out.gate = std::move(gate);
     std::int64_t previousSeq = 0;
@@ -316,7 +329,7 @@ Result<UploadRequest> parseUploadRequest(std::string_view body) {
 }
 
 Result<UploadResponse> parseUploadResponse(std::string_view body) {
-    ADMIT_FIELD(j, parseBody(body, "upload response"));
+    ADMIT_FIELD(j, parseBody(body, "upload response", smallMessage()));
     Fields f(j, "");
     ADMIT_FIELD(through, f.integer("acknowledged_through"));
     ADMIT_FIELD(stored, f.integer("stored"));
@@ -326,7 +339,8 @@ Result<UploadResponse> parseUploadResponse(std::string_view body) {
 }
 
 Result<DownloadResponse> parseDownloadResponse(std::string_view body) {
-    ADMIT_FIELD(j, parseBody(body, "download"));
+    ADMIT_FIELD(j, parseBody(body, "download",
+                             listMessage("checkins", static_cast<std::size_t>(kMaxDownloadLimit))));
     Fields f(j, "");
     DownloadResponse out;
     ADMIT_FIELD(checkins, f.array("checkins"));
@@ -342,7 +356,7 @@ Result<DownloadResponse> parseDownloadResponse(std::string_view body) {
 }
 
 Result<DevicesResponse> parseDevicesResponse(std::string_view body) {
-    ADMIT_FIELD(j, parseBody(body, "devices list"));
+    ADMIT_FIELD(j, parseBody(body, "devices list", listMessage("devices", kMaxListedDevices)));
     Fields f(j, "");
     DevicesResponse out;
     ADMIT_FIELD(devices, f.array("devices"));
@@ -365,17 +379,19 @@ Result<DevicesResponse> parseDevicesResponse(std::string_view body) {
 }
 
 std::optional<std::string> parseErrorSentence(std::string_view body) {
-    json j = json::parse(body.begin(), body.end(), nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return std::nullopt;
+    auto read = parseBoundedJson(body, smallMessage(), "error");
+    if (!read) return std::nullopt;
+    const json& j = *read;
+    if (!j.is_object()) return std::nullopt;
     auto it = j.find("error");
     if (it == j.end() || !it->is_string()) return std::nullopt;
     return it->get<std::string>();
 }
 
 Result<CheckInRecord> parseCheckInRecord(std::string_view payload) {
-    json j = json::parse(payload.begin(), payload.end(), nullptr, false);
-    if (j.is_discarded()) return fail("the check-in is not valid JSON");
-    return checkInFromJson(j, "");
+    auto j = parseBoundedJson(payload, smallMessage(), "the check-in");
+    if (!j) return fail(j.error().message);
+    return checkInFromJson(*j, "");
 }
 
 std::string toJson(const CheckInRecord& record) { return checkInToJson(record).dump(); }

@@ -11,6 +11,7 @@
 #include <SQLiteCpp/Transaction.h>
 #include <nlohmann/json.hpp>
 
+#include "admit/sync/bounded_json.hpp"
 #include "admit/sync/messages.hpp"
 
 namespace admit::sync {
@@ -240,8 +241,11 @@ Result<std::string> rosterJson(SQLite::Database& db, const std::string& eventId,
 
 Result<RosterApplied> applyRosterJson(SQLite::Database& replica, const std::string& eventId,
                                       std::string_view body) {
-    json j = json::parse(body.begin(), body.end(), nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return fail("the roster is not a JSON object");
+    // A roster is tables of rows of values (a BLOB is {"hex": ...}): 6 levels at most. Its size
+    // is bounded by what the client accepts, so only the nesting is limited here.
+    auto read = parseBoundedJson(body, jsonLimits(8), "the roster");
+    if (!read || !read->is_object()) return fail("the roster is not a JSON object");
+    json j = std::move(read).value();
     auto protocol = j.find("protocol");
     if (protocol == j.end() || !protocol->is_number_integer() ||
         protocol->get<std::int64_t>() != kProtocolVersion) {

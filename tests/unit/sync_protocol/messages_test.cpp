@@ -113,7 +113,7 @@ TEST(MessagesTest, UploadErrorsNameTheEntryAndItsSeq) {
         tooMany.entries.push_back({i, "checkin", "r", 1, "{}"});
     }
     EXPECT_EQ(parseUploadRequest(toJson(tooMany)).error().message,
-              "entries holds 501 entries; at most 500 are allowed");
+              "entries holds more than 500 entries");
 }
 
 TEST(MessagesTest, ProtocolVersionIsChecked) {
