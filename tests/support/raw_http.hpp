@@ -1,7 +1,8 @@
 #pragma once
 // HTTP/1.1 at the byte level for tests that play a hostile or broken client against a server on
 // 127.0.0.1: a TCP connection that sends exactly the bytes given (a header byte at a time, two
-// Content-Length fields, a chunked or compressed body) and reads one response with a deadline.
+// Content-Length fields, a chunked or compressed body) and reads one response with a deadline,
+// and a crowd of slow clients. Used by the server tests and its benchmark.
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -11,14 +12,17 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -32,16 +36,18 @@ struct RawResponse {
 
 class RawConnection {
   public:
-    // Connects to 127.0.0.1:port (blocking connect; a loopback connect either works at once or
-    // is refused). connected() tells which.
-    explicit RawConnection(int port) {
-        fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    // Connects to 127.0.0.1:port; connected() tells whether it did. With `waitForConnect`
+    // false the connect goes on in the background (a server with a short listen queue can
+    // keep it waiting for seconds) and the first send that gets through completes it.
+    explicit RawConnection(int port, bool waitForConnect = true) {
+        fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | (waitForConnect ? 0 : SOCK_NONBLOCK), 0);
         if (fd_ < 0) return;
         sockaddr_in address{};
         address.sin_family = AF_INET;
         address.sin_port = htons(static_cast<std::uint16_t>(port));
         address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+        if (connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 &&
+            (waitForConnect || errno != EINPROGRESS)) {
             close(fd_);
             fd_ = -1;
             return;
@@ -182,5 +188,74 @@ inline std::string rawRequest(const std::string& method, const std::string& targ
     }
     return text + "\r\n" + body;
 }
+
+// Connections that send a request head one byte at a time, forever (the head never ends), from
+// a thread of their own: each sends its first byte as soon as its connection is made and one
+// more every `interval`, so a server that closes a connection silent for a second cannot get rid
+// of them that way.
+class SlowClients {
+  public:
+    SlowClients(int port, int count, std::chrono::milliseconds interval) {
+        for (int i = 0; i < count; ++i) {
+            slow_.push_back({std::make_unique<RawConnection>(port, false), 0});
+        }
+        dribbling_ = std::thread([this, interval] {
+            using namespace std::chrono_literals;
+            while (!stop_) {
+                int sending = 0;
+                for (auto& [connection, sent] : slow_) {
+                    if (!connection->connected()) continue;
+                    char byte = sent < kHead.size() ? kHead[sent] : 'a';
+                    if (connection->send(std::string_view(&byte, 1), 0ms)) ++sent;
+                    sending += sent > 0 ? 1 : 0;
+                }
+                sending_ = sending;
+                for (auto waited = 0ms; waited < interval && !stop_; waited += 10ms) {
+                    std::this_thread::sleep_for(10ms);
+                }
+            }
+        });
+    }
+    ~SlowClients() {
+        stop_ = true;
+        dribbling_.join();
+    }
+    SlowClients(const SlowClients&) = delete;
+    SlowClients& operator=(const SlowClients&) = delete;
+
+    // Waits until `count` of them have sent their first byte; false if not within `timeout`.
+    bool waitUntilSending(int count, std::chrono::milliseconds timeout) {
+        auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (sending_ < count) {
+            if (std::chrono::steady_clock::now() > deadline) return false;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        return true;
+    }
+    int sending() const { return sending_; }
+
+    // How many of them the server has closed by now (call once they are all sending).
+    int closedByServer() {
+        int closed = 0;
+        for (auto& entry : slow_) {
+            closed += entry.connection->closedByPeer(std::chrono::milliseconds(0)) ? 1 : 0;
+        }
+        return closed;
+    }
+
+  private:
+    static constexpr std::string_view kHead =
+        "GET /v1/events/00000000-0000-0000-0000-000000000000/devices HTTP/1.1\r\n"
+        "Host: 127.0.0.1\r\nX-Slow: ";
+
+    struct Slow {
+        std::unique_ptr<RawConnection> connection;
+        std::size_t sent;
+    };
+    std::vector<Slow> slow_;
+    std::atomic<int> sending_ = 0;
+    std::atomic<bool> stop_ = false;
+    std::thread dribbling_;
+};
 
 }  // namespace admit::testing

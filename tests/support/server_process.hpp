@@ -23,13 +23,16 @@ namespace admit::testing {
 
 class ServerProcess {
   public:
-    // `extraArgs` go after the usual ones (e.g. {"--max-connections", "50"}).
+    // `extraArgs` go after the usual ones (e.g. {"--max-connections", "50"}). `program` is
+    // admit-server unless another program with the same arguments and ready line is given (a
+    // benchmark's peer).
     ServerProcess(std::string db, std::string keyFile, std::string logFile,
-                  std::vector<std::string> extraArgs = {})
+                  std::vector<std::string> extraArgs = {}, std::string program = defaultProgram())
         : db_(std::move(db)),
           keyFile_(std::move(keyFile)),
           logFile_(std::move(logFile)),
-          extraArgs_(std::move(extraArgs)) {}
+          extraArgs_(std::move(extraArgs)),
+          program_(std::move(program)) {}
     ~ServerProcess() { stop(); }
     ServerProcess(const ServerProcess&) = delete;
     ServerProcess& operator=(const ServerProcess&) = delete;
@@ -38,8 +41,8 @@ class ServerProcess {
     // kiosk's stored URL keeps working) and waits until it is listening.
     void start(const std::string& listen = "127.0.0.1:0") {
         if (pid_ > 0) throw std::logic_error("admit-server is already running");
-        std::vector<std::string> words{ADMIT_SERVER_PATH, "--db",     db_,   "--key-file",
-                                       keyFile_,          "--listen", listen};
+        std::vector<std::string> words{program_, "--db",     db_,   "--key-file",
+                                       keyFile_, "--listen", listen};
         words.insert(words.end(), extraArgs_.begin(), extraArgs_.end());
         std::vector<char*> argv;
         for (auto& w : words) argv.push_back(w.data());
@@ -124,6 +127,14 @@ class ServerProcess {
     }
 
   private:
+    static std::string defaultProgram() {
+#ifdef ADMIT_SERVER_PATH
+        return ADMIT_SERVER_PATH;
+#else
+        return "admit-server";
+#endif
+    }
+
     std::string readLine(std::chrono::milliseconds timeout) {
         std::string line;
         const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -145,6 +156,7 @@ class ServerProcess {
     std::string keyFile_;
     std::string logFile_;
     std::vector<std::string> extraArgs_;
+    std::string program_;
     std::string address_;
     pid_t pid_ = -1;
     int stdout_ = -1;
