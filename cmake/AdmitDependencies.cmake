@@ -8,6 +8,7 @@ find_package(nlohmann_json 3 REQUIRED)
 find_package(CURL REQUIRED)
 find_package(ZXing 1.4 REQUIRED)
 find_package(ZLIB REQUIRED)
+find_package(Boost 1.74 REQUIRED CONFIG)  # header-only: Asio and Beast for the sync server
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 pkg_check_modules(STB REQUIRED IMPORTED_TARGET stb)  # stb_image_write for QR PNGs

@@ -8,8 +8,8 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config clang-14 libclang-rt-14-dev clang-format
   # core
   libsqlite3-dev sqlite3 libsqlitecpp-dev libsodium-dev nlohmann-json3-dev
-  # sync
-  libcurl4-openssl-dev libcpp-httplib-dev libssl-dev
+  # sync (cpp-httplib: the tests' HTTP client and the server benchmark's peer)
+  libcurl4-openssl-dev libcpp-httplib-dev libssl-dev libboost-dev zlib1g-dev
   # kiosk
   libimgui-dev libglfw3-dev libgl-dev libopencv-dev libzxing-dev libasound2-dev libsystemd-dev
   fonts-dejavu-core

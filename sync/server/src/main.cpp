@@ -6,7 +6,10 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 
+#include <algorithm>
+#include <chrono>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -29,12 +32,16 @@ constexpr int kExitUsage = 2;
 
 constexpr const char* kUsage =
     R"(usage: admit-server --db PATH (--key-file KEY | --key-credential NAME) [--listen HOST:PORT]
+                    [--max-connections N] [--request-timeout SECONDS]
        admit-server --version | --help
 
-  --db PATH              the organiser's encrypted database (it must exist)
-  --key-file KEY         its key: 32 bytes, mode 0600
-  --key-credential NAME  its key from the systemd credential NAME (LoadCredential=)
-  --listen HOST:PORT     default 127.0.0.1:8470; port 0 picks a free port
+  --db PATH                  the organiser's encrypted database (it must exist)
+  --key-file KEY             its key: 32 bytes, mode 0600
+  --key-credential NAME      its key from the systemd credential NAME (LoadCredential=)
+  --listen HOST:PORT         default 127.0.0.1:8470; port 0 picks a free port
+  --max-connections N        open connections at most (default 1024); over it, the one that
+                             has waited longest for its request is closed
+  --request-timeout SECONDS  a request must arrive within this long (default 10)
 )";
 
 struct Options {
@@ -43,6 +50,8 @@ struct Options {
     std::optional<std::string> keyCredential;
     std::string host = "127.0.0.1";
     int port = 8470;
+    std::size_t maxConnections = 1024;
+    int requestTimeoutSeconds = 10;
 };
 
 struct UsageError {
@@ -55,7 +64,7 @@ admit::Result<Options, UsageError> parseArguments(const std::vector<std::string>
     for (std::size_t i = 0; i < words.size(); ++i) {
         const std::string& word = words[i];
         if (word != "--db" && word != "--key-file" && word != "--key-credential" &&
-            word != "--listen") {
+            word != "--listen" && word != "--max-connections" && word != "--request-timeout") {
             return admit::fail(UsageError{"unknown argument " + word});
         }
         if (i + 1 == words.size()) return admit::fail(UsageError{word + " needs a value"});
@@ -67,6 +76,20 @@ admit::Result<Options, UsageError> parseArguments(const std::vector<std::string>
             options.keyFile = value;
         } else if (word == "--key-credential") {
             options.keyCredential = value;
+        } else if (word == "--max-connections" || word == "--request-timeout") {
+            const bool connections = word == "--max-connections";
+            const int most = connections ? 1'000'000 : 3600;
+            if (value.empty() || value.size() > 7 ||
+                value.find_first_not_of("0123456789") != std::string::npos ||
+                std::stoi(value) < 1 || std::stoi(value) > most) {
+                return admit::fail(
+                    UsageError{word + " needs a whole number from 1 to " + std::to_string(most)});
+            }
+            if (connections) {
+                options.maxConnections = static_cast<std::size_t>(std::stoi(value));
+            } else {
+                options.requestTimeoutSeconds = std::stoi(value);
+            }
         } else {
             // HOST:PORT, or [IPv6]:PORT.
             auto colon = value.rfind(':');
@@ -94,6 +117,29 @@ admit::Result<Options, UsageError> parseArguments(const std::vector<std::string>
     return options;
 }
 
+// Each connection is a file descriptor: raises the soft limit to fit the connection cap and
+// the database's files, or lowers the cap to fit the hard limit. Returns the cap to use.
+std::size_t fitDescriptorLimit(std::size_t maxConnections) {
+    constexpr rlim_t kSpare = 64;  // database, WAL, shared memory, standard streams, listener
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return maxConnections;
+    const rlim_t wanted = static_cast<rlim_t>(maxConnections) + kSpare;
+    if (limit.rlim_cur < wanted) {
+        rlimit raised = limit;
+        raised.rlim_cur =
+            limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+    }
+    if (limit.rlim_cur < wanted) {
+        std::size_t fits =
+            limit.rlim_cur > kSpare * 2 ? static_cast<std::size_t>(limit.rlim_cur - kSpare) : 64;
+        std::cerr << "admit-server: at most " << fits << " connections (open files limited to "
+                  << limit.rlim_cur << ")\n";
+        return fits;
+    }
+    return maxConnections;
+}
+
 int serve(const Options& options) {
     auto key = options.keyFile ? admit::replica::loadKeyFile(*options.keyFile)
                                : admit::replica::loadKeyFromCredential(*options.keyCredential);
@@ -119,7 +165,10 @@ int serve(const Options& options) {
     sigaddset(&stopSignals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
 
-    admit::sync::SyncServer server(*db);
+    admit::sync::ServerOptions serverOptions;
+    serverOptions.maxConnections = fitDescriptorLimit(options.maxConnections);
+    serverOptions.requestTimeout = std::chrono::seconds(options.requestTimeoutSeconds);
+    admit::sync::SyncServer server(*db, serverOptions);
     auto port = server.bind(options.host, options.port);
     if (!port) {
         std::cerr << "admit-server: " << port.error().message << "\n";

@@ -12,6 +12,7 @@
 
 #include "admit/sync/messages.hpp"
 #include "admit/sync/server_store.hpp"
+#include "raw_http.hpp"
 #include "server_fixture.hpp"
 
 namespace admit::sync {
@@ -78,7 +79,7 @@ class SyncServerTest : public testing::ServerFixture {
         return sentence.value_or("");
     }
 
-    // The log once it has `count` lines: httplib writes a line after the answer has gone out,
+    // The log once it has `count` lines: the server writes a line after the answer has gone out,
     // so the client can be a moment ahead of it.
     std::vector<std::string> logLines(std::size_t count) {
         for (int i = 0; i < 200; ++i) {
@@ -340,6 +341,58 @@ TEST_F(SyncServerTest, AServerFaultIs500WithABodyAndALogLine) {
     ASSERT_NE(fault, lines.end());
     EXPECT_NE(fault->find("sync_quarantine"), std::string::npos) << *fault;
     for (const auto& line : lines) EXPECT_EQ(line.find(token), std::string::npos) << line;
+}
+
+// HTTP/1.1 as clients other than libcurl speak it: requests sent back to back on one
+// connection are answered in order, an upload may wait for "100 Continue", HTTP/1.0 closes
+// after one answer, and a method a path does not take is 405 with Allow.
+TEST_F(SyncServerTest, PipelinedContinuedAndOldStyleRequestsAreAnswered) {
+    auto kiosk = makeKiosk("k");
+    std::string token = enrolOverHttp(*kiosk, "k");
+    std::string auth = "Authorization: Bearer " + token;
+    {
+        testing::RawConnection connection(port);
+        ASSERT_TRUE(connection.send(testing::rawRequest("GET", devicesPath(eventId), {auth}) +
+                                    testing::rawRequest("GET", "/v1/nothing", {auth}) +
+                                    testing::rawRequest("GET", checkinsPath(eventId), {auth})));
+        auto first = connection.readResponse();
+        auto second = connection.readResponse();
+        auto third = connection.readResponse();
+        ASSERT_TRUE(first && second && third);
+        EXPECT_EQ(first->status, 200);
+        EXPECT_EQ(second->status, 404);
+        EXPECT_EQ(third->status, 200);
+        EXPECT_TRUE(parseDownloadResponse(third->body).ok()) << third->body;
+    }
+    {
+        admitOn(*kiosk, tickets[0], kT0 + 1);
+        std::string body = toJson(outboxOf(*kiosk));
+        testing::RawConnection connection(port);
+        ASSERT_TRUE(connection.send("POST " + checkinsPath(eventId) + " HTTP/1.1\r\nHost: x\r\n" +
+                                    auth + "\r\nExpect: 100-continue\r\nContent-Length: " +
+                                    std::to_string(body.size()) + "\r\n\r\n"));
+        auto interim = connection.readResponse(std::chrono::milliseconds(2000), false);
+        ASSERT_TRUE(interim) << "no 100 Continue before the body";
+        EXPECT_EQ(interim->status, 100);
+        ASSERT_TRUE(connection.send(body));
+        auto stored = connection.readResponse();
+        ASSERT_TRUE(stored);
+        EXPECT_EQ(stored->status, 200) << stored->body;
+        EXPECT_EQ(parseUploadResponse(stored->body)->stored, 1);
+    }
+    {
+        testing::RawConnection connection(port);
+        ASSERT_TRUE(
+            connection.send("GET " + devicesPath(eventId) + " HTTP/1.0\r\n" + auth + "\r\n\r\n"));
+        auto answered = connection.readResponse();
+        ASSERT_TRUE(answered);
+        EXPECT_EQ(answered->status, 200);
+        EXPECT_EQ(answered->headers["connection"], "close");
+        EXPECT_TRUE(connection.closedByPeer(std::chrono::milliseconds(2000)));
+    }
+    auto wrongMethod = client->Get("/v1/enrol");
+    EXPECT_EQ(errorOf(wrongMethod, 405), "this method is not allowed on this path");
+    EXPECT_EQ(wrongMethod->get_header_value("Allow"), "POST");
 }
 
 }  // namespace

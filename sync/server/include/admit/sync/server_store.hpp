@@ -1,7 +1,7 @@
 #pragma once
 // What the sync server does with the organiser's database (docs/sync.md): enrolment and device
 // tokens, uploaded check-ins (stored, or quarantined with a reason), the download order, the
-// roster and the devices list. No HTTP here: SyncServer carries these over cpp-httplib, and the
+// roster and the devices list. No HTTP here: SyncServer carries these over HTTP, and the
 // `admit` CLI issues enrolment tokens with issueEnrolmentToken.
 //
 // Tokens are secrets: the database keeps only their BLAKE2b-256 hashes, and no error sentence

@@ -1,8 +1,11 @@
 #pragma once
-// The sync server's HTTP layer (docs/sync.md) on cpp-httplib: routes, status codes, JSON error
-// bodies, the 8 MiB body limit and one log line per request. The records themselves are
-// ServerStore's. Used by the admit-server program and by tests in-process.
+// The sync server (docs/sync.md): routes, status codes, JSON error bodies, body limits and one
+// log line per request, over an event-driven HTTP/1.1 layer (src/http_server.hpp) that keeps
+// slow, idle and oversized clients from stalling kiosks or exhausting memory. The records
+// themselves are ServerStore's. Used by the admit-server program and by tests in-process.
 
+#include <chrono>
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
@@ -17,8 +20,14 @@ namespace admit::sync {
 
 struct ServerOptions {
     store::WallClock clock = store::systemTimeMs;
-    // One line per request (no token, no body); standard error if empty.
+    // One line per request (no token, no body); standard error if empty. Called from the
+    // server's I/O thread and, for a server fault, from a worker thread.
     std::function<void(std::string_view)> log;
+    // Open connections at most; over it, the one waiting longest for its request is closed.
+    std::size_t maxConnections = 1024;
+    // A request's head (and, with more time for its size, its body) must arrive within this
+    // long of the connection opening or of the previous answer.
+    std::chrono::milliseconds requestTimeout{10'000};
 };
 
 class SyncServer {

@@ -1,0 +1,141 @@
+#pragma once
+// The sync server's HTTP/1.1 layer (docs/sync.md, "The server on a hostile network"): one I/O
+// thread runs every connection on Boost.Asio, with Boost.Beast's parser reading requests, and a
+// small pool of worker threads runs the handlers. No handler ever waits on a socket, and no
+// socket waits for a handler, so slow or idle clients cost a little memory each, never a worker.
+//
+// What bounds a client:
+// - connections: at most maxConnections; a new connection over the cap closes the one that
+//   has waited longest for its request to arrive (an idle keep-alive connection or a slow
+//   client; a kiosk's request takes milliseconds), or is closed itself if every connection is
+//   being answered;
+// - time: a request's head must have arrived requestTimeout after the connection opened or its
+//   previous answer went out, its body requestTimeout (and a second per 64 KiB) after the
+//   head, and the answer must be written within writeTimeout: deadlines for the whole request,
+//   not for each receive;
+// - size: the head at most maxHeadBytes and maxHeaderFields fields, one Content-Length, no
+//   Content-Encoding (bodies are never inflated), a body at most its route's maxBodyBytes,
+//   chunked or not; bodies over kSmallBodyBytes are held only within largeBodyBudget, and
+//   answers not shared with a cache only within responseBudget (503 beyond either).
+//
+// Threads: bind(), run() and stop() are for the owner; the Router runs on the I/O thread and
+// must not block; a route's admit and handle run on a worker thread.
+
+#include <any>
+#include <chrono>
+#include <cstddef>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "admit/base/result.hpp"
+
+namespace admit::sync {
+
+struct ServerRequest {
+    std::string method;                                       // as sent, e.g. "GET"
+    std::string path;                                         // percent-decoded, without the query
+    std::vector<std::pair<std::string, std::string>> query;   // decoded, in order
+    std::vector<std::pair<std::string, std::string>> fields;  // header fields as sent
+    std::string remoteAddress;                                // e.g. "127.0.0.1"
+    std::string body;
+    // Whatever the route's admit step leaves for its handle step (e.g. the device).
+    std::any admitted;
+
+    // The first header field of that name (case-insensitive), or empty.
+    std::string_view field(std::string_view name) const;
+    // The first query parameter of that name, if any.
+    std::optional<std::string> param(std::string_view name) const;
+    // True if Accept-Encoding lists gzip (or *) without q=0.
+    bool acceptsGzip() const;
+};
+
+struct ServerResponse {
+    int status = 200;
+    std::shared_ptr<const std::string> body;  // JSON
+    // The same body gzipped, if the handler has one at hand (a cached roster); otherwise the
+    // server compresses a large body for a client that accepts gzip.
+    std::shared_ptr<const std::string> gzipBody;
+    // True if the body is also held by a cache, so it costs nothing more to send it (it does
+    // not count against the response budget).
+    bool shared = false;
+    std::vector<std::pair<std::string, std::string>> fields;  // extra header fields
+    std::string errorSentence;  // for the log line of a non-2xx answer; never a secret
+};
+
+struct ServerRoute {
+    std::size_t maxBodyBytes = 0;
+    // Optional: runs on a worker once the head is in, before the body is read. An answer
+    // refuses the request (its body is never read); nullopt lets it go on.
+    std::function<std::optional<ServerResponse>(ServerRequest&)> admit;
+    // Runs on a worker with the whole body.
+    std::function<ServerResponse(ServerRequest&)> handle;
+};
+
+// On the I/O thread, with the head only (no body yet): the route, or an answer at once (404,
+// 405). Must not block.
+using Router = std::function<Result<ServerRoute, ServerResponse>(const ServerRequest&)>;
+
+struct HttpLimits {
+    std::size_t maxConnections = 1024;
+    std::chrono::milliseconds requestTimeout{10'000};
+    std::chrono::milliseconds writeTimeout{60'000};
+    // After SIGTERM, how long a request already arriving may take to finish arriving.
+    std::chrono::milliseconds stopGrace{2'000};
+    std::size_t maxHeadBytes = 8 * 1024;
+    std::size_t maxHeaderFields = 100;
+    std::size_t largeBodyBudget = std::size_t{64} << 20;
+    std::size_t responseBudget = std::size_t{64} << 20;
+    std::size_t maxRequestsPerConnection = 1000;
+    unsigned workerThreads = 2;
+};
+
+// Bodies up to this size need no share of the large-body budget: the connection cap bounds them.
+inline constexpr std::size_t kSmallBodyBytes = 16 * 1024;
+
+struct HttpServerHooks {
+    Router router;
+    // One line per answer and a summary of dropped connections now and then; called on the I/O
+    // thread.
+    std::function<void(std::string_view)> log;
+    // A handler threw: the answer (a 500), on the worker thread that caught it.
+    std::function<ServerResponse(const ServerRequest&, std::exception_ptr)> fault;
+};
+
+// A JSON answer with this status and body.
+ServerResponse jsonResponse(int status, std::string body);
+// A JSON error answer {"error": sentence}, logged with its sentence.
+ServerResponse errorResponse(int status, std::string sentence);
+
+// Printable ASCII only and at most 200 characters, so a client cannot forge or flood log lines.
+std::string loggable(std::string_view text);
+
+class HttpServer {
+  public:
+    HttpServer(HttpLimits limits, HttpServerHooks hooks);
+    ~HttpServer();
+    HttpServer(const HttpServer&) = delete;
+    HttpServer& operator=(const HttpServer&) = delete;
+
+    // Binds the listening socket (SO_REUSEADDR, never SO_REUSEPORT); port 0 picks a free one.
+    // Returns the port bound.
+    Result<int> bind(const std::string& host, int port);
+    // Serves on the calling thread, which becomes the I/O thread, until stop(); returns once
+    // the requests in progress are answered. False if serving failed.
+    bool run();
+    // Safe from any thread, before, during or after run(): stops accepting, closes idle
+    // connections, lets requests already arriving finish within stopGrace, answers those
+    // being handled.
+    void stop();
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace admit::sync
