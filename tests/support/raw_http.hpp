@@ -65,6 +65,11 @@ class RawConnection {
 
     bool connected() const { return fd_ >= 0; }
 
+    // Says it will send nothing more (a TCP half-close) and goes on reading.
+    void shutdownWrite() {
+        if (fd_ >= 0) ::shutdown(fd_, SHUT_WR);
+    }
+
     // Sends every byte unless the peer closes or `timeout` passes first. False if not all went.
     bool send(std::string_view bytes,
               std::chrono::milliseconds timeout = std::chrono::milliseconds(10'000)) {

@@ -251,6 +251,8 @@ struct HttpServer::Impl {
 
     void acceptNext() {
         acceptor.async_accept([this](const beast::error_code& ec, tcp::socket socket) {
+            // Accepted before a stop closed the acceptor: still served if its request is in.
+            if (!ec) onAccepted(std::move(socket));
             if (!acceptor.is_open() || ec == asio::error::operation_aborted) return;
             if (ec) {
                 // Out of descriptors or memory: try again shortly rather than spin.
@@ -261,14 +263,13 @@ struct HttpServer::Impl {
                 });
                 return;
             }
-            onAccepted(std::move(socket));
             acceptNext();
         });
     }
 
     void onAccepted(tcp::socket socket) {
         beast::error_code ignored;
-        if (stopping) {
+        if (stopping && socket.available(ignored) == 0) {
             socket.close(ignored);
             return;
         }
@@ -331,7 +332,10 @@ struct HttpServer::Impl {
         c->logMethod = "-";
         c->logPath = "-";
         if (stopping) {
-            if (c->buffer.size() == 0) return closeConnection(c);
+            beast::error_code ignored;
+            if (c->buffer.size() == 0 && c->socket.available(ignored) == 0) {
+                return closeConnection(c);
+            }
             c->deadline = std::min(c->deadline, now + limits.stopGrace);
         }
         if (c->buffer.size() > 0) return parseHead(c);
@@ -703,8 +707,17 @@ struct HttpServer::Impl {
 
     void stopOnIo() {
         if (stopping) return;
-        stopping = true;
+        // Connections the kernel has already accepted are taken in first: a request sent just
+        // before the signal is answered like one that was already being read.
         beast::error_code ignored;
+        acceptor.non_blocking(true, ignored);
+        while (acceptor.is_open()) {
+            tcp::socket socket(io);
+            acceptor.accept(socket, ignored);
+            if (ignored) break;
+            onAccepted(std::move(socket));
+        }
+        stopping = true;
         acceptor.close(ignored);
         acceptRetry.cancel();
         auto now = SteadyClock::now();
@@ -799,14 +812,18 @@ Result<int> HttpServer::bind(const std::string& host, int port) {
 
 bool HttpServer::run() {
     Impl& impl = *impl_;
+    bool stopAtOnce = false;
     {
         std::lock_guard lock(impl.runMutex);
-        if (impl.stopRequested) return true;
         if (!impl.acceptor.is_open()) return false;
+        // A stop that came first still lets the connections already waiting in the listen
+        // queue with a request be answered (stopOnIo takes them in), then returns.
+        stopAtOnce = impl.stopRequested;
         impl.running = true;
     }
     impl.acceptNext();
     impl.armSweep();
+    if (stopAtOnce) asio::post(impl.io, [&impl] { impl.stopOnIo(); });
     impl.io.run();
     impl.workers.join();
     std::lock_guard lock(impl.runMutex);

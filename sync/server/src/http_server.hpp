@@ -129,8 +129,9 @@ class HttpServer {
     // the requests in progress are answered. False if serving failed.
     bool run();
     // Safe from any thread, before, during or after run(): stops accepting, closes idle
-    // connections, lets requests already arriving finish within stopGrace, answers those
-    // being handled.
+    // connections, lets requests already arriving (or waiting in the listen queue with their
+    // bytes in) finish within stopGrace, answers those being handled. Before run(), run()
+    // does just that and returns.
     void stop();
 
   private:
