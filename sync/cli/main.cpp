@@ -11,6 +11,7 @@
 #include <iostream>
 #include <map>
 
+#include <SQLiteCpp/Transaction.h>
 #include <nlohmann/json.hpp>
 
 #include "admit/base/version.hpp"
@@ -22,9 +23,12 @@
 #include "admit/rules/checkin_engine.hpp"
 #include "admit/store/attendees.hpp"
 #include "admit/store/clock.hpp"
+#include "admit/store/events.hpp"
 #include "admit/store/operators.hpp"
 #include "admit/store/schema.hpp"
 #include "admit/store/store.hpp"
+#include "admit/sync/device_registry.hpp"
+#include "admit/sync/quarantine.hpp"
 #include "admit/sync/server_store.hpp"
 #include "arguments.hpp"
 #include "damage_text.hpp"
@@ -53,7 +57,16 @@ Events and attendees (organiser database):
   setup-code --event ID [--png FILE] [--server URL [--token-file FILE]]
                                         online codes carry a one-time enrolment token
                                         (made here, or read from FILE), valid 7 days
-  operator add --name NAME --role volunteer|organiser    (PIN read from the terminal or stdin)
+  operator add --name NAME --role volunteer|organiser --event ID
+                                        (PIN read from the terminal or stdin); the operator
+                                        checks in at that event (again for each event)
+
+Sync server (the server's database, while it runs too):
+  device list --event ID                the event's kiosks: last sync, gate, revoked or not
+  device revoke --event ID --device ID  the kiosk's token is refused from its next request
+  quarantine list --event ID [--limit N]    uploaded entries the server could not store,
+                                        newest first (50 unless --limit)
+  quarantine show --event ID --seq N    one of them whole, with the reason
 
 At the door (organiser database or replica):
   verify --event ID [--gate G] [--exit] TEXT      the verdict, recording nothing
@@ -313,8 +326,9 @@ Outcome setupCode(Context& c) {
 }
 
 Outcome operatorAdd(Context& c) {
-    auto db = openDatabase(c, false);
-    if (!db) return fail(db.error());
+    auto opened = openForEvent(c);
+    if (!opened) return fail(opened.error());
+    auto& [db, eventId] = *opened;
     auto name = requireOption(c, "name");
     if (!name) return fail(name.error());
     auto roleOption = requireOption(c, "role");
@@ -323,11 +337,115 @@ Outcome operatorAdd(Context& c) {
     if (!role) return fail(failed(role.error()));
     auto pin = readPin("PIN for " + *name + ": ");
     if (!pin) return fail(failed(pin.error()));
-    if (auto saved = store::Operators(*db).set(*name, *role, *pin); !saved) {
+    if (!store::Events(db).find(eventId)) return fail(failed("unknown event " + eventId));
+    store::Operators operators(db);
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    if (auto saved = operators.set(*name, *role, *pin); !saved) {
         return fail(failed(saved.error()));
     }
-    print(c, {{"operator", *name}, {"role", store::roleName(*role)}},
-          "operator " + *name + " (" + std::string(store::roleName(*role)) + ") saved");
+    if (auto allowed = operators.allowAtEvent(*name, eventId); !allowed) {
+        return fail(failed(allowed.error()));
+    }
+    transaction.commit();
+    print(c, {{"operator", *name}, {"role", store::roleName(*role)}, {"event_id", eventId}},
+          "operator " + *name + " (" + std::string(store::roleName(*role)) + ") saved for event " +
+              eventId);
+    return 0;
+}
+
+json deviceJson(const sync::DeviceRecord& device) {
+    auto optional = [](const std::optional<std::int64_t>& ms) -> json {
+        return ms ? json(*ms) : json(nullptr);
+    };
+    return {{"device_id", device.deviceId},
+            {"name", device.name},
+            {"gate", device.gate},
+            {"enrolled_at", device.enrolledAtMs},
+            {"last_sync_at", optional(device.lastSyncAtMs)},
+            {"revoked_at", optional(device.revokedAtMs)}};
+}
+
+std::string deviceLine(const sync::DeviceRecord& device) {
+    return device.deviceId + "  " + device.name +
+           (device.gate.empty() ? "" : " (" + device.gate + ")") +
+           (device.lastSyncAtMs ? "  last sync " + std::to_string(*device.lastSyncAtMs)
+                                : "  never synced") +
+           (device.revoked() ? "  REVOKED" : "");
+}
+
+Outcome deviceCommand(Context& c, const std::string& action) {
+    auto opened = openForEvent(c);
+    if (!opened) return fail(opened.error());
+    auto& [db, eventId] = *opened;
+    sync::DeviceRegistry devices(db);
+    if (action == "list") {
+        json list = json::array();
+        std::string text;
+        for (const auto& device : devices.list(eventId)) {
+            list.push_back(deviceJson(device));
+            text += deviceLine(device) + "\n";
+        }
+        print(c, {{"event_id", eventId}, {"devices", list}},
+              text.empty() ? "no devices enrolled for event " + eventId : text);
+        return 0;
+    }
+    auto deviceId = requireOption(c, "device");
+    if (!deviceId) return fail(deviceId.error());
+    auto revoked = devices.revoke(eventId, *deviceId, store::systemTimeMs());
+    if (!revoked) return fail(failed(revoked.error()));
+    print(c, deviceJson(*revoked), "device " + *deviceId + " revoked");
+    return 0;
+}
+
+Result<std::int64_t, CommandError> wholeNumberOption(const Context& c, const std::string& name) {
+    auto text = requireOption(c, name);
+    if (!text) return fail(text.error());
+    if (text->empty() || text->size() > 18 ||
+        text->find_first_not_of("0123456789") != std::string::npos) {
+        return fail(usage("--" + name + " needs a whole number"));
+    }
+    return std::stoll(*text);
+}
+
+json quarantinedJson(const sync::QuarantinedEntry& entry, bool whole) {
+    json out{{"seq", entry.seq},
+             {"device_id", entry.deviceId},
+             {"received_at", entry.receivedAtMs},
+             {"reason", entry.reason}};
+    if (whole) out["entry"] = json::parse(entry.entry, nullptr, false);
+    return out;
+}
+
+Outcome quarantineCommand(Context& c, const std::string& action) {
+    auto opened = openForEvent(c);
+    if (!opened) return fail(opened.error());
+    auto& [db, eventId] = *opened;
+    sync::Quarantine quarantine(db);
+    if (action == "list") {
+        Result<std::int64_t, CommandError> limit = 50;
+        if (c.args.option("limit")) limit = wholeNumberOption(c, "limit");
+        if (!limit) return fail(limit.error());
+        json list = json::array();
+        std::string text;
+        for (const auto& entry : quarantine.listForEvent(eventId, *limit)) {
+            list.push_back(quarantinedJson(entry, false));
+            text += std::to_string(entry.seq) + "  " + entry.deviceId + "  " + entry.reason + "\n";
+        }
+        const std::int64_t total = quarantine.countForEvent(eventId);
+        print(c, {{"event_id", eventId}, {"total", total}, {"entries", list}},
+              std::to_string(total) + " quarantined entries for event " + eventId + "\n" + text);
+        return 0;
+    }
+    auto seq = wholeNumberOption(c, "seq");
+    if (!seq) return fail(seq.error());
+    auto entry = quarantine.find(eventId, *seq);
+    if (!entry) {
+        return fail(
+            failed("no quarantined entry " + std::to_string(*seq) + " for event " + eventId));
+    }
+    print(c, quarantinedJson(*entry, true),
+          "entry " + std::to_string(entry->seq) + " from device " + entry->deviceId + ": " +
+              entry->reason + "\n" + entry->entry);
     return 0;
 }
 
@@ -541,9 +659,9 @@ Outcome replicaCommand(Context& c) {
 int run(const std::vector<std::string>& words) {
     static const std::set<std::string> kFlags{"json", "exit", "help", "version"};
     static const std::set<std::string> kOptions{
-        "db",       "key-file", "name",         "types",       "reentry", "event",
-        "out",      "png",      "server",       "token-file",  "role",    "gate",
-        "operator", "search",   "out-key-file", "new-key-file"};
+        "db",           "key-file",     "name",       "types", "reentry", "event",    "out",
+        "png",          "server",       "token-file", "role",  "gate",    "operator", "search",
+        "out-key-file", "new-key-file", "device",     "seq",   "limit"};
     auto parsed = Arguments::parse(words, kFlags, kOptions);
     if (!parsed) {
         std::cerr << "admit: " << parsed.error().message << "\n" << kUsage;
@@ -571,8 +689,14 @@ int run(const std::vector<std::string>& words) {
         {"replica", replicaCommand}};
     auto command = [&]() -> Outcome {
         std::string name = pos[0];
-        if (name == "event" || name == "operator") {
+        if (name == "event" || name == "operator" || name == "device" || name == "quarantine") {
             if (pos.size() != 2) return fail(usage(name + " needs a sub-command"));
+            if (name == "device" && (pos[1] == "list" || pos[1] == "revoke")) {
+                return deviceCommand(c, pos[1]);
+            }
+            if (name == "quarantine" && (pos[1] == "list" || pos[1] == "show")) {
+                return quarantineCommand(c, pos[1]);
+            }
             name += " " + pos[1];
             if (name == "event create") return eventCreate(c);
             if (name == "event list") return eventList(c);

@@ -19,6 +19,8 @@ const char* errorKindName(sync::SyncError::Kind kind) {
             return "unreachable";
         case sync::SyncError::Kind::kRefused:
             return "refused";
+        case sync::SyncError::Kind::kRevoked:
+            return "revoked";
         case sync::SyncError::Kind::kServer:
             return "server";
         case sync::SyncError::Kind::kBadResponse:
@@ -35,6 +37,7 @@ std::string enrolFailure(const sync::SyncError& error, const std::string& server
         case sync::SyncError::Kind::kUnreachable:
             return text::enrolUnreachable(server);
         case sync::SyncError::Kind::kRefused:
+        case sync::SyncError::Kind::kRevoked:
             return text::enrolRefused();
         case sync::SyncError::Kind::kServer:
         case sync::SyncError::Kind::kBadResponse:
@@ -172,6 +175,7 @@ SyncView SyncRunner::currentView() const {
     view.lastError = syncState_.lastError;
     view.online = view.enrolled && view.lastSuccessMs && view.lastError.empty();
     view.stopped = view.enrolled && schedule_.stopped();
+    view.removed = view.stopped && removed_;
     view.devices = syncState_.devices;
     view.activity = activity_;
     return view;
@@ -237,12 +241,14 @@ SyncRoundOutcome SyncRunner::runRound(bool afterEnrolment) {
             out.rosterChanged = report->rosterChanged;
             out.rosterVersion = report->rosterVersion;
             schedule_.roundSucceeded(now);
+            removed_ = false;
         } else {
             const auto& error = report.error();
             out.step = error.step;
             out.error = error.message;
             out.errorKind = errorKindName(error.kind);
-            schedule_.roundFailed(now, error.kind == sync::SyncError::Kind::kRefused);
+            removed_ = error.kind == sync::SyncError::Kind::kRevoked;
+            schedule_.roundFailed(now, error.kind == sync::SyncError::Kind::kRefused || removed_);
             if (error.replicaKind) {
                 KioskDatabaseError problem{kioskErrorKind(*error.replicaKind), error.message};
                 if (problem.resyncable()) reportDamage(std::move(problem));

@@ -104,6 +104,7 @@ class SyncRunner : public std::enable_shared_from_this<SyncRunner> {
     std::optional<SQLite::Database> db_;
     SyncSchedule schedule_;
     sync::SyncState syncState_;
+    bool removed_ = false;  // the last round was refused because the organiser revoked this kiosk
     std::int64_t pending_ = 0;
 
     mutable std::mutex mutex_;

@@ -8,6 +8,7 @@ namespace admit::kiosk {
 
 SyncLine describeSync(const SyncView& view, std::int64_t nowMs) {
     if (!view.activity.empty()) return {view.activity, false};
+    if (view.removed) return {text::kKioskRemoved, false};
     if (view.stopped) return {text::kSyncStopped, false};
     if (!view.lastSuccessMs) return {text::kNeverSynced, false};
     if (view.online) return {text::syncedAgo(nowMs - *view.lastSuccessMs), true};

@@ -235,7 +235,8 @@ Status<> exportReplica(SQLite::Database& source, const std::string& eventId,
         }
         copyRows(source, replica, "operators",
                  "SELECT name, role, pin_hash, 0 AS failed_attempts, 0 AS locked_until FROM "
-                 "operators",
+                 "operators WHERE name IN (SELECT operator FROM operator_events WHERE "
+                 "event_id = ?1)",
                  eventId);
         transaction.commit();
         return Ok{};

@@ -79,15 +79,48 @@ Result<Operator, PinError> Operators::authenticate(const std::string& name, std:
     return fail(PinError{PinFailure::kWrongPin});
 }
 
-std::vector<Operator> Operators::list() {
-    auto q = statements_.prepare("SELECT name, role FROM operators ORDER BY name");
+namespace {
+
+std::vector<Operator> readOperators(SQLite::Statement& q) {
     std::vector<Operator> out;
-    while (q->executeStep()) {
-        out.push_back({q->getColumn(0).getString(), q->getColumn(1).getString() == "organiser"
-                                                        ? Role::kOrganiser
-                                                        : Role::kVolunteer});
+    while (q.executeStep()) {
+        out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString() == "organiser"
+                                                       ? Role::kOrganiser
+                                                       : Role::kVolunteer});
     }
     return out;
+}
+
+}  // namespace
+
+std::vector<Operator> Operators::list() {
+    auto q = statements_.prepare("SELECT name, role FROM operators ORDER BY name");
+    return readOperators(*q);
+}
+
+Status<> Operators::allowAtEvent(const std::string& name, const std::string& eventId) {
+    auto known = statements_.prepare("SELECT 1 FROM operators WHERE name = ?");
+    known->bind(1, name);
+    if (!known->executeStep()) return fail("unknown operator '" + name + "'");
+    known->reset();
+    auto event = statements_.prepare("SELECT 1 FROM events WHERE id = ?");
+    event->bind(1, eventId);
+    if (!event->executeStep()) return fail("unknown event " + eventId);
+    event->reset();
+    auto insert = statements_.prepare(
+        "INSERT INTO operator_events (event_id, operator) VALUES (?, ?) ON CONFLICT DO NOTHING");
+    insert->bind(1, eventId);
+    insert->bind(2, name);
+    insert->exec();
+    return Ok{};
+}
+
+std::vector<Operator> Operators::listForEvent(const std::string& eventId) {
+    auto q = statements_.prepare(
+        "SELECT name, role FROM operators WHERE name IN (SELECT operator FROM operator_events "
+        "WHERE event_id = ?) ORDER BY name");
+    q->bind(1, eventId);
+    return readOperators(*q);
 }
 
 }  // namespace admit::store

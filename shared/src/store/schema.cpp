@@ -15,7 +15,7 @@ namespace admit::store {
 namespace {
 
 // Each entry moves the schema one version up. Never edit a released entry: append a new one.
-constexpr std::array<std::string_view, 2> kMigrations{
+constexpr std::array<std::string_view, 3> kMigrations{
     R"sql(
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -287,6 +287,39 @@ CREATE TRIGGER roster_operators_update AFTER UPDATE OF name, role, pin_hash ON o
 BEGIN UPDATE roster_versions SET version = version + 1; END;
 CREATE TRIGGER roster_operators_delete AFTER DELETE ON operators
 BEGIN UPDATE roster_versions SET version = version + 1; END;
+)sql",
+    // 3: issue 12. The organiser can revoke a device (its token is then refused with its own
+    // kind); the quarantine is looked up by device and entry (a retried batch) and counted per
+    // device, so it needs an index; operators serve the events they are listed for, and a
+    // kiosk's roster carries only those. Operators served every event before, so each keeps
+    // the events there are now; the roster-version triggers bump only the events concerned.
+    R"sql(
+ALTER TABLE devices ADD COLUMN revoked_at INTEGER;
+
+CREATE INDEX sync_quarantine_by_device ON sync_quarantine (device_id, entry);
+
+-- No foreign key to operators: a kiosk's roster replaces its operators without these rows.
+CREATE TABLE operator_events (
+    event_id TEXT NOT NULL REFERENCES events (id),
+    operator TEXT NOT NULL,
+    PRIMARY KEY (event_id, operator)
+) STRICT;
+INSERT INTO operator_events (event_id, operator) SELECT e.id, o.name FROM events e, operators o;
+
+DROP TRIGGER roster_operators_insert;
+DROP TRIGGER roster_operators_update;
+DROP TRIGGER roster_operators_delete;
+CREATE TRIGGER roster_operators_update AFTER UPDATE OF name, role, pin_hash ON operators
+BEGIN UPDATE roster_versions SET version = version + 1 WHERE event_id IN
+      (SELECT event_id FROM operator_events WHERE operator IN (OLD.name, NEW.name)); END;
+CREATE TRIGGER roster_operators_delete AFTER DELETE ON operators
+BEGIN DELETE FROM operator_events WHERE operator = OLD.name; END;
+CREATE TRIGGER roster_operator_events_insert AFTER INSERT ON operator_events
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (NEW.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_operator_events_delete AFTER DELETE ON operator_events
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (OLD.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
 )sql",
 };
 

@@ -178,6 +178,11 @@ Result<HttpResponse, HttpError> HttpClient::perform(const HttpRequest& request) 
     curl_off_t received = 0;
     curl_easy_getinfo(curl, CURLINFO_SIZE_DOWNLOAD_T, &received);
     response.wireBytes = static_cast<std::int64_t>(received);
+    // Seconds, or an HTTP date turned into seconds from now; -1 when there was none.
+    curl_off_t retryAfter = -1;
+    if (curl_easy_getinfo(curl, CURLINFO_RETRY_AFTER, &retryAfter) == CURLE_OK && retryAfter >= 0) {
+        response.retryAfterSeconds = static_cast<std::int64_t>(retryAfter);
+    }
     return response;
 }
 

@@ -14,6 +14,8 @@ inline constexpr const char* kLastSuccessAt = "sync.last_success_at";
 inline constexpr const char* kLastAttemptAt = "sync.last_attempt_at";
 inline constexpr const char* kLastError = "sync.last_error";
 inline constexpr const char* kDevices = "sync.devices";
+// The server's Retry-After as a time (ms): no request goes out before it.
+inline constexpr const char* kRetryNotBefore = "sync.retry_not_before";
 // Downloaded annulments whose target check-in is not stored yet (JSON array of records).
 inline constexpr const char* kHeldAnnulments = "sync.held_annulments";
 

@@ -30,7 +30,7 @@ constexpr std::size_t kAnswerMaxBytes = 32u << 20;
 using Method = HttpRequest::Method;
 
 SyncError syncError(SyncError::Kind kind, std::string step, std::string message) {
-    return {kind, std::move(step), std::move(message), std::nullopt};
+    return {kind, std::move(step), std::move(message), std::nullopt, std::nullopt};
 }
 
 // The replica `db` failed; a replica failure (damage) keeps its kind.
@@ -73,7 +73,13 @@ Result<HttpResponse, SyncError> exchange(HttpClient& http, const std::string& st
     const std::string code = std::to_string(status);
     SyncError error;
     error.step = step;
-    if (status == 401 || status == 403 || status == 410) {
+    auto body = parseErrorBody(answer->body);
+    if (answer->retryAfterSeconds)
+        error.retryAfter = std::chrono::seconds(*answer->retryAfterSeconds);
+    if (body && body->kind == ErrorKind::kDeviceRevoked) {
+        error.kind = SyncError::Kind::kRevoked;
+        error.message = "the organiser removed this kiosk (" + code + ")";
+    } else if (status == 401 || status == 403 || status == 410) {
         error.kind = SyncError::Kind::kRefused;
         error.message = std::string("the server refused the ") +
                         (step == "enrol" ? "enrolment" : "device") + " token (" + code + ")";
@@ -81,7 +87,7 @@ Result<HttpResponse, SyncError> exchange(HttpClient& http, const std::string& st
         error.kind = SyncError::Kind::kServer;
         error.message = "the server answered " + code;
     }
-    if (auto sentence = parseErrorSentence(answer->body)) error.message += ": " + *sentence;
+    if (body) error.message += ": " + body->sentence;
     error.message = detail::withoutSecret(std::move(error.message), secret);
     return fail(std::move(error));
 }
@@ -244,11 +250,27 @@ bool hasEvent(SQLite::Database& db, const std::string& eventId) {
 }
 
 // Best effort: the round's own error is what the caller needs even if this write fails.
-void recordFailure(SQLite::Database& db, const SyncError& error) {
+void recordFailure(SQLite::Database& db, const SyncError& error, std::int64_t nowMs) {
     try {
         detail::writeMeta(db, detail::kLastError, error.step + " failed: " + error.message);
+        if (error.retryAfter) {
+            detail::writeMeta(db, detail::kRetryNotBefore,
+                              std::to_string(nowMs + error.retryAfter->count() * 1000));
+        }
     } catch (const std::exception&) {
     }
+}
+
+// The server asked for a pause that has not passed: the error to fail with, sending nothing.
+std::optional<SyncError> stillAskedToWait(SQLite::Database& db, std::int64_t nowMs) {
+    auto notBefore = detail::readMetaInt(db, detail::kRetryNotBefore);
+    if (!notBefore || nowMs >= *notBefore) return std::nullopt;
+    const std::int64_t seconds = (*notBefore - nowMs + 999) / 1000;
+    SyncError error =
+        syncError(SyncError::Kind::kServer, "round",
+                  "the server asked to wait; next try in " + std::to_string(seconds) + " s");
+    error.retryAfter = std::chrono::seconds(seconds);
+    return error;
 }
 
 }  // namespace
@@ -281,20 +303,23 @@ Result<RoundReport, SyncError> SyncClient::runRound(SQLite::Database& replica,
                                                     const std::string& gate, std::int64_t nowMs) {
     std::optional<std::string> token;
     bool eventKnown = false;
+    std::optional<SyncError> waiting;
     try {
-        detail::writeMeta(replica, detail::kLastAttemptAt, std::to_string(nowMs));
+        waiting = stillAskedToWait(replica, nowMs);
+        if (!waiting) detail::writeMeta(replica, detail::kLastAttemptAt, std::to_string(nowMs));
         token = readDeviceToken(replica);
         eventKnown = hasEvent(replica, eventId);
     } catch (const std::exception& e) {
         SyncError error = localError("round", e, replica);
-        recordFailure(replica, error);
+        recordFailure(replica, error, nowMs);
         return fail(std::move(error));
     }
+    if (waiting) return fail(std::move(*waiting));
     if (!token) {
         // Like a refused token: no automatic rounds until the kiosk is enrolled.
         SyncError error = syncError(SyncError::Kind::kRefused, "round",
                                     "this kiosk is not enrolled with a sync server");
-        recordFailure(replica, error);
+        recordFailure(replica, error, nowMs);
         return fail(std::move(error));
     }
 
@@ -302,7 +327,7 @@ Result<RoundReport, SyncError> SyncClient::runRound(SQLite::Database& replica,
     RoundReport report;
     auto finish = [&](Status<SyncError> status) -> std::optional<SyncError> {
         if (status) return std::nullopt;
-        recordFailure(replica, status.error());
+        recordFailure(replica, status.error(), nowMs);
         return status.error();
     };
     if (auto error = finish(round.upload(report))) return fail(std::move(*error));
@@ -324,7 +349,7 @@ Result<RoundReport, SyncError> SyncClient::runRound(SQLite::Database& replica,
         transaction.commit();
     } catch (const std::exception& e) {
         SyncError error = localError("round", e, replica);
-        recordFailure(replica, error);
+        recordFailure(replica, error, nowMs);
         return fail(std::move(error));
     }
     report.finishedAtMs = nowMs;

@@ -48,6 +48,14 @@ class Fields {
         if (out.size() > maxBytes) {
             return fail(name(field) + " is longer than " + std::to_string(maxBytes) + " bytes");
         }
+        // A NUL or a line break in a gate or a name would cut or forge what shows it (a log
+        // line, a C string, a terminal); no field of the protocol needs one.
+        for (char ch : out) {
+            const auto byte = static_cast<unsigned char>(ch);
+            if (byte < 0x20 || byte == 0x7f) {
+                return fail(name(field) + " must not contain control characters");
+            }
+        }
         return out;
     }
 
@@ -270,7 +278,50 @@ std::string toJson(const DevicesResponse& m) {
     return j.dump();
 }
 
+namespace {
+
+struct ErrorKindInfo {
+    ErrorKind kind;
+    std::string_view name;
+    int status;
+};
+constexpr ErrorKindInfo kErrorKinds[] = {
+    {ErrorKind::kBadRequest, "bad_request", 400},
+    {ErrorKind::kUnauthorised, "unauthorised", 401},
+    {ErrorKind::kDeviceRevoked, "device_revoked", 401},
+    {ErrorKind::kForbidden, "forbidden", 403},
+    {ErrorKind::kNotFound, "not_found", 404},
+    {ErrorKind::kDeviceBound, "device_bound", 409},
+    {ErrorKind::kGone, "gone", 410},
+    {ErrorKind::kRateLimited, "rate_limited", 429},
+    {ErrorKind::kQuarantineFull, "quarantine_full", 507},
+};
+
+const ErrorKindInfo& infoOf(ErrorKind kind) {
+    for (const auto& info : kErrorKinds) {
+        if (info.kind == kind) return info;
+    }
+    return kErrorKinds[0];
+}
+
+}  // namespace
+
+std::string_view errorKindName(ErrorKind kind) { return infoOf(kind).name; }
+
+std::optional<ErrorKind> parseErrorKind(std::string_view name) {
+    for (const auto& info : kErrorKinds) {
+        if (info.name == name) return info.kind;
+    }
+    return std::nullopt;
+}
+
+int httpStatus(ErrorKind kind) { return infoOf(kind).status; }
+
 std::string errorJson(const std::string& sentence) { return json{{"error", sentence}}.dump(); }
+
+std::string errorJson(const std::string& sentence, ErrorKind kind) {
+    return json{{"error", sentence}, {"kind", errorKindName(kind)}}.dump();
+}
 
 Result<EnrolRequest> parseEnrolRequest(std::string_view body) {
     ADMIT_FIELD(j, parseBody(body, "enrolment request", smallMessage()));
@@ -379,13 +430,23 @@ Result<DevicesResponse> parseDevicesResponse(std::string_view body) {
 }
 
 std::optional<std::string> parseErrorSentence(std::string_view body) {
+    auto parsed = parseErrorBody(body);
+    if (!parsed) return std::nullopt;
+    return std::move(parsed->sentence);
+}
+
+std::optional<ErrorBody> parseErrorBody(std::string_view body) {
     auto read = parseBoundedJson(body, smallMessage(), "error");
     if (!read) return std::nullopt;
     const json& j = *read;
     if (!j.is_object()) return std::nullopt;
     auto it = j.find("error");
     if (it == j.end() || !it->is_string()) return std::nullopt;
-    return it->get<std::string>();
+    ErrorBody error{it->get<std::string>(), std::nullopt};
+    if (auto kind = j.find("kind"); kind != j.end() && kind->is_string()) {
+        error.kind = parseErrorKind(kind->get<std::string>());
+    }
+    return error;
 }
 
 Result<CheckInRecord> parseCheckInRecord(std::string_view payload) {

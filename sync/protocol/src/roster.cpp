@@ -23,6 +23,9 @@ struct RosterTable {
     const char* name;
     // Selects the event's rows (?1 = event id) with the table's columns in schema order.
     const char* select;
+    // The same on a kiosk's replica, to compare with what arrived, if it differs: a replica
+    // holds one event, and every operator it holds is that event's.
+    const char* replicaSelect = nullptr;
 };
 
 // Secret seeds and lock-out counters never leave the server's database.
@@ -38,6 +41,8 @@ constexpr std::array<RosterTable, 9> kRosterTables{{
     {"revoked_codes", "SELECT * FROM revoked_codes WHERE event_id = ?1"},
     {"blocked_codes", "SELECT * FROM blocked_codes WHERE event_id = ?1"},
     {"operators",
+     "SELECT name, role, pin_hash, 0 AS failed_attempts, 0 AS locked_until FROM operators "
+     "WHERE name IN (SELECT operator FROM operator_events WHERE event_id = ?1) ORDER BY name",
      "SELECT name, role, pin_hash, 0 AS failed_attempts, 0 AS locked_until FROM operators "
      "WHERE ?1 IS NOT NULL ORDER BY name"},
 }};
@@ -147,7 +152,7 @@ TableChanges diffTable(SQLite::Database& replica, const RosterTable& table,
     };
 
     std::unordered_map<std::string, std::string> current;  // key -> whole row
-    SQLite::Statement q(replica, table.select);
+    SQLite::Statement q(replica, table.replicaSelect ? table.replicaSelect : table.select);
     q.bind(1, eventId);
     while (q.executeStep()) {
         json row = json::array();

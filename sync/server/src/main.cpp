@@ -7,9 +7,11 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -140,7 +142,21 @@ std::size_t fitDescriptorLimit(std::size_t maxConnections) {
     return maxConnections;
 }
 
+// The database holds attendees, PIN hashes and token hashes: owner only, whatever the umask was
+// when the organiser's CLI made it. SQLite gives a new WAL or shared-memory file the database
+// file's mode, and the umask covers any other file the server makes.
+void keepDatabaseFilesPrivate(const std::string& db) {
+    umask(077);
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+        std::error_code ignored;  // a file that is not there yet is made private by the umask
+        std::filesystem::permissions(
+            db + suffix, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+            ignored);
+    }
+}
+
 int serve(const Options& options) {
+    keepDatabaseFilesPrivate(options.db);
     auto key = options.keyFile ? admit::replica::loadKeyFile(*options.keyFile)
                                : admit::replica::loadKeyFromCredential(*options.keyCredential);
     if (!key) {

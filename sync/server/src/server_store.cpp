@@ -14,6 +14,8 @@
 #include "admit/store/checkin_log.hpp"
 #include "admit/store/hybrid_logical_clock.hpp"
 #include "admit/store/outbox.hpp"
+#include "admit/sync/device_registry.hpp"
+#include "admit/sync/quarantine.hpp"
 #include "admit/sync/roster.hpp"
 
 namespace admit::sync {
@@ -71,24 +73,10 @@ std::string rejection(SQLite::Database& db, const UploadEntry& entry,
     return {};
 }
 
-// Stores the entry in quarantine unless the same device sent the same entry before (a retried
-// batch whose acknowledgement was lost): quarantine is as idempotent as storing.
-void quarantine(SQLite::Database& db, const AuthenticatedDevice& device, const UploadEntry& entry,
-                const std::string& reason, std::int64_t nowMs) {
-    std::string text = entryText(entry);
-    SQLite::Statement seen(db, "SELECT 1 FROM sync_quarantine WHERE device_id = ? AND entry = ?");
-    seen.bind(1, device.deviceId);
-    seen.bind(2, text);
-    if (seen.executeStep()) return;
-    SQLite::Statement insert(db,
-                             "INSERT INTO sync_quarantine (device_id, received_at, reason, entry) "
-                             "VALUES (?, ?, ?, ?)");
-    insert.bind(1, device.deviceId);
-    insert.bind(2, nowMs);
-    insert.bind(3, reason);
-    insert.bind(4, text);
-    insert.exec();
-}
+// The columns readCheckIn and readRecord read, in their order.
+constexpr const char* kCheckInColumns =
+    "c.id, c.event_id, c.ticket_ref, c.attendee_id, c.device_id, c.gate, c.direction, c.hlc, "
+    "c.wall_time, c.operator, c.verdict, c.annuls";
 
 store::CheckIn readCheckIn(SQLite::Statement& q) {
     store::CheckIn c;
@@ -106,23 +94,15 @@ store::CheckIn readCheckIn(SQLite::Statement& q) {
     return c;
 }
 
-}  // namespace
-
-int httpStatus(ServerErrorKind kind) {
-    switch (kind) {
-        case ServerErrorKind::kBadRequest:
-            return 400;
-        case ServerErrorKind::kUnauthorised:
-            return 401;
-        case ServerErrorKind::kForbidden:
-            return 403;
-        case ServerErrorKind::kNotFound:
-            return 404;
-        case ServerErrorKind::kGone:
-            return 410;
-    }
-    return 500;
+CheckInRecord readRecord(SQLite::Statement& q) {
+    CheckInRecord record;
+    record.checkIn = readCheckIn(q);
+    record.annulment = q.getColumn(10).getString() == "annulled";
+    if (!q.getColumn(11).isNull()) record.annuls = q.getColumn(11).getString();
+    return record;
 }
+
+}  // namespace
 
 std::string newSecretToken() {
     ensureSodium();
@@ -173,6 +153,14 @@ Result<std::string> issueEnrolmentToken(SQLite::Database& db, const std::string&
     return token;
 }
 
+std::optional<CheckInRecord> ServerStore::storedCheckIn(const std::string& id) {
+    SQLite::Statement q(
+        db_, std::string("SELECT ") + kCheckInColumns + " FROM checkins c WHERE c.id = ?");
+    q.bind(1, id);
+    if (!q.executeStep()) return std::nullopt;
+    return readRecord(q);
+}
+
 bool ServerStore::eventExists(const std::string& eventId) {
     SQLite::Statement q(db_, "SELECT 1 FROM events WHERE id = ?");
     q.bind(1, eventId);
@@ -181,36 +169,22 @@ bool ServerStore::eventExists(const std::string& eventId) {
 
 Result<EnrolResponse, ServerError> ServerStore::enrol(const EnrolRequest& request,
                                                       std::int64_t nowMs) {
-    if (request.deviceId.empty()) {
-        return refuse(ServerErrorKind::kBadRequest, "device_id must not be empty");
-    }
     // IMMEDIATE: the token is checked and spent under the write lock, so two requests (or the
     // server and another process) can never both redeem it.
     SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement event(db_, "SELECT name FROM events WHERE id = ?");
-    event.bind(1, request.eventId);
-    if (!event.executeStep()) {
-        return refuse(ServerErrorKind::kNotFound, "unknown event " + request.eventId);
-    }
-    EnrolResponse response;
-    response.eventName = event.getColumn(0).getString();
-    event.reset();
-
+    // The token before anything else, with one answer for an unknown token and for a token of
+    // another event: a caller without a token learns nothing about which events exist.
     Bytes hash = tokenHash(request.enrolmentToken);
     SQLite::Statement token(
         db_, "SELECT event_id, expires_at, used_at FROM enrolment_tokens WHERE token_hash = ?");
     bindBlob(token, 1, hash);
-    if (!token.executeStep()) {
+    if (!token.executeStep() || token.getColumn(0).getString() != request.eventId) {
         return refuse(ServerErrorKind::kUnauthorised,
-                      "the enrolment token is not known to this server");
+                      "the enrolment token is not accepted for this event");
     }
-    std::string tokenEvent = token.getColumn(0).getString();
     std::int64_t expiresAt = token.getColumn(1).getInt64();
     bool used = !token.getColumn(2).isNull();
     token.reset();
-    if (tokenEvent != request.eventId) {
-        return refuse(ServerErrorKind::kForbidden, "the enrolment token is for another event");
-    }
     if (used) {
         return refuse(ServerErrorKind::kGone,
                       "the enrolment token was used already; print a new set-up code");
@@ -219,6 +193,28 @@ Result<EnrolResponse, ServerError> ServerStore::enrol(const EnrolRequest& reques
         return refuse(ServerErrorKind::kGone,
                       "the enrolment token has expired; print a new set-up code");
     }
+    if (request.deviceId.empty()) {
+        return refuse(ServerErrorKind::kBadRequest, "device_id must not be empty");
+    }
+    // Device ids are public (every kiosk sees them in /devices): another event's token must not
+    // move a device, nor replace its token. The token is not spent on this refusal.
+    DeviceRegistry devices(db_);
+    if (auto bound = devices.find(request.deviceId);
+        bound && bound->eventId != request.eventId && !bound->revoked()) {
+        return refuse(ServerErrorKind::kDeviceBound,
+                      "device " + request.deviceId +
+                          " is enrolled for another event; the organiser must revoke it there "
+                          "first (admit device revoke)");
+    }
+    SQLite::Statement event(db_, "SELECT name FROM events WHERE id = ?");
+    event.bind(1, request.eventId);
+    if (!event.executeStep()) {
+        return refuse(ServerErrorKind::kUnauthorised,
+                      "the enrolment token is not accepted for this event");
+    }
+    EnrolResponse response;
+    response.eventName = event.getColumn(0).getString();
+    event.reset();
 
     SQLite::Statement spend(
         db_, "UPDATE enrolment_tokens SET used_at = ?, used_by = ? WHERE token_hash = ?");
@@ -228,18 +224,8 @@ Result<EnrolResponse, ServerError> ServerStore::enrol(const EnrolRequest& reques
     spend.exec();
 
     response.deviceToken = newSecretToken();
-    SQLite::Statement device(
-        db_,
-        "INSERT INTO devices (device_id, event_id, name, token_hash, enrolled_at) "
-        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (device_id) DO UPDATE SET event_id = "
-        "excluded.event_id, name = excluded.name, token_hash = excluded.token_hash, "
-        "enrolled_at = excluded.enrolled_at");
-    device.bind(1, request.deviceId);
-    device.bind(2, request.eventId);
-    device.bind(3, request.deviceName);
-    bindBlob(device, 4, tokenHash(response.deviceToken));
-    device.bind(5, nowMs);
-    device.exec();
+    devices.enrol(request.deviceId, request.eventId, request.deviceName,
+                  tokenHash(response.deviceToken), nowMs);
     transaction.commit();
     return response;
 }
@@ -250,13 +236,14 @@ Result<AuthenticatedDevice, ServerError> ServerStore::authenticate(std::string_v
     if (bearerToken.empty()) {
         return refuse(ServerErrorKind::kUnauthorised, "a device token is required");
     }
-    SQLite::Statement q(db_, "SELECT device_id, event_id FROM devices WHERE token_hash = ?");
-    bindBlob(q, 1, tokenHash(bearerToken));
-    if (!q.executeStep()) {
-        return refuse(ServerErrorKind::kUnauthorised, "the device token is not known");
+    DeviceRegistry devices(db_);
+    auto known = devices.findByTokenHash(tokenHash(bearerToken));
+    if (!known) return refuse(ServerErrorKind::kUnauthorised, "the device token is not known");
+    if (known->revoked()) {
+        return refuse(ServerErrorKind::kDeviceRevoked,
+                      "this device was removed by the organiser; scan a new event code");
     }
-    AuthenticatedDevice device{q.getColumn(0).getString(), q.getColumn(1).getString()};
-    q.reset();
+    AuthenticatedDevice device{known->deviceId, known->eventId};
     // Only a known device learns whether an event exists.
     if (device.eventId != eventId) {
         if (!eventExists(eventId)) {
@@ -264,10 +251,7 @@ Result<AuthenticatedDevice, ServerError> ServerStore::authenticate(std::string_v
         }
         return refuse(ServerErrorKind::kForbidden, "the device token is for another event");
     }
-    SQLite::Statement seen(db_, "UPDATE devices SET last_sync_at = ? WHERE device_id = ?");
-    seen.bind(1, nowMs);
-    seen.bind(2, device.deviceId);
-    seen.exec();
+    devices.recordSync(device.deviceId, nowMs);
     return device;
 }
 
@@ -290,6 +274,7 @@ Result<UploadResponse, ServerError> ServerStore::upload(const AuthenticatedDevic
     // database) advanced it.
     store::HybridLogicalClock clock(db_);
     store::CheckInLog log(db_, clock);
+    Quarantine quarantine(db_);
     SQLite::Statement received(db_,
                                "INSERT INTO received_checkins (checkin_id, event_id, device_id, "
                                "received_at) VALUES (?, ?, ?, ?)");
@@ -297,9 +282,16 @@ Result<UploadResponse, ServerError> ServerStore::upload(const AuthenticatedDevic
         response.acknowledgedThrough = std::max(response.acknowledgedThrough, entry.seq);
         auto record = parseCheckInRecord(entry.payload);
         std::string reason = rejection(db_, entry, record, device);
-        if (reason.empty() && log.contains(record->checkIn.id)) {
-            ++response.alreadyHad;
-            continue;
+        if (reason.empty()) {
+            // A known id is a retry only if the content is the same; other content under a
+            // used id would otherwise vanish as "already had".
+            if (auto stored = storedCheckIn(record->checkIn.id)) {
+                if (*stored == *record) {
+                    ++response.alreadyHad;
+                    continue;
+                }
+                reason = "check-in " + record->checkIn.id + " is stored already with other content";
+            }
         }
         if (reason.empty()) {
             // A savepoint per entry: a row the schema refuses (a constraint the parser does not
@@ -324,13 +316,19 @@ Result<UploadResponse, ServerError> ServerStore::upload(const AuthenticatedDevic
                 reason = std::string("the database refused it: ") + e.getErrorStr();
             }
         }
-        quarantine(db_, device, entry, reason, nowMs);
+        // Refused whole (the transaction rolls back): the kiosk keeps the batch in its outbox
+        // and the organiser sees why in the quarantine.
+        if (quarantine.add(device.deviceId, reason, entryText(entry), nowMs) ==
+            Quarantine::Added::kFull) {
+            return refuse(ServerErrorKind::kQuarantineFull,
+                          "device " + device.deviceId + " has " +
+                              std::to_string(quarantine.maxEntriesPerDevice()) +
+                              " quarantined entries, the most kept; the organiser must look at "
+                              "them (admit quarantine list) before it can upload more");
+        }
         ++response.quarantined;
     }
-    SQLite::Statement gate(db_, "UPDATE devices SET gate = ? WHERE device_id = ?");
-    gate.bind(1, request.gate);
-    gate.bind(2, device.deviceId);
-    gate.exec();
+    DeviceRegistry(db_).recordGate(device.deviceId, request.gate);
     transaction.commit();
     return response;
 }
@@ -373,12 +371,10 @@ Result<DownloadResponse, ServerError> ServerStore::download(const AuthenticatedD
     response.next = after;
     // One read transaction: the page and the highest seq come from the same snapshot.
     SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::DEFERRED);
-    SQLite::Statement q(db_,
-                        "SELECT c.id, c.event_id, c.ticket_ref, c.attendee_id, c.device_id, "
-                        "c.gate, c.direction, c.hlc, c.wall_time, c.operator, c.verdict, "
-                        "c.annuls, r.seq FROM received_checkins r JOIN checkins c ON c.id = "
-                        "r.checkin_id WHERE r.event_id = ? AND r.seq > ? AND r.device_id <> ? "
-                        "ORDER BY r.seq LIMIT ?");
+    SQLite::Statement q(db_, std::string("SELECT ") + kCheckInColumns +
+                                 ", r.seq FROM received_checkins r JOIN checkins c ON c.id = "
+                                 "r.checkin_id WHERE r.event_id = ? AND r.seq > ? AND "
+                                 "r.device_id <> ? ORDER BY r.seq LIMIT ?");
     q.bind(1, device.eventId);
     q.bind(2, after);
     q.bind(3, device.deviceId);
@@ -388,11 +384,7 @@ Result<DownloadResponse, ServerError> ServerStore::download(const AuthenticatedD
             response.more = true;
             break;
         }
-        CheckInRecord record;
-        record.checkIn = readCheckIn(q);
-        record.annulment = q.getColumn(10).getString() == "annulled";
-        if (!q.getColumn(11).isNull()) record.annuls = q.getColumn(11).getString();
-        response.checkins.push_back(std::move(record));
+        response.checkins.push_back(readRecord(q));
         response.next = q.getColumn(12).getInt64();
     }
     q.reset();
@@ -426,19 +418,9 @@ DevicesResponse ServerStore::devices(const AuthenticatedDevice& device) {
         counts[count.getColumn(0).getString()] = count.getColumn(1).getInt64();
     }
     DevicesResponse response;
-    SQLite::Statement q(db_,
-                        "SELECT device_id, name, gate, enrolled_at, last_sync_at FROM devices "
-                        "WHERE event_id = ? ORDER BY enrolled_at, device_id");
-    q.bind(1, device.eventId);
-    while (q.executeStep()) {
-        DeviceStatus status;
-        status.deviceId = q.getColumn(0).getString();
-        status.name = q.getColumn(1).getString();
-        status.gate = q.getColumn(2).getString();
-        status.enrolledAtMs = q.getColumn(3).getInt64();
-        if (!q.getColumn(4).isNull()) status.lastSyncAtMs = q.getColumn(4).getInt64();
-        status.checkins = counts[status.deviceId];
-        response.devices.push_back(std::move(status));
+    for (auto& known : DeviceRegistry(db_).list(device.eventId)) {
+        response.devices.push_back({known.deviceId, known.name, known.gate, known.enrolledAtMs,
+                                    known.lastSyncAtMs, counts[known.deviceId]});
     }
     return response;
 }

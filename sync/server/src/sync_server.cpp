@@ -22,8 +22,12 @@ std::string defaultSentence(int status) {
     return status >= 500 ? "server fault; see the server's log" : "the request failed";
 }
 
+// The answer to a refusal: its status, and its kind beside the sentence in the body.
 ServerResponse errorFrom(const ServerError& error) {
-    return errorResponse(httpStatus(error.kind), error.message);
+    ServerResponse response =
+        jsonResponse(httpStatus(error.kind), errorJson(error.message, error.kind));
+    response.errorSentence = error.message;
+    return response;
 }
 
 // The bearer token of the Authorization header, or empty.
@@ -71,7 +75,10 @@ std::optional<EventPath> eventPath(std::string_view path) {
 
 struct SyncServer::Impl {
     Impl(SQLite::Database& database, ServerOptions opts)
-        : db(database), options(std::move(opts)), http(limitsFrom(options), hooks()) {}
+        : db(database),
+          options(std::move(opts)),
+          failedAuth(options.failedAuthLimits),
+          http(limitsFrom(options), hooks()) {}
 
     static HttpLimits limitsFrom(ServerOptions& options) {
         if (!options.log) {
@@ -123,11 +130,12 @@ struct SyncServer::Impl {
         ServerRoute r;
         r.maxBodyBytes = kSmallBodyBytes;
         r.handle = [this](ServerRequest& req) {
+            if (auto limited = rateLimited(req)) return std::move(*limited);
             auto request = parseEnrolRequest(req.body);
             if (!request) return errorResponse(400, request.error().message);
             std::lock_guard lock(dbMutex);
             auto response = ServerStore(db).enrol(*request, options.clock());
-            if (!response) return errorFrom(response.error());
+            if (!response) return refused(req, response.error());
             return jsonResponse(200, toJson(*response));
         };
         return r;
@@ -141,7 +149,7 @@ struct SyncServer::Impl {
         r.admit = [this](ServerRequest& req) -> std::optional<ServerResponse> {
             std::lock_guard lock(dbMutex);
             auto device = authenticate(req);
-            if (!device) return errorFrom(device.error());
+            if (!device) return device.error();
             req.admitted = std::move(*device);
             return std::nullopt;
         };
@@ -167,7 +175,7 @@ struct SyncServer::Impl {
             if (!limit) return errorResponse(400, limit.error().message);
             std::lock_guard lock(dbMutex);
             auto device = authenticate(req);
-            if (!device) return errorFrom(device.error());
+            if (!device) return device.error();
             auto response = ServerStore(db).download(*device, *after, *limit, options.clock());
             if (!response) return errorFrom(response.error());
             return jsonResponse(200, toJson(*response));
@@ -188,7 +196,7 @@ struct SyncServer::Impl {
         r.handle = [this](ServerRequest& req) {
             std::lock_guard lock(dbMutex);
             auto device = authenticate(req);
-            if (!device) return errorFrom(device.error());
+            if (!device) return device.error();
             return jsonResponse(200, toJson(ServerStore(db).devices(*device)));
         };
         return r;
@@ -202,7 +210,7 @@ struct SyncServer::Impl {
         {
             std::lock_guard lock(dbMutex);
             auto device = authenticate(req);
-            if (!device) return errorFrom(device.error());
+            if (!device) return device.error();
             const std::int64_t version = rosterVersion(db, device->eventId);
             auto& slot = rosterCache[device->eventId];
             if (*have != version && slot && slot->version == version) {
@@ -233,11 +241,36 @@ struct SyncServer::Impl {
         return response;
     }
 
-    // The caller holds dbMutex.
-    Result<AuthenticatedDevice, ServerError> authenticate(const ServerRequest& req) {
+    // The caller holds dbMutex. An address refused too often is answered 429 before its token
+    // is looked at.
+    Result<AuthenticatedDevice, ServerResponse> authenticate(const ServerRequest& req) {
+        if (auto limited = rateLimited(req)) return fail(std::move(*limited));
         auto path = eventPath(req.path);
-        return ServerStore(db).authenticate(bearerToken(req), path ? path->eventId : std::string(),
-                                            options.clock());
+        auto device = ServerStore(db).authenticate(
+            bearerToken(req), path ? path->eventId : std::string(), options.clock());
+        if (!device) return fail(refused(req, device.error()));
+        return std::move(device).value();
+    }
+
+    // 429 with Retry-After if the client's address has failed authentication too often.
+    std::optional<ServerResponse> rateLimited(const ServerRequest& req) {
+        auto wait = failedAuth.waitFor(req.remoteAddress, FailedAuthLimiter::Clock::now());
+        if (!wait) return std::nullopt;
+        const std::string seconds = std::to_string(wait->count());
+        ServerResponse response = errorFrom(
+            {ServerErrorKind::kRateLimited,
+             "too many refused tokens from this address; try again in " + seconds + " s"});
+        response.fields.emplace_back("Retry-After", seconds);
+        return response;
+    }
+
+    // The answer to a refusal; a token the server does not accept counts against the address.
+    ServerResponse refused(const ServerRequest& req, const ServerError& error) {
+        if (error.kind == ServerErrorKind::kUnauthorised ||
+            error.kind == ServerErrorKind::kDeviceRevoked) {
+            failedAuth.recordFailure(req.remoteAddress, FailedAuthLimiter::Clock::now());
+        }
+        return errorFrom(error);
     }
 
     ServerResponse faultOnWorker(const ServerRequest& req, std::exception_ptr thrown) {
@@ -274,6 +307,7 @@ struct SyncServer::Impl {
         std::shared_ptr<const std::string> gzipBody;
     };
     std::map<std::string, std::shared_ptr<CachedRoster>> rosterCache;
+    FailedAuthLimiter failedAuth;
     HttpServer http;
 };
 

@@ -102,7 +102,8 @@ TEST_F(AdmitCli, ErrorsAreClearAndNonZero) {
 }
 
 TEST_F(AdmitCli, OperatorPinNeverEchoedAndEncryptedReplicaWorks) {
-    CliRun added = admit(db + "operator add --name olga --role organiser", "482916");
+    CliRun added =
+        admit(db + "operator add --name olga --role organiser --event " + eventId, "482916");
     EXPECT_EQ(added.exitCode, 0) << added.out;
     EXPECT_EQ(added.out.find("482916"), std::string::npos);
     CliRun exported = admit(db + "export-replica --event " + eventId + " --out " +

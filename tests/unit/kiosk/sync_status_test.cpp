@@ -92,6 +92,15 @@ TEST_F(SyncStatusTest, ActivityAndStoppedWinOverTheAge) {
     EXPECT_EQ(describeSync(view, kNoon).text, "Connecting to sync.example:8470...");
 }
 
+TEST_F(SyncStatusTest, ARevokedKioskSaysTheOrganiserRemovedIt) {
+    auto view = enrolled();
+    view.lastSuccessMs = kNoon;
+    view.stopped = true;
+    view.removed = true;
+    EXPECT_EQ(describeSync(view, kNoon).text,
+              "This kiosk was removed by the organiser: scan a new event code");
+}
+
 TEST(ServerDisplayName, HostAndPortOnly) {
     EXPECT_EQ(serverDisplayName("http://127.0.0.1:8470"), "127.0.0.1:8470");
     EXPECT_EQ(serverDisplayName("https://sync.example/admit/"), "sync.example");

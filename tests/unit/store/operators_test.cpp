@@ -17,6 +17,28 @@ TEST_F(OperatorsTest, StoresOnlyAnArgon2idHash) {
     EXPECT_EQ(stored.find("482916"), std::string::npos);
 }
 
+TEST_F(OperatorsTest, AnOperatorServesTheEventsTheyAreAllowedAt) {
+    db->exec(
+        "INSERT INTO events (id, name, blind_index_key, created_at) VALUES "
+        "('e1', 'One', zeroblob(32), 1), ('e2', 'Two', zeroblob(32), 1)");
+    Operators ops(*db);
+    ASSERT_TRUE(ops.set("ann", Role::kOrganiser, "482916").ok());
+    ASSERT_TRUE(ops.set("bob", Role::kVolunteer, "739151").ok());
+    EXPECT_TRUE(ops.listForEvent("e1").empty()) << "nobody serves an event until allowed";
+    ASSERT_TRUE(ops.allowAtEvent("ann", "e1").ok());
+    ASSERT_TRUE(ops.allowAtEvent("ann", "e1").ok()) << "allowing twice is harmless";
+    ASSERT_TRUE(ops.allowAtEvent("bob", "e2").ok());
+    auto one = ops.listForEvent("e1");
+    ASSERT_EQ(one.size(), 1u);
+    EXPECT_EQ(one[0].name, "ann");
+    EXPECT_FALSE(ops.allowAtEvent("nobody", "e1").ok());
+    EXPECT_FALSE(ops.allowAtEvent("ann", "no-such-event").ok());
+    // Removing an operator removes them from their events too.
+    db->exec("DELETE FROM operators WHERE name = 'bob'");
+    EXPECT_TRUE(ops.listForEvent("e2").empty());
+    EXPECT_EQ(db->execAndGet("SELECT count(*) FROM operator_events").getInt(), 1);
+}
+
 TEST_F(OperatorsTest, AuthenticatesWithTheRightPin) {
     Operators ops(*db);
     ASSERT_TRUE(ops.set("ann", Role::kOrganiser, "482916").ok());

@@ -29,6 +29,7 @@ class RosterTest : public ::testing::Test {
         ASSERT_TRUE(issued.ok());
         adaTicket = issued->text;
         ASSERT_TRUE(store::Operators(*server).set("olga", store::Role::kOrganiser, "4321").ok());
+        ASSERT_TRUE(store::Operators(*server).allowAtEvent("olga", eventId).ok());
     }
 
     std::unique_ptr<SQLite::Database> open(const std::string& name) {

@@ -96,12 +96,13 @@ TEST_F(ServerStoreTest, EnrolRefusesExpiredUnknownAndOtherEventTokens) {
 
     auto wrongEvent = server().enrol({otherEventId, *token, device, "k"}, kT0);
     ASSERT_FALSE(wrongEvent.ok());
-    EXPECT_EQ(wrongEvent.error().kind, Kind::kForbidden);
+    EXPECT_EQ(wrongEvent.error().kind, Kind::kUnauthorised);
 
     auto unknownEvent =
         server().enrol({"0190a8c4-5e3b-7c2d-9f00-1a2b3c4d5e6f", *token, device, "k"}, kT0);
     ASSERT_FALSE(unknownEvent.ok());
-    EXPECT_EQ(unknownEvent.error().kind, Kind::kNotFound);
+    EXPECT_EQ(unknownEvent.error().kind, Kind::kUnauthorised);
+    EXPECT_EQ(unknownEvent.error().message, wrongEvent.error().message);
 
     auto unknownToken = server().enrol({eventId, std::string(43, 'x'), device, "k"}, kT0);
     ASSERT_FALSE(unknownToken.ok());

@@ -130,12 +130,12 @@ TEST_F(SyncServerTest, EnrolRefusalsHaveTheirStatusCodes) {
     secrets.push_back(*token);
     errorOf(client->Post("/v1/enrol", toJson(EnrolRequest{otherEventId, *token, device, "k"}),
                          "application/json"),
-            403);
+            401);
     errorOf(client->Post(
                 "/v1/enrol",
                 toJson(EnrolRequest{"0190a8c4-5e3b-7c2d-9f00-1a2b3c4d5e6f", *token, device, "k"}),
                 "application/json"),
-            404);
+            401);
     std::string malformed = errorOf(
         client->Post("/v1/enrol", R"({"protocol": 1, "event_id": 5})", "application/json"), 400);
     EXPECT_NE(malformed.find("event_id"), std::string::npos) << malformed;

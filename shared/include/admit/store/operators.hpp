@@ -1,6 +1,7 @@
 #pragma once
 // Operators: volunteers and organisers, each with a PIN stored only as an Argon2id hash.
-// Wrong PINs lock the operator out for a delay that doubles with each further failure.
+// Wrong PINs lock the operator out for a delay that doubles with each further failure. An
+// operator serves the events they are allowed at (operator_events, also owned here).
 
 #include <cstdint>
 #include <string>
@@ -47,6 +48,12 @@ class Operators {
     Result<Operator, PinError> authenticate(const std::string& name, std::string_view pin,
                                             std::int64_t nowMs);
     std::vector<Operator> list();
+
+    // Lets the operator check in at the event: a kiosk's roster carries only the operators of
+    // its event (their PIN hashes are guessable offline, so other events never see them).
+    Status<> allowAtEvent(const std::string& name, const std::string& eventId);
+    // The operators of one event.
+    std::vector<Operator> listForEvent(const std::string& eventId);
 
     // Exposed for tests: the lock-out length after `failures` consecutive wrong PINs.
     static std::int64_t lockDurationMs(int failures);

@@ -15,6 +15,8 @@ namespace admit::kiosk::text {
 inline constexpr const char* kAppTitle = "Admit kiosk";
 inline constexpr const char* kNeverSynced = "Never synced";
 inline constexpr const char* kSyncStopped = "Sync stopped: scan a new event code";
+inline constexpr const char* kKioskRemoved =
+    "This kiosk was removed by the organiser: scan a new event code";
 inline constexpr const char* kEntry = "ENTRY";
 inline constexpr const char* kExit = "EXIT";
 inline constexpr const char* kGate = "Gate";

@@ -21,6 +21,7 @@ struct SyncView {
     std::string lastError;  // empty after a successful round
     bool online = false;    // the last round succeeded
     bool stopped = false;   // the server refused the device token: no rounds until re-enrolled
+    bool removed = false;   // stopped because the organiser revoked this kiosk
     std::vector<sync::DeviceStatus> devices;  // from the last successful round
     std::string activity;  // "Connecting to host:8470..." while enrolling, else empty
 };
@@ -30,7 +31,8 @@ struct SyncRoundOutcome {
     bool ok = false;
     std::string step;       // the failed step ("upload", "roster", ...), empty on success
     std::string error;      // a sentence, never a token; empty on success
-    std::string errorKind;  // "unreachable", "refused", "server", "bad_response", "local"
+    std::string errorKind;  // "unreachable", "refused", "revoked", "server", "bad_response",
+                            // "local"
     std::int64_t uploaded = 0;
     std::int64_t downloaded = 0;
     bool rosterChanged = false;

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "admit/base/result.hpp"
@@ -29,6 +30,7 @@ struct HttpResponse {
     long status = 0;
     std::string body;            // decompressed
     std::int64_t wireBytes = 0;  // body bytes as received (compressed, if it was)
+    std::optional<std::int64_t> retryAfterSeconds;  // a Retry-After header (429, 503)
 };
 
 struct HttpError {

@@ -21,6 +21,7 @@ struct SyncError {
     enum class Kind {
         kUnreachable,  // no connection, DNS, timeout
         kRefused,      // 401/403/410: the device or enrolment token is not accepted
+        kRevoked,      // the organiser removed this device (401, kind device_revoked)
         kServer,       // any other non-2xx answer
         kBadResponse,  // a 2xx body that does not parse
         kLocal,        // the replica could not be read or written
@@ -31,6 +32,9 @@ struct SyncError {
     // kLocal: the replica's failure when it is one (replica::replicaFailure), e.g. Damaged: the
     // replica needs a re-sync. Empty for every other error.
     std::optional<replica::ReplicaErrorKind> replicaKind;
+    // The server asked the client to wait this long before its next request (Retry-After on a
+    // 429 or 503); the client keeps to it (runRound sends nothing until then).
+    std::optional<std::chrono::seconds> retryAfter;
 };
 
 struct Timeouts {
@@ -55,7 +59,9 @@ class SyncClient {
     Result<EnrolResponse, SyncError> enrol(const EnrolRequest& request);
 
     // One round with the device token stored in the replica. Records the attempt, the outcome
-    // (sync.last_success_at or sync.last_error) and the cursors in the replica's meta.
+    // (sync.last_success_at or sync.last_error) and the cursors in the replica's meta. After an
+    // answer with Retry-After it sends nothing until that time has passed (sync.retry_not_before)
+    // and fails at once with the time left.
     Result<RoundReport, SyncError> runRound(SQLite::Database& replica, const std::string& eventId,
                                             const std::string& gate, std::int64_t nowMs);
 

@@ -27,6 +27,31 @@ std::string checkinsPath(const std::string& eventId);
 std::string rosterPath(const std::string& eventId);
 std::string devicesPath(const std::string& eventId);
 
+// Why the server refused a request, sent as "kind" beside the sentence in an error body: a
+// client decides on the kind (and the status), never on the sentence's words.
+enum class ErrorKind {
+    kBadRequest,      // 400 "bad_request": a malformed field (the sentence names it)
+    kUnauthorised,    // 401 "unauthorised": no token, or one this server does not accept
+    kDeviceRevoked,   // 401 "device_revoked": the organiser removed this device
+    kForbidden,       // 403 "forbidden": a device token for another event
+    kNotFound,        // 404 "not_found": unknown event (told only to a known device)
+    kDeviceBound,     // 409 "device_bound": the device id is enrolled for another event
+    kGone,            // 410 "gone": the enrolment token was used or has expired
+    kRateLimited,     // 429 "rate_limited": too many failed authentications (Retry-After)
+    kQuarantineFull,  // 507 "quarantine_full": the device's quarantine is at its cap
+};
+
+std::string_view errorKindName(ErrorKind kind);
+std::optional<ErrorKind> parseErrorKind(std::string_view name);
+int httpStatus(ErrorKind kind);
+
+// An error body: {"error": sentence, "kind": name}. The kind is absent from answers the HTTP
+// layer gives before any handler runs (404 path, 413, 431, 503...).
+struct ErrorBody {
+    std::string sentence;
+    std::optional<ErrorKind> kind;
+};
+
 // A check-in as it travels: the outbox payload the check-in log writes.
 struct CheckInRecord {
     store::CheckIn checkIn;
@@ -98,6 +123,7 @@ std::string toJson(const UploadResponse& message);
 std::string toJson(const DownloadResponse& message);
 std::string toJson(const DevicesResponse& message);
 std::string errorJson(const std::string& sentence);  // {"error": sentence}
+std::string errorJson(const std::string& sentence, ErrorKind kind);
 
 Result<EnrolRequest> parseEnrolRequest(std::string_view body);
 Result<EnrolResponse> parseEnrolResponse(std::string_view body);
@@ -107,6 +133,9 @@ Result<DownloadResponse> parseDownloadResponse(std::string_view body);
 Result<DevicesResponse> parseDevicesResponse(std::string_view body);
 // The sentence of an error body, or nullopt if the body is not one.
 std::optional<std::string> parseErrorSentence(std::string_view body);
+// The sentence and kind of an error body (an unknown kind is left out: a newer server's kind
+// is judged by its status), or nullopt if the body is not one.
+std::optional<ErrorBody> parseErrorBody(std::string_view body);
 
 // A check-in record from an outbox payload (JSON text), and back. Validates every field
 // (ids, direction, verdict, annuls present exactly for annulments).

@@ -8,6 +8,7 @@
 // here contains one.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,21 +22,14 @@ namespace admit::sync {
 
 inline constexpr std::int64_t kEnrolmentTokenLifetimeMs = 7LL * 24 * 3600 * 1000;
 
-// What went wrong, as the HTTP layer maps it to a status (httpStatus).
-enum class ServerErrorKind {
-    kBadRequest,    // 400: a malformed field
-    kUnauthorised,  // 401: missing or unknown device token (or an unknown enrolment token)
-    kForbidden,     // 403: a token for another event
-    kNotFound,      // 404: unknown event
-    kGone,          // 410: enrolment token used or expired
-};
+// What went wrong: the protocol's error kind (messages.hpp), which names the HTTP status
+// (httpStatus) and travels in the error body.
+using ServerErrorKind = ErrorKind;
 
 struct ServerError {
     ServerErrorKind kind = ServerErrorKind::kBadRequest;
     std::string message;  // a sentence; never contains a token
 };
-
-int httpStatus(ServerErrorKind kind);
 
 // 32 random bytes, base64url without padding (43 characters).
 std::string newSecretToken();
@@ -64,17 +58,22 @@ class ServerStore {
     explicit ServerStore(SQLite::Database& db) : db_(db) {}
 
     // Redeems the enrolment token (one use) and registers the device with a new device token.
-    // A device already enrolled keeps its row and gets a new token (the old one stops working).
+    // The token is checked first, and every token not accepted for the request's event gets
+    // one answer (401), whether the event exists or not. A device id is bound to its event:
+    // enrolling it for another event is refused (409) unless the organiser revoked it there.
+    // A device enrolling again for its event gets a new token (the old one stops working).
     Result<EnrolResponse, ServerError> enrol(const EnrolRequest& request, std::int64_t nowMs);
 
-    // The device named by `bearerToken`, if it belongs to `eventId`; records nowMs as the
-    // device's last sync.
+    // The device named by `bearerToken`, if it belongs to `eventId` and is not revoked
+    // (kDeviceRevoked); records nowMs as the device's last sync.
     Result<AuthenticatedDevice, ServerError> authenticate(std::string_view bearerToken,
                                                           const std::string& eventId,
                                                           std::int64_t nowMs);
 
     // Stores the batch in one transaction: new check-ins are stored and queued for download,
-    // ones already here are counted, ones that cannot be stored are quarantined verbatim.
+    // ones already here (the same content) are counted, ones that cannot be stored (a known id
+    // with other content included) are quarantined verbatim. A batch that would take the
+    // device's quarantine over its cap is refused whole (kQuarantineFull).
     Result<UploadResponse, ServerError> upload(const AuthenticatedDevice& device,
                                                const UploadRequest& request, std::int64_t nowMs);
 
@@ -92,6 +91,7 @@ class ServerStore {
 
   private:
     bool eventExists(const std::string& eventId);
+    std::optional<CheckInRecord> storedCheckIn(const std::string& id);
     void adoptLocalCheckIns(std::int64_t nowMs);
 
     SQLite::Database& db_;

@@ -15,6 +15,7 @@
 
 #include "admit/base/result.hpp"
 #include "admit/store/clock.hpp"
+#include "admit/sync/failed_auth_limiter.hpp"
 
 namespace admit::sync {
 
@@ -28,6 +29,8 @@ struct ServerOptions {
     // A request's head (and, with more time for its size, its body) must arrive within this
     // long of the connection opening or of the previous answer.
     std::chrono::milliseconds requestTimeout{10'000};
+    // Refused tokens per client address before the address is refused (429) for a while.
+    FailedAuthLimiter::Limits failedAuthLimits;
 };
 
 class SyncServer {

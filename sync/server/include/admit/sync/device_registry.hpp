@@ -1,0 +1,59 @@
+#pragma once
+// The devices a sync server knows (docs/sync.md, "Enrolment" and "Revoking a device"): each
+// device id is bound to one event and one device token (only its hash is kept), and the
+// organiser can revoke it. The only owner of the `devices` table.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <SQLiteCpp/Database.h>
+
+#include "admit/base/bytes.hpp"
+#include "admit/base/result.hpp"
+
+namespace admit::sync {
+
+struct DeviceRecord {
+    std::string deviceId;
+    std::string eventId;
+    std::string name;
+    std::string gate;
+    std::int64_t enrolledAtMs = 0;
+    std::optional<std::int64_t> lastSyncAtMs;
+    std::optional<std::int64_t> revokedAtMs;  // set: its token is refused
+
+    bool revoked() const { return revokedAtMs.has_value(); }
+};
+
+class DeviceRegistry {
+  public:
+    explicit DeviceRegistry(SQLite::Database& db) : db_(db) {}
+
+    std::optional<DeviceRecord> find(const std::string& deviceId);
+    // The device whose token has this hash (revoked or not).
+    std::optional<DeviceRecord> findByTokenHash(const Bytes& tokenHash);
+
+    // Registers the device for the event with a new token hash, or, for a device already
+    // registered, replaces its event, name and token and lifts a revocation. The caller has
+    // checked that the device may move (ServerStore::enrol).
+    void enrol(const std::string& deviceId, const std::string& eventId, const std::string& name,
+               const Bytes& tokenHash, std::int64_t nowMs);
+
+    void recordSync(const std::string& deviceId, std::int64_t nowMs);
+    void recordGate(const std::string& deviceId, const std::string& gate);
+
+    // The event's devices, revoked ones included, in enrolment order.
+    std::vector<DeviceRecord> list(const std::string& eventId);
+
+    // Refuses the device's token from now on. Fails for a device that is not the event's;
+    // revoking a revoked device keeps its first revocation time.
+    Result<DeviceRecord> revoke(const std::string& eventId, const std::string& deviceId,
+                                std::int64_t nowMs);
+
+  private:
+    SQLite::Database& db_;
+};
+
+}  // namespace admit::sync

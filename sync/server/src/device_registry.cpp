@@ -1,0 +1,96 @@
+#include "admit/sync/device_registry.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+namespace admit::sync {
+namespace {
+
+constexpr const char* kColumns =
+    "device_id, event_id, name, gate, enrolled_at, last_sync_at, revoked_at";
+
+DeviceRecord readDevice(SQLite::Statement& q) {
+    DeviceRecord device;
+    device.deviceId = q.getColumn(0).getString();
+    device.eventId = q.getColumn(1).getString();
+    device.name = q.getColumn(2).getString();
+    device.gate = q.getColumn(3).getString();
+    device.enrolledAtMs = q.getColumn(4).getInt64();
+    if (!q.getColumn(5).isNull()) device.lastSyncAtMs = q.getColumn(5).getInt64();
+    if (!q.getColumn(6).isNull()) device.revokedAtMs = q.getColumn(6).getInt64();
+    return device;
+}
+
+}  // namespace
+
+std::optional<DeviceRecord> DeviceRegistry::find(const std::string& deviceId) {
+    SQLite::Statement q(db_,
+                        std::string("SELECT ") + kColumns + " FROM devices WHERE device_id = ?");
+    q.bind(1, deviceId);
+    if (!q.executeStep()) return std::nullopt;
+    return readDevice(q);
+}
+
+std::optional<DeviceRecord> DeviceRegistry::findByTokenHash(const Bytes& tokenHash) {
+    SQLite::Statement q(db_,
+                        std::string("SELECT ") + kColumns + " FROM devices WHERE token_hash = ?");
+    q.bind(1, tokenHash.data(), static_cast<int>(tokenHash.size()));
+    if (!q.executeStep()) return std::nullopt;
+    return readDevice(q);
+}
+
+void DeviceRegistry::enrol(const std::string& deviceId, const std::string& eventId,
+                           const std::string& name, const Bytes& tokenHash, std::int64_t nowMs) {
+    SQLite::Statement upsert(
+        db_,
+        "INSERT INTO devices (device_id, event_id, name, token_hash, enrolled_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (device_id) DO UPDATE SET event_id = "
+        "excluded.event_id, name = excluded.name, token_hash = excluded.token_hash, "
+        "enrolled_at = excluded.enrolled_at, revoked_at = NULL");
+    upsert.bind(1, deviceId);
+    upsert.bind(2, eventId);
+    upsert.bind(3, name);
+    upsert.bind(4, tokenHash.data(), static_cast<int>(tokenHash.size()));
+    upsert.bind(5, nowMs);
+    upsert.exec();
+}
+
+void DeviceRegistry::recordSync(const std::string& deviceId, std::int64_t nowMs) {
+    SQLite::Statement update(db_, "UPDATE devices SET last_sync_at = ? WHERE device_id = ?");
+    update.bind(1, nowMs);
+    update.bind(2, deviceId);
+    update.exec();
+}
+
+void DeviceRegistry::recordGate(const std::string& deviceId, const std::string& gate) {
+    SQLite::Statement update(db_, "UPDATE devices SET gate = ? WHERE device_id = ?");
+    update.bind(1, gate);
+    update.bind(2, deviceId);
+    update.exec();
+}
+
+std::vector<DeviceRecord> DeviceRegistry::list(const std::string& eventId) {
+    SQLite::Statement q(db_,
+                        std::string("SELECT ") + kColumns +
+                            " FROM devices WHERE event_id = ? ORDER BY enrolled_at, device_id");
+    q.bind(1, eventId);
+    std::vector<DeviceRecord> out;
+    while (q.executeStep()) out.push_back(readDevice(q));
+    return out;
+}
+
+Result<DeviceRecord> DeviceRegistry::revoke(const std::string& eventId, const std::string& deviceId,
+                                            std::int64_t nowMs) {
+    auto device = find(deviceId);
+    if (!device || device->eventId != eventId) {
+        return fail("no device " + deviceId + " is enrolled for event " + eventId);
+    }
+    if (device->revoked()) return *device;
+    SQLite::Statement update(db_, "UPDATE devices SET revoked_at = ? WHERE device_id = ?");
+    update.bind(1, nowMs);
+    update.bind(2, deviceId);
+    update.exec();
+    device->revokedAtMs = nowMs;
+    return *device;
+}
+
+}  // namespace admit::sync

@@ -1,0 +1,78 @@
+#include "admit/sync/device_registry.hpp"
+
+#include <gtest/gtest.h>
+
+#include "server_fixture.hpp"
+
+namespace admit::sync {
+namespace {
+
+using admit::testing::kT0;
+using DeviceRegistryTest = admit::testing::ServerFixture;
+
+const Bytes kHashA(32, 0xa1);
+const Bytes kHashB(32, 0xb2);
+
+TEST_F(DeviceRegistryTest, EnrolsAndFindsADeviceByIdAndByTokenHash) {
+    DeviceRegistry devices(*org);
+    devices.enrol("dev-1", eventId, "Gate A", kHashA, kT0);
+    auto byId = devices.find("dev-1");
+    ASSERT_TRUE(byId);
+    EXPECT_EQ(byId->eventId, eventId);
+    EXPECT_EQ(byId->name, "Gate A");
+    EXPECT_FALSE(byId->revoked());
+    auto byToken = devices.findByTokenHash(kHashA);
+    ASSERT_TRUE(byToken);
+    EXPECT_EQ(byToken->deviceId, "dev-1");
+    EXPECT_FALSE(devices.findByTokenHash(kHashB));
+    EXPECT_FALSE(devices.find("dev-2"));
+}
+
+TEST_F(DeviceRegistryTest, ARevokedDeviceKeepsItsTokenHashSoItIsRecognised) {
+    DeviceRegistry devices(*org);
+    devices.enrol("dev-1", eventId, "Gate A", kHashA, kT0);
+    auto revoked = devices.revoke(eventId, "dev-1", kT0 + 5);
+    ASSERT_TRUE(revoked.ok());
+    EXPECT_EQ(revoked->revokedAtMs, kT0 + 5);
+    auto found = devices.findByTokenHash(kHashA);
+    ASSERT_TRUE(found);
+    EXPECT_TRUE(found->revoked());
+    // Revoking again keeps the first time.
+    EXPECT_EQ(devices.revoke(eventId, "dev-1", kT0 + 9)->revokedAtMs, kT0 + 5);
+}
+
+TEST_F(DeviceRegistryTest, RevokingOnlyWorksForTheEventsOwnDevices) {
+    DeviceRegistry devices(*org);
+    devices.enrol("dev-1", eventId, "Gate A", kHashA, kT0);
+    EXPECT_FALSE(devices.revoke(otherEventId, "dev-1", kT0).ok());
+    EXPECT_FALSE(devices.revoke(eventId, "nobody", kT0).ok());
+    EXPECT_FALSE(devices.find("dev-1")->revoked());
+}
+
+TEST_F(DeviceRegistryTest, EnrollingAgainReplacesTheTokenAndLiftsARevocation) {
+    DeviceRegistry devices(*org);
+    devices.enrol("dev-1", eventId, "Gate A", kHashA, kT0);
+    ASSERT_TRUE(devices.revoke(eventId, "dev-1", kT0 + 1).ok());
+    devices.enrol("dev-1", eventId, "Gate A2", kHashB, kT0 + 2);
+    EXPECT_FALSE(devices.findByTokenHash(kHashA));
+    auto found = devices.findByTokenHash(kHashB);
+    ASSERT_TRUE(found);
+    EXPECT_FALSE(found->revoked());
+    EXPECT_EQ(found->name, "Gate A2");
+}
+
+TEST_F(DeviceRegistryTest, ListsTheEventsDevicesWithSyncAndGate) {
+    DeviceRegistry devices(*org);
+    devices.enrol("dev-1", eventId, "Gate A", kHashA, kT0);
+    devices.enrol("dev-2", otherEventId, "Elsewhere", kHashB, kT0);
+    devices.recordSync("dev-1", kT0 + 7);
+    devices.recordGate("dev-1", "North");
+    auto listed = devices.list(eventId);
+    ASSERT_EQ(listed.size(), 1u);
+    EXPECT_EQ(listed[0].deviceId, "dev-1");
+    EXPECT_EQ(listed[0].lastSyncAtMs, kT0 + 7);
+    EXPECT_EQ(listed[0].gate, "North");
+}
+
+}  // namespace
+}  // namespace admit::sync
