@@ -3,8 +3,6 @@
 // for tests that speak HTTP to it byte by byte (raw_http.hpp): the hostile-network tests and
 // the authentication and data tests of issue 12. TearDown checks that no token reached the log.
 
-#include <zlib.h>
-
 #include <algorithm>
 #include <chrono>
 #include <memory>
@@ -50,32 +48,6 @@ constexpr double kMemoryFactor = 1.0;
 
 inline double msSince(Clock::time_point start) {
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-// gzip of `size` zero bytes: a small body that inflates a thousandfold.
-inline std::string gzipOfZeros(std::size_t size) {
-    z_stream z{};
-    if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) return {};
-    std::string zeros(1 << 20, '\0');
-    std::string out;
-    char buffer[1 << 16];
-    std::size_t left = size;
-    int flush = Z_NO_FLUSH;
-    while (flush != Z_FINISH) {
-        std::size_t take = std::min(left, zeros.size());
-        left -= take;
-        flush = left == 0 ? Z_FINISH : Z_NO_FLUSH;
-        z.next_in = reinterpret_cast<Bytef*>(zeros.data());
-        z.avail_in = static_cast<uInt>(take);
-        do {
-            z.next_out = reinterpret_cast<Bytef*>(buffer);
-            z.avail_out = sizeof buffer;
-            deflate(&z, flush);
-            out.append(buffer, sizeof buffer - z.avail_out);
-        } while (z.avail_out == 0);
-    }
-    deflateEnd(&z);
-    return out;
 }
 
 class AdmitServerFixture : public ::testing::Test {
