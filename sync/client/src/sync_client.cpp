@@ -30,7 +30,7 @@ constexpr std::size_t kAnswerMaxBytes = 32u << 20;
 using Method = HttpRequest::Method;
 
 SyncError syncError(SyncError::Kind kind, std::string step, std::string message) {
-    return {kind, std::move(step), std::move(message), std::nullopt, std::nullopt};
+    return {kind, std::move(step), std::move(message), std::nullopt};
 }
 
 // The replica `db` failed; a replica failure (damage) keeps its kind.

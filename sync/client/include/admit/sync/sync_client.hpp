@@ -34,7 +34,8 @@ struct SyncError {
     std::optional<replica::ReplicaErrorKind> replicaKind;
     // The server asked the client to wait this long before its next request (Retry-After on a
     // 429 or 503); the client keeps to it (runRound sends nothing until then).
-    std::optional<std::chrono::seconds> retryAfter;
+    // (Initialised here so that brace-initialised errors without it stay complete.)
+    std::optional<std::chrono::seconds> retryAfter = std::nullopt;
 };
 
 struct Timeouts {
