@@ -83,6 +83,10 @@ Result<DemoEvent> createDemoEvent(SQLite::Database& db, std::int64_t nowMs) {
             !s) {
             return fail(s.error());
         }
+        // Operators serve the events they are listed for; a replica carries only those.
+        for (const char* name : {kDemoOrganiser, kDemoVolunteer}) {
+            if (auto s = operators.allowAtEvent(name, demo.eventId); !s) return fail(s.error());
+        }
 
         auto other = organiser::createEvent(db, {"Riverside Jazz Night"}, nowMs);
         if (!other) return fail(other.error());
