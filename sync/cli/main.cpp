@@ -5,11 +5,16 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
+#include <regex>
 
 #include <SQLiteCpp/Transaction.h>
 #include <nlohmann/json.hpp>
@@ -17,6 +22,7 @@
 #include "admit/base/version.hpp"
 #include "admit/organiser/attendee_import.hpp"
 #include "admit/organiser/event_admin.hpp"
+#include "admit/replica/backup.hpp"
 #include "admit/replica/replica.hpp"
 #include "admit/replica/replica_key.hpp"
 #include "admit/replica/salvage.hpp"
@@ -46,8 +52,12 @@ constexpr int kExitUsage = 2;
 constexpr int kExitDenied = 3;
 constexpr int kExitRowsLost = 4;
 
-constexpr const char* kUsage = R"(usage: admit --db PATH [--key-file KEY] [--json] COMMAND ...
+constexpr const char* kUsage =
+    R"(usage: admit --db PATH [--key-file KEY | --key-credential NAME] [--json] COMMAND ...
        admit --version | --help
+
+The organiser's database is encrypted when a key is given: --key-file names a file of 32 random
+bytes (mode 0600), --key-credential a systemd credential (LoadCredential=) holding it.
 
 Events and attendees (organiser database):
   event create --name NAME [--types General,VIP] [--reentry single|multiple|after_exit]
@@ -72,6 +82,11 @@ At the door (organiser database or replica):
   verify --event ID [--gate G] [--exit] TEXT      the verdict, recording nothing
   checkin --event ID [--gate G] [--exit] [--operator NAME] (TEXT | --search QUERY)
   stats --event ID
+
+Backups (while admit-server runs; the copy is encrypted under the same key):
+  backup --out FILE                   one consistent copy of the database
+  backup --out-dir DIR [--keep N]     a copy named <db>-<UTC time>.db in DIR; only the newest N
+                                      copies there are kept (default 14)
 
 Kiosk replicas (encrypted; a key file holds 32 random bytes, mode 0600, created if missing):
   export-replica --event ID --out PATH --out-key-file KEY
@@ -133,14 +148,29 @@ Result<replica::ReplicaKey, replica::ReplicaError> loadOrCreateKey(const std::st
     return replica::loadKeyFile(path);
 }
 
+// The key of an encrypted database: --key-file or --key-credential; nullopt when neither is
+// given (a plain database).
+Result<std::optional<replica::ReplicaKey>, CommandError> databaseKey(const Context& c) {
+    auto keyFile = c.args.option("key-file");
+    auto credential = c.args.option("key-credential");
+    if (keyFile && credential) {
+        return fail(usage("give at most one of --key-file and --key-credential"));
+    }
+    if (!keyFile && !credential) return std::optional<replica::ReplicaKey>{};
+    auto key =
+        keyFile ? replica::loadKeyFile(*keyFile) : replica::loadKeyFromCredential(*credential);
+    if (!key) return fail(failed(key.error()));
+    return std::optional<replica::ReplicaKey>{std::move(key).value()};
+}
+
 Result<SQLite::Database, CommandError> openDatabase(const Context& c, bool create) {
     auto path = requireOption(c, "db");
     if (!path) return fail(path.error());
-    if (auto keyFile = c.args.option("key-file")) {
-        auto key = replica::loadKeyFile(*keyFile);
-        if (!key) return fail(failed(key.error()));
+    auto key = databaseKey(c);
+    if (!key) return fail(key.error());
+    if (*key) {
         auto db = replica::openReplica(
-            *path, *key, create ? replica::OpenMode::Create : replica::OpenMode::ReadWrite);
+            *path, **key, create ? replica::OpenMode::Create : replica::OpenMode::ReadWrite);
         if (!db) return fail(failed(db.error()));
         store::applyConnectionSettings(*db);
         if (auto migrated = store::migrate(*db); !migrated) return fail(failed(migrated.error()));
@@ -574,6 +604,87 @@ Outcome exportReplica(Context& c) {
     return 0;
 }
 
+// "20261130T154012.345Z": UTC, sortable as text, unique for copies made a millisecond apart.
+std::string backupTimestamp(std::int64_t ms) {
+    const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    char text[64];
+    std::snprintf(text, sizeof text, "%04d%02d%02dT%02d%02d%02d.%03dZ", utc.tm_year + 1900,
+                  utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                  static_cast<int>((ms % 1000 + 1000) % 1000));
+    return text;
+}
+
+// The copies `backup --out-dir` made of database `stem` in `dir`, oldest first. Only names it
+// makes count: other files in the directory are never touched.
+std::vector<std::filesystem::path> backupsIn(const std::filesystem::path& dir,
+                                             const std::string& stem) {
+    static const std::regex kName(R"(\d{8}T\d{6}\.\d{3}Z\.db)");
+    std::vector<std::filesystem::path> found;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        const std::string name = entry.path().filename().string();
+        if (entry.is_regular_file() && name.rfind(stem + "-", 0) == 0 &&
+            std::regex_match(name.substr(stem.size() + 1), kName)) {
+            found.push_back(entry.path());
+        }
+    }
+    std::sort(found.begin(), found.end());
+    return found;
+}
+
+Outcome backupCommand(Context& c) {
+    auto path = requireOption(c, "db");
+    if (!path) return fail(path.error());
+    auto key = databaseKey(c);
+    if (!key) return fail(key.error());
+    if (!*key)
+        return fail(usage("backup needs the database's key: --key-file or --key-credential"));
+    auto outFile = c.args.option("out");
+    auto outDir = c.args.option("out-dir");
+    if (outFile.has_value() == outDir.has_value()) {
+        return fail(usage("backup needs exactly one of --out FILE and --out-dir DIR"));
+    }
+    int keep = 14;
+    if (auto keepOption = c.args.option("keep")) {
+        if (!outDir) return fail(usage("--keep goes with --out-dir"));
+        char* end = nullptr;
+        const long value = std::strtol(keepOption->c_str(), &end, 10);
+        if (keepOption->empty() || *end != '\0' || value < 1 || value > 100000) {
+            return fail(
+                usage("--keep must be a number of copies, 1 or more (got '" + *keepOption + "')"));
+        }
+        keep = static_cast<int>(value);
+    }
+    const std::string stem = std::filesystem::path(*path).stem().string();
+    const std::filesystem::path out =
+        outFile ? std::filesystem::path(*outFile)
+                : std::filesystem::path(*outDir) /
+                      (stem + "-" + backupTimestamp(store::systemTimeMs()) + ".db");
+    if (outDir && !std::filesystem::is_directory(*outDir)) {
+        return fail(failed("backup directory " + *outDir + " does not exist"));
+    }
+    if (auto made = replica::backupReplica(*path, **key, out); !made) {
+        return fail(failed(made.error()));
+    }
+    json removed = json::array();
+    std::string text = "backup of " + *path + " written to " + out.string();
+    if (outDir) {
+        auto copies = backupsIn(*outDir, stem);
+        for (std::size_t i = 0; i + static_cast<std::size_t>(keep) < copies.size(); ++i) {
+            std::error_code ec;
+            std::filesystem::remove(copies[i], ec);
+            if (ec)
+                return fail(
+                    failed("cannot remove old backup " + copies[i].string() + ": " + ec.message()));
+            removed.push_back(copies[i].string());
+            text += "\nremoved old backup " + copies[i].string();
+        }
+    }
+    print(c, {{"backup", out.string()}, {"removed", removed}}, text);
+    return 0;
+}
+
 Outcome replicaCommand(Context& c) {
     if (c.args.positional().size() != 2) {
         return fail(usage("replica needs one of: create, open, check, rekey, salvage"));
@@ -659,9 +770,11 @@ Outcome replicaCommand(Context& c) {
 int run(const std::vector<std::string>& words) {
     static const std::set<std::string> kFlags{"json", "exit", "help", "version"};
     static const std::set<std::string> kOptions{
-        "db",           "key-file",     "name",       "types", "reentry", "event",    "out",
-        "png",          "server",       "token-file", "role",  "gate",    "operator", "search",
-        "out-key-file", "new-key-file", "device",     "seq",   "limit"};
+        "db",           "key-file", "name",     "types",  "reentry",
+        "event",        "out",      "png",      "server", "token-file",
+        "role",         "gate",     "operator", "search", "out-key-file",
+        "new-key-file", "device",   "seq",      "limit",  "key-credential",
+        "out-dir",      "keep"};
     auto parsed = Arguments::parse(words, kFlags, kOptions);
     if (!parsed) {
         std::cerr << "admit: " << parsed.error().message << "\n" << kUsage;
@@ -686,7 +799,8 @@ int run(const std::vector<std::string>& words) {
         {"checkin", checkin},
         {"stats", stats},
         {"export-replica", exportReplica},
-        {"replica", replicaCommand}};
+        {"replica", replicaCommand},
+        {"backup", backupCommand}};
     auto command = [&]() -> Outcome {
         std::string name = pos[0];
         if (name == "event" || name == "operator" || name == "device" || name == "quarantine") {

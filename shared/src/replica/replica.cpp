@@ -400,13 +400,9 @@ Status<ReplicaError> rekeyReplica(const fs::path& path, const ReplicaKey& oldKey
             }
             dest->exec("PRAGMA wal_checkpoint(TRUNCATE)");
         }  // closing the copy checkpoints it and removes its WAL
-        {
-            auto verify = detail::openWithKeys(temp, newKeys, OpenMode::ReadWrite, pageSize);
-            if (!verify) return fail(verify.error());
-            const std::string quick = verify->execAndGet("PRAGMA quick_check").getString();
-            if (quick != "ok") return fail(ioError(temp, "new copy failed quick_check: " + quick));
+        if (auto verified = detail::verifyAndSync(copy, newKeys, pageSize, path); !verified) {
+            return fail(verified.error());
         }
-        if (!detail::syncPath(temp, false)) return fail(ioError(temp, std::strerror(errno)));
         std::error_code ec;
         // The old file's WAL is empty (checkpointed above) and nobody else uses it or its index.
         fs::remove(path.string() + "-wal", ec);

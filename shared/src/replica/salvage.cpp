@@ -273,23 +273,6 @@ Status<ReplicaError> fill(detail::SalvageReader& reader, SQLite::Database& dest,
     return Ok{};
 }
 
-// Moves the finished copy to `out` unless something appeared there meanwhile.
-Status<ReplicaError> moveIntoPlace(const fs::path& from, const fs::path& out) {
-    int rc = ::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, out.c_str(), RENAME_NOREPLACE);
-    if (rc != 0 && (errno == EINVAL || errno == ENOSYS)) {
-        // A file system without RENAME_NOREPLACE: link() refuses an existing name too.
-        rc = ::link(from.c_str(), out.c_str());
-        if (rc == 0) ::unlink(from.c_str());
-    }
-    if (rc == 0) return Ok{};
-    if (errno == EEXIST) {
-        return fail(ReplicaError{ReplicaErrorKind::AlreadyExists, out.string(),
-                                 "refusing to overwrite " + out.string()});
-    }
-    return fail(detail::ioError(
-        out, std::string("cannot move the new replica into place: ") + std::strerror(errno)));
-}
-
 }  // namespace
 
 bool SalvageReport::everyRowCopied() const {
@@ -332,20 +315,10 @@ Result<SalvageReport, ReplicaError> salvageReplica(const fs::path& damaged, cons
             return fail(filled.error());
         }
     }  // closing the copy checkpoints it and removes its WAL
-    try {
-        auto verify = detail::openWithKeys(temp, outKeys, OpenMode::ReadWrite, pageSize);
-        if (!verify) return fail(verify.error());
-        const std::string quick = verify->execAndGet("PRAGMA quick_check").getString();
-        if (quick != "ok") {
-            return fail(detail::ioError(out, "the new replica failed quick_check: " + quick));
-        }
-    } catch (const SQLite::Exception& e) {
-        return fail(detail::ioError(out, describeReplicaFailure(e)));
+    if (auto verified = detail::verifyAndSync(copy, outKeys, pageSize, out); !verified) {
+        return fail(verified.error());
     }
-    if (!detail::syncPath(temp, false)) return fail(detail::ioError(out, std::strerror(errno)));
-    if (auto moved = moveIntoPlace(temp, out); !moved) return fail(moved.error());
-    copy.keep();
-    detail::syncPath(out.has_parent_path() ? out.parent_path() : fs::path("."), true);
+    if (auto moved = detail::moveIntoPlace(copy, out); !moved) return fail(moved.error());
     report.damage = reader.report();
     return report;
 }
