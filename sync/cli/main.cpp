@@ -674,6 +674,10 @@ Outcome backupCommand(Context& c) {
         for (std::size_t i = 0; i + static_cast<std::size_t>(keep) < copies.size(); ++i) {
             std::error_code ec;
             std::filesystem::remove(copies[i], ec);
+            // A copy someone opened may have a WAL and an index beside it.
+            std::error_code ignored;
+            std::filesystem::remove(copies[i].string() + "-wal", ignored);
+            std::filesystem::remove(copies[i].string() + "-shm", ignored);
             if (ec)
                 return fail(
                     failed("cannot remove old backup " + copies[i].string() + ": " + ec.message()));
