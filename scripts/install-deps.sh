@@ -15,6 +15,8 @@ packages=(
   fonts-dejavu-core
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libzbar-dev xvfb xauth x11-apps imagemagick
+  # promtool checks admit-server's /metrics (the prometheus package ships it)
+  prometheus
 )
 
 missing=()
@@ -37,4 +39,12 @@ fi
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
+# Only promtool of the prometheus package is used: its daemon must not start (it would listen
+# on every interface). policy-rc.d is Debian's switch for that; one made here is removed after.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null
+  $SUDO chmod 755 "$policy"
+  trap '$SUDO rm -f "$policy"' EXIT
+fi
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

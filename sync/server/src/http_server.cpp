@@ -216,6 +216,7 @@ struct Connection {
     std::size_t bodyReservation = 0;  // bytes to reserve of the large-body budget
     std::string logMethod = "-";
     std::string logPath = "-";
+    SteadyClock::time_point headAt;  // when the request's head was in
 
     // Budgets held.
     std::size_t largeBodyHeld = 0;
@@ -278,10 +279,12 @@ struct HttpServer::Impl {
             if (!victim) {
                 // Every connection is being answered: this one waits for none of them.
                 ++refusedAtCap;
+                ++total.refusedAtCap;
                 socket.close(ignored);
                 return;
             }
             ++shedAtCap;
+            ++total.closedAtCap;
             closeConnection(victim);
         }
         socket.set_option(tcp::no_delay(true), ignored);
@@ -289,6 +292,7 @@ struct HttpServer::Impl {
         auto remote = c->socket.remote_endpoint(ignored);
         c->remoteAddress = ignored ? std::string("?") : remote.address().to_string();
         connections.insert(c);
+        total.open = connections.size();
         startRequest(c);
     }
 
@@ -413,6 +417,7 @@ struct HttpServer::Impl {
         request->remoteAddress = c->remoteAddress;
         c->logMethod = request->method;
         c->logPath = request->path;
+        c->headAt = SteadyClock::now();
         c->keepAlive = c->parser->keep_alive();
         c->request = request;
 
@@ -485,6 +490,7 @@ struct HttpServer::Impl {
         if (c->bodyReservation > kSmallBodyBytes) {
             if (largeBodiesHeld + c->bodyReservation > limits.largeBodyBudget) {
                 ++busyRefusals;
+                ++total.answeredBusy;
                 ServerResponse busy =
                     errorResponse(503, "the server is busy; try again in a few seconds");
                 busy.fields.emplace_back("Retry-After", "2");
@@ -564,6 +570,7 @@ struct HttpServer::Impl {
         std::size_t size = body ? body->size() : 0;
         if (!response.shared && responsesHeld + size > limits.responseBudget) {
             ++busyRefusals;
+            ++total.answeredBusy;
             response = errorResponse(503, "the server is busy; try again in a few seconds");
             response.fields.emplace_back("Retry-After", "2");
             return answer(c, std::move(response), false);
@@ -594,8 +601,8 @@ struct HttpServer::Impl {
         auto reason = http::obsolete_reason(static_cast<http::status>(response.status));
         head = "HTTP/1.1 " + std::to_string(response.status) + " " +
                std::string(reason.data(), reason.size()) + "\r\n";
-        head +=
-            "Content-Type: application/json\r\nContent-Length: " + std::to_string(size) + "\r\n";
+        head += "Content-Type: " + response.contentType +
+                "\r\nContent-Length: " + std::to_string(size) + "\r\n";
         if (compressed) head += "Content-Encoding: gzip\r\n";
         if (response.body && response.body->size() >= kGzipMinBytes) {
             head += "Vary: Accept-Encoding\r\n";
@@ -623,6 +630,14 @@ struct HttpServer::Impl {
             line += ": " + loggable(c->response.errorSentence);
         }
         hooks.log(line);
+        if (hooks.answered) {
+            const auto since =
+                c->headAt == SteadyClock::time_point{} ? SteadyClock::now() : c->headAt;
+            hooks.answered({c->route.name.empty() ? std::string_view("other") : c->route.name,
+                            c->response.status, SteadyClock::now() - since});
+        }
+        c->headAt = {};
+        c->route.name.clear();
         c->response = {};
         c->responseBody.reset();
         c->responseHead.clear();
@@ -660,6 +675,7 @@ struct HttpServer::Impl {
             c->largeBodyHeld = 0;
         }
         connections.erase(c);
+        total.open = connections.size();
         finishStopIfDone();
     }
 
@@ -683,7 +699,10 @@ struct HttpServer::Impl {
         for (const auto& c : expired) {
             bool midRequest = (c->phase == Phase::kHead && c->bytesThisRequest > 0) ||
                               c->phase == Phase::kBody || c->phase == Phase::kWriting;
-            if (midRequest) ++timedOut;
+            if (midRequest) {
+                ++timedOut;
+                ++total.cutOffAtDeadline;
+            }
             closeConnection(c);
         }
         if (now - lastSummary >= kSummaryInterval) {
@@ -771,6 +790,14 @@ struct HttpServer::Impl {
     std::size_t timedOut = 0;
     std::size_t busyRefusals = 0;
     std::size_t acceptFailures = 0;
+    // Since the start, for connectionFigures() on any thread.
+    struct {
+        std::atomic<std::size_t> open{0};
+        std::atomic<std::size_t> closedAtCap{0};
+        std::atomic<std::size_t> refusedAtCap{0};
+        std::atomic<std::size_t> cutOffAtDeadline{0};
+        std::atomic<std::size_t> answeredBusy{0};
+    } total;
 
     // For stop() from any thread.
     std::mutex runMutex;
@@ -782,6 +809,12 @@ HttpServer::HttpServer(HttpLimits limits, HttpServerHooks hooks)
     : impl_(std::make_unique<Impl>(limits, std::move(hooks))) {}
 
 HttpServer::~HttpServer() { stop(); }
+
+ConnectionFigures HttpServer::connectionFigures() const {
+    const auto& t = impl_->total;
+    return {t.open.load(), t.closedAtCap.load(), t.refusedAtCap.load(), t.cutOffAtDeadline.load(),
+            t.answeredBusy.load()};
+}
 
 Result<int> HttpServer::bind(const std::string& host, int port) {
     if (port < 0 || port > 65535) return fail("port " + std::to_string(port) + " is out of range");

@@ -22,6 +22,7 @@
 // must not block; a route's admit and handle run on a worker thread.
 
 #include <any>
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <exception>
@@ -57,7 +58,8 @@ struct ServerRequest {
 
 struct ServerResponse {
     int status = 200;
-    std::shared_ptr<const std::string> body;  // JSON
+    std::shared_ptr<const std::string> body;
+    std::string contentType = "application/json";
     // The same body gzipped, if the handler has one at hand (a cached roster); otherwise the
     // server compresses a large body for a client that accepts gzip.
     std::shared_ptr<const std::string> gzipBody;
@@ -69,6 +71,9 @@ struct ServerResponse {
 };
 
 struct ServerRoute {
+    // The route's name in metrics ("upload", "roster"...); answers made before a route was
+    // chosen (404, 431...) count as "other".
+    std::string name;
     std::size_t maxBodyBytes = 0;
     // Optional: runs on a worker once the head is in, before the body is read. An answer
     // refuses the request (its body is never read); nullopt lets it go on.
@@ -98,8 +103,27 @@ struct HttpLimits {
 // Bodies up to this size need no share of the large-body budget: the connection cap bounds them.
 inline constexpr std::size_t kSmallBodyBytes = 16 * 1024;
 
+// One answer that went out (or failed to): for metrics. Latency runs from the moment the
+// request's head was in to the moment the answer was written.
+struct AnsweredRequest {
+    std::string_view route;  // ServerRoute::name, or "other"
+    int status = 0;
+    std::chrono::nanoseconds latency{0};
+};
+
+// Connection figures since the server started, readable from any thread.
+struct ConnectionFigures {
+    std::size_t open = 0;
+    std::size_t closedAtCap = 0;       // closed to make room for a new one
+    std::size_t refusedAtCap = 0;      // new ones refused while every one was answered
+    std::size_t cutOffAtDeadline = 0;  // a request that did not arrive in time
+    std::size_t answeredBusy = 0;      // 503 for want of body or response budget
+};
+
 struct HttpServerHooks {
     Router router;
+    // Optional; called on the I/O thread after each answer, before the next request is read.
+    std::function<void(const AnsweredRequest&)> answered;
     // One line per answer and a summary of dropped connections now and then; called on the I/O
     // thread.
     std::function<void(std::string_view)> log;
@@ -133,6 +157,9 @@ class HttpServer {
     // bytes in) finish within stopGrace, answers those being handled. Before run(), run()
     // does just that and returns.
     void stop();
+
+    // Safe from any thread.
+    ConnectionFigures connectionFigures() const;
 
   private:
     struct Impl;

@@ -425,4 +425,28 @@ DevicesResponse ServerStore::devices(const AuthenticatedDevice& device) {
     return response;
 }
 
+StoreFigures ServerStore::figures() {
+    StoreFigures figures;
+    SQLite::Statement events(
+        db_,
+        "SELECT e.id, (SELECT count(*) FROM checkins c WHERE c.event_id = e.id), "
+        "(SELECT count(*) FROM devices d WHERE d.event_id = e.id AND d.revoked_at IS NULL), "
+        "coalesce((SELECT version FROM roster_versions r WHERE r.event_id = e.id), 0) "
+        "FROM events e ORDER BY e.id");
+    while (events.executeStep()) {
+        figures.events.push_back({events.getColumn(0).getString(), events.getColumn(1).getInt64(),
+                                  events.getColumn(2).getInt64(), events.getColumn(3).getInt64()});
+    }
+    SQLite::Statement devices(db_,
+                              "SELECT event_id, device_id, coalesce(last_sync_at, 0) FROM devices "
+                              "WHERE revoked_at IS NULL ORDER BY event_id, device_id");
+    while (devices.executeStep()) {
+        figures.devices.push_back({devices.getColumn(0).getString(),
+                                   devices.getColumn(1).getString(),
+                                   devices.getColumn(2).getInt64()});
+    }
+    figures.quarantined = db_.execAndGet("SELECT count(*) FROM sync_quarantine").getInt64();
+    return figures;
+}
+
 }  // namespace admit::sync

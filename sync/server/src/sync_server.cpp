@@ -1,6 +1,9 @@
 #include "admit/sync/sync_server.hpp"
 
+#include <sys/statvfs.h>
+
 #include <charconv>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -12,6 +15,7 @@
 #include "admit/sync/server_store.hpp"
 #include "gzip.hpp"
 #include "http_server.hpp"
+#include "server_metrics.hpp"
 
 namespace admit::sync {
 namespace {
@@ -71,6 +75,16 @@ std::optional<EventPath> eventPath(std::string_view path) {
     return EventPath{std::string(path.substr(0, slash)), std::string(what)};
 }
 
+// True for a client on this machine (IPv4 or IPv6 loopback).
+bool fromLoopback(const ServerRequest& req) {
+    const std::string& a = req.remoteAddress;
+    return a.rfind("127.", 0) == 0 || a == "::1" || a.rfind("::ffff:127.", 0) == 0;
+}
+
+// Below this much free space on the database's file system, /healthz answers 503: SQLite
+// needs room for the WAL, and a full disk would refuse every upload.
+constexpr std::uint64_t kLowDiskBytes = std::uint64_t{64} << 20;
+
 }  // namespace
 
 struct SyncServer::Impl {
@@ -98,6 +112,7 @@ struct SyncServer::Impl {
         HttpServerHooks h;
         h.router = [this](const ServerRequest& req) { return route(req); };
         h.log = [this](std::string_view line) { options.log(line); };
+        h.answered = [this](const AnsweredRequest& answered) { metrics.count(answered); };
         h.fault = [this](const ServerRequest& req, std::exception_ptr thrown) {
             return faultOnWorker(req, thrown);
         };
@@ -123,11 +138,19 @@ struct SyncServer::Impl {
         }
         if (path && path->what == "roster") return only("GET", rosterRoute());
         if (path && path->what == "devices") return only("GET", devicesRoute());
+        if (req.path == "/healthz") return only("GET", healthRoute());
+        if (req.path == "/metrics") {
+            if (!fromLoopback(req)) {
+                return fail(errorResponse(403, "metrics are served only on this machine"));
+            }
+            return only("GET", metricsRoute());
+        }
         return fail(errorResponse(404, "no such path"));
     }
 
     ServerRoute enrolRoute() {
         ServerRoute r;
+        r.name = "enrol";
         r.maxBodyBytes = kSmallBodyBytes;
         r.handle = [this](ServerRequest& req) {
             if (auto limited = rateLimited(req)) return std::move(*limited);
@@ -145,6 +168,7 @@ struct SyncServer::Impl {
     // as soon as its head is in.
     ServerRoute uploadRoute() {
         ServerRoute r;
+        r.name = "upload";
         r.maxBodyBytes = kMaxBodyBytes;
         r.admit = [this](ServerRequest& req) -> std::optional<ServerResponse> {
             std::lock_guard lock(dbMutex);
@@ -167,6 +191,7 @@ struct SyncServer::Impl {
 
     ServerRoute downloadRoute() {
         ServerRoute r;
+        r.name = "download";
         r.maxBodyBytes = kSmallBodyBytes;
         r.handle = [this](ServerRequest& req) {
             auto after = integerParam(req, "after", 0);
@@ -185,6 +210,7 @@ struct SyncServer::Impl {
 
     ServerRoute rosterRoute() {
         ServerRoute r;
+        r.name = "roster";
         r.maxBodyBytes = kSmallBodyBytes;
         r.handle = [this](ServerRequest& req) { return rosterOnWorker(req); };
         return r;
@@ -192,12 +218,69 @@ struct SyncServer::Impl {
 
     ServerRoute devicesRoute() {
         ServerRoute r;
+        r.name = "devices";
         r.maxBodyBytes = kSmallBodyBytes;
         r.handle = [this](ServerRequest& req) {
             std::lock_guard lock(dbMutex);
             auto device = authenticate(req);
             if (!device) return device.error();
             return jsonResponse(200, toJson(ServerStore(db).devices(*device)));
+        };
+        return r;
+    }
+
+    // Public: says only whether the database answers and the disk has room, no figures.
+    ServerRoute healthRoute() {
+        ServerRoute r;
+        r.name = "healthz";
+        r.maxBodyBytes = kSmallBodyBytes;
+        r.handle = [this](ServerRequest&) {
+            bool databaseOk = false;
+            std::string file;
+            {
+                std::lock_guard lock(dbMutex);
+                try {
+                    db.execAndGet("SELECT count(*) FROM sqlite_schema");
+                    databaseOk = true;
+                } catch (const SQLite::Exception& e) {
+                    options.log("health check: the database did not answer: " +
+                                loggable(replica::describeReplicaFailure(e)));
+                }
+                file = db.getFilename();
+            }
+            struct statvfs fs {};
+            const auto dir = std::filesystem::path(file).parent_path();
+            const bool diskOk =
+                ::statvfs(dir.empty() ? "." : dir.c_str(), &fs) == 0 &&
+                static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize >= kLowDiskBytes;
+            const bool ok = databaseOk && diskOk;
+            ServerResponse response = jsonResponse(
+                ok ? 200 : 503, std::string("{\"ok\":") + (ok ? "true" : "false") +
+                                    ",\"database\":\"" + (databaseOk ? "ok" : "unreachable") +
+                                    "\",\"disk\":\"" + (diskOk ? "ok" : "low") + "\"}");
+            if (!ok) response.errorSentence = "unhealthy: database or disk";
+            return response;
+        };
+        return r;
+    }
+
+    // Only from this machine (the router refuses others): Prometheus on the server's host, or
+    // through an SSH tunnel. A reverse proxy must not forward /metrics.
+    ServerRoute metricsRoute() {
+        ServerRoute r;
+        r.name = "metrics";
+        r.maxBodyBytes = kSmallBodyBytes;
+        r.handle = [this](ServerRequest&) {
+            StoreFigures figures;
+            {
+                std::lock_guard lock(dbMutex);
+                figures = ServerStore(db).figures();
+            }
+            ServerResponse response;
+            response.body = std::make_shared<const std::string>(
+                metrics.render(http.connectionFigures(), figures, options.clock()));
+            response.contentType = "text/plain; version=0.0.4; charset=utf-8";
+            return response;
         };
         return r;
     }
@@ -308,6 +391,7 @@ struct SyncServer::Impl {
     };
     std::map<std::string, std::shared_ptr<CachedRoster>> rosterCache;
     FailedAuthLimiter failedAuth;
+    ServerMetrics metrics;
     HttpServer http;
 };
 

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <SQLiteCpp/Database.h>
 
@@ -51,6 +52,24 @@ struct AuthenticatedDevice {
     std::string eventId;
 };
 
+// What the database holds, for the server's /metrics.
+struct StoreFigures {
+    struct Event {
+        std::string eventId;
+        std::int64_t checkIns = 0;
+        std::int64_t devices = 0;
+        std::int64_t rosterVersion = 0;
+    };
+    struct Device {
+        std::string eventId;
+        std::string deviceId;
+        std::int64_t lastSyncAtMs = 0;  // 0: no request since enrolment
+    };
+    std::vector<Event> events;
+    std::vector<Device> devices;
+    std::int64_t quarantined = 0;
+};
+
 // One object per request (it keeps no state between calls); the caller serialises access to
 // the connection.
 class ServerStore {
@@ -88,6 +107,9 @@ class ServerStore {
     Result<std::string, ServerError> roster(const AuthenticatedDevice& device, std::int64_t have);
 
     DevicesResponse devices(const AuthenticatedDevice& device);
+
+    // Counts for /metrics: a few aggregate queries (a scan of the check-ins' event index).
+    StoreFigures figures();
 
   private:
     bool eventExists(const std::string& eventId);
