@@ -242,10 +242,31 @@ TEST_F(ServerAuth, RepeatedFailedAuthenticationIsAnswered429WithRetryAfter) {
     const int retryAfter = std::stoi(limited->headers.at("retry-after"));
     EXPECT_GE(retryAfter, 1);
     EXPECT_LE(retryAfter, 60);
-    // Enrolment from that address too, even with a real token: a token cannot be tried.
+    // A wrong enrolment token from that address too.
+    auto guessed = enrol({eventId, "not-an-enrolment-token-at-all", store::newUuidV7(8), "Gate B"});
+    ASSERT_TRUE(guessed);
+    EXPECT_EQ(guessed->status, 429) << guessed->body;
+}
+
+// Behind the reverse proxy every client has the proxy's address (here, as there, 127.0.0.1):
+// an attacker's refused tokens must not lock the real kiosks out. A valid token is always
+// served; only refused ones are answered 429.
+TEST_F(ServerAuth, KiosksSharingTheAttackersAddressKeepWorking) {
+    startServer();
+    for (int i = 0; i < 30; ++i) {
+        auto refused = devicesWith("wrong-token-" + std::to_string(i));
+        ASSERT_TRUE(refused);
+        ASSERT_EQ(refused->status, i < 10 ? 401 : 429) << "attempt " << i;
+    }
+    auto served = devicesWith(deviceToken);
+    ASSERT_TRUE(served);
+    EXPECT_EQ(served->status, 200) << served->body;
+    auto stored = upload({deviceId, "A", {entryFor(checkIn(eventId, "A", 1), 1)}});
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(stored->status, 200) << stored->body;
     auto enrolment = enrol({eventId, enrolmentTokens[1], store::newUuidV7(8), "Gate B"});
     ASSERT_TRUE(enrolment);
-    EXPECT_EQ(enrolment->status, 429) << enrolment->body;
+    EXPECT_EQ(enrolment->status, 200) << enrolment->body;
 }
 
 // Item 7: a check-in id sent again with other content counted as already_had and the new

@@ -1,8 +1,9 @@
 #pragma once
 // Failed authentications per client address (docs/sync.md, "Rate limits"): after `failures`
-// refused tokens within `window`, an address is refused (429 with Retry-After) until that
-// window ends, before any token it sends is looked at. So a guess costs a minute per ten, and
-// an enrolment token or device token cannot be tried at speed. The table holds at most
+// refused tokens within `window`, the address's refused tokens are answered 429 with
+// Retry-After until that window ends, and the kiosk's client waits that long before it tries
+// again. Valid tokens are served whatever their address did (kiosks and attackers share the
+// reverse proxy's address). The table holds at most
 // `maxAddresses`; when full, expired windows go first, then the window that started earliest,
 // so many addresses cost bounded memory (they can only push each other out).
 //
