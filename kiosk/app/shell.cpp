@@ -264,6 +264,18 @@ class Tour {
 
 bool showsPreview(Screen screen) { return screen == Screen::kScanning || screen == Screen::kSetup; }
 
+// The sounds: installed beside the program (<prefix>/bin/admit-kiosk and
+// <prefix>/share/admit-kiosk, as the package puts them), else the source tree's assets/.
+std::filesystem::path assetDirectory() {
+    std::error_code error;
+    auto exe = std::filesystem::read_symlink("/proc/self/exe", error);
+    if (!error) {
+        auto installed = exe.parent_path().parent_path() / "share" / "admit-kiosk";
+        if (std::filesystem::exists(installed / "accepted.wav", error)) return installed;
+    }
+    return ADMIT_ASSET_DIR;
+}
+
 }  // namespace
 
 int runWindowed(KioskCore& core, const AppOptions& options,
@@ -316,7 +328,7 @@ int runWindowed(KioskCore& core, const AppOptions& options,
     bool touring = options.tour;
     float fontUnit = 0.0f;
 
-    SoundPlayer sounds(ADMIT_ASSET_DIR);
+    SoundPlayer sounds(assetDirectory());
     core.setWakeCallback([] { glfwPostEmptyEvent(); });
     core.start(std::move(source));
 
