@@ -17,6 +17,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libzbar-dev xvfb xauth x11-apps imagemagick
   # promtool checks admit-server's /metrics (the prometheus package ships it)
   prometheus
+  # Debian packages and their install test (scripts/package.sh, scripts/test-packages.sh)
+  mmdebstrap lintian
 )
 
 missing=()

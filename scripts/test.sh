@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs every test: the dev build, the same tests under ASan+UBSan,
-# then each libFuzzer target for a bounded time. This is the README's test command and .ci/run.
+# each libFuzzer target for a bounded time, then the Debian packages' install test. This is
+# the README's test command and .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,3 +25,6 @@ if [ -d shared/fuzz ]; then
   cmake --build --preset fuzz
   scripts/run-fuzzers.sh build/fuzz "$fuzz_seconds"
 fi
+
+echo "== Debian packages: lintian and the install test in a clean bookworm root"
+scripts/test-packages.sh
