@@ -66,7 +66,9 @@ install(FILES README.md docs/tickets.md docs/replica.md ${deb_dir}/copyright
 
 # ---- admit-server
 install(TARGETS admit-server RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT server)
-install(FILES systemd/admit-server.service DESTINATION ${unit_dir} COMPONENT server)
+install(FILES systemd/admit-server.service systemd/admit-server-backup.service
+              systemd/admit-server-backup.timer
+        DESTINATION ${unit_dir} COMPONENT server)
 install(FILES systemd/sysusers.d/admit-server.conf DESTINATION ${sysusers_dir} COMPONENT server)
 install(FILES docs/sync.md ${deb_dir}/copyright ${deb_dir}/changelog.gz
         DESTINATION ${doc}/admit-server COMPONENT server)

@@ -32,11 +32,13 @@ done
 
 step "units enabled the Debian way (started at the next boot)"
 ls -l /etc/systemd/system/multi-user.target.wants/admit-server.service \
+    /etc/systemd/system/timers.target.wants/admit-server-backup.timer \
     /etc/systemd/system/graphical.target.wants/admit-kiosk.service ||
     fail "a unit is not enabled"
 
 step "systemd-analyze verify"
-units="admit-server.service admit-kiosk.service admit-kiosk-key.service"
+units="admit-server.service admit-server-backup.service admit-server-backup.timer
+       admit-kiosk.service admit-kiosk-key.service"
 for unit in $units; do
     systemd-analyze verify "/usr/lib/systemd/system/$unit" || fail "verify $unit"
     echo "$unit: verified"
@@ -44,7 +46,8 @@ done
 
 step "systemd-analyze security (exposure; docs/kiosk.md lists what is left and why)"
 # --threshold counts tenths: 20 is an exposure of 2.0.
-for limit in admit-server.service:20 admit-kiosk.service:20 admit-kiosk-key.service:10; do
+for limit in admit-server.service:20 admit-server-backup.service:20 admit-kiosk.service:20 \
+    admit-kiosk-key.service:10; do
     unit=${limit%:*}
     tenths=${limit#*:}
     systemd-analyze security --offline=yes --threshold="$tenths" \
@@ -52,6 +55,18 @@ for limit in admit-server.service:20 admit-kiosk.service:20 admit-kiosk-key.serv
         { cat /tmp/security.txt; fail "$unit is more exposed than $((tenths / 10)).$((tenths % 10))"; }
     tail -n 1 /tmp/security.txt
 done
+
+step "admit backup: two copies of an organiser database, --keep 1 leaves the newer"
+admit --db /tmp/organiser.db --key-file /tmp/organiser.key replica create
+admit --db /tmp/organiser.db --key-file /tmp/organiser.key event create --name "Install Test"
+mkdir -p /tmp/backups
+admit --db /tmp/organiser.db --key-file /tmp/organiser.key backup --out-dir /tmp/backups --keep 1
+sleep 0.01
+admit --db /tmp/organiser.db --key-file /tmp/organiser.key backup --out-dir /tmp/backups --keep 1
+ls -l /tmp/backups
+[ "$(ls /tmp/backups | grep -c '^organiser-.*Z\.db$')" = 1 ] || fail "backup --keep 1"
+admit --db "$(ls -d /tmp/backups/organiser-*.db)" --key-file /tmp/organiser.key event list |
+    grep -q "Install Test" || fail "the backup does not hold the event"
 
 step "the first-boot replica key (no TPM2 here: sealed with the host key)"
 /usr/libexec/admit-kiosk/make-replica-key
