@@ -22,7 +22,6 @@
 #include "admit/base/version.hpp"
 #include "admit/organiser/attendee_import.hpp"
 #include "admit/organiser/event_admin.hpp"
-#include "admit/replica/backup.hpp"
 #include "admit/replica/replica.hpp"
 #include "admit/replica/replica_key.hpp"
 #include "admit/replica/salvage.hpp"
@@ -664,7 +663,7 @@ Outcome backupCommand(Context& c) {
     if (outDir && !std::filesystem::is_directory(*outDir)) {
         return fail(failed("backup directory " + *outDir + " does not exist"));
     }
-    if (auto made = replica::backupReplica(*path, **key, out); !made) {
+    if (auto made = sync::backupServerDatabase(*path, **key, out); !made) {
         return fail(failed(made.error()));
     }
     json removed = json::array();

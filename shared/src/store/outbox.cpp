@@ -53,6 +53,21 @@ void Outbox::markSentThrough(std::int64_t lastSeq, std::int64_t sentAtMs) {
     upsert->exec();
 }
 
+std::int64_t Outbox::sentThrough() {
+    auto q = statements_.prepare(std::string("SELECT ") + kSentThrough);
+    q->executeStep();
+    return q->getColumn(0).getInt64();
+}
+
+void Outbox::resendAfter(std::int64_t seq) {
+    auto update = statements_.prepare(
+        std::string(
+            "INSERT INTO meta (key, value) VALUES ('outbox_sent_through', min(max(?1, 0), ") +
+        kSentThrough + ")) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    update->bind(1, seq);
+    update->exec();
+}
+
 std::optional<std::int64_t> Outbox::lastSentAtMs() {
     auto q =
         statements_.prepare("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'outbox_sent_at'");

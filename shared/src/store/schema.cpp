@@ -15,7 +15,7 @@ namespace admit::store {
 namespace {
 
 // Each entry moves the schema one version up. Never edit a released entry: append a new one.
-constexpr std::array<std::string_view, 3> kMigrations{
+constexpr std::array<std::string_view, 4> kMigrations{
     R"sql(
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -320,6 +320,12 @@ BEGIN INSERT INTO roster_versions (event_id, version) VALUES (NEW.event_id, 1)
 CREATE TRIGGER roster_operator_events_delete AFTER DELETE ON operator_events
 BEGIN INSERT INTO roster_versions (event_id, version) VALUES (OLD.event_id, 1)
       ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+)sql",
+    // 4: the server remembers how far it holds each device's outbox, so a kiosk learns when the
+    // server lost what it had acknowledged (a restore from a backup) and sends it again. NULL:
+    // not known (devices enrolled before this version, until their next upload).
+    R"sql(
+ALTER TABLE devices ADD COLUMN acknowledged_through INTEGER;
 )sql",
 };
 

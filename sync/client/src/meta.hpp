@@ -9,6 +9,8 @@ namespace admit::sync::detail {
 inline constexpr const char* kServerUrl = "sync.server_url";
 inline constexpr const char* kDeviceToken = "sync.device_token";
 inline constexpr const char* kCheckinsAfter = "sync.checkins_after";
+// The name of the server's download order the cursor counts in (DownloadResponse::order).
+inline constexpr const char* kDownloadOrder = "sync.download_order";
 inline constexpr const char* kRosterVersion = "sync.roster_version";
 inline constexpr const char* kLastSuccessAt = "sync.last_success_at";
 inline constexpr const char* kLastAttemptAt = "sync.last_attempt_at";

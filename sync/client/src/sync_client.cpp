@@ -159,9 +159,33 @@ class Round {
                 if (!answer) return fail(answer.error());
                 auto page = parseDownloadResponse(answer->body);
                 if (!page) return fail(badResponse(step, page.error().message));
+                if (!page->order.empty()) {
+                    const auto known = detail::readMeta(db_, detail::kDownloadOrder);
+                    if (known != page->order) {
+                        detail::writeMeta(db_, detail::kDownloadOrder, page->order);
+                        if (known && cursor != 0) {
+                            // A restored server: its seqs are not the ones the cursor counted.
+                            // Read from the start; what is here already is ignored.
+                            detail::writeMeta(db_, detail::kCheckinsAfter, "0");
+                            cursor = 0;
+                            ++report.orderRestarts;
+                            continue;
+                        }
+                    }
+                }
                 if (page->next < cursor || (page->more && page->next == cursor)) {
                     return fail(badResponse(step, "its cursor went from " + std::to_string(cursor) +
                                                       " to " + std::to_string(page->next)));
+                }
+                if (page->deviceAcknowledgedThrough) {
+                    // The server says how far it holds this device's outbox; less than the
+                    // cursor means it lost what it had acknowledged.
+                    store::Outbox outbox(db_);
+                    const std::int64_t sent = outbox.sentThrough();
+                    if (*page->deviceAcknowledgedThrough < sent) {
+                        outbox.resendAfter(*page->deviceAcknowledgedThrough);
+                        report.resent += sent - *page->deviceAcknowledgedThrough;
+                    }
                 }
                 for (const auto& record : page->checkins) {
                     if (record.checkIn.eventId != eventId_) {

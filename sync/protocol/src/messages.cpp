@@ -260,6 +260,10 @@ std::string toJson(const DownloadResponse& m) {
     j["checkins"] = std::move(checkins);
     j["next"] = m.next;
     j["more"] = m.more;
+    if (m.deviceAcknowledgedThrough) {
+        j["device_acknowledged_through"] = *m.deviceAcknowledgedThrough;
+    }
+    if (!m.order.empty()) j["order"] = m.order;
     return j.dump();
 }
 
@@ -401,8 +405,17 @@ Result<DownloadResponse> parseDownloadResponse(std::string_view body) {
     }
     ADMIT_FIELD(next, f.integer("next"));
     ADMIT_FIELD(more, f.boolean("more"));
+    ADMIT_FIELD(acknowledged, f.optionalInteger("device_acknowledged_through"));
+    if (j.contains("order")) {
+        ADMIT_FIELD(order, f.text("order", 64));
+        out.order = order;
+    }
+    if (acknowledged && *acknowledged < 0) {
+        return fail(std::string("device_acknowledged_through must not be negative"));
+    }
     out.next = next;
     out.more = more;
+    out.deviceAcknowledgedThrough = acknowledged;
     return out;
 }
 

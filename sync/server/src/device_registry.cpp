@@ -42,8 +42,9 @@ void DeviceRegistry::enrol(const std::string& deviceId, const std::string& event
                            const std::string& name, const Bytes& tokenHash, std::int64_t nowMs) {
     SQLite::Statement upsert(
         db_,
-        "INSERT INTO devices (device_id, event_id, name, token_hash, enrolled_at) "
-        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (device_id) DO UPDATE SET event_id = "
+        "INSERT INTO devices (device_id, event_id, name, token_hash, enrolled_at, "
+        "acknowledged_through) VALUES (?, ?, ?, ?, ?, 0) ON CONFLICT (device_id) DO UPDATE SET "
+        "event_id = "
         "excluded.event_id, name = excluded.name, token_hash = excluded.token_hash, "
         "enrolled_at = excluded.enrolled_at, revoked_at = NULL");
     upsert.bind(1, deviceId);
@@ -59,6 +60,22 @@ void DeviceRegistry::recordSync(const std::string& deviceId, std::int64_t nowMs)
     update.bind(1, nowMs);
     update.bind(2, deviceId);
     update.exec();
+}
+
+void DeviceRegistry::recordAcknowledged(const std::string& deviceId, std::int64_t seq) {
+    SQLite::Statement update(db_,
+                             "UPDATE devices SET acknowledged_through = "
+                             "max(coalesce(acknowledged_through, 0), ?) WHERE device_id = ?");
+    update.bind(1, seq);
+    update.bind(2, deviceId);
+    update.exec();
+}
+
+std::optional<std::int64_t> DeviceRegistry::acknowledgedThrough(const std::string& deviceId) {
+    SQLite::Statement q(db_, "SELECT acknowledged_through FROM devices WHERE device_id = ?");
+    q.bind(1, deviceId);
+    if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
+    return q.getColumn(0).getInt64();
 }
 
 void DeviceRegistry::recordGate(const std::string& deviceId, const std::string& gate) {

@@ -11,9 +11,14 @@
 #include <nlohmann/json.hpp>
 
 #include "admit/base/sodium.hpp"
+#include "admit/replica/backup.hpp"
+#include "admit/replica/replica.hpp"
 #include "admit/store/checkin_log.hpp"
+#include "admit/store/clock.hpp"
 #include "admit/store/hybrid_logical_clock.hpp"
+#include "admit/store/meta.hpp"
 #include "admit/store/outbox.hpp"
+#include "admit/store/uuid.hpp"
 #include "admit/sync/device_registry.hpp"
 #include "admit/sync/quarantine.hpp"
 #include "admit/sync/roster.hpp"
@@ -328,7 +333,17 @@ Result<UploadResponse, ServerError> ServerStore::upload(const AuthenticatedDevic
         }
         ++response.quarantined;
     }
-    DeviceRegistry(db_).recordGate(device.deviceId, request.gate);
+    DeviceRegistry registry(db_);
+    registry.recordGate(device.deviceId, request.gate);
+    if (!request.entries.empty()) {
+        // The figure says "every entry through N is here", so it moves only when the batch
+        // follows on: after a restore from a backup, a batch that starts past it leaves it
+        // where it is, and the download tells the kiosk to send the gap again.
+        const auto held = registry.acknowledgedThrough(device.deviceId);
+        if (!held || request.entries.front().seq <= *held + 1) {
+            registry.recordAcknowledged(device.deviceId, response.acknowledgedThrough);
+        }
+    }
     transaction.commit();
     return response;
 }
@@ -358,6 +373,33 @@ void ServerStore::adoptLocalCheckIns(std::int64_t nowMs) {
     transaction.commit();
 }
 
+std::string downloadOrder(SQLite::Database& db) {
+    if (auto order = store::readMeta(db, "download_order")) return *order;
+    startNewDownloadOrder(db);
+    return *store::readMeta(db, "download_order");
+}
+
+void startNewDownloadOrder(SQLite::Database& db) {
+    store::writeMeta(db, "download_order", store::newUuidV7(store::systemTimeMs()));
+}
+
+Status<replica::ReplicaError> backupServerDatabase(const std::filesystem::path& path,
+                                                   const replica::ReplicaKey& key,
+                                                   const std::filesystem::path& out) {
+    if (auto made = replica::backupReplica(path, key, out); !made) return fail(made.error());
+    auto copy = replica::openReplica(out, key, replica::OpenMode::ReadWrite);
+    if (!copy) return fail(copy.error());
+    try {
+        startNewDownloadOrder(*copy);
+    } catch (const SQLite::Exception& e) {
+        if (auto damage = replica::replicaFailure(e, out.string())) return fail(*damage);
+        return fail(
+            replica::ReplicaError{replica::ReplicaErrorKind::Io, out.string(),
+                                  "cannot mark the copy " + out.string() + ": " + e.what()});
+    }
+    return Ok{};
+}
+
 Result<DownloadResponse, ServerError> ServerStore::download(const AuthenticatedDevice& device,
                                                             std::int64_t after, std::int64_t limit,
                                                             std::int64_t nowMs) {
@@ -368,6 +410,7 @@ Result<DownloadResponse, ServerError> ServerStore::download(const AuthenticatedD
     }
     adoptLocalCheckIns(nowMs);
     DownloadResponse response;
+    response.order = downloadOrder(db_);
     response.next = after;
     // One read transaction: the page and the highest seq come from the same snapshot.
     SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::DEFERRED);
@@ -396,6 +439,7 @@ Result<DownloadResponse, ServerError> ServerStore::download(const AuthenticatedD
             response.next = std::max(response.next, last.getColumn(0).getInt64());
         }
     }
+    response.deviceAcknowledgedThrough = DeviceRegistry(db_).acknowledgedThrough(device.deviceId);
     transaction.commit();
     return response;
 }

@@ -4,6 +4,7 @@
 // a server that stops or freezes mid-way, and refused tokens.
 
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -239,6 +240,75 @@ TEST_F(SyncEndToEnd, OfflineCheckInsUploadLaterInBatchesWithNothingLost) {
     EXPECT_EQ(stats(b).checkedIn, 1236);
     EXPECT_EQ(pending(b), 0) << "received records are not re-uploaded";
     EXPECT_EQ(roundOk(b).downloaded, 0) << "the cursor moved past them";
+}
+
+// The organiser's database is restored from a backup taken before kiosk A's last uploads. The
+// server tells A how far it holds its outbox, and A sends the rest again, also when A uploads
+// new check-ins first; kiosk B, whose download cursor counted in the lost order, reads the
+// restored order from the start and misses nothing.
+TEST_F(SyncEndToEnd, AfterARestoreFromABackupKiosksSendAgainAndReadAgainWhatTheServerLost) {
+    Kiosk a = newKiosk("kiosk-a", "North");
+    Kiosk b = newKiosk("kiosk-b", "South");
+    setUp(a);
+    setUp(b);
+    auto walkIns = [&](int first, int count) {
+        store::HybridLogicalClock clock(*a.db);
+        store::CheckInLog log(*a.db, clock);
+        SQLite::Transaction transaction(*a.db);
+        for (int i = first; i < first + count; ++i) {
+            log.append({eventId, "walk-in-" + std::to_string(i), std::nullopt, "North",
+                        store::Direction::kEntry, ""},
+                       now + 1000 + i);
+        }
+        transaction.commit();
+    };
+    walkIns(0, 40);
+    EXPECT_EQ(roundOk(a).uploaded, 40);
+    auto key = replica::loadKeyFile(dir / "server.key");
+    ASSERT_TRUE(key.ok());
+    auto copied = backupServerDatabase(dir / "server.db", *key, dir / "backup.db");
+    ASSERT_TRUE(copied.ok()) << copied.error().message;
+    walkIns(40, 700);  // two upload batches acknowledged after the copy
+    RoundReport after = roundOk(a);
+    EXPECT_EQ(after.uploaded, 700);
+    EXPECT_EQ(after.resent, 0);
+    EXPECT_EQ(roundOk(b).downloaded, 740);
+    EXPECT_EQ(serverCount("SELECT count(*) FROM checkins"), 740);
+
+    // The server's disk is lost; the organiser restores the copy.
+    const std::string listen = server->url().substr(std::string("http://").size());
+    server->stop();
+    org.reset();
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+        std::filesystem::remove(dir.file("server.db") + suffix);
+    }
+    std::filesystem::copy_file(dir / "backup.db", dir / "server.db");
+    auto reopened = replica::openReplica(dir / "server.db", *key, replica::OpenMode::ReadWrite);
+    ASSERT_TRUE(reopened.ok()) << reopened.error().message;
+    org = std::make_unique<SQLite::Database>(std::move(*reopened));
+    EXPECT_EQ(serverCount("SELECT count(*) FROM checkins"), 40);
+    server->start(listen);
+
+    // A makes three more before its next round: that upload starts past what the server holds.
+    walkIns(740, 3);
+    RoundReport noticed = roundOk(a);
+    EXPECT_EQ(noticed.uploaded, 3);
+    EXPECT_EQ(noticed.resent, 703) << "the server holds A's entries through the 40th only";
+    EXPECT_EQ(pending(a), 703);
+    RoundReport resent = roundOk(a);
+    EXPECT_EQ(resent.uploaded, 703);
+    EXPECT_EQ(resent.resent, 0);
+    EXPECT_EQ(pending(a), 0);
+    EXPECT_EQ(serverCount("SELECT count(*) FROM checkins"), 743);
+    EXPECT_EQ(serverCount("SELECT count(*) FROM sync_quarantine"), 0);
+    EXPECT_EQ(roundOk(a).resent, 0) << "nothing more once the server holds everything";
+
+    // B's cursor counted in the lost order; the restored one has a new name.
+    RoundReport read = roundOk(b);
+    EXPECT_EQ(read.orderRestarts, 1);
+    EXPECT_EQ(read.downloaded, 3) << "the three made after the restore; the rest B had";
+    EXPECT_EQ(stats(b).checkedIn, 743);
+    EXPECT_EQ(roundOk(b).orderRestarts, 0);
 }
 
 TEST_F(SyncEndToEnd, SameTicketAdmittedOfflineAtTwoKiosksIsADuplicateEverywhere) {

@@ -45,6 +45,30 @@ TEST(Outbox, SentCursorNeverMovesBack) {
     EXPECT_EQ(outbox.lastSentAtMs(), 2000);
 }
 
+// The server lost what it had acknowledged (restored from a backup): the entries after what it
+// still holds become pending again; a figure above the cursor changes nothing.
+TEST(Outbox, ResendAfterMovesTheCursorBackOnly) {
+    testing::TempDir dir;
+    auto db = openPlainDatabase(dir.file("a.db"), OpenMode::kCreate);
+    ASSERT_TRUE(db.ok());
+    Outbox outbox(*db);
+    EXPECT_EQ(outbox.sentThrough(), 0);
+    for (int i = 0; i < 5; ++i) outbox.enqueue("checkin", "c" + std::to_string(i), "{}", 10 + i);
+    auto all = outbox.pending(10);
+    outbox.markSentThrough(all[3].seq, 1000);
+    EXPECT_EQ(outbox.sentThrough(), all[3].seq);
+    outbox.resendAfter(all[4].seq);  // more than the cursor: ignored
+    EXPECT_EQ(outbox.sentThrough(), all[3].seq);
+    outbox.resendAfter(all[1].seq);
+    EXPECT_EQ(outbox.sentThrough(), all[1].seq);
+    auto again = outbox.pending(10);
+    ASSERT_EQ(again.size(), 3u);
+    EXPECT_EQ(again[0].recordId, "c2");
+    outbox.resendAfter(-5);  // nonsense from a server: at most everything again
+    EXPECT_EQ(outbox.sentThrough(), 0);
+    EXPECT_EQ(outbox.pendingCount(), 5);
+}
+
 TEST(Outbox, EntriesCannotBeDeleted) {
     testing::TempDir dir;
     auto db = openPlainDatabase(dir.file("a.db"), OpenMode::kCreate);

@@ -143,12 +143,20 @@ TEST(MessagesTest, EnrolmentErrorsNeverQuoteTheToken) {
 }
 
 TEST(MessagesTest, DownloadAndDevicesRoundTrip) {
-    DownloadResponse download{{sampleCheckIn()}, 17, true};
+    DownloadResponse download{{sampleCheckIn()}, 17, true, std::nullopt, ""};
     auto parsed = parseDownloadResponse(toJson(download));
     ASSERT_TRUE(parsed.ok()) << parsed.error().message;
     EXPECT_EQ(parsed->checkins, download.checkins);
     EXPECT_EQ(parsed->next, 17);
     EXPECT_TRUE(parsed->more);
+    EXPECT_EQ(parsed->deviceAcknowledgedThrough, std::nullopt);
+    download.deviceAcknowledgedThrough = 41;
+    auto withFigure = parseDownloadResponse(toJson(download));
+    ASSERT_TRUE(withFigure.ok()) << withFigure.error().message;
+    EXPECT_EQ(withFigure->deviceAcknowledgedThrough, 41);
+    download.deviceAcknowledgedThrough = -1;
+    EXPECT_FALSE(parseDownloadResponse(toJson(download)).ok());
+    download.deviceAcknowledgedThrough.reset();
 
     std::string broken = toJson(download);
     broken.replace(broken.find("\"exit\""), 6, "\"in\"");

@@ -28,6 +28,23 @@ TEST_F(DeviceRegistryTest, EnrolsAndFindsADeviceByIdAndByTokenHash) {
     EXPECT_FALSE(devices.find("dev-2"));
 }
 
+TEST_F(DeviceRegistryTest, RemembersHowFarItHoldsEachDevicesOutbox) {
+    DeviceRegistry devices(*org);
+    devices.enrol("dev-1", eventId, "Gate A", kHashA, kT0);
+    EXPECT_EQ(devices.acknowledgedThrough("dev-1"), 0);
+    devices.recordAcknowledged("dev-1", 40);
+    devices.recordAcknowledged("dev-1", 25);  // an older batch answered late: the figure stays
+    EXPECT_EQ(devices.acknowledgedThrough("dev-1"), 40);
+    devices.enrol("dev-1", eventId, "Gate A", kHashB, kT0 + 1);  // a new token keeps it
+    EXPECT_EQ(devices.acknowledgedThrough("dev-1"), 40);
+    EXPECT_EQ(devices.acknowledgedThrough("dev-2"), std::nullopt);
+    // A device enrolled before the server kept the figure: not known until its next upload.
+    org->exec("UPDATE devices SET acknowledged_through = NULL WHERE device_id = 'dev-1'");
+    EXPECT_EQ(devices.acknowledgedThrough("dev-1"), std::nullopt);
+    devices.recordAcknowledged("dev-1", 7);
+    EXPECT_EQ(devices.acknowledgedThrough("dev-1"), 7);
+}
+
 TEST_F(DeviceRegistryTest, ARevokedDeviceKeepsItsTokenHashSoItIsRecognised) {
     DeviceRegistry devices(*org);
     devices.enrol("dev-1", eventId, "Gate A", kHashA, kT0);

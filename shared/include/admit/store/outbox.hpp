@@ -38,6 +38,11 @@ class Outbox {
     std::int64_t pendingCount();
     // Marks every item up to and including lastSeq as sent; the cursor never moves back.
     void markSentThrough(std::int64_t lastSeq, std::int64_t sentAtMs);
+    // The cursor: every entry up to and including it was acknowledged by the server.
+    std::int64_t sentThrough();
+    // The server no longer holds the entries after `seq` (it was restored from a backup): moves
+    // the cursor back to `seq` so they are sent again. Never moves it forward.
+    void resendAfter(std::int64_t seq);
     // When markSentThrough was last called, if ever.
     std::optional<std::int64_t> lastSentAtMs();
 

@@ -47,6 +47,12 @@ struct Timeouts {
 struct RoundReport {
     std::int64_t uploaded = 0;    // outbox entries the server acknowledged
     std::int64_t downloaded = 0;  // check-ins from other devices stored locally
+    // Outbox entries the server had acknowledged but no longer holds (it was restored from a
+    // backup): the cursor moved back, and the next round sends them again.
+    std::int64_t resent = 0;
+    // Times the server's download order had a new name (a restored backup) and the download
+    // started again from the beginning.
+    std::int64_t orderRestarts = 0;
     bool rosterChanged = false;
     std::int64_t rosterVersion = 0;
     std::int64_t finishedAtMs = 0;

@@ -98,6 +98,14 @@ struct DownloadResponse {
     std::vector<CheckInRecord> checkins;
     std::int64_t next = 0;
     bool more = false;
+    // How far the server holds the asking device's own outbox (its highest acknowledged seq),
+    // if it knows. Lower than the device's cursor: the server lost entries it had acknowledged
+    // (restored from a backup), and the device sends them again.
+    std::optional<std::int64_t> deviceAcknowledgedThrough;
+    // Names the server's download order. A database restored from a backup gets a new one, so a
+    // kiosk whose cursor counts in the old order (past seqs the restored server hands out again)
+    // reads from the start; what it has already is ignored. Empty: an older server.
+    std::string order;
 };
 
 struct DeviceStatus {

@@ -42,6 +42,12 @@ class DeviceRegistry {
                const Bytes& tokenHash, std::int64_t nowMs);
 
     void recordSync(const std::string& deviceId, std::int64_t nowMs);
+    // The server holds the device's outbox through `seq` (an upload's acknowledged_through);
+    // the figure only grows.
+    void recordAcknowledged(const std::string& deviceId, std::int64_t seq);
+    // How far the server holds the device's outbox: 0 for a device enrolled with nothing
+    // uploaded yet, nullopt when not known (enrolled before schema 4, nothing uploaded since).
+    std::optional<std::int64_t> acknowledgedThrough(const std::string& deviceId);
     void recordGate(const std::string& deviceId, const std::string& gate);
 
     // The event's devices, revoked ones included, in enrolment order.

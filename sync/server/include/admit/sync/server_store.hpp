@@ -8,6 +8,7 @@
 // here contains one.
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +18,8 @@
 
 #include "admit/base/bytes.hpp"
 #include "admit/base/result.hpp"
+#include "admit/replica/replica_error.hpp"
+#include "admit/replica/replica_key.hpp"
 #include "admit/sync/messages.hpp"
 
 namespace admit::sync {
@@ -45,6 +48,19 @@ Result<std::string> issueEnrolmentToken(SQLite::Database& db, const std::string&
 // characters; registering the same token twice fails.
 Status<> registerEnrolmentToken(SQLite::Database& db, const std::string& eventId,
                                 std::string_view token, std::int64_t nowMs);
+
+// The download order's name (meta `download_order`), made on first use. A restored backup must
+// not continue the order kiosks have read past (the restored server hands out those seqs again
+// for other check-ins): `admit backup` gives each copy a new name with startNewDownloadOrder,
+// and kiosks that see a new name read the order from the start.
+std::string downloadOrder(SQLite::Database& db);
+void startNewDownloadOrder(SQLite::Database& db);
+
+// `admit backup` of the organiser's database: replica::backupReplica, then the copy gets a new
+// download order (above), so that restoring it sends kiosks back to the start of the order.
+Status<replica::ReplicaError> backupServerDatabase(const std::filesystem::path& path,
+                                                   const replica::ReplicaKey& key,
+                                                   const std::filesystem::path& out);
 
 // The device a request's bearer token names, checked against the request's event.
 struct AuthenticatedDevice {
