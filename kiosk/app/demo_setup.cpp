@@ -5,8 +5,8 @@
 #include <system_error>
 #include <vector>
 
-#include "admit/kiosk/demo_event.hpp"
-#include "admit/kiosk/demo_frames.hpp"
+#include "admit/demo/demo_event.hpp"
+#include "admit/demo/demo_frames.hpp"
 #include "admit/store/clock.hpp"
 
 namespace admit::kiosk::app {

@@ -9,21 +9,15 @@
 
 #include <atomic>
 #include <cmath>
-#include <fstream>
 #include <iostream>
-#include <map>
 #include <string>
 
-#include <nlohmann/json.hpp>
-#include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
-
-#include "admit/kiosk/demo_event.hpp"
 #include "admit/kiosk/sounds.hpp"
 #include "admit/kiosk/strings.hpp"
 #include "admit/kiosk/verdict_json.hpp"
 #include "admit/store/clock.hpp"
+#include "screenshots.hpp"
+#include "tour.hpp"
 #include "ui/preview.hpp"
 #include "ui/screens.hpp"
 #include "ui/theme.hpp"
@@ -94,172 +88,6 @@ class ImGuiSession {
   private:
     bool glfw_ = false;
     bool gl_ = false;
-};
-
-// The name a screenshot of the current view gets; one file per name.
-std::string viewKey(const KioskState& state, const ui::UiContext& ui) {
-    std::string key(screenName(state.screen));
-    if (state.screen == Screen::kVerdict && state.verdict) {
-        key += "-" + std::string(verdictKindName(state.verdict->kind)) + "-" + state.verdict->code;
-    }
-    if (state.screen == Screen::kSearch) {
-        if (ui.confirm) {
-            key += "-confirm";
-        } else if (!state.searchResults.empty()) {
-            key += "-results";
-        }
-    }
-    if (state.screen == Screen::kSettings && ui.editingGate) key += "-gate";
-    // An enrolled kiosk's scanning screen, online and offline (the status bar differs).
-    if (state.screen == Screen::kScanning && state.sync.enrolled && state.sync.activity.empty()) {
-        key += describeSync(state.sync, ui.nowMs).online ? "-synced" : "-offline";
-    }
-    if (state.screen == Screen::kSetup && !state.resyncedFrom.empty()) key += "-resynced";
-    if (state.screen == Screen::kDashboard && !state.stats) key += "-loading";
-    if (state.screen == Screen::kDashboard && state.dashboardOnly) key += "-readonly";
-    return key;
-}
-
-class Screenshots {
-  public:
-    explicit Screenshots(std::optional<std::filesystem::path> dir) : dir_(std::move(dir)) {}
-
-    bool enabled() const { return dir_.has_value(); }
-    bool taken(const std::string& key) const { return taken_.count(key) != 0; }
-
-    // Reads the back buffer just rendered and writes <dir>/<key>-<W>x<H>.png, once per key, on
-    // the second consecutive render of that view (fonts and layout settled).
-    void consider(const std::string& key, int width, int height, const KioskState& state) {
-        if (!dir_) return;
-        if (key != lastKey_) {
-            lastKey_ = key;
-            renders_ = 0;
-        }
-        if (++renders_ != 2 || taken(key)) return;
-        cv::Mat rgba(height, width, CV_8UC4);
-        glPixelStorei(GL_PACK_ALIGNMENT, 1);
-        glReadBuffer(GL_BACK);
-        glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data);
-        cv::Mat flipped, bgr;
-        cv::flip(rgba, flipped, 0);
-        cv::cvtColor(flipped, bgr, cv::COLOR_RGBA2BGR);
-        std::string size = std::to_string(width) + "x" + std::to_string(height);
-        std::filesystem::create_directories(*dir_);
-        auto file = *dir_ / (key + "-" + size + ".png");
-        if (!cv::imwrite(file.string(), bgr)) {
-            std::cerr << "admit-kiosk: cannot write " << file << "\n";
-            return;
-        }
-        taken_[key] = true;
-        nlohmann::json line{{"file", file.filename().string()},
-                            {"screen", screenName(state.screen)},
-                            {"width", width},
-                            {"height", height},
-                            {"gate", state.gate},
-                            {"direction", store::directionName(state.direction)}};
-        if (state.screen == Screen::kVerdict && state.verdict) {
-            line["kind"] = verdictKindName(state.verdict->kind);
-            line["headline"] = state.verdict->headline;
-            line["name"] = state.verdict->name;
-            line["reason"] = state.verdict->reason;
-        }
-        std::ofstream(*dir_ / ("shown-" + size + ".jsonl"), std::ios::app) << line.dump() << "\n";
-    }
-
-  private:
-    std::optional<std::filesystem::path> dir_;
-    std::map<std::string, bool> taken_;
-    std::string lastKey_;
-    int renders_ = 0;
-};
-
-// The gate name the tour types in the settings (the UI test looks for it after a restart).
-constexpr const char* kTourGate = "North 2";
-
-// --tour: after the demo video, visits the staff screens so that each can be photographed, and
-// renames the gate through the settings' editor. On a damaged replica: photographs the damage
-// screen, presses Re-sync and photographs the set-up screen that follows.
-class Tour {
-  public:
-    bool done() const { return step_ > 7 || resynced_; }
-
-    void advance(KioskCore& core, ui::UiContext& ui, const Screenshots& shots,
-                 const std::string& key) {
-        const auto& s = core.state();
-        if (key == "damaged" && shots.taken(key) && !resyncPressed_) {
-            core.resyncDamagedReplica();
-            resyncPressed_ = true;
-        }
-        if (resyncPressed_) {
-            resynced_ = key == "setup-resynced" && shots.taken(key);
-            return;
-        }
-        switch (step_) {
-            case 0:
-                if (core.finished() && s.screen == Screen::kScanning) {
-                    core.openScreen(Screen::kSearch);
-                    ui.searchText = "ha";
-                    core.search(ui.searchText);
-                    ++step_;
-                }
-                break;
-            case 1:
-                if (key == "search-results" && shots.taken(key)) {
-                    ui.confirm = s.searchResults.front();
-                    ++step_;
-                }
-                break;
-            case 2:
-                if (shots.taken("search-confirm")) {
-                    ui.confirm.reset();
-                    core.askPin(Screen::kDashboard);
-                    ++step_;
-                }
-                break;
-            case 3:
-                if (key == "pin" && shots.taken(key)) {
-                    core.enterPin(kDemoOrganiser, kDemoOrganiserPin);
-                    ++step_;
-                }
-                break;
-            case 4:
-                if (key == "dashboard" && s.stats && shots.taken(key)) {
-                    core.askPin(Screen::kSettings);
-                    ++step_;
-                }
-                break;
-            case 5:
-                // Open the gate editor and type the new name as key presses.
-                if (key == "settings") {
-                    ui.gateText.clear();
-                    ui.editingGate = true;
-                    for (const char* c = kTourGate; *c != '\0'; ++c) {
-                        ImGui::GetIO().AddInputCharacter(static_cast<unsigned char>(*c));
-                    }
-                    ++step_;
-                }
-                break;
-            case 6:
-                if (key == "settings-gate" && shots.taken(key)) {
-                    if (core.setGate(ui.gateText)) ui.editingGate = false;
-                    ++step_;
-                }
-                break;
-            case 7:
-                if (key == "settings" && s.camerasListed && shots.taken(key)) {
-                    core.signOut();
-                    ++step_;
-                }
-                break;
-            default:
-                break;
-        }
-    }
-
-  private:
-    int step_ = 0;
-    bool resyncPressed_ = false;
-    bool resynced_ = false;
 };
 
 bool showsPreview(Screen screen) { return screen == Screen::kScanning || screen == Screen::kSetup; }

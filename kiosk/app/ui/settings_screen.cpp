@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <string>
 
+#include "admit/kiosk/kiosk_settings.hpp"
 #include "admit/kiosk/strings.hpp"
 #include "screens.hpp"
 #include "widgets.hpp"

@@ -2,37 +2,58 @@
 
 #include <variant>
 
+#include <SQLiteCpp/Transaction.h>
+
 #include "admit/kiosk/strings.hpp"
-#include "admit/organiser/event_admin.hpp"
-#include "admit/ticket/event_setup.hpp"
+#include "admit/kiosk/sync_status.hpp"
+#include "admit/store/events.hpp"
+#include "admit/ticket/blind_index.hpp"
 
 namespace admit::kiosk {
+
+bool SetupCode::online() const { return std::holds_alternative<ticket::OnlineEnrolment>(decoded); }
+
+std::string SetupCode::eventId() const {
+    return std::visit([](const auto& setup) { return ticket::eventIdToString(setup.eventId); },
+                      decoded);
+}
+
+std::string SetupCode::displayName() const {
+    if (const auto* code = std::get_if<ticket::OnlineEnrolment>(&decoded))
+        return text::eventAtServer(serverDisplayName(code->serverUrl));
+    return std::get<ticket::OfflineSetup>(decoded).eventName;
+}
 
 Result<SetupCode> readSetupCode(std::string_view text) {
     auto decoded = ticket::decodeEventSetup(text);
     if (!decoded) return fail(text::notASetupCode());
-    SetupCode code;
-    if (const auto* online = std::get_if<ticket::OnlineEnrolment>(&*decoded)) {
-        code.online = true;
-        code.eventId = ticket::eventIdToString(online->eventId);
-        code.serverUrl = online->serverUrl;
-        code.enrolmentToken = online->enrolmentToken;
-        return code;
-    }
-    const auto& setup = std::get<ticket::OfflineSetup>(*decoded);
-    code.eventId = ticket::eventIdToString(setup.eventId);
-    code.eventName = setup.eventName;
-    return code;
+    return SetupCode{std::move(decoded).value()};
 }
 
-Result<SetupApplied> applySetupCode(SQLite::Database& db, std::string_view text,
-                                    std::int64_t nowMs) {
-    auto code = readSetupCode(text);
-    if (!code) return fail(code.error());
-    if (code->online) return fail(text::notASetupCode());
-    auto applied = organiser::applyOfflineSetup(db, std::string(text), nowMs);
-    if (!applied) return fail(applied.error());
-    return SetupApplied{code->eventId, code->eventName};
+Result<SetupApplied> applyOfflineSetup(SQLite::Database& db, const ticket::OfflineSetup& setup,
+                                       std::int64_t nowMs) {
+    std::string eventId = ticket::eventIdToString(setup.eventId);
+    try {
+        SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+        store::Events events(db);
+        if (!events.find(eventId)) {
+            // Opaque codes need the organiser's replica; a random key keeps the column valid.
+            auto indexKey = ticket::BlindIndexKey::generate();
+            auto bytes = indexKey.bytes();
+            events.create({eventId, setup.eventName, store::ReentryPolicy::kSingle,
+                           Bytes(bytes.begin(), bytes.end()), nowMs});
+        }
+        for (const auto& key : setup.keys) {
+            if (!events.findKey(eventId, key.id)) {
+                events.addKey(eventId,
+                              {key.id, Bytes(key.bytes.begin(), key.bytes.end()), std::nullopt});
+            }
+        }
+        transaction.commit();
+        return SetupApplied{eventId, setup.eventName};
+    } catch (const SQLite::Exception& e) {
+        return fail(std::string("could not set the kiosk up: ") + e.what());
+    }
 }
 
 }  // namespace admit::kiosk

@@ -51,8 +51,11 @@ std::string enrolFailure(const sync::SyncError& error, const std::string& server
 }  // namespace
 
 SyncRunner::SyncRunner(std::shared_ptr<SyncBackend> backend, KioskDatabaseConfig database,
-                       store::WallClock clock)
-    : backend_(std::move(backend)), database_(std::move(database)), clock_(std::move(clock)) {}
+                       store::WallClock clock, std::shared_ptr<const KioskSession> session)
+    : backend_(std::move(backend)),
+      database_(std::move(database)),
+      clock_(std::move(clock)),
+      session_(std::move(session)) {}
 
 SyncRunner::~SyncRunner() {
     // stop() joined or detached it; the thread itself holds a reference until it ends.
@@ -64,7 +67,7 @@ void SyncRunner::start(SyncSink sink) {
         std::lock_guard lock(sinkMutex_);
         sink_ = std::move(sink);
     }
-    thread_ = std::thread([self = shared_from_this()] { self->run(); });
+    thread_ = std::thread([self = shared_from_this()] { self->loopOnSyncThread(); });
 }
 
 void SyncRunner::stop(std::chrono::milliseconds grace) {
@@ -74,12 +77,12 @@ void SyncRunner::stop(std::chrono::milliseconds grace) {
     }
     {
         std::lock_guard lock(mutex_);
-        stopping_ = true;
+        signal(SyncSignal::kStopAsked);
     }
     cv_.notify_all();
     if (!thread_.joinable()) return;
     std::unique_lock lock(mutex_);
-    bool ended = cv_.wait_for(lock, grace, [this] { return exited_; });
+    bool ended = cv_.wait_for(lock, grace, [this] { return phase_ == SyncPhase::kExited; });
     lock.unlock();
     if (ended) {
         thread_.join();
@@ -91,18 +94,25 @@ void SyncRunner::stop(std::chrono::milliseconds grace) {
 void SyncRunner::databaseReady() {
     {
         std::lock_guard lock(mutex_);
-        dbReady_ = true;
+        signal(SyncSignal::kReplicaReady);
     }
     cv_.notify_all();
 }
 
-void SyncRunner::setContext(std::string eventId, std::string gate) {
-    {
-        std::lock_guard lock(mutex_);
-        eventId_ = std::move(eventId);
-        gate_ = std::move(gate);
-    }
+void SyncRunner::sessionChanged() {
+    { std::lock_guard lock(mutex_); }  // a thread between its check and its wait sees it
     cv_.notify_all();
+}
+
+bool SyncRunner::roundsActive() const {
+    return enrolled_ && !refused_ && session_->snapshot().event.has_value();
+}
+
+void SyncRunner::signal(SyncSignal signal) { phase_ = nextSyncPhase(phase_, signal); }
+
+SyncPhase SyncRunner::phase() const {
+    std::lock_guard lock(mutex_);
+    return phase_;
 }
 
 void SyncRunner::requestEnrol(EnrolJob job) {
@@ -125,25 +135,24 @@ void SyncRunner::checkInRecorded() {
 
 bool SyncRunner::suspend() {
     std::unique_lock lock(mutex_);
-    if (stopping_ || exited_) return false;
-    suspendRequested_ = true;
-    dbReady_ = false;
+    signal(SyncSignal::kSuspendAsked);
+    if (phase_ != SyncPhase::kSuspending) return false;  // stopping
     cv_.notify_all();
-    cv_.wait(lock, [this] { return suspended_ || stopping_; });
-    return !stopping_;
+    cv_.wait(lock, [this] { return phase_ != SyncPhase::kSuspending; });
+    return phase_ == SyncPhase::kSuspended;
 }
 
 void SyncRunner::resume() {
     {
         std::lock_guard lock(mutex_);
-        suspendRequested_ = false;
+        signal(SyncSignal::kResumed);
     }
     cv_.notify_all();
 }
 
 bool SyncRunner::busy() const {
     std::lock_guard lock(mutex_);
-    return enrolJob_.has_value() || enrolRunning_ || firstRoundPending_ ||
+    return enrolJob_.has_value() || phase_ == SyncPhase::kEnrolling || firstRoundPending_ ||
            checkInsOffered_ < checkIns_;
 }
 
@@ -158,14 +167,14 @@ void SyncRunner::reportDamage(KioskDatabaseError problem) {
     });
 }
 
-std::string SyncRunner::replicaFailed(const SQLite::Exception& e) {
+std::string SyncRunner::replicaFailedOnSyncThread(const SQLite::Exception& e) {
     auto damage = replica::replicaFailure(e, *db_);
     if (!damage) return e.what();
     reportDamage({kioskErrorKind(damage->kind), damage->message});
     return damage->message;
 }
 
-SyncView SyncRunner::currentView() const {
+SyncView SyncRunner::currentViewOnSyncThread() const {
     SyncView view;
     view.enrolled = !syncState_.serverUrl.empty() && syncState_.hasDeviceToken;
     view.server =
@@ -181,12 +190,12 @@ SyncView SyncRunner::currentView() const {
     return view;
 }
 
-void SyncRunner::refreshState() {
+void SyncRunner::refreshStateOnSyncThread() {
     try {
         syncState_ = backend_->readState(*db_);
         pending_ = store::Outbox(*db_).pendingCount();
     } catch (const SQLite::Exception& e) {
-        replicaFailed(e);
+        replicaFailedOnSyncThread(e);
     }
     {
         std::lock_guard lock(mutex_);
@@ -197,14 +206,14 @@ void SyncRunner::refreshState() {
             firstRoundPending_ = false;
         }
     }
-    SyncView view = currentView();
+    SyncView view = currentViewOnSyncThread();
     std::int64_t pending = pending_;
     emit([&](SyncSink& sink) {
         if (sink.state) sink.state(view, pending);
     });
 }
 
-bool SyncRunner::ensureDatabase() {
+bool SyncRunner::openDatabaseOnSyncThread() {
     if (db_) return true;
     auto opened = openKioskDatabase(database_);
     if (!opened) {
@@ -217,22 +226,19 @@ bool SyncRunner::ensureDatabase() {
         std::lock_guard lock(mutex_);
         firstRoundPending_ = true;  // cleared by refreshState if not enrolled
     }
-    refreshState();
+    refreshStateOnSyncThread();
     return true;
 }
 
-SyncRoundOutcome SyncRunner::runRound(bool afterEnrolment) {
+SyncRoundOutcome SyncRunner::runRoundOnSyncThread(bool afterEnrolment,
+                                                  std::optional<std::string> eventId) {
     SyncRoundOutcome out;
     out.afterEnrolment = afterEnrolment;
-    std::string eventId;
-    std::string gate;
-    {
-        std::lock_guard lock(mutex_);
-        eventId = eventId_;
-        gate = gate_;
-    }
+    SessionSnapshot session = session_->snapshot();
+    if (!eventId) eventId = session.eventId();
     try {
-        auto report = backend_->runRound(syncState_.serverUrl, *db_, eventId, gate, clock_());
+        auto report =
+            backend_->runRound(syncState_.serverUrl, *db_, *eventId, session.gate, clock_());
         auto now = SyncSchedule::Clock::now();
         if (report) {
             out.ok = true;
@@ -256,35 +262,35 @@ SyncRoundOutcome SyncRunner::runRound(bool afterEnrolment) {
         }
     } catch (const SQLite::Exception& e) {
         out.step = "local";
-        out.error = replicaFailed(e);
+        out.error = replicaFailedOnSyncThread(e);
         out.errorKind = "local";
         schedule_.roundFailed(SyncSchedule::Clock::now(), false);
     }
-    refreshState();
+    refreshStateOnSyncThread();
     out.pendingUploads = pending_;
     out.atMs = clock_();
     return out;
 }
 
-void SyncRunner::enrol(const EnrolJob& job) {
+void SyncRunner::enrolOnSyncThread(const EnrolJob& job) {
     const std::string server = serverDisplayName(job.serverUrl);
     EnrolOutcome out;
     out.eventId = job.eventId;
     auto finish = [&] {
         activity_.clear();
-        refreshState();
+        refreshStateOnSyncThread();
         emit([&](SyncSink& sink) {
             if (sink.enrolled) sink.enrolled(out);
         });
     };
     activity_ = text::connectingTo(server);
-    refreshState();
+    refreshStateOnSyncThread();
 
     std::string deviceId;
     try {
         deviceId = store::deviceId(*db_);
     } catch (const SQLite::Exception& e) {
-        out.message = replicaFailed(e);
+        out.message = replicaFailedOnSyncThread(e);
         finish();
         return;
     }
@@ -308,19 +314,15 @@ void SyncRunner::enrol(const EnrolJob& job) {
         }
         backend_->saveEnrolment(*db_, job.serverUrl, answer->deviceToken);
     } catch (const SQLite::Exception& e) {
-        out.message = text::enrolledLocalFailure(replicaFailed(e));
+        out.message = text::enrolledLocalFailure(replicaFailedOnSyncThread(e));
         finish();
         return;
     }
     out.enrolled = true;
-    {
-        std::lock_guard lock(mutex_);
-        eventId_ = job.eventId;
-    }
     schedule_.restart(SyncSchedule::Clock::now());
     activity_ = text::kDownloadingRoster;
-    refreshState();
-    SyncRoundOutcome round = runRound(true);
+    refreshStateOnSyncThread();
+    SyncRoundOutcome round = runRoundOnSyncThread(true, job.eventId);
     out.rosterOk = round.ok;
     if (!round.ok) out.message = round.error;
     try {
@@ -336,28 +338,32 @@ void SyncRunner::enrol(const EnrolJob& job) {
     finish();
 }
 
-void SyncRunner::run() {
+void SyncRunner::loopOnSyncThread() {
     std::unique_lock lock(mutex_);
-    while (!stopping_) {
-        if (suspendRequested_) {
-            lock.unlock();
-            db_.reset();
-            lock.lock();
-            suspended_ = true;
-            cv_.notify_all();
-            cv_.wait(lock, [this] { return !suspendRequested_ || stopping_; });
-            suspended_ = false;
-            continue;
-        }
-        if (!dbReady_) {
-            cv_.wait(lock);
-            continue;
-        }
-        if (!db_) {
-            lock.unlock();
-            bool opened = ensureDatabase();
-            lock.lock();
-            if (!opened) {
+    for (;;) {
+        switch (phase_) {
+            case SyncPhase::kStopping:
+            case SyncPhase::kExited:
+                signal(SyncSignal::kThreadEnded);
+                cv_.notify_all();
+                return;
+            case SyncPhase::kSuspending:
+                lock.unlock();
+                db_.reset();
+                lock.lock();
+                signal(SyncSignal::kConnectionClosed);
+                cv_.notify_all();
+                continue;
+            case SyncPhase::kWaitingForReplica:
+            case SyncPhase::kSuspended:
+                cv_.wait(lock);
+                continue;
+            case SyncPhase::kOpening: {
+                lock.unlock();
+                bool opened = openDatabaseOnSyncThread();
+                lock.lock();
+                signal(opened ? SyncSignal::kOpened : SyncSignal::kOpenFailed);
+                if (opened) continue;
                 if (enrolJob_) {
                     // Nobody would answer it: say so rather than leave the kiosk connecting.
                     EnrolOutcome out;
@@ -370,18 +376,22 @@ void SyncRunner::run() {
                     });
                     lock.lock();
                 }
-                cv_.wait_for(lock, SyncSchedule::kInterval);
+                if (phase_ == SyncPhase::kOpening) cv_.wait_for(lock, SyncSchedule::kInterval);
+                continue;
             }
-            continue;
+            case SyncPhase::kEnrolling:
+            case SyncPhase::kRound:
+            case SyncPhase::kIdle:
+                break;  // below
         }
         if (enrolJob_) {
             EnrolJob job = std::move(*enrolJob_);
             enrolJob_.reset();
-            enrolRunning_ = true;
+            signal(SyncSignal::kEnrolStarted);
             lock.unlock();
-            enrol(job);
+            enrolOnSyncThread(job);
             lock.lock();
-            enrolRunning_ = false;
+            signal(SyncSignal::kEnrolFinished);
             firstRoundPending_ = false;  // the enrolment ran a round
             continue;
         }
@@ -397,12 +407,14 @@ void SyncRunner::run() {
         }
         if (canRun && next && *next <= SyncSchedule::Clock::now()) {
             std::uint64_t offered = checkIns_;
+            signal(SyncSignal::kRoundStarted);
             lock.unlock();
-            SyncRoundOutcome outcome = runRound(false);
+            SyncRoundOutcome outcome = runRoundOnSyncThread(false, std::nullopt);
             emit([&](SyncSink& sink) {
                 if (sink.round) sink.round(outcome);
             });
             lock.lock();
+            signal(SyncSignal::kRoundFinished);
             checkInsOffered_ = std::max(checkInsOffered_, offered);
             firstRoundPending_ = false;
             continue;
@@ -413,8 +425,6 @@ void SyncRunner::run() {
             cv_.wait(lock);
         }
     }
-    exited_ = true;
-    cv_.notify_all();
 }
 
 }  // namespace admit::kiosk

@@ -8,6 +8,10 @@
 // Shutdown does not wait for the network: stop() waits a moment for the thread, then detaches
 // it. The thread owns everything it uses (this object is shared with it), and after stop() its
 // news goes nowhere.
+//
+// Threads: the public members are called from the UI thread or the database worker; members
+// ending in OnSyncThread run on the sync thread only. The thread's life is a SyncPhase
+// (sync_phase.hpp), changed only through nextSyncPhase under mutex_.
 
 #include <chrono>
 #include <condition_variable>
@@ -22,9 +26,11 @@
 #include <SQLiteCpp/Database.h>
 
 #include "admit/kiosk/kiosk_database.hpp"
+#include "admit/kiosk/kiosk_session.hpp"
 #include "admit/kiosk/sync_backend.hpp"
 #include "admit/kiosk/sync_status.hpp"
 #include "admit/store/clock.hpp"
+#include "sync_phase.hpp"
 
 namespace admit::kiosk {
 
@@ -53,8 +59,9 @@ struct SyncSink {
 
 class SyncRunner : public std::enable_shared_from_this<SyncRunner> {
   public:
+    // Rounds upload for the session's event and gate, read when each round starts.
     SyncRunner(std::shared_ptr<SyncBackend> backend, KioskDatabaseConfig database,
-               store::WallClock clock);
+               store::WallClock clock, std::shared_ptr<const KioskSession> session);
     ~SyncRunner();
     SyncRunner(const SyncRunner&) = delete;
     SyncRunner& operator=(const SyncRunner&) = delete;
@@ -68,8 +75,8 @@ class SyncRunner : public std::enable_shared_from_this<SyncRunner> {
 
     // The worker opened and migrated the replica: the thread may open its own connection.
     void databaseReady();
-    // The event the kiosk checks and its gate name (for uploads).
-    void setContext(std::string eventId, std::string gate);
+    // The session's event changed: rounds may start (or stop).
+    void sessionChanged();
     void requestEnrol(EnrolJob job);
     // A check-in (or an undo) waits in the outbox: the next round comes sooner.
     void checkInRecorded();
@@ -82,23 +89,28 @@ class SyncRunner : public std::enable_shared_from_this<SyncRunner> {
     // enrolled) has not finished, or a check-in has not been offered for upload by a round yet
     // (the headless kiosk waits for these before it exits).
     bool busy() const;
+    SyncPhase phase() const;
 
   private:
-    void run();
-    bool ensureDatabase();  // thread: opens the connection and reads the state; false if not
-    void refreshState();    // thread: reads the state from the replica and reports it
-    SyncRoundOutcome runRound(bool afterEnrolment);
-    void enrol(const EnrolJob& job);
+    void loopOnSyncThread();
+    // Opens the connection and reads the state; false if it cannot be opened.
+    bool openDatabaseOnSyncThread();
+    void refreshStateOnSyncThread();  // reads the state from the replica and reports it
+    // `eventId`: the enrolment's, else the session's.
+    SyncRoundOutcome runRoundOnSyncThread(bool afterEnrolment, std::optional<std::string> eventId);
+    void enrolOnSyncThread(const EnrolJob& job);
     void emit(const std::function<void(SyncSink&)>& call);
     void reportDamage(KioskDatabaseError problem);
     // A failed query on the thread's connection: reported if the replica is damaged. Returns
     // the sentence for people.
-    std::string replicaFailed(const SQLite::Exception& e);
-    SyncView currentView() const;  // thread: the last state read plus the activity
+    std::string replicaFailedOnSyncThread(const SQLite::Exception& e);
+    SyncView currentViewOnSyncThread() const;  // the last state read plus the activity
+    void signal(SyncSignal signal);            // under mutex_
 
     std::shared_ptr<SyncBackend> backend_;
     KioskDatabaseConfig database_;
     store::WallClock clock_;
+    std::shared_ptr<const KioskSession> session_;
 
     // The thread's own (only the thread touches these).
     std::optional<SQLite::Database> db_;
@@ -109,19 +121,12 @@ class SyncRunner : public std::enable_shared_from_this<SyncRunner> {
 
     mutable std::mutex mutex_;
     std::condition_variable cv_;
-    bool stopping_ = false;
-    bool exited_ = false;
-    bool dbReady_ = false;
-    bool suspendRequested_ = false;
-    bool suspended_ = false;
-    std::string eventId_;
-    std::string gate_;
+    SyncPhase phase_ = SyncPhase::kWaitingForReplica;
     std::optional<EnrolJob> enrolJob_;
-    bool enrolRunning_ = false;
     // Enrolled, not refused, with an event: rounds run and check-ins will be uploaded.
     bool enrolled_ = false;
     bool refused_ = false;
-    bool roundsActive() const { return enrolled_ && !refused_ && !eventId_.empty(); }
+    bool roundsActive() const;
     std::uint64_t checkIns_ = 0;         // check-ins recorded while rounds are active
     std::uint64_t checkInsOffered_ = 0;  // ... of which a finished round started after
     bool checkInPoke_ = false;

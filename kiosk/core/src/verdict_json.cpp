@@ -10,7 +10,7 @@ std::string verdictJsonLine(const ShownVerdict& verdict, const KioskState& state
     nlohmann::json line{
         {"seq", verdict.sequence},
         {"kind", verdictKindName(verdict.kind)},
-        {"accepted", verdict.accepted},
+        {"accepted", verdict.accepted()},
         {"code", verdict.code},
         {"headline", verdict.headline},
         {"reason", verdict.reason},

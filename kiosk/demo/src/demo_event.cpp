@@ -1,4 +1,4 @@
-#include "admit/kiosk/demo_event.hpp"
+#include "admit/demo/demo_event.hpp"
 
 #include <array>
 #include <system_error>

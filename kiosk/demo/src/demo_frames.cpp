@@ -1,4 +1,4 @@
-#include "admit/kiosk/demo_frames.hpp"
+#include "admit/demo/demo_frames.hpp"
 
 #include <array>
 #include <cstdio>

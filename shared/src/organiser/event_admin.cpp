@@ -245,33 +245,4 @@ Status<> exportReplica(SQLite::Database& source, const std::string& eventId,
     }
 }
 
-Result<std::string> applyOfflineSetup(SQLite::Database& replica, const std::string& setupText,
-                                      std::int64_t nowMs) {
-    auto decoded = ticket::decodeEventSetup(setupText);
-    if (!decoded) return fail("this event code cannot be read: " + decoded.error().detail);
-    const auto* setup = std::get_if<ticket::OfflineSetup>(&*decoded);
-    if (!setup) return fail("this event code is for online enrolment, which needs the server");
-    std::string eventId = ticket::eventIdToString(setup->eventId);
-    try {
-        SQLite::Transaction transaction(replica, SQLite::TransactionBehavior::IMMEDIATE);
-        store::Events events(replica);
-        if (!events.find(eventId)) {
-            // Opaque codes need the organiser's replica; a random key keeps the column valid.
-            auto indexKey = ticket::BlindIndexKey::generate();
-            auto bytes = indexKey.bytes();
-            events.create({eventId, setup->eventName, store::ReentryPolicy::kSingle,
-                           Bytes(bytes.begin(), bytes.end()), nowMs});
-        }
-        for (const auto& key : setup->keys) {
-            if (!events.findKey(eventId, key.id)) {
-                events.addKey(eventId, {key.id, toBytes(key.bytes), std::nullopt});
-            }
-        }
-        transaction.commit();
-        return eventId;
-    } catch (const SQLite::Exception& e) {
-        return fail(std::string("could not set the kiosk up: ") + e.what());
-    }
-}
-
 }  // namespace admit::organiser

@@ -44,7 +44,7 @@
 #include <SQLiteCpp/Transaction.h>
 #include <nlohmann/json.hpp>
 
-#include "admit/kiosk/demo_frames.hpp"
+#include "admit/demo/demo_frames.hpp"
 #include "admit/kiosk/kiosk_database.hpp"
 #include "admit/organiser/event_admin.hpp"
 #include "admit/replica/replica_key.hpp"

@@ -14,8 +14,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "admit/kiosk/demo_event.hpp"
-#include "admit/kiosk/demo_frames.hpp"
+#include "admit/demo/demo_event.hpp"
+#include "admit/demo/demo_frames.hpp"
 #include "admit/kiosk/kiosk_core.hpp"
 #include "admit/kiosk/kiosk_database.hpp"
 #include "admit/kiosk/strings.hpp"

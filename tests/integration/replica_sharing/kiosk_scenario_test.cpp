@@ -35,7 +35,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "admit/kiosk/demo_frames.hpp"
+#include "admit/demo/demo_frames.hpp"
 #include "admit/replica/replica.hpp"
 #include "admit/replica/replica_key.hpp"
 #include "child_process.hpp"

@@ -20,8 +20,8 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 
-#include "admit/kiosk/demo_event.hpp"
-#include "admit/kiosk/demo_frames.hpp"
+#include "admit/demo/demo_event.hpp"
+#include "admit/demo/demo_frames.hpp"
 #include "admit/replica/replica.hpp"
 #include "admit/replica/replica_key.hpp"
 #include "admit/store/clock.hpp"

@@ -207,7 +207,7 @@ TEST_F(KioskTest, DamageFoundByAnUndoShowsTheResyncScreenNotNothingToUndo) {
     o.statsInterval = std::chrono::hours(1);  // no dashboard refresh meets the damage first
     start(std::move(o));
     untilOpen();
-    ASSERT_TRUE(scanCode(demo_.event.tickets.at(0).text).accepted);
+    ASSERT_TRUE(scanCode(demo_.event.tickets.at(0).text).accepted());
     core_->askPin(Screen::kDashboard);
     core_->enterPin(kDemoOrganiser, kDemoOrganiserPin);
     until([](const KioskState& s) {

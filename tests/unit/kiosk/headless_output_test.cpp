@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "admit/kiosk/demo_frames.hpp"
+#include "admit/demo/demo_frames.hpp"
 #include "admit/kiosk/verdict_json.hpp"
 #include "admit/scan/image_folder_source.hpp"
 #include "kiosk_fixture.hpp"

@@ -11,7 +11,7 @@
 
 #include <gtest/gtest.h>
 
-#include "admit/kiosk/demo_event.hpp"
+#include "admit/demo/demo_event.hpp"
 #include "admit/kiosk/kiosk_core.hpp"
 
 namespace admit::kiosk::testing {

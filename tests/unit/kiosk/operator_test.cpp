@@ -21,7 +21,7 @@ TEST_F(KioskTest, VolunteerPinOpensSettings) {
     EXPECT_EQ(core_->state().gate, "North");
     core_->signOut();
     auto shown = scanCode(demo_.event.tickets.at(0).text);
-    ASSERT_TRUE(shown.accepted);
+    ASSERT_TRUE(shown.accepted());
     EXPECT_EQ(scanCode(demo_.event.tickets.at(0).text).reason,
               "Already checked in at " + text::clockTime(nowMs_->load()) + ", Gate North");
 }

@@ -1,7 +1,7 @@
 // The kiosk driven by the real scanning pipeline from generated phone frames: the same code held
 // up for a second is one verdict; shown again after it left the view, it is a duplicate.
 
-#include "admit/kiosk/demo_frames.hpp"
+#include "admit/demo/demo_frames.hpp"
 #include "admit/scan/image_folder_source.hpp"
 #include "kiosk_fixture.hpp"
 

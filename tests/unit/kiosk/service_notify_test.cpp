@@ -10,8 +10,8 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
-#include "admit/kiosk/demo_event.hpp"
-#include "admit/kiosk/demo_frames.hpp"
+#include "admit/demo/demo_event.hpp"
+#include "admit/demo/demo_frames.hpp"
 #include "child_process.hpp"
 #include "temp_dir.hpp"
 

@@ -6,8 +6,8 @@
 #include <map>
 #include <mutex>
 
+#include "admit/demo/demo_frames.hpp"
 #include "admit/kiosk/camera_devices.hpp"
-#include "admit/kiosk/demo_frames.hpp"
 #include "admit/kiosk/kiosk_database.hpp"
 #include "admit/kiosk/kiosk_settings.hpp"
 #include "admit/kiosk/strings.hpp"
@@ -58,7 +58,7 @@ TEST_F(SettingsTest, SettingsSurviveARestart) {
 
     // The stored gate and direction are the ones check-ins are recorded with.
     core_->setDirection(store::Direction::kEntry);
-    ASSERT_TRUE(scanCode(demo_.event.tickets.at(0).text).accepted);
+    ASSERT_TRUE(scanCode(demo_.event.tickets.at(0).text).accepted());
     EXPECT_EQ(scanCode(demo_.event.tickets.at(0).text).reason,
               "Already checked in at " + text::clockTime(nowMs_->load()) + ", Gate North Gate 2");
 }

@@ -43,7 +43,7 @@ TEST_F(KioskTest, TicketBeforeSetUpAsksForTheEventCode) {
     auto shown = scanCode(demo_.event.tickets.at(0).text);
     EXPECT_EQ(shown.kind, VerdictKind::kInfo);
     EXPECT_EQ(shown.code, "no_event");
-    EXPECT_FALSE(shown.accepted);
+    EXPECT_FALSE(shown.accepted());
     EXPECT_FALSE(core_->state().event);
 }
 

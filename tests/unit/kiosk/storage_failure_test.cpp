@@ -20,14 +20,14 @@ TEST_F(KioskTest, LockedDatabaseShowsNotSavedInsteadOfAVerdict) {
         auto shown = scanCode(demo_.event.tickets.at(0).text);
         EXPECT_EQ(shown.kind, VerdictKind::kError);
         EXPECT_EQ(shown.code, "storage_error");
-        EXPECT_FALSE(shown.accepted);
+        EXPECT_FALSE(shown.accepted());
         EXPECT_EQ(shown.headline, text::kTryAgain);
         EXPECT_EQ(shown.reason, text::storageFailure());
         EXPECT_NE(shown.detail.find("locked"), std::string::npos) << shown.detail;
         other->exec("ROLLBACK");
     }
     // Nothing was recorded: the next scan is accepted.
-    EXPECT_TRUE(scanCode(demo_.event.tickets.at(0).text).accepted);
+    EXPECT_TRUE(scanCode(demo_.event.tickets.at(0).text).accepted());
 }
 
 TEST_F(KioskTest, MissingKeyFileShowsWhyTheKioskCannotStart) {

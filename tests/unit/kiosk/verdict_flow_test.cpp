@@ -14,7 +14,7 @@ TEST_F(KioskTest, ValidTicketIsAcceptedWithNameAndType) {
     ASSERT_EQ(core_->state().screen, Screen::kScanning);
     auto shown = scanCode(demo_.event.tickets.at(3).text);
     EXPECT_EQ(shown.kind, VerdictKind::kAccepted);
-    EXPECT_TRUE(shown.accepted);
+    EXPECT_TRUE(shown.accepted());
     EXPECT_EQ(shown.headline, text::kWelcome);
     EXPECT_EQ(shown.name, "Mateo Garcia");
     EXPECT_EQ(shown.ticketType, "VIP");
@@ -25,7 +25,7 @@ TEST_F(KioskTest, ValidTicketIsAcceptedWithNameAndType) {
 TEST_F(KioskTest, SecondScanIsDeniedWithTimeAndGate) {
     start(options());
     untilOpen();
-    ASSERT_TRUE(scanCode(demo_.event.tickets.at(0).text).accepted);
+    ASSERT_TRUE(scanCode(demo_.event.tickets.at(0).text).accepted());
     auto shown = scanCode(demo_.event.tickets.at(0).text);
     EXPECT_EQ(shown.kind, VerdictKind::kDenied);
     EXPECT_EQ(shown.code, "already_checked_in");
@@ -56,7 +56,7 @@ TEST_F(KioskTest, AttentionNoteIsAmberAndNamed) {
     untilOpen();
     auto shown = scanCode(demo_.event.attention.text);
     EXPECT_EQ(shown.kind, VerdictKind::kAttention);
-    EXPECT_TRUE(shown.accepted);
+    EXPECT_TRUE(shown.accepted());
     EXPECT_EQ(shown.note, "Wheelchair user: offer the step-free route");
     EXPECT_EQ(shown.name, "Oliver Bennett");
 }
@@ -69,10 +69,10 @@ TEST_F(KioskTest, ExitDirectionSaysGoodbyeAndNeedsAnEntry) {
     auto notInside = scanCode(demo_.event.tickets.at(0).text);
     EXPECT_EQ(notInside.code, "not_checked_in");
     core_->setDirection(store::Direction::kEntry);
-    ASSERT_TRUE(scanCode(demo_.event.tickets.at(0).text).accepted);
+    ASSERT_TRUE(scanCode(demo_.event.tickets.at(0).text).accepted());
     core_->setDirection(store::Direction::kExit);
     auto out = scanCode(demo_.event.tickets.at(0).text);
-    EXPECT_TRUE(out.accepted);
+    EXPECT_TRUE(out.accepted());
     EXPECT_EQ(out.headline, text::kGoodbye);
     EXPECT_EQ(out.direction, store::Direction::kExit);
 }
@@ -107,7 +107,7 @@ TEST_F(KioskTest, SearchFindsByNameOrEmailAndChecksIn) {
     core_->checkIn(priya.id);
     auto seen = until([before](const KioskState& s) { return s.verdictCount > before; });
     ASSERT_EQ(seen.size(), 1U);
-    EXPECT_TRUE(seen.front().accepted);
+    EXPECT_TRUE(seen.front().accepted());
     EXPECT_EQ(seen.front().via, "search");
     EXPECT_EQ(seen.front().name, "Priya Sharma");
     EXPECT_EQ(core_->state().screen, Screen::kVerdict);
@@ -121,7 +121,7 @@ TEST_F(KioskTest, SearchFindsByNameOrEmailAndChecksIn) {
 TEST_F(KioskTest, OrganiserUndoesTheLastCheckIn) {
     start(options());
     untilOpen();
-    ASSERT_TRUE(scanCode(demo_.event.tickets.at(0).text).accepted);
+    ASSERT_TRUE(scanCode(demo_.event.tickets.at(0).text).accepted());
     core_->askPin(Screen::kDashboard);
     EXPECT_EQ(core_->state().screen, Screen::kPin);
     EXPECT_TRUE(core_->state().pin.organiserOnly);
@@ -138,7 +138,7 @@ TEST_F(KioskTest, OrganiserUndoesTheLastCheckIn) {
 
     core_->signOut();
     EXPECT_EQ(core_->state().screen, Screen::kScanning);
-    EXPECT_TRUE(scanCode(demo_.event.tickets.at(0).text).accepted);
+    EXPECT_TRUE(scanCode(demo_.event.tickets.at(0).text).accepted());
 }
 
 TEST_F(KioskTest, UndoWithNothingToUndoSaysSo) {
@@ -156,7 +156,7 @@ TEST_F(KioskTest, UndoWithNothingToUndoSaysSo) {
 TEST_F(KioskTest, UndoThatCannotBeSavedSaysSoInsteadOfNothingToUndo) {
     start(options());
     untilOpen();
-    ASSERT_TRUE(scanCode(demo_.event.tickets.at(0).text).accepted);
+    ASSERT_TRUE(scanCode(demo_.event.tickets.at(0).text).accepted());
     core_->askPin(Screen::kDashboard);
     core_->enterPin(kDemoOrganiser, kDemoOrganiserPin);
     until([](const KioskState& s) { return s.screen == Screen::kDashboard; });
@@ -180,8 +180,8 @@ TEST_F(KioskTest, UndoThatCannotBeSavedSaysSoInsteadOfNothingToUndo) {
 TEST_F(KioskTest, DashboardCountsByTypeAndGate) {
     start(options());
     untilOpen();
-    ASSERT_TRUE(scanCode(demo_.event.tickets.at(0).text).accepted);
-    ASSERT_TRUE(scanCode(demo_.event.tickets.at(3).text).accepted);
+    ASSERT_TRUE(scanCode(demo_.event.tickets.at(0).text).accepted());
+    ASSERT_TRUE(scanCode(demo_.event.tickets.at(3).text).accepted());
     core_->askPin(Screen::kDashboard);
     core_->enterPin(kDemoOrganiser, kDemoOrganiserPin);
     until([](const KioskState& s) { return s.stats && s.stats->checkedIn == 2; });

@@ -77,23 +77,5 @@ TEST_F(EventAdminTest, ExportedReplicaHasNoSecretsAndChecksTicketsIn) {
     EXPECT_FALSE(exportReplica(*db, eventId, *replica).ok()) << "refuses a non-empty replica";
 }
 
-TEST_F(EventAdminTest, OfflineSetupLetsAnEmptyKioskVerifyTickets) {
-    auto issued = issueTicket(*db, eventId, adaId);
-    auto setup = offlineSetupCode(*db, eventId);
-    ASSERT_TRUE(issued.ok() && setup.ok());
-    auto kiosk = store::openPlainDatabase(dir.file("empty.db"), store::OpenMode::kCreate);
-    ASSERT_TRUE(kiosk.ok());
-    auto applied = applyOfflineSetup(*kiosk, *setup, 1000);
-    ASSERT_TRUE(applied.ok()) << applied.error().message;
-    EXPECT_EQ(*applied, eventId);
-    ASSERT_TRUE(applyOfflineSetup(*kiosk, *setup, 1000).ok()) << "applying twice is harmless";
-    rules::CheckInEngine engine(*kiosk);
-    auto verdict = engine.scan(issued->text, {eventId, "Main", store::Direction::kEntry, "", 5000});
-    ASSERT_TRUE(verdict.ok());
-    EXPECT_TRUE(verdict->accepted);
-    EXPECT_FALSE(verdict->attendee);
-    EXPECT_FALSE(applyOfflineSetup(*kiosk, "AE1:garbage", 0).ok());
-}
-
 }  // namespace
 }  // namespace admit::organiser

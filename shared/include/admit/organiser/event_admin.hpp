@@ -59,9 +59,4 @@ Result<std::string> onlineSetupCode(SQLite::Database& db, const std::string& eve
 Status<> exportReplica(SQLite::Database& source, const std::string& eventId,
                        SQLite::Database& replica);
 
-// Sets a kiosk up from a scanned offline set-up code: creates the event with its public keys
-// in the replica if it is not there yet. Returns the event id.
-Result<std::string> applyOfflineSetup(SQLite::Database& replica, const std::string& setupText,
-                                      std::int64_t nowMs);
-
 }  // namespace admit::organiser

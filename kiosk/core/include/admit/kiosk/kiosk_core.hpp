@@ -6,14 +6,16 @@
 //   KioskCore core(options);
 //   core.start(std::make_unique<scan::ImageFolderSource>(...));
 //   while (running) { core.waitForWork(timeout); auto news = core.drain(); ... core.state() }
+//
+// Threads (docs/kiosk.md, "Threads"): every public member is called on the UI thread unless it
+// says "any thread". Inside (src/), work is handed over with runOnWorker / runOnUi, and a
+// function that must run on one thread says so at the end of its name: ...OnUi, ...OnWorker,
+// ...OnSyncThread, ...OnForwardThread.
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -22,7 +24,7 @@
 #include "admit/base/liveness.hpp"
 #include "admit/base/result.hpp"
 #include "admit/kiosk/kiosk_database.hpp"
-#include "admit/kiosk/kiosk_settings.hpp"
+#include "admit/kiosk/kiosk_session.hpp"
 #include "admit/kiosk/kiosk_state.hpp"
 #include "admit/kiosk/sync_backend.hpp"
 #include "admit/rules/checkin_error.hpp"
@@ -42,6 +44,11 @@ namespace admit::kiosk {
 class SyncRunner;
 struct SyncSink;
 struct SetupCode;
+struct ReplicaHandles;
+class ThreadQueues;
+class SettingsController;
+class DamageController;
+class EventSetupController;
 
 struct KioskOptions {
     KioskDatabaseConfig database;
@@ -137,64 +144,55 @@ class KioskCore {
     void resyncDamagedReplica();
 
   private:
-    struct Worker;
-    using Job = std::function<void(Worker&)>;
-    using Change = std::function<void(KioskState&, DrainResult&)>;
+    // ---- database worker ----
+    void openOnWorker(ReplicaHandles& replica);
+    void adoptOnWorker(ReplicaHandles& replica, SQLite::Database db);
+    void handleCodeOnWorker(ReplicaHandles& replica, const std::string& text, std::int64_t nowMs);
+    void publishVerdictOnWorker(ShownVerdict verdict);
+    // The engine's verdict on a scan or a search check-in ("scan"/"search"), or its storage
+    // failure; an accepted one also tells the sync thread there is one to upload.
+    void publishEngineVerdictOnWorker(ReplicaHandles& replica,
+                                      const Result<rules::Verdict, rules::CheckInError>& verdict,
+                                      std::int64_t nowMs, const std::string& via);
+    void publishPendingOnWorker(ReplicaHandles& replica);
+    void jobFailedOnWorker(ReplicaHandles& replica, const std::exception& e);
+    void undoLastOnWorker(ReplicaHandles& replica);
 
-    void post(Job job);           // to the worker
-    void publish(Change change);  // to the UI
-    void workerLoop(std::stop_token stop);
-    void forwardLoop(std::stop_token stop);
-    void handleCode(Worker& worker, const std::string& text, std::int64_t nowMs);
-    void postScan(scan::ScanEvent event);  // a pipeline read, decided on the worker
-    void publishVerdict(ShownVerdict verdict);
-    // Worker: the engine's verdict on a scan or a search check-in ("scan"/"search"), or its
-    // storage failure; an accepted one also tells the sync thread there is one to upload.
-    void publishEngineVerdict(Worker& worker,
-                              const Result<rules::Verdict, rules::CheckInError>& verdict,
-                              std::int64_t nowMs, const std::string& via);
-    void publishStatus(Worker& worker);
-    void loadSettings(Worker& worker);
-    SettingOverrides overrides() const;
-    void saveSetting(std::function<void(SQLite::Database&)> save);
-    // Worker: takes an opened replica into use (engine, outbox, clock, checkpoints).
-    void adoptDatabase(Worker& worker, SQLite::Database db);
-    // Worker: the kiosk now checks `event` (after an offline or online event code).
-    void switchToEvent(Worker& worker, EventSummary event);
-    void closeDatabase(Worker& worker);
-    // Worker: an online event code; the sync thread enrols.
-    void startEnrolment(Worker& worker, const SetupCode& code, std::int64_t nowMs);
-    // Worker: the replica is damaged or in an older format (`problem` is resyncable); the screen
-    // offers a re-sync.
-    void reportDamage(Worker& worker, KioskDatabaseError problem);
-    void syncContextChanged(Worker& worker);
-    SyncSink makeSyncSink();
-    // UI thread: stops the pipeline and starts a new one on `source` (null: none).
-    void replaceSource(std::unique_ptr<scan::FrameSource> source);
-    void stopPipeline();
+    // ---- forward thread: debounced scan events to worker jobs ----
+    void forwardOnForwardThread(std::stop_token stop);
+    void postScan(scan::ScanEvent event);  // any thread
+
+    // ---- UI thread ----
+    void showSessionOnUi();  // copies the session into state_ when it changed
+    // Stops the pipeline and starts a new one on `source` (null: none).
+    void replaceSourceOnUi(std::unique_ptr<scan::FrameSource> source);
+    void stopPipelineOnUi();
     // A new pipeline's options: its two threads watched by options_.liveness.
     scan::PipelineOptions pipelineOptions() const;
 
+    // ---- sync thread: its news, handed to the worker and the UI ----
+    SyncSink makeSyncSink();
+
     KioskOptions options_;
+    std::shared_ptr<KioskSession> session_;  // event, gate, direction, operator: the owner
+    std::unique_ptr<ThreadQueues> queues_;
+    std::shared_ptr<SyncRunner> sync_;
+    std::unique_ptr<SettingsController> settings_;
+    std::unique_ptr<DamageController> damage_;
+    std::unique_ptr<EventSetupController> eventSetup_;
+
+    // UI thread only.
     KioskState state_;
+    std::uint64_t shownSessionVersion_ = 0;
     std::chrono::steady_clock::time_point verdictUntil_{};
     std::chrono::steady_clock::time_point nextStats_{};
-    std::function<void()> wake_;
-
-    mutable std::mutex mutex_;
-    std::condition_variable_any changed_;
-    std::deque<Job> jobs_;
-    std::deque<Change> changes_;
-    std::size_t jobsInFlight_ = 0;  // queued or running
-    bool sourceDone_ = false;
-    std::uint64_t verdictSequence_ = 0;  // worker only
-
-    std::shared_ptr<Heartbeat> workerHeartbeat_;  // beaten by the worker thread
-    std::shared_ptr<SyncRunner> sync_;
     std::unique_ptr<scan::ScanPipeline> pipeline_;
-    std::unique_ptr<Worker> worker_;
-    std::jthread workerThread_;
     std::jthread forwardThread_;
+
+    // Database worker only.
+    std::uint64_t verdictSequence_ = 0;
+    // The pipeline's scan event being decided (for the verdict's timing), while it is handled.
+    std::optional<scan::ScanEvent> scanning_;
 };
 
 }  // namespace admit::kiosk

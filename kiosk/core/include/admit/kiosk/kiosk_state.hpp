@@ -1,6 +1,7 @@
 #pragma once
 // Everything the screens show. Owned by the UI thread: workers never touch it, they queue changes
-// that KioskCore::drain() applies at the start of a frame.
+// that KioskCore::drain() applies at the start of a frame. Which screen shows is decided by the
+// pure navigation step (navigation.hpp).
 
 #include <cstdint>
 #include <optional>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "admit/kiosk/camera_devices.hpp"
+#include "admit/kiosk/kiosk_session.hpp"
 #include "admit/kiosk/screen.hpp"
 #include "admit/kiosk/shown_verdict.hpp"
 #include "admit/kiosk/sync_status.hpp"
@@ -17,11 +19,6 @@
 #include "admit/store/operators.hpp"
 
 namespace admit::kiosk {
-
-struct EventSummary {
-    std::string id;
-    std::string name;
-};
 
 struct PinPrompt {
     Screen target = Screen::kSettings;  // where a correct PIN leads
@@ -49,9 +46,13 @@ struct KioskState {
     // pipeline started: the kiosk can scan. Set once; false if the database cannot be opened.
     bool ready = false;
 
+    // Copied from KioskSession, the owner, at every drain() when it changed; the intents that
+    // change them update the copy at once (change them through the intents only).
     std::optional<EventSummary> event;
     std::string gate;
     store::Direction direction = store::Direction::kEntry;
+    std::optional<store::Operator> signedIn;
+
     bool muted = false;
     bool dashboardOnly = false;         // --mode dashboard: read-only, no scanning
     std::string cameraDescription;      // the frame source in use ("camera /dev/video0")
@@ -74,8 +75,7 @@ struct KioskState {
     std::vector<store::Attendee> searchResults;
 
     PinPrompt pin;
-    std::vector<store::Operator> operators;  // names for the PIN screen (never PINs)
-    std::optional<store::Operator> signedIn;
+    std::vector<store::Operator> operators;     // names for the PIN screen (never PINs)
     std::optional<EventSummary> pendingSwitch;  // an event code waiting for an organiser
 
     std::optional<store::AttendanceStats> stats;

@@ -24,10 +24,16 @@ enum class VerdictKind {
 // Stable machine name: "accepted", "denied", "attention", "setup", "info", "error".
 std::string_view verdictKindName(VerdictKind kind);
 
+// The code of a verdict that recorded a check-in.
+inline constexpr std::string_view kAcceptedCode = "accepted";
+
 struct ShownVerdict {
+    // What colour, icon and sound say. An accepted check-in with an attention note is
+    // kAttention, so the kind alone does not tell whether someone was let in: the code does.
     VerdictKind kind = VerdictKind::kInfo;
-    bool accepted = false;   // a check-in was recorded
-    std::string code;        // "accepted" or the denial code ("already_checked_in", ...)
+    // The one source of truth for the outcome: kAcceptedCode (a check-in was recorded), a
+    // denial code ("already_checked_in", ...) or a message's ("setup_code_invalid", ...).
+    std::string code;
     std::string headline;    // "Welcome", "Not admitted", ...
     std::string name;        // attendee name, may be empty
     std::string ticketType;  // may be empty
@@ -39,6 +45,8 @@ struct ShownVerdict {
     std::string via = "scan";  // "scan" or "search"
     std::int64_t atMs = 0;
     std::uint64_t sequence = 0;  // 1, 2, ... per kiosk run
+
+    bool accepted() const { return code == kAcceptedCode; }
 
     // Timing (steady clock), for the latency figures in docs/performance.md. A code read by the
     // scanning pipeline: when the frame it was read from was handed to the pipeline and how long

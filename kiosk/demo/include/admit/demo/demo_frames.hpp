@@ -9,7 +9,7 @@
 #include <opencv2/core/mat.hpp>
 
 #include "admit/base/result.hpp"
-#include "admit/kiosk/demo_event.hpp"
+#include "admit/demo/demo_event.hpp"
 
 namespace admit::kiosk {
 
