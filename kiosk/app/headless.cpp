@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "admit/base/exit_code.hpp"
 #include "admit/kiosk/verdict_json.hpp"
 
 namespace admit::kiosk::app {
@@ -36,18 +37,18 @@ int runHeadless(KioskCore& core, Supervision& supervision) {
         }
         if (core.state().screen == Screen::kFailed) {
             std::cerr << "admit-kiosk: " << core.state().failure << "\n";
-            return 2;
+            return exit_code::kFailure;
         }
         // Nobody can press "Re-sync" here: say what is wrong and stop (the windowed kiosk
         // offers the re-sync).
         if (core.state().screen == Screen::kDamaged) {
             std::cout << damagedJsonLine(core.state()) << std::endl;
             std::cerr << "admit-kiosk: " << core.state().damage->message << "\n";
-            return 2;
+            return exit_code::kFailure;
         }
         if (done) break;
     }
-    return 0;
+    return exit_code::kOk;
 }
 
 }  // namespace admit::kiosk::app

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <optional>
 
+#include "admit/base/exit_code.hpp"
 #include "admit/base/version.hpp"
 #include "admit/kiosk/kiosk_core.hpp"
 #include "demo_setup.hpp"
@@ -17,16 +18,16 @@ int main(int argc, char** argv) {
     auto parsed = app::parseOptions(argc, argv);
     if (!parsed) {
         std::cerr << parsed.error().message << "\n";
-        return 64;
+        return admit::exit_code::kUsage;
     }
     app::AppOptions options = std::move(parsed).value();
     if (options.help) {
         std::cout << app::usage();
-        return 0;
+        return admit::exit_code::kOk;
     }
     if (options.version) {
         std::cout << admit::versionLine("admit-kiosk") << "\n";
-        return 0;
+        return admit::exit_code::kOk;
     }
     app::Supervision supervision;  // systemd's watchdog and READY=1
 
@@ -46,7 +47,7 @@ int main(int argc, char** argv) {
         auto demo = app::prepareDemo(options.stateDir ? &*options.stateDir : nullptr);
         if (!demo) {
             std::cerr << "admit-kiosk: " << demo.error().message << "\n";
-            return 1;
+            return admit::exit_code::kFailure;
         }
         if (options.databasePath.empty()) kiosk.database = {demo->replica, demo->keyFile};
         demoFrames = demo->frames;

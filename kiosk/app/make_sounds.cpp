@@ -3,17 +3,18 @@
 
 #include <iostream>
 
+#include "admit/base/exit_code.hpp"
 #include "admit/kiosk/sounds.hpp"
 
 int main(int argc, char** argv) {
     if (argc != 2) {
         std::cerr << "usage: admit-kiosk-sounds DIR\n";
-        return 64;
+        return admit::exit_code::kUsage;
     }
     auto written = admit::kiosk::writeSoundFiles(argv[1]);
     if (!written) {
         std::cerr << "admit-kiosk-sounds: " << written.error().message << "\n";
-        return 1;
+        return admit::exit_code::kFailure;
     }
-    return 0;
+    return admit::exit_code::kOk;
 }

@@ -12,6 +12,7 @@
 #include <iostream>
 #include <string>
 
+#include "admit/base/exit_code.hpp"
 #include "admit/kiosk/sounds.hpp"
 #include "admit/kiosk/strings.hpp"
 #include "admit/kiosk/verdict_json.hpp"
@@ -112,7 +113,7 @@ int runWindowed(KioskCore& core, const AppOptions& options,
     GlfwSession glfw;
     if (!glfw.ok()) {
         std::cerr << "admit-kiosk: no display (GLFW cannot start); try --headless\n";
-        return 1;
+        return exit_code::kFailure;
     }
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 2);
@@ -129,7 +130,7 @@ int runWindowed(KioskCore& core, const AppOptions& options,
     Window window(glfwCreateWindow(width, height, text::kAppTitle, monitor, nullptr));
     if (!window.get()) {
         std::cerr << "admit-kiosk: cannot open a window with OpenGL 3.2\n";
-        return 1;
+        return exit_code::kFailure;
     }
     glfwMakeContextCurrent(window.get());
     glfwSwapInterval(1);
@@ -144,7 +145,7 @@ int runWindowed(KioskCore& core, const AppOptions& options,
     ImGuiSession imgui(window.get());
     if (!imgui.ok()) {
         std::cerr << "admit-kiosk: cannot start Dear ImGui on this OpenGL\n";
-        return 1;
+        return exit_code::kFailure;
     }
 
     ui::Theme theme;
@@ -273,7 +274,8 @@ int runWindowed(KioskCore& core, const AppOptions& options,
     }
     core.stop();
     Screen last = core.state().screen;
-    return last == Screen::kFailed || last == Screen::kDamaged ? 2 : 0;
+    return last == Screen::kFailed || last == Screen::kDamaged ? exit_code::kFailure
+                                                               : exit_code::kOk;
 }
 
 }  // namespace admit::kiosk::app

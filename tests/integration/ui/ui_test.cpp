@@ -247,7 +247,7 @@ TEST(KioskUi, UnopenableReplicaShowsWhyInsteadOfCrashing) {
                         "--windowed --size 800x480 --db /nonexistent/kiosk.replica "
                         "--key-file /nonexistent/kiosk.key --source-folder " +
                             empty.path().string(),
-                        RunOptions{"1920x1080", 2, std::nullopt, true});
+                        RunOptions{"1920x1080", 1, std::nullopt, true});  // exit 1: failure
     EXPECT_TRUE(run.verdicts.empty());
     cv::Mat image = cv::imread((run.screens / "failed-800x480.png").string());
     ASSERT_FALSE(image.empty());
