@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "admit/kiosk/kiosk_core.hpp"
+#include "admit/kiosk/kiosk_options.hpp"
 #include "admit/kiosk/strings.hpp"
 #include "state_navigation.hpp"
 #include "sync_runner.hpp"

@@ -3,7 +3,7 @@
 #include <utility>
 #include <variant>
 
-#include "admit/kiosk/kiosk_core.hpp"
+#include "admit/kiosk/kiosk_options.hpp"
 #include "admit/kiosk/strings.hpp"
 #include "admit/store/operators.hpp"
 #include "state_navigation.hpp"

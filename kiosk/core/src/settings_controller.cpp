@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "admit/kiosk/camera_devices.hpp"
-#include "admit/kiosk/kiosk_core.hpp"
+#include "admit/kiosk/kiosk_options.hpp"
 #include "admit/kiosk/strings.hpp"
 
 namespace admit::kiosk {
