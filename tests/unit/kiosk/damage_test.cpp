@@ -210,8 +210,11 @@ TEST_F(KioskTest, DamageFoundByAnUndoShowsTheResyncScreenNotNothingToUndo) {
     ASSERT_TRUE(scanCode(demo_.event.tickets.at(0).text).accepted());
     core_->askPin(Screen::kDashboard);
     core_->enterPin(kDemoOrganiser, kDemoOrganiserPin);
-    until([](const KioskState& s) {
-        return s.screen == Screen::kDashboard && s.stats && s.stats->checkedIn == 1;
+    // Every job done (the dashboard asks for the stats twice: after the PIN and on its first
+    // frame): a read after the damage must not have the undamaged pages cached already.
+    until([this](const KioskState& s) {
+        return s.screen == Screen::kDashboard && s.stats && s.stats->checkedIn == 1 &&
+               core_->finished();
     });
     ASSERT_NO_FATAL_FAILURE(damageTableWhileOpen({demo_.replica, demo_.keyFile}, "checkins"));
 
