@@ -152,8 +152,10 @@ void SyncRunner::resume() {
 
 bool SyncRunner::busy() const {
     std::lock_guard lock(mutex_);
-    return enrolJob_.has_value() || phase_ == SyncPhase::kEnrolling || firstRoundPending_ ||
-           checkInsOffered_ < checkIns_;
+    // kOpening: the worker handed the replica over, but whether a first round is due is known
+    // only once the thread has opened its connection and read the sync state.
+    return enrolJob_.has_value() || phase_ == SyncPhase::kOpening ||
+           phase_ == SyncPhase::kEnrolling || firstRoundPending_ || checkInsOffered_ < checkIns_;
 }
 
 void SyncRunner::emit(const std::function<void(SyncSink&)>& call) {

@@ -85,9 +85,9 @@ class SyncRunner : public std::enable_shared_from_this<SyncRunner> {
     bool suspend();
     void resume();
 
-    // An enrolment is pending or running, the first round after the replica opened (when
-    // enrolled) has not finished, or a check-in has not been offered for upload by a round yet
-    // (the headless kiosk waits for these before it exits).
+    // An enrolment is pending or running, the thread is opening its connection, the first
+    // round after the replica opened (when enrolled) has not finished, or a check-in has not been
+    // offered for upload by a round yet (the headless kiosk waits for these before it exits).
     bool busy() const;
     SyncPhase phase() const;
 
