@@ -15,8 +15,6 @@
 //
 // Usage: admit_server_bench [--server NAME=PATH]... [--rounds N] [--only throughput|slow|attacks]
 
-#include <zlib.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -43,6 +41,7 @@
 #include "admit/store/store.hpp"
 #include "admit/sync/messages.hpp"
 #include "admit/sync/server_store.hpp"
+#include "gzip_bomb.hpp"
 #include "raw_http.hpp"
 #include "server_process.hpp"
 
@@ -68,32 +67,6 @@ double percentile(std::vector<double> values, double p) {
 [[noreturn]] void die(const std::string& message) {
     std::fprintf(stderr, "%s\n", message.c_str());
     std::exit(1);
-}
-
-// gzip of `size` zero bytes.
-std::string gzipOfZeros(std::size_t size) {
-    z_stream z{};
-    deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY);
-    std::string zeros(1 << 20, '\0');
-    std::string out;
-    std::vector<char> buffer(1 << 16);
-    std::size_t left = size;
-    int flush = Z_NO_FLUSH;
-    while (flush != Z_FINISH) {
-        std::size_t take = std::min(left, zeros.size());
-        left -= take;
-        flush = left == 0 ? Z_FINISH : Z_NO_FLUSH;
-        z.next_in = reinterpret_cast<Bytef*>(zeros.data());
-        z.avail_in = static_cast<uInt>(take);
-        do {
-            z.next_out = reinterpret_cast<Bytef*>(buffer.data());
-            z.avail_out = static_cast<uInt>(buffer.size());
-            deflate(&z, flush);
-            out.append(buffer.data(), buffer.size() - z.avail_out);
-        } while (z.avail_out == 0);
-    }
-    deflateEnd(&z);
-    return out;
 }
 
 // The database every server gets a copy of: one event, the bench kiosk (device A, whose token
@@ -311,7 +284,7 @@ std::vector<std::pair<std::string, Attack>> attacks(const Fixture& fixture) {
                           return sendAndRead(port, emptyObjects, 60s);
                       });
     std::string bomb = rawRequest("POST", "/v1/enrol", {"Content-Encoding: gzip"},
-                                  gzipOfZeros(std::size_t{256} << 20));
+                                  testing::gzipOfZeros(std::size_t{256} << 20));
     list.emplace_back(
         "/v1/enrol, gzip body: 256 KiB inflating to 256 MiB",
         [bomb](int port, const Fixture&, AttackResult&) { return sendAndRead(port, bomb, 120s); });

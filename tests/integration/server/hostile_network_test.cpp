@@ -4,45 +4,20 @@
 // kiosk's ordinary request in time. Every test is bounded: slow clients run for seconds, not
 // minutes.
 
-#include <zlib.h>
-
 #include <atomic>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "admit_server_fixture.hpp"
+#include "gzip_bomb.hpp"
 
 namespace admit::sync {
 namespace {
 
 using json = nlohmann::json;
 
-// gzip of `size` zero bytes: a small body that inflates a thousandfold.
-std::string gzipOfZeros(std::size_t size) {
-    z_stream z{};
-    if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) return {};
-    std::string zeros(1 << 20, '\0');
-    std::string out;
-    char buffer[1 << 16];
-    std::size_t left = size;
-    int flush = Z_NO_FLUSH;
-    while (flush != Z_FINISH) {
-        std::size_t take = std::min(left, zeros.size());
-        left -= take;
-        flush = left == 0 ? Z_FINISH : Z_NO_FLUSH;
-        z.next_in = reinterpret_cast<Bytef*>(zeros.data());
-        z.avail_in = static_cast<uInt>(take);
-        do {
-            z.next_out = reinterpret_cast<Bytef*>(buffer);
-            z.avail_out = sizeof buffer;
-            deflate(&z, flush);
-            out.append(buffer, sizeof buffer - z.avail_out);
-        } while (z.avail_out == 0);
-    }
-    deflateEnd(&z);
-    return out;
-}
+using testing::gzipOfZeros;
 
 using HostileNetwork = AdmitServerFixture;
 
