@@ -9,6 +9,8 @@
 #                  (default build/release/packages, made by scripts/package.sh)
 # --out FILE       the image (default build/image/admit-kiosk.img); FILE.bmap beside it when
 #                  bmaptool is installed
+# --reuse-root DIR  packs a root kept by an earlier run (ADMIT_IMAGE_KEEP_WORK=1) again,
+#                  without mmdebstrap: for working on the image's layout and boot code
 # ADMIT_IMAGE_KEEP_WORK=1 keeps the root and work files (in /tmp/admit-image.*) for a look.
 # --authorized-keys FILE
 #                  an administrator's SSH public keys: SSH is on only in an image given keys
@@ -26,6 +28,7 @@ repo=$(cd "$here/.." && pwd)
 debs_dir=$repo/build/release/packages
 out=$repo/build/image/admit-kiosk.img
 authorized_keys=
+reuse_root=
 system_mib=2048
 state_mib=256
 mirror=http://deb.debian.org/debian
@@ -40,6 +43,7 @@ while [ $# -gt 0 ]; do
     --system-size) system_mib=${2:?--system-size needs MiB}; shift 2 ;;
     --state-size) state_mib=${2:?--state-size needs MiB}; shift 2 ;;
     --mirror) mirror=${2:?--mirror needs a URL}; shift 2 ;;
+    --reuse-root) reuse_root=${2:?--reuse-root needs a folder}; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1' (see --help)" ;;
   esac
@@ -112,6 +116,13 @@ search --no-floppy --fs-uuid --set=root $system_uuid
 set prefix=(\$root)/boot/grub
 EOF
 
+if [ -n "$reuse_root" ]; then
+  root=$(realpath "$reuse_root")
+  system_uuid=$(sed -n 's|^UUID=\([^ ]*\) *\/ .*|\1|p' "$root/etc/fstab")
+  state_uuid=$(sed -n 's|^UUID=\([^ ]*\) *\/var/lib/admit-kiosk .*|\1|p' "$root/etc/fstab")
+  if [ -z "$system_uuid" ] || [ -z "$state_uuid" ]; then die "$root/etc/fstab names no system and state UUIDs"; fi
+  step "root file system: reused $root"
+else
 step "root file system (mmdebstrap bookworm, $work/root)"
 mmdebstrap --mode=root --variant=required --format=directory \
   --aptopt='APT::Install-Recommends "false"' \
@@ -128,6 +139,7 @@ mmdebstrap --mode=root --variant=required --format=directory \
   "deb $mirror bookworm main" \
   "deb $mirror bookworm-updates main" \
   "deb $security_mirror bookworm-security main"
+fi
 
 step "check of the root"
 "$here/check-root.sh" "$root"

@@ -18,7 +18,11 @@ in_root systemctl enable ssh.service
 in_root systemctl set-default graphical.target
 # A kiosk is not the organiser's server: admit-server stays installed (docs/packaging.md) but
 # off; a device meant to be the server enables it with its key and database (docs/sync.md).
-in_root systemctl disable admit-server.service admit-server-backup.timer
+for unit in admit-server.service admit-server-backup.timer; do
+  if [ -e "$root/lib/systemd/system/$unit" ] || [ -e "$root/usr/lib/systemd/system/$unit" ]; then
+    in_root systemctl disable "$unit"
+  fi
+done
 # tty1 is the kiosk's: no getty there, not even while the kiosk restarts (logind's autovt
 # is off too: rootfs/etc/systemd/logind.conf.d/admit.conf).
 in_root systemctl disable getty@tty1.service
