@@ -132,9 +132,12 @@ service (admit-server.service) behind a TLS reverse proxy.")
 set(CPACK_DEBIAN_KIOSK_PACKAGE_NAME admit-kiosk)
 set(CPACK_DEBIAN_KIOSK_PACKAGE_SECTION misc)
 # cage and Xwayland: the kiosk's compositor (its GLFW window is an X11 one); libpam-systemd:
-# the logind session that gives cage the screen and input; systemd-creds seals its key.
+# the logind session that gives cage the screen and input; polkitd: cage's libseat asks
+# logind to activate that session, which logind allows an unprivileged user only through polkit
+# (found by the image's boot test: without it cage never gets the screen); systemd-creds
+# seals its key.
 set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS
-    "systemd, libpam-systemd, cage, xwayland, fonts-dejavu-core")
+    "systemd, libpam-systemd, polkitd, cage, xwayland, fonts-dejavu-core")
 set(CPACK_DEBIAN_KIOSK_PACKAGE_CONTROL_EXTRA
     "${PROJECT_SOURCE_DIR}/packaging/debian/admit-kiosk/postinst;${PROJECT_SOURCE_DIR}/packaging/debian/admit-kiosk/prerm;${PROJECT_SOURCE_DIR}/packaging/debian/admit-kiosk/postrm;${PROJECT_SOURCE_DIR}/packaging/debian/admit-kiosk/conffiles")
 set(CPACK_COMPONENT_KIOSK_DESCRIPTION "event check-in: the door kiosk
