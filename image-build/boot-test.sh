@@ -113,7 +113,7 @@ qemu_start() {  # qemu_start SERIAL_LOG
   rm -f "$work/qmp.sock"
   qemu-system-x86_64 -accel tcg -smp 2 -m 2048 -machine pc \
     -drive file="$work/test.img",format=raw,if=virtio \
-    -vga std -display none \
+    -vga none -device virtio-vga -display none \
     -nic user,model=virtio-net-pci,restrict=on,hostfwd=tcp:127.0.0.1:$port-:22 \
     -serial file:"$1" -qmp unix:"$work/qmp.sock",server=on,wait=off \
     -no-reboot >"$work/qemu.log" 2>&1 &
