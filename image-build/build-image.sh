@@ -90,6 +90,9 @@ state_uuid=$(cat /proc/sys/kernel/random/uuid)
 include=linux-image-amd64,initramfs-tools,grub-pc-bin,systemd-sysv,udev,dbus,libpam-systemd
 include+=,systemd-timesyncd,systemd-resolved,iproute2,kmod,e2fsprogs,openssh-server
 include+=,ca-certificates,libgl1-mesa-dri,procps,less,polkitd
+# Xwayland compiles its keymap with xkbcomp from xkb-data (both only Recommends of
+# xserver-common): without them Xwayland exits at start and the kiosk finds no display.
+include+=,xkb-data,x11-xkb-utils
 
 cat >"$work/fstab" <<EOF
 # Admit image (docs/image.md): the system and the kiosk's state on separate partitions.
