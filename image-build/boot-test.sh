@@ -17,6 +17,9 @@
 # --kiosk-bin  an admit-kiosk on this machine that makes the demo's camera frames
 #              (default build/release/kiosk/app/admit-kiosk, else admit-kiosk on PATH)
 # --out        logs, the screenshot and the figures (default build/boot-test)
+# --kiosk-dropin FILE  one more drop-in for admit-kiosk.service in the test copy (e.g. a
+#              unit setting whose package is not built yet)
+# --keep       keeps the work folder (the test copy, the SSH key) in /tmp
 #
 # Only the test copy is changed, on its system partition: the kernel also writes to the
 # serial console (ttyS0, logged to a file), root may log in over SSH with a key made for
@@ -32,6 +35,7 @@ image=$repo/build/image/admit-kiosk.img
 kiosk_bin=
 out=$repo/build/boot-test
 keep=0
+extra_dropin=
 die() { echo "boot-test: $*" >&2; exit 1; }
 while [ $# -gt 0 ]; do
   case $1 in
@@ -39,6 +43,7 @@ while [ $# -gt 0 ]; do
     --kiosk-bin) kiosk_bin=${2:?--kiosk-bin needs a program}; shift 2 ;;
     --out) out=${2:?--out needs a folder}; shift 2 ;;
     --keep) keep=1; shift ;;
+    --kiosk-dropin) extra_dropin=$(realpath "${2:?--kiosk-dropin needs a file}"); shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1' (see --help)" ;;
   esac
@@ -105,7 +110,16 @@ cat >"$mnt/etc/systemd/system/admit-kiosk.service.d/boot-test.conf" <<EOF
 ExecStart=
 ExecStart=/usr/bin/cage -- /usr/bin/admit-kiosk --db /var/lib/admit-kiosk/kiosk.replica --source-folder $test_frames/current
 StandardOutput=journal+console
+# Under TCG the first start (Mesa compiling shaders in software, the replica's key
+# derivation) takes minutes, not seconds.
+TimeoutStartSec=600
+# The VM has no GPU: wlroots' GLES2 renderer on Mesa's kms_swrast crashed (llvmpipe, NULL
+# write) in cage here; the pixman renderer draws in software. Devices have a GPU driver.
+Environment=WLR_RENDERER=pixman
 EOF
+if [ -n "$extra_dropin" ]; then
+  install -m 0644 "$extra_dropin" "$mnt/etc/systemd/system/admit-kiosk.service.d/boot-test-extra.conf"
+fi
 umount "$mnt"
 
 port=$(( 20000 + RANDOM % 20000 ))
