@@ -80,7 +80,6 @@ install(FILES systemd/admit-kiosk.service systemd/admit-kiosk-key.service
 install(FILES systemd/sysusers.d/admit-kiosk.conf DESTINATION ${sysusers_dir} COMPONENT kiosk)
 install(PROGRAMS systemd/admit-kiosk-make-key DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/admit-kiosk
         RENAME make-replica-key COMPONENT kiosk)
-install(FILES systemd/pam.d/admit-kiosk DESTINATION /etc/pam.d COMPONENT kiosk)
 # admit-kiosk finds its sounds in ../share/admit-kiosk beside its program.
 install(FILES assets/accepted.wav assets/denied.wav assets/attention.wav
         DESTINATION ${CMAKE_INSTALL_DATADIR}/admit-kiosk COMPONENT kiosk)
@@ -131,15 +130,14 @@ service (admit-server.service) behind a TLS reverse proxy.")
 
 set(CPACK_DEBIAN_KIOSK_PACKAGE_NAME admit-kiosk)
 set(CPACK_DEBIAN_KIOSK_PACKAGE_SECTION misc)
-# cage and Xwayland: the kiosk's compositor (its GLFW window is an X11 one); libpam-systemd:
-# the logind session that gives cage the screen and input; polkitd: cage's libseat asks
-# logind to activate that session, which logind allows an unprivileged user only through polkit
-# (found by the image's boot test: without it cage never gets the screen); systemd-creds
-# seals its key.
+# cage and Xwayland: the kiosk's compositor (its GLFW window is an X11 one); seatd: gives
+# cage the screen and input (a logind session through PAM would take the kiosk out of its
+# unit's cgroup, and its watchdog with it); xkb-data and x11-xkb-utils: Xwayland's keymap
+# (only Recommends of xserver-common); systemd-creds seals its key.
 set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS
-    "systemd, libpam-systemd, polkitd, cage, xwayland, fonts-dejavu-core")
+    "systemd, seatd, cage, xwayland, xkb-data, x11-xkb-utils, fonts-dejavu-core")
 set(CPACK_DEBIAN_KIOSK_PACKAGE_CONTROL_EXTRA
-    "${PROJECT_SOURCE_DIR}/packaging/debian/admit-kiosk/postinst;${PROJECT_SOURCE_DIR}/packaging/debian/admit-kiosk/prerm;${PROJECT_SOURCE_DIR}/packaging/debian/admit-kiosk/postrm;${PROJECT_SOURCE_DIR}/packaging/debian/admit-kiosk/conffiles")
+    "${PROJECT_SOURCE_DIR}/packaging/debian/admit-kiosk/postinst;${PROJECT_SOURCE_DIR}/packaging/debian/admit-kiosk/prerm;${PROJECT_SOURCE_DIR}/packaging/debian/admit-kiosk/postrm")
 set(CPACK_COMPONENT_KIOSK_DESCRIPTION "event check-in: the door kiosk
 Admit checks attendees in at the door of an event: volunteers scan QR tickets
 on an offline kiosk and see at once whether someone may come in.

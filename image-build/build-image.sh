@@ -84,15 +84,10 @@ state_uuid=$(cat /proc/sys/kernel/random/uuid)
 # build's chroot: the first customize hook gives apt this machine's resolver for the build,
 # configure-root.sh puts the link back.
 # What the device runs beyond Debian's required set (the packages pull in cage, Xwayland,
-# Mesa and the libraries). No Recommends: an appliance gets what it names. polkitd: cage's
-# libseat asks logind to activate the kiosk's session, which logind lets an unprivileged
-# user do only through polkit (the admit-kiosk package depends on it from 0.1.0's next build).
+# Mesa and the libraries). No Recommends: an appliance gets what it names.
 include=linux-image-amd64,initramfs-tools,grub-pc-bin,systemd-sysv,udev,dbus,libpam-systemd
 include+=,systemd-timesyncd,systemd-resolved,iproute2,kmod,e2fsprogs,openssh-server
-include+=,ca-certificates,libgl1-mesa-dri,procps,less,polkitd
-# Xwayland compiles its keymap with xkbcomp from xkb-data (both only Recommends of
-# xserver-common): without them Xwayland exits at start and the kiosk finds no display.
-include+=,xkb-data,x11-xkb-utils
+include+=,ca-certificates,libgl1-mesa-dri,procps,less
 
 cat >"$work/fstab" <<EOF
 # Admit image (docs/image.md): the system and the kiosk's state on separate partitions.

@@ -18,7 +18,7 @@ fail() { echo "check-root: FAIL: $*" >&2; failures=$(( failures + 1 )); }
 ok() { echo "check-root: ok: $*"; }
 
 # Units.
-for unit in admit-kiosk.service systemd-networkd.service systemd-resolved.service \
+for unit in admit-kiosk.service seatd.service systemd-networkd.service systemd-resolved.service \
             systemd-timesyncd.service ssh.service; do
   state=$(systemctl --root="$root" is-enabled "$unit" 2>/dev/null || true)
   [ "$state" = enabled ] && ok "$unit enabled" || fail "$unit is '$state', not enabled"
