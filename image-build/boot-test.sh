@@ -124,7 +124,7 @@ umount "$mnt"
 
 port=$(( 20000 + RANDOM % 20000 ))
 qemu_start() {  # qemu_start SERIAL_LOG
-  rm -f "$work/qmp.sock"
+  rm -f "$work/qmp.sock" "$1"  # a log of an earlier run must not match
   qemu-system-x86_64 -accel tcg -smp 2 -m 2048 -machine pc \
     -drive file="$work/test.img",format=raw,if=virtio \
     -vga none -device virtio-vga -display none \
