@@ -190,8 +190,10 @@ guest test -s /etc/credstore.encrypted/admit-kiosk-replica-key || die "no sealed
 guest test -s /var/lib/admit-kiosk/kiosk.replica || die "no replica on the state partition"
 guest findmnt -n -o SOURCE,FSTYPE /var/lib/admit-kiosk | tee -a "$figures"
 guest 'ls /etc/ssh/ssh_host_*_key.pub >/dev/null' || die "no SSH host keys made on first boot"
-# tty1 has no login prompt: no getty runs anywhere but the serial console.
-if guest 'pgrep -a agetty' | grep -v ttyS0; then die "a getty runs besides the serial console's"; fi
+# tty1 has no login prompt: no getty runs on a virtual terminal (only the test copy's serial
+# console has one, serial-getty@ttyS0).
+vt_gettys=$(guest 'systemctl list-units --no-legend --state=active "getty@*" "autovt@*"')
+[ -z "$vt_gettys" ] || die "a getty runs on a virtual terminal: $vt_gettys"
 
 step "watchdog: SIGSTOP the kiosk"
 old_pid=$(guest systemctl show -p MainPID --value admit-kiosk.service)
