@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The boot test of the appliance image (docs/image.md, "Boot test"). Boots a test copy of the
-# image twice in QEMU (TCG, 2 CPUs, a standard VGA card for cage's DRM device) and asserts:
+# image twice in QEMU (TCG, 2 CPUs, a virtio-vga card for cage's DRM device) and asserts:
 #
 #  1. the kiosk reaches its set-up screen under cage (a screenshot by QEMU's screendump);
 #  2. SIGSTOP to the kiosk's processes: the systemd watchdog kills it and it starts again
@@ -27,7 +27,7 @@
 # restricted: it reaches nothing else), and a drop-in for admit-kiosk.service feeds the
 # kiosk a folder of demo frames instead of a camera and copies its output to the console.
 # Needs root (a loop mount of the copy), qemu-system-x86_64, ssh and python3. Takes about
-# 10 minutes on 2 cores: too long for CI, run by hand.
+# 6 minutes on 2 cores (10 with the image build); not in CI, run by hand.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -156,7 +156,7 @@ wait_for_ssh() {
     sleep 2
   done
 }
-# systemd's console line for the kiosk's READY=1 (the console may shorten the description).
+# systemd's line in the journal when the kiosk said READY=1 (consoles shorten it).
 kiosk_started='Started .*(admit-kiosk\.servi|Admit check-in kiosk)'
 # Until the kiosk has said READY=1 (systemd's console stops reporting once the boot is done,
 # so this asks over SSH): prints the seconds since QEMU started and the guest's monotonic
