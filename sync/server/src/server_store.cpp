@@ -463,6 +463,9 @@ DevicesResponse ServerStore::devices(const AuthenticatedDevice& device) {
     }
     DevicesResponse response;
     for (auto& known : DeviceRegistry(db_).list(device.eventId)) {
+        // A revoked device is no longer one of the event's kiosks (the organiser still sees it
+        // in `admit device list`).
+        if (known.revoked()) continue;
         response.devices.push_back({known.deviceId, known.name, known.gate, known.enrolledAtMs,
                                     known.lastSyncAtMs, counts[known.deviceId]});
     }

@@ -149,6 +149,19 @@ TEST_F(ServerAuth, ARevokedDeviceIsRefusedAtOnceWithItsOwnKind) {
     EXPECT_FALSE(json::parse(again.out, nullptr, false)["devices"][0]["revoked_at"].is_null())
         << again.out;
 
+    // The other kiosks no longer list it among the event's devices (the organiser's list does).
+    const std::string otherId = store::newUuidV7(9);
+    auto other = enrol({eventId, enrolmentTokens[2], otherId, "Gate B"});
+    ASSERT_TRUE(other);
+    ASSERT_EQ(other->status, 200) << other->body;
+    auto seen = devicesWith(json::parse(other->body)["device_token"]);
+    ASSERT_TRUE(seen);
+    ASSERT_EQ(seen->status, 200) << seen->body;
+    auto seenList = parseDevicesResponse(seen->body);
+    ASSERT_TRUE(seenList.ok()) << seen->body;
+    ASSERT_EQ(seenList->devices.size(), 1u) << seen->body;
+    EXPECT_EQ(seenList->devices[0].deviceId, otherId);
+
     auto reEnrolled = enrol({eventId, enrolmentTokens[1], deviceId, "Gate A"});
     ASSERT_TRUE(reEnrolled);
     ASSERT_EQ(reEnrolled->status, 200) << reEnrolled->body;
