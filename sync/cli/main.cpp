@@ -19,6 +19,7 @@
 #include <SQLiteCpp/Transaction.h>
 #include <nlohmann/json.hpp>
 
+#include "admit/base/exit_code.hpp"
 #include "admit/base/version.hpp"
 #include "admit/organiser/attendee_import.hpp"
 #include "admit/organiser/event_admin.hpp"
@@ -45,11 +46,6 @@ namespace admit::cli {
 namespace {
 
 using json = nlohmann::json;
-
-constexpr int kExitError = 1;
-constexpr int kExitUsage = 2;
-constexpr int kExitDenied = 3;
-constexpr int kExitRowsLost = 4;
 
 constexpr const char* kUsage =
     R"(usage: admit --db PATH [--key-file KEY | --key-credential NAME] [--json] COMMAND ...
@@ -234,7 +230,7 @@ Outcome eventCreate(Context& c) {
     if (!info) return fail(failed(info.error()));
     print(c, {{"event_id", info->id}, {"name", info->name}},
           "created event " + info->id + " \"" + info->name + "\"");
-    return 0;
+    return exit_code::kOk;
 }
 
 Outcome eventList(Context& c) {
@@ -253,7 +249,7 @@ Outcome eventList(Context& c) {
         text += e.id + "  " + e.name + "  (" + std::to_string(count) + " attendees)\n";
     }
     print(c, list, text.empty() ? "no events" : text);
-    return 0;
+    return exit_code::kOk;
 }
 
 Outcome importCsv(Context& c) {
@@ -273,7 +269,7 @@ Outcome importCsv(Context& c) {
           "imported: " + std::to_string(summary->inserted) + " new, " +
               std::to_string(summary->updated) + " updated, " + std::to_string(summary->unchanged) +
               " unchanged");
-    return 0;
+    return exit_code::kOk;
 }
 
 std::string csvField(const std::string& text) {
@@ -316,7 +312,7 @@ Outcome tickets(Context& c) {
     if (!csv) return fail(failed("cannot write " + (out / "tickets.csv").string()));
     print(c, {{"tickets", issued.size()}, {"csv", (out / "tickets.csv").string()}},
           std::to_string(issued.size()) + " tickets written to " + out.string());
-    return 0;
+    return exit_code::kOk;
 }
 
 Outcome setupCode(Context& c) {
@@ -351,7 +347,7 @@ Outcome setupCode(Context& c) {
         if (auto written = writeQrPng(text, *png); !written) return fail(failed(written.error()));
     }
     print(c, {{"setup_code", text}}, text);
-    return 0;
+    return exit_code::kOk;
 }
 
 Outcome operatorAdd(Context& c) {
@@ -379,7 +375,7 @@ Outcome operatorAdd(Context& c) {
     print(c, {{"operator", *name}, {"role", store::roleName(*role)}, {"event_id", eventId}},
           "operator " + *name + " (" + std::string(store::roleName(*role)) + ") saved for event " +
               eventId);
-    return 0;
+    return exit_code::kOk;
 }
 
 json deviceJson(const sync::DeviceRecord& device) {
@@ -416,14 +412,14 @@ Outcome deviceCommand(Context& c, const std::string& action) {
         }
         print(c, {{"event_id", eventId}, {"devices", list}},
               text.empty() ? "no devices enrolled for event " + eventId : text);
-        return 0;
+        return exit_code::kOk;
     }
     auto deviceId = requireOption(c, "device");
     if (!deviceId) return fail(deviceId.error());
     auto revoked = devices.revoke(eventId, *deviceId, store::systemTimeMs());
     if (!revoked) return fail(failed(revoked.error()));
     print(c, deviceJson(*revoked), "device " + *deviceId + " revoked");
-    return 0;
+    return exit_code::kOk;
 }
 
 Result<std::int64_t, CommandError> wholeNumberOption(const Context& c, const std::string& name) {
@@ -463,7 +459,7 @@ Outcome quarantineCommand(Context& c, const std::string& action) {
         const std::int64_t total = quarantine.countForEvent(eventId);
         print(c, {{"event_id", eventId}, {"total", total}, {"entries", list}},
               std::to_string(total) + " quarantined entries for event " + eventId + "\n" + text);
-        return 0;
+        return exit_code::kOk;
     }
     auto seq = wholeNumberOption(c, "seq");
     if (!seq) return fail(seq.error());
@@ -475,7 +471,7 @@ Outcome quarantineCommand(Context& c, const std::string& action) {
     print(c, quarantinedJson(*entry, true),
           "entry " + std::to_string(entry->seq) + " from device " + entry->deviceId + ": " +
               entry->reason + "\n" + entry->entry);
-    return 0;
+    return exit_code::kOk;
 }
 
 Result<rules::ScanContext, CommandError> scanContext(const Context& c) {
@@ -490,7 +486,7 @@ Result<rules::ScanContext, CommandError> scanContext(const Context& c) {
 Outcome reportVerdict(const Context& c, const Result<rules::Verdict, rules::CheckInError>& v) {
     if (!v) return fail(failed(v.error()));
     print(c, verdictJson(*v), verdictText(*v));
-    return v->accepted ? 0 : kExitDenied;
+    return v->accepted ? 0 : exit_code::kDenied;
 }
 
 Outcome verify(Context& c) {
@@ -568,7 +564,7 @@ Outcome stats(Context& c) {
            {"by_gate", byGate},
            {"duplicates", duplicates}},
           text);
-    return 0;
+    return exit_code::kOk;
 }
 
 // A new replica at `path` with the current schema.
@@ -600,7 +596,7 @@ Outcome exportReplica(Context& c) {
     }
     print(c, {{"replica", *out}, {"event_id", eventId}},
           "replica for event " + eventId + " written to " + *out);
-    return 0;
+    return exit_code::kOk;
 }
 
 // "20261130T154012.345Z": UTC, sortable as text, unique for copies made a millisecond apart.
@@ -685,7 +681,7 @@ Outcome backupCommand(Context& c) {
         }
     }
     print(c, {{"backup", out.string()}, {"removed", removed}}, text);
-    return 0;
+    return exit_code::kOk;
 }
 
 Outcome replicaCommand(Context& c) {
@@ -707,7 +703,7 @@ Outcome replicaCommand(Context& c) {
         if (!db) return fail(db.error());
         print(c, {{"replica", path}, {"device_id", store::deviceId(*db)}},
               "created encrypted replica " + path);
-        return 0;
+        return exit_code::kOk;
     }
     auto loaded = replica::loadKeyFile(keyFile);
     if (!loaded) return fail(failed(loaded.error()));
@@ -726,7 +722,7 @@ Outcome replicaCommand(Context& c) {
                     " attendees)\n";
         }
         print(c, {{"replica", path}, {"events", events}}, text);
-        return 0;
+        return exit_code::kOk;
     }
     if (action == "check") {
         auto checked = replica::checkReplica(path, key, store::migrate);
@@ -738,10 +734,10 @@ Outcome replicaCommand(Context& c) {
                    {"problems", json::array()},
                    {"pages_authenticated", report.pagesAuthenticated}},
                   "ok: " + std::to_string(report.pagesAuthenticated) + " pages authenticated");
-            return 0;
+            return exit_code::kOk;
         }
         print(c, damagedCheckJson(report), damagedCheckText(path, keyFile, report));
-        return kExitError;
+        return exit_code::kFailure;
     }
     if (action == "salvage") {
         auto outPath = requireOption(c, "out");
@@ -754,7 +750,7 @@ Outcome replicaCommand(Context& c) {
         auto salvaged = replica::salvageReplica(path, key, *outPath, *outKey, plan);
         if (!salvaged) return fail(failed(salvaged.error()));
         print(c, salvageJson(path, *outPath, *salvaged), salvageText(path, *outPath, *salvaged));
-        return salvaged->everyRowCopied() ? 0 : kExitRowsLost;
+        return salvaged->everyRowCopied() ? 0 : exit_code::kRowsLost;
     }
     if (action == "rekey") {
         auto newKeyFile = requireOption(c, "new-key-file");
@@ -765,7 +761,7 @@ Outcome replicaCommand(Context& c) {
             return fail(failed(rekeyed.error()));
         }
         print(c, {{"replica", path}, {"rekeyed", true}}, "replica " + path + " re-encrypted");
-        return 0;
+        return exit_code::kOk;
     }
     return fail(usage("unknown replica action '" + action + "'"));
 }
@@ -781,18 +777,18 @@ int run(const std::vector<std::string>& words) {
     auto parsed = Arguments::parse(words, kFlags, kOptions);
     if (!parsed) {
         std::cerr << "admit: " << parsed.error().message << "\n" << kUsage;
-        return kExitUsage;
+        return exit_code::kUsage;
     }
     Context c{std::move(*parsed), false};
     c.json = c.args.flag("json");
     const auto& pos = c.args.positional();
     if (c.args.flag("version")) {
         std::cout << versionLine("admit") << "\n";
-        return 0;
+        return exit_code::kOk;
     }
     if (c.args.flag("help") || pos.empty()) {
         (pos.empty() && !c.args.flag("help") ? std::cerr : std::cout) << kUsage;
-        return pos.empty() && !c.args.flag("help") ? kExitUsage : 0;
+        return pos.empty() && !c.args.flag("help") ? exit_code::kUsage : 0;
     }
     static const std::map<std::string, std::function<Outcome(Context&)>> kCommands{
         {"import", importCsv},
@@ -839,9 +835,9 @@ int run(const std::vector<std::string>& words) {
     std::cerr << "admit: " << outcome.error().message << "\n";
     if (outcome.error().kind == CommandError::Kind::kBadUsage) {
         std::cerr << kUsage;
-        return kExitUsage;
+        return exit_code::kUsage;
     }
-    return kExitError;
+    return exit_code::kFailure;
 }
 
 }  // namespace

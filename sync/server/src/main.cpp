@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "admit/base/exit_code.hpp"
 #include "admit/base/version.hpp"
 #include "admit/replica/replica.hpp"
 #include "admit/replica/replica_key.hpp"
@@ -28,9 +29,6 @@
 #include "admit/sync/sync_server.hpp"
 
 namespace {
-
-constexpr int kExitError = 1;
-constexpr int kExitUsage = 2;
 
 constexpr const char* kUsage =
     R"(usage: admit-server --db PATH (--key-file KEY | --key-credential NAME) [--listen HOST:PORT]
@@ -161,17 +159,17 @@ int serve(const Options& options) {
                                : admit::replica::loadKeyFromCredential(*options.keyCredential);
     if (!key) {
         std::cerr << "admit-server: " << key.error().message << "\n";
-        return kExitError;
+        return admit::exit_code::kFailure;
     }
     auto db = admit::replica::openReplica(options.db, *key, admit::replica::OpenMode::ReadWrite);
     if (!db) {
         std::cerr << "admit-server: " << db.error().message << "\n";
-        return kExitError;
+        return admit::exit_code::kFailure;
     }
     admit::store::applyConnectionSettings(*db);
     if (auto migrated = admit::store::migrate(*db); !migrated) {
         std::cerr << "admit-server: " << migrated.error().message << "\n";
-        return kExitError;
+        return admit::exit_code::kFailure;
     }
 
     // Signals are taken by sigwait on this thread only; the server's threads never see them.
@@ -188,7 +186,7 @@ int serve(const Options& options) {
     auto port = server.bind(options.host, options.port);
     if (!port) {
         std::cerr << "admit-server: " << port.error().message << "\n";
-        return kExitError;
+        return admit::exit_code::kFailure;
     }
     std::string address =
         (options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host) +
@@ -205,7 +203,7 @@ int serve(const Options& options) {
     std::cerr << "admit-server: stopping (" << (received == SIGINT ? "SIGINT" : "SIGTERM") << ")\n";
     server.stop();
     serving.join();
-    return served ? 0 : kExitError;
+    return served ? admit::exit_code::kOk : admit::exit_code::kFailure;
 }
 
 }  // namespace
@@ -214,24 +212,24 @@ int main(int argc, char** argv) {
     std::vector<std::string> words(argv + 1, argv + argc);
     if (words.size() == 1 && (words[0] == "--help" || words[0] == "-h")) {
         std::cout << kUsage;
-        return 0;
+        return admit::exit_code::kOk;
     }
     if (words.size() == 1 && words[0] == "--version") {
         std::cout << admit::versionLine("admit-server") << "\n";
-        return 0;
+        return admit::exit_code::kOk;
     }
     auto options = parseArguments(words);
     if (!options) {
         std::cerr << "admit-server: " << options.error().message << "\n" << kUsage;
-        return kExitUsage;
+        return admit::exit_code::kUsage;
     }
     try {
         return serve(*options);
     } catch (const SQLite::Exception& e) {
         std::cerr << "admit-server: " << admit::replica::describeReplicaFailure(e) << "\n";
-        return kExitError;
+        return admit::exit_code::kFailure;
     } catch (const std::exception& e) {
         std::cerr << "admit-server: " << e.what() << "\n";
-        return kExitError;
+        return admit::exit_code::kFailure;
     }
 }
