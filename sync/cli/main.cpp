@@ -165,7 +165,7 @@ Result<SQLite::Database, CommandError> openDatabase(const Context& c, bool creat
     if (!key) return fail(key.error());
     if (*key) {
         auto db = replica::openReplica(
-            *path, **key, create ? replica::OpenMode::Create : replica::OpenMode::ReadWrite);
+            *path, **key, create ? replica::OpenMode::kCreate : replica::OpenMode::kReadWrite);
         if (!db) return fail(failed(db.error()));
         store::applyConnectionSettings(*db);
         if (auto migrated = store::migrate(*db); !migrated) return fail(failed(migrated.error()));
@@ -570,7 +570,7 @@ Outcome stats(Context& c) {
 // A new replica at `path` with the current schema.
 Result<SQLite::Database, CommandError> createReplica(const std::string& path,
                                                      const replica::ReplicaKey& key) {
-    auto db = replica::openReplica(path, key, replica::OpenMode::Create);
+    auto db = replica::openReplica(path, key, replica::OpenMode::kCreate);
     if (!db) return fail(failed(db.error()));
     store::applyConnectionSettings(*db);
     if (auto migrated = store::migrate(*db); !migrated) return fail(failed(migrated.error()));
@@ -709,7 +709,7 @@ Outcome replicaCommand(Context& c) {
     if (!loaded) return fail(failed(loaded.error()));
     const replica::ReplicaKey& key = *loaded;
     if (action == "open") {
-        auto opened = replica::openReplica(path, key, replica::OpenMode::ReadOnly);
+        auto opened = replica::openReplica(path, key, replica::OpenMode::kReadOnly);
         if (!opened) return fail(failed(opened.error()));
         SQLite::Database& db = *opened;
         json events = json::array();

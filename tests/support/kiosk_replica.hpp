@@ -39,7 +39,7 @@ inline constexpr std::size_t kWalFrameSize = kKioskPageSize + 24;
 // A new replica with the store's schema and one event with two ticket types.
 inline SQLite::Database createKioskReplica(const std::filesystem::path& path,
                                            const replica::ReplicaKey& key) {
-    auto opened = replica::openReplica(path, key, replica::OpenMode::Create);
+    auto opened = replica::openReplica(path, key, replica::OpenMode::kCreate);
     if (!opened) throw std::runtime_error(opened.error().message);
     SQLite::Database db = std::move(*opened);
     store::applyConnectionSettings(db);

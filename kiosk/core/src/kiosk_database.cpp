@@ -40,7 +40,7 @@ Result<SQLite::Database, KioskDatabaseError> openKioskDatabase(const KioskDataba
     auto key = config.keyFile.empty() ? replica::loadKeyFromCredential(kReplicaCredential)
                                       : replica::loadKeyFile(config.keyFile);
     if (!key) return fail(other("cannot load the replica key: " + key.error().message));
-    auto db = replica::openReplica(config.path, *key, replica::OpenMode::Create);
+    auto db = replica::openReplica(config.path, *key, replica::OpenMode::kCreate);
     if (!db) return fail(KioskDatabaseError{kioskErrorKind(db.error().kind), db.error().message});
     try {
         db->exec("PRAGMA foreign_keys = ON");

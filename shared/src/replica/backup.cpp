@@ -21,14 +21,14 @@ Status<ReplicaError> backupReplica(const fs::path& path, const ReplicaKey& key,
                                  "refusing to overwrite " + out.string()});
     }
     const auto keys = detail::deriveKeys(key);
-    auto opened = detail::openWithKeys(path, keys, OpenMode::ReadOnly, detail::kDefaultPageSize);
+    auto opened = detail::openWithKeys(path, keys, OpenMode::kReadOnly, detail::kDefaultPageSize);
     if (!opened) return fail(opened.error());
     SQLite::Database& src = *opened;
     detail::TempCopy copy(out, "backup");
     int pageSize = detail::kDefaultPageSize;
     try {
         pageSize = src.execAndGet("PRAGMA page_size").getInt();
-        auto dest = detail::openWithKeys(copy.path(), keys, OpenMode::Create, pageSize);
+        auto dest = detail::openWithKeys(copy.path(), keys, OpenMode::kCreate, pageSize);
         if (!dest) return fail(dest.error());
         // One step copies every page under one read transaction of the source: in WAL mode
         // that is a snapshot, and writers in other connections are not held up by it.

@@ -57,7 +57,7 @@ Result<FileState, ReplicaError> precheck(const fs::path& path, const detail::Key
     std::error_code ec;
     const fs::file_status status = fs::status(path, ec);
     if (!fs::exists(status)) {
-        if (mode == OpenMode::Create) return FileState::New;
+        if (mode == OpenMode::kCreate) return FileState::New;
         return fail(
             makeError(ReplicaErrorKind::NotFound, path, "replica not found: " + path.string()));
     }
@@ -68,7 +68,7 @@ Result<FileState, ReplicaError> precheck(const fs::path& path, const detail::Key
     const std::uintmax_t size = fs::file_size(path, ec);
     if (ec) return fail(detail::ioError(path, ec.message()));
     if (size == 0) {
-        if (mode == OpenMode::ReadOnly) {
+        if (mode == OpenMode::kReadOnly) {
             return fail(makeError(ReplicaErrorKind::NotAReplica, path,
                                   path.string() + " is empty, not an encrypted replica"));
         }
@@ -148,8 +148,8 @@ Result<SQLite::Database, ReplicaError> openWithKeys(const fs::path& path,
     auto state = precheck(path, *keys, mode);
     if (!state) return fail(state.error());
     int flags = SQLite::OPEN_READWRITE;
-    if (mode == OpenMode::ReadOnly) flags = SQLite::OPEN_READONLY;
-    if (mode == OpenMode::Create) flags |= SQLite::OPEN_CREATE;
+    if (mode == OpenMode::kReadOnly) flags = SQLite::OPEN_READONLY;
+    if (mode == OpenMode::kCreate) flags |= SQLite::OPEN_CREATE;
     detail::clearLastDamagedFile();
     try {
         std::optional<SQLite::Database> db;
@@ -173,7 +173,7 @@ Result<SQLite::Database, ReplicaError> openWithKeys(const fs::path& path,
         // read): a cache miss costs a decryption, so the default 2 MB cache would make point
         // lookups on a 100,000-attendee replica about 2.4x slower than plain SQLite.
         db->exec("PRAGMA cache_size=-65536");
-        if (mode != OpenMode::ReadOnly) {
+        if (mode != OpenMode::kReadOnly) {
             db->exec("PRAGMA synchronous=FULL");
             const std::string journal = db->execAndGet("PRAGMA journal_mode=WAL").getString();
             if (journal != "wal") {
@@ -292,7 +292,7 @@ Result<IntegrityReport, ReplicaError> checkReplica(const fs::path& path, const R
                                                    const SchemaFactory& expected) {
     const auto keys = detail::deriveKeys(key);
     IntegrityReport report;
-    auto opened = detail::openWithKeys(path, keys, OpenMode::ReadWrite, detail::kDefaultPageSize);
+    auto opened = detail::openWithKeys(path, keys, OpenMode::kReadWrite, detail::kDefaultPageSize);
     if (!opened) {
         if (opened.error().kind != ReplicaErrorKind::Damaged) return fail(opened.error());
         // SQLite cannot open it: the report comes from the pages alone.
@@ -358,7 +358,7 @@ Status<ReplicaError> rekeyReplica(const fs::path& path, const ReplicaKey& oldKey
     // exclusive lock on the database file (exclusive locking mode), which fails while any other
     // connection, in any process, has it open; it keeps the lock until after the rename, so
     // nothing can commit in between, and it is the backup source.
-    auto opened = openReplica(path, oldKey, OpenMode::ReadWrite);
+    auto opened = openReplica(path, oldKey, OpenMode::kReadWrite);
     if (!opened) return fail(opened.error());
     SQLite::Database& src = *opened;
     detail::TempCopy copy(path, "rekey");
@@ -382,7 +382,7 @@ Status<ReplicaError> rekeyReplica(const fs::path& path, const ReplicaKey& oldKey
         const int pageSize = src.execAndGet("PRAGMA page_size").getInt();
         const auto newKeys = detail::deriveKeys(newKey);
         {
-            auto dest = detail::openWithKeys(temp, newKeys, OpenMode::Create, pageSize);
+            auto dest = detail::openWithKeys(temp, newKeys, OpenMode::kCreate, pageSize);
             if (!dest) return fail(dest.error());
             sqlite3_backup* backup =
                 sqlite3_backup_init(dest->getHandle(), "main", src.getHandle(), "main");

@@ -306,7 +306,7 @@ Result<SalvageReport, ReplicaError> salvageReplica(const fs::path& damaged, cons
     const auto outKeys = detail::deriveKeys(outKey);
     const auto pageSize = static_cast<int>((*source)->pageSize());
     {
-        auto opened = detail::openWithKeys(temp, outKeys, OpenMode::Create, pageSize);
+        auto opened = detail::openWithKeys(temp, outKeys, OpenMode::kCreate, pageSize);
         if (!opened) {
             return fail(
                 detail::ioError(out, "cannot create the new replica: " + opened.error().message));

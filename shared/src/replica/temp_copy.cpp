@@ -43,7 +43,7 @@ bool syncPath(const fs::path& path, bool directory) {
 Status<ReplicaError> verifyAndSync(const TempCopy& copy, std::shared_ptr<const KeyMaterial> keys,
                                    int pageSize, const fs::path& finalPath) {
     try {
-        auto verify = openWithKeys(copy.path(), std::move(keys), OpenMode::ReadWrite, pageSize);
+        auto verify = openWithKeys(copy.path(), std::move(keys), OpenMode::kReadWrite, pageSize);
         if (!verify) return fail(verify.error());
         const std::string quick = verify->execAndGet("PRAGMA quick_check").getString();
         if (quick != "ok")

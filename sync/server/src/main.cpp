@@ -161,7 +161,7 @@ int serve(const Options& options) {
         std::cerr << "admit-server: " << key.error().message << "\n";
         return admit::exit_code::kFailure;
     }
-    auto db = admit::replica::openReplica(options.db, *key, admit::replica::OpenMode::ReadWrite);
+    auto db = admit::replica::openReplica(options.db, *key, admit::replica::OpenMode::kReadWrite);
     if (!db) {
         std::cerr << "admit-server: " << db.error().message << "\n";
         return admit::exit_code::kFailure;

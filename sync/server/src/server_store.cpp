@@ -387,7 +387,7 @@ Status<replica::ReplicaError> backupServerDatabase(const std::filesystem::path& 
                                                    const replica::ReplicaKey& key,
                                                    const std::filesystem::path& out) {
     if (auto made = replica::backupReplica(path, key, out); !made) return fail(made.error());
-    auto copy = replica::openReplica(out, key, replica::OpenMode::ReadWrite);
+    auto copy = replica::openReplica(out, key, replica::OpenMode::kReadWrite);
     if (!copy) return fail(copy.error());
     try {
         startNewDownloadOrder(*copy);

@@ -95,11 +95,12 @@ int main(int argc, char** argv) {
         (void)store::migrate(replicaDb);
         (void)organiser::exportReplica(org, eventId, replicaDb);
     };
-    auto kiosk = replica::openReplica(dir / "kiosk.db", key, replica::OpenMode::Create);
+    auto kiosk = replica::openReplica(dir / "kiosk.db", key, replica::OpenMode::kCreate);
     if (!kiosk) return std::fprintf(stderr, "%s\n", kiosk.error().message.c_str()), 1;
     fill(*kiosk);
     // A second copy that checkpoints between scans, as the kiosk does, not inside one.
-    auto deferred = replica::openReplica(dir / "kiosk-deferred.db", key, replica::OpenMode::Create);
+    auto deferred =
+        replica::openReplica(dir / "kiosk-deferred.db", key, replica::OpenMode::kCreate);
     if (!deferred) return std::fprintf(stderr, "%s\n", deferred.error().message.c_str()), 1;
     fill(*deferred);
     store::DeferredCheckpoints checkpoints(*deferred);

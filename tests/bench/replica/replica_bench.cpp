@@ -169,7 +169,7 @@ SQLite::Database openPlain(const fs::path& dir, int cacheKiB) {
 }
 
 SQLite::Database openEncrypted(const fs::path& dir, const ReplicaKey& key, int cacheKiB) {
-    auto db = admit::replica::openReplica(dir / "encrypted.db", key, OpenMode::Create);
+    auto db = admit::replica::openReplica(dir / "encrypted.db", key, OpenMode::kCreate);
     if (!db.ok()) throw std::runtime_error(db.error().message);
     applySettings(*db, cacheKiB);
     return std::move(*db);

@@ -64,7 +64,7 @@ int main(int argc, char** argv) {
     }
     auto key = admit::replica::loadKeyFile(keyFile);
     if (!key) return std::cerr << key.error().message << "\n", 1;
-    auto opened = admit::replica::openReplica(db, *key, admit::replica::OpenMode::ReadWrite);
+    auto opened = admit::replica::openReplica(db, *key, admit::replica::OpenMode::kReadWrite);
     if (!opened) return std::cerr << opened.error().message << "\n", 1;
     SQLite::Database& database = *opened;
     admit::store::applyConnectionSettings(database);

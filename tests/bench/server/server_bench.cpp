@@ -82,7 +82,7 @@ Fixture makeFixture(const std::filesystem::path& dir) {
     Fixture f{dir, "", "", ""};
     auto key = replica::ReplicaKey::generate();
     if (!replica::writeKeyFile(dir / "server.key", key)) die("cannot write the key");
-    auto db = replica::openReplica(dir / "server.db", key, replica::OpenMode::Create);
+    auto db = replica::openReplica(dir / "server.db", key, replica::OpenMode::kCreate);
     if (!db) die(db.error().message);
     store::applyConnectionSettings(*db);
     if (!store::migrate(*db)) die("cannot migrate");

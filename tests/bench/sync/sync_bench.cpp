@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
     auto freshReplica = [&](const std::string& name) {
         std::filesystem::remove(dir / name);
         std::filesystem::remove(dir / (name + "-wal"));
-        auto db = replica::openReplica(dir / name, key, replica::OpenMode::Create);
+        auto db = replica::openReplica(dir / name, key, replica::OpenMode::kCreate);
         if (!db) {
             std::fprintf(stderr, "%s\n", db.error().message.c_str());
             std::exit(1);

@@ -118,7 +118,7 @@ TEST_F(ReplicaDamageCli, CheckNamesEachFailingPageItsTableAndTheReadableOutbox) 
 TEST_F(ReplicaDamageCli, CheckNamesAFailingWalFrame) {
     {
         auto key = replica::loadKeyFile(dir.file("kiosk.key"));
-        auto db = replica::openReplica(dir / "kiosk.db", *key, replica::OpenMode::ReadWrite);
+        auto db = replica::openReplica(dir / "kiosk.db", *key, replica::OpenMode::kReadWrite);
         ASSERT_TRUE(db.ok()) << db.error().message;
         admit::testing::keepWalOnClose(*db);
         admit::testing::addCheckIns(*db, 301, 50);
@@ -183,7 +183,7 @@ TEST_F(ReplicaDamageCli, SalvageKeepsTheReadableOutboxInANewReplicaThatChecksCle
     EXPECT_EQ(nlohmann::json::parse(open.out)["events"][0]["attendees"], 400);
     // The kiosk's device id and its check-ins' outbox entries came along.
     auto key = replica::loadKeyFile(dir.file("new.key"));
-    auto db = replica::openReplica(dir / "new.db", *key, replica::OpenMode::ReadOnly);
+    auto db = replica::openReplica(dir / "new.db", *key, replica::OpenMode::kReadOnly);
     ASSERT_TRUE(db.ok()) << db.error().message;
     EXPECT_EQ(db->execAndGet("SELECT count(*) FROM outbox").getInt(), copied);
     EXPECT_EQ(db->execAndGet("SELECT count(*) FROM checkins").getInt(), kCheckIns);

@@ -46,7 +46,7 @@ class KioskWithServerTest : public ::testing::Test {
         auto key = replica::ReplicaKey::generate();
         ASSERT_TRUE(replica::writeKeyFile(dir_ / "organiser.key", key));
         {
-            auto db = replica::openReplica(dir_ / "organiser.db", key, replica::OpenMode::Create);
+            auto db = replica::openReplica(dir_ / "organiser.db", key, replica::OpenMode::kCreate);
             ASSERT_TRUE(db) << db.error().message;
             ASSERT_TRUE(store::migrate(*db));
             auto event = createDemoEvent(*db, now_);
@@ -79,7 +79,7 @@ class KioskWithServerTest : public ::testing::Test {
     std::int64_t serverCheckIns(const std::string& deviceId) {
         auto key = replica::loadKeyFile(dir_ / "organiser.key");
         EXPECT_TRUE(key);
-        auto db = replica::openReplica(dir_ / "organiser.db", *key, replica::OpenMode::ReadOnly);
+        auto db = replica::openReplica(dir_ / "organiser.db", *key, replica::OpenMode::kReadOnly);
         EXPECT_TRUE(db) << db.error().message;
         SQLite::Statement query(*db, "SELECT count(*) FROM checkins WHERE device_id = ?");
         query.bind(1, deviceId);

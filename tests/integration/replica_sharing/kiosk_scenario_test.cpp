@@ -436,7 +436,7 @@ class ReplicaSharing : public ::testing::Test {
             error = loaded.error().message;
             return std::nullopt;
         }
-        auto opened = replica::openReplica(db, *loaded, replica::OpenMode::ReadOnly);
+        auto opened = replica::openReplica(db, *loaded, replica::OpenMode::kReadOnly);
         if (!opened) {
             error = opened.error().message;
             return std::nullopt;

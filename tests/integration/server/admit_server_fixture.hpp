@@ -56,7 +56,7 @@ class AdmitServerFixture : public ::testing::Test {
         auto key = replica::ReplicaKey::generate();
         ASSERT_TRUE(replica::writeKeyFile(dir / "server.key", key).ok());
         {
-            auto db = replica::openReplica(dir / "server.db", key, replica::OpenMode::Create);
+            auto db = replica::openReplica(dir / "server.db", key, replica::OpenMode::kCreate);
             ASSERT_TRUE(db.ok()) << db.error().message;
             store::applyConnectionSettings(*db);
             ASSERT_TRUE(store::migrate(*db).ok());
@@ -151,7 +151,7 @@ class AdmitServerFixture : public ::testing::Test {
     SQLite::Database serverDb() {
         auto key = replica::loadKeyFile(dir / "server.key");
         if (!key) throw std::runtime_error(key.error().message);
-        auto db = replica::openReplica(dir / "server.db", *key, replica::OpenMode::ReadWrite);
+        auto db = replica::openReplica(dir / "server.db", *key, replica::OpenMode::kReadWrite);
         if (!db) throw std::runtime_error(db.error().message);
         store::applyConnectionSettings(*db);
         return std::move(db).value();

@@ -135,7 +135,7 @@ class AdmitServer : public ::testing::Test {
         auto key = admit::replica::ReplicaKey::generate();
         ASSERT_TRUE(admit::replica::writeKeyFile(dir / "server.key", key).ok());
         auto db =
-            admit::replica::openReplica(dir / "server.db", key, admit::replica::OpenMode::Create);
+            admit::replica::openReplica(dir / "server.db", key, admit::replica::OpenMode::kCreate);
         ASSERT_TRUE(db.ok()) << db.error().message;
         admit::store::applyConnectionSettings(*db);
         ASSERT_TRUE(admit::store::migrate(*db).ok());
@@ -248,7 +248,7 @@ TEST_F(AdmitServer, ServesUntilSigtermAndKeepsEverythingAcrossARestart) {
     auto key = admit::replica::loadKeyFile(dir / "server.key");
     ASSERT_TRUE(key.ok());
     auto db =
-        admit::replica::openReplica(dir / "server.db", *key, admit::replica::OpenMode::ReadOnly);
+        admit::replica::openReplica(dir / "server.db", *key, admit::replica::OpenMode::kReadOnly);
     ASSERT_TRUE(db.ok());
     EXPECT_EQ(
         db->execAndGet("SELECT count(*) FROM checkins WHERE id = '" + checkInId + "'").getInt(), 1);

@@ -59,7 +59,7 @@ class BackupRestore : public ::testing::Test {
         key_ = admit::replica::ReplicaKey::generate();
         ASSERT_TRUE(admit::replica::writeKeyFile(dir_ / "server.key", key_).ok());
         auto db = admit::replica::openReplica(dir_ / "organiser.db", key_,
-                                              admit::replica::OpenMode::Create);
+                                              admit::replica::OpenMode::kCreate);
         ASSERT_TRUE(db.ok()) << db.error().message;
         admit::store::applyConnectionSettings(*db);
         ASSERT_TRUE(admit::store::migrate(*db).ok());
@@ -132,7 +132,7 @@ class BackupRestore : public ::testing::Test {
 
     std::set<std::string> checkInIdsIn(const std::filesystem::path& db) {
         std::set<std::string> ids;
-        auto opened = admit::replica::openReplica(db, key_, admit::replica::OpenMode::ReadOnly);
+        auto opened = admit::replica::openReplica(db, key_, admit::replica::OpenMode::kReadOnly);
         EXPECT_TRUE(opened.ok()) << opened.error().message;
         if (!opened.ok()) return ids;
         SQLite::Statement all(*opened, "SELECT id FROM checkins");

@@ -316,7 +316,7 @@ TEST_F(HostileNetwork, SigtermMidUploadLosesNoAcknowledgedCheckIn) {
     }
     auto key = replica::loadKeyFile(dir / "server.key");
     ASSERT_TRUE(key.ok());
-    auto db = replica::openReplica(dir / "server.db", *key, replica::OpenMode::ReadOnly);
+    auto db = replica::openReplica(dir / "server.db", *key, replica::OpenMode::kReadOnly);
     ASSERT_TRUE(db.ok());
     for (const auto& id : acknowledged) {
         EXPECT_EQ(db->execAndGet("SELECT count(*) FROM checkins WHERE id = '" + id + "'").getInt(),

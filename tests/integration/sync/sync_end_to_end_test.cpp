@@ -50,7 +50,7 @@ class SyncEndToEnd : public ::testing::Test {
         now = store::systemTimeMs();
         auto key = replica::ReplicaKey::generate();
         ASSERT_TRUE(replica::writeKeyFile(dir / "server.key", key).ok());
-        auto opened = replica::openReplica(dir / "server.db", key, replica::OpenMode::Create);
+        auto opened = replica::openReplica(dir / "server.db", key, replica::OpenMode::kCreate);
         ASSERT_TRUE(opened.ok()) << opened.error().message;
         org = std::make_unique<SQLite::Database>(std::move(*opened));
         store::applyConnectionSettings(*org);
@@ -99,7 +99,7 @@ class SyncEndToEnd : public ::testing::Test {
     Kiosk newKiosk(const std::string& name, const std::string& gate) {
         Kiosk k{name, gate, nullptr, nullptr};
         auto key = replica::ReplicaKey::generate();
-        auto opened = replica::openReplica(dir / (name + ".db"), key, replica::OpenMode::Create);
+        auto opened = replica::openReplica(dir / (name + ".db"), key, replica::OpenMode::kCreate);
         EXPECT_TRUE(opened.ok()) << opened.error().message;
         k.db = std::make_unique<SQLite::Database>(std::move(*opened));
         k.db->exec("PRAGMA foreign_keys = ON");
@@ -283,7 +283,7 @@ TEST_F(SyncEndToEnd, AfterARestoreFromABackupKiosksSendAgainAndReadAgainWhatTheS
         std::filesystem::remove(dir.file("server.db") + suffix);
     }
     std::filesystem::copy_file(dir / "backup.db", dir / "server.db");
-    auto reopened = replica::openReplica(dir / "server.db", *key, replica::OpenMode::ReadWrite);
+    auto reopened = replica::openReplica(dir / "server.db", *key, replica::OpenMode::kReadWrite);
     ASSERT_TRUE(reopened.ok()) << reopened.error().message;
     org = std::make_unique<SQLite::Database>(std::move(*reopened));
     EXPECT_EQ(serverCount("SELECT count(*) FROM checkins"), 40);

@@ -342,7 +342,7 @@ TEST(KioskUi, StatusBarOnlineThenOfflineWithTheRealServer) {
     std::vector<std::string> tokens;
     {
         auto db = admit::replica::openReplica(dir / "organiser.db", key,
-                                              admit::replica::OpenMode::Create);
+                                              admit::replica::OpenMode::kCreate);
         ASSERT_TRUE(db) << db.error().message;
         ASSERT_TRUE(admit::store::migrate(*db));
         auto created = admit::kiosk::createDemoEvent(*db, now);

@@ -51,7 +51,7 @@ TEST_F(Backup, CopyHoldsEveryRowAndChecksClean) {
     auto check = checkReplica(copy(), key_);
     ASSERT_TRUE(check.ok()) << check.error().message;
     EXPECT_TRUE(check->ok);
-    auto restored = openReplica(copy(), key_, OpenMode::ReadOnly);
+    auto restored = openReplica(copy(), key_, OpenMode::kReadOnly);
     ASSERT_TRUE(restored.ok()) << restored.error().message;
     EXPECT_EQ(tableContents(*restored), before);
     // Nothing is left beside the copy under a temporary name.
@@ -66,7 +66,7 @@ TEST_F(Backup, CopyIsEncryptedUnderTheSameKey) {
         auto db = createKioskReplica(source(), key_);
         addAttendees(db, 1, 200);
     }
-    auto plain = openReplica(source(), key_, OpenMode::ReadOnly);
+    auto plain = openReplica(source(), key_, OpenMode::kReadOnly);
     ASSERT_TRUE(plain.ok());
     const std::string someName =
         plain->execAndGet("SELECT name FROM attendees ORDER BY rowid LIMIT 1").getString();
@@ -75,7 +75,7 @@ TEST_F(Backup, CopyIsEncryptedUnderTheSameKey) {
     ASSERT_TRUE(backupReplica(source(), key_, copy()).ok());
     EXPECT_FALSE(containsText(readAll(copy()), someName));
     EXPECT_FALSE(containsText(readAll(copy()), "SQLite format 3"));
-    auto wrongKey = openReplica(copy(), ReplicaKey::generate(), OpenMode::ReadOnly);
+    auto wrongKey = openReplica(copy(), ReplicaKey::generate(), OpenMode::kReadOnly);
     EXPECT_FALSE(wrongKey.ok());
 }
 
@@ -114,7 +114,7 @@ TEST_F(Backup, WrongKeyIsAnErrorNotACopy) {
 // every commit reported before the copy began.
 TEST_F(Backup, CopiesAreSnapshotsWhileAnotherProcessCommits) {
     {
-        auto db = openReplica(source(), key_, OpenMode::Create);
+        auto db = openReplica(source(), key_, OpenMode::kCreate);
         ASSERT_TRUE(db.ok());
         db->exec("CREATE TABLE ledger(n INTEGER PRIMARY KEY, amount INTEGER NOT NULL)");
         db->exec("CREATE TABLE total(v INTEGER NOT NULL)");
@@ -126,7 +126,7 @@ TEST_F(Backup, CopiesAreSnapshotsWhileAnotherProcessCommits) {
     ASSERT_GE(writer, 0);
     if (writer == 0) {
         ::close(commits[0]);
-        auto db = openReplica(source(), key_, OpenMode::ReadWrite);
+        auto db = openReplica(source(), key_, OpenMode::kReadWrite);
         if (!db.ok()) ::_exit(3);
         db->setBusyTimeout(5000);
         for (std::int64_t n = 1;; ++n) {
@@ -151,7 +151,7 @@ TEST_F(Backup, CopiesAreSnapshotsWhileAnotherProcessCommits) {
         const auto out = dir_ / ("backup-" + std::to_string(i) + ".db");
         auto made = backupReplica(source(), key_, out);
         ASSERT_TRUE(made.ok()) << made.error().message;
-        auto copied = openReplica(out, key_, OpenMode::ReadOnly);
+        auto copied = openReplica(out, key_, OpenMode::kReadOnly);
         ASSERT_TRUE(copied.ok()) << copied.error().message;
         const auto rows = copied->execAndGet("SELECT count(*) FROM ledger").getInt64();
         const auto sum = copied->execAndGet("SELECT ifnull(sum(amount), 0) FROM ledger").getInt64();

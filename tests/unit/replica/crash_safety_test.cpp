@@ -30,7 +30,7 @@ constexpr int kRounds = 200;
 [[noreturn]] void runChild(const std::filesystem::path& path, const ReplicaKey& key, int reportFd,
                            unsigned seed) {
     try {
-        auto db = openReplica(path, key, OpenMode::ReadWrite);
+        auto db = openReplica(path, key, OpenMode::kReadWrite);
         if (!db.ok()) ::_exit(3);
         db->exec("PRAGMA wal_autocheckpoint=16");  // checkpoints and WAL restarts get killed too
         db->exec("PRAGMA cache_size=8");           // and transactions that spill and rewrite
@@ -68,7 +68,7 @@ TEST(CrashSafety, SurvivesSigkillAtRandomMoments) {
     const auto path = dir / "r.db";
     const ReplicaKey key = ReplicaKey::generate();
     {
-        auto db = openReplica(path, key, OpenMode::Create);
+        auto db = openReplica(path, key, OpenMode::kCreate);
         ASSERT_TRUE(db.ok()) << db.error().message;
         db->exec("CREATE TABLE ledger(id INTEGER PRIMARY KEY, payload BLOB)");
         db->exec("CREATE TABLE counter(n INTEGER)");
@@ -104,7 +104,7 @@ TEST(CrashSafety, SurvivesSigkillAtRandomMoments) {
         }
         ::close(fds[0]);
 
-        auto db = openReplica(path, key, OpenMode::ReadWrite);
+        auto db = openReplica(path, key, OpenMode::kReadWrite);
         ASSERT_TRUE(db.ok()) << db.error().message;
         ASSERT_EQ(db->execAndGet("PRAGMA integrity_check").getString(), "ok");
         std::set<long long> present;

@@ -96,7 +96,7 @@ TEST(Differential, RandomWorkloadMatchesPlainSqlite) {
         "CREATE TABLE attendee(id INTEGER PRIMARY KEY, name TEXT, email TEXT, checked_in INTEGER,"
         " note BLOB); CREATE INDEX attendee_email ON attendee(email)";
     auto openEncrypted = [&] {
-        auto db = openReplica(dir / "encrypted.db", key, OpenMode::Create);
+        auto db = openReplica(dir / "encrypted.db", key, OpenMode::kCreate);
         EXPECT_TRUE(db.ok()) << db.error().message;
         db->exec("PRAGMA synchronous=OFF");  // durability is the crash test's business
         db->exec("PRAGMA cache_size=20");    // small cache: spills, frame rewrites, re-reads

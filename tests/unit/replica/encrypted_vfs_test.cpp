@@ -79,12 +79,12 @@ TEST(EncryptedVfs, ReadsBackWhatWasWritten) {
     TempDir dir;
     const ReplicaKey key = ReplicaKey::generate();
     {
-        auto db = openReplica(dir / "r.db", key, OpenMode::Create);
+        auto db = openReplica(dir / "r.db", key, OpenMode::kCreate);
         ASSERT_TRUE(db.ok()) << db.error().message;
         createSchema(*db);
         insertAttendees(*db, 100);
     }
-    auto db = openReplica(dir / "r.db", key, OpenMode::ReadWrite);
+    auto db = openReplica(dir / "r.db", key, OpenMode::kReadWrite);
     ASSERT_TRUE(db.ok()) << db.error().message;
     EXPECT_EQ(db->execAndGet("SELECT count(*) FROM attendee").getInt(), 300);
     EXPECT_EQ(db->execAndGet("SELECT name FROM attendee WHERE email='pwexford.hale@example.net' "
@@ -101,7 +101,7 @@ TEST(EncryptedVfs, NoPlaintextInDatabaseOrWalOrJournal) {
     const auto path = dir / "r.db";
     const ReplicaKey key = ReplicaKey::generate();
     {
-        auto db = openReplica(path, key, OpenMode::Create);
+        auto db = openReplica(path, key, OpenMode::kCreate);
         ASSERT_TRUE(db.ok()) << db.error().message;
         keepWalOnClose(*db);
         createSchema(*db);
@@ -116,7 +116,7 @@ TEST(EncryptedVfs, NoPlaintextInDatabaseOrWalOrJournal) {
     expectNoPlaintext(path.string() + "-wal");
     EXPECT_FALSE(std::filesystem::exists(path.string() + "-journal"));
     {
-        auto db = openReplica(path, key, OpenMode::ReadWrite);
+        auto db = openReplica(path, key, OpenMode::kReadWrite);
         ASSERT_TRUE(db.ok()) << db.error().message;
         db->exec("PRAGMA wal_checkpoint(TRUNCATE)");
     }
@@ -128,7 +128,7 @@ TEST(EncryptedVfs, PlainSqliteAndTheShellCannotReadIt) {
     const auto path = dir / "r.db";
     const ReplicaKey key = ReplicaKey::generate();
     {
-        auto db = openReplica(path, key, OpenMode::Create);
+        auto db = openReplica(path, key, OpenMode::kCreate);
         ASSERT_TRUE(db.ok()) << db.error().message;
         createSchema(*db);
         insertAttendees(*db, 10);
@@ -157,7 +157,7 @@ TEST(EncryptedVfs, RollbackJournalModesAreRefused) {
     TempDir dir;
     const auto path = dir / "r.db";
     const ReplicaKey key = ReplicaKey::generate();
-    auto db = openReplica(path, key, OpenMode::Create);
+    auto db = openReplica(path, key, OpenMode::kCreate);
     ASSERT_TRUE(db.ok()) << db.error().message;
     createSchema(*db);
     // Leaving WAL for a rollback journal needs a journal file, which the VFS refuses.
@@ -173,7 +173,7 @@ TEST(EncryptedVfs, RollbackJournalModesAreRefused) {
 TEST(EncryptedVfs, TemporaryFilesAreRefusedNotWrittenInPlaintext) {
     TempDir dir;
     const ReplicaKey key = ReplicaKey::generate();
-    auto db = openReplica(dir / "r.db", key, OpenMode::Create);
+    auto db = openReplica(dir / "r.db", key, OpenMode::kCreate);
     ASSERT_TRUE(db.ok()) << db.error().message;
     // A temporary database on disk would hold plaintext: once it outgrows its cache it needs a
     // file, which the VFS refuses.
@@ -194,7 +194,7 @@ TEST(EncryptedVfs, TemporaryFilesAreRefusedNotWrittenInPlaintext) {
 TEST(EncryptedVfs, MemoryMappingStaysOff) {
     TempDir dir;
     const ReplicaKey key = ReplicaKey::generate();
-    auto db = openReplica(dir / "r.db", key, OpenMode::Create);
+    auto db = openReplica(dir / "r.db", key, OpenMode::kCreate);
     ASSERT_TRUE(db.ok()) << db.error().message;
     createSchema(*db);
     db->exec("PRAGMA mmap_size=268435456");
@@ -207,7 +207,7 @@ TEST(EncryptedVfs, CheckpointMovesPagesIntoTheDatabase) {
     TempDir dir;
     const auto path = dir / "r.db";
     const ReplicaKey key = ReplicaKey::generate();
-    auto db = openReplica(path, key, OpenMode::Create);
+    auto db = openReplica(path, key, OpenMode::kCreate);
     ASSERT_TRUE(db.ok()) << db.error().message;
     db->exec("PRAGMA wal_autocheckpoint=0");
     createSchema(*db);
@@ -217,7 +217,7 @@ TEST(EncryptedVfs, CheckpointMovesPagesIntoTheDatabase) {
     EXPECT_EQ(std::filesystem::file_size(path.string() + "-wal"), 0u);
     EXPECT_EQ(db->execAndGet("SELECT count(*) FROM attendee").getInt(), 600);
     // A second connection reads the checkpointed pages straight from the database file.
-    auto other = openReplica(path, key, OpenMode::ReadOnly);
+    auto other = openReplica(path, key, OpenMode::kReadOnly);
     ASSERT_TRUE(other.ok()) << other.error().message;
     EXPECT_EQ(other->execAndGet("SELECT count(*) FROM attendee").getInt(), 600);
     insertAttendees(*db, 1);
@@ -230,7 +230,7 @@ TEST(EncryptedVfs, CheckpointWritesEachPageAsItIsStoredInTheWal) {
     TempDir dir;
     const auto path = dir / "r.db";
     const ReplicaKey key = ReplicaKey::generate();
-    auto db = openReplica(path, key, OpenMode::Create);
+    auto db = openReplica(path, key, OpenMode::kCreate);
     ASSERT_TRUE(db.ok()) << db.error().message;
     db->exec("PRAGMA wal_autocheckpoint=0");
     createSchema(*db);
@@ -257,7 +257,7 @@ TEST(EncryptedVfs, CheckpointWritesEachPageAsItIsStoredInTheWal) {
             std::equal(body.begin(), body.end(), file.begin() + static_cast<std::ptrdiff_t>(at)));
     }
     db->exec("PRAGMA wal_checkpoint(TRUNCATE)");
-    auto other = openReplica(path, key, OpenMode::ReadOnly);
+    auto other = openReplica(path, key, OpenMode::kReadOnly);
     ASSERT_TRUE(other.ok()) << other.error().message;
     EXPECT_EQ(other->execAndGet("SELECT count(*) FROM attendee").getInt(), 600);
     EXPECT_EQ(other->execAndGet("PRAGMA integrity_check").getString(), "ok");
@@ -271,7 +271,7 @@ TEST(EncryptedVfs, VacuumKeepsDataAndEncryption) {
     const auto path = dir / "r.db";
     const ReplicaKey key = ReplicaKey::generate();
     {
-        auto db = openReplica(path, key, OpenMode::Create);
+        auto db = openReplica(path, key, OpenMode::kCreate);
         ASSERT_TRUE(db.ok()) << db.error().message;
         createSchema(*db);
         insertAttendees(*db, 500);
@@ -285,7 +285,7 @@ TEST(EncryptedVfs, VacuumKeepsDataAndEncryption) {
         EXPECT_EQ(db->execAndGet("PRAGMA integrity_check").getString(), "ok");
     }
     expectNoPlaintext(path);
-    auto db = openReplica(path, key, OpenMode::ReadOnly);
+    auto db = openReplica(path, key, OpenMode::kReadOnly);
     ASSERT_TRUE(db.ok()) << db.error().message;
     EXPECT_EQ(db->execAndGet("SELECT count(*) FROM attendee").getInt(), 30);
 }
@@ -295,14 +295,14 @@ TEST(EncryptedVfs, ReopensWithAnExistingWal) {
     const auto path = dir / "r.db";
     const ReplicaKey key = ReplicaKey::generate();
     {
-        auto db = openReplica(path, key, OpenMode::Create);
+        auto db = openReplica(path, key, OpenMode::kCreate);
         ASSERT_TRUE(db.ok()) << db.error().message;
         keepWalOnClose(*db);
         createSchema(*db);
         for (int i = 0; i < 20; ++i) insertAttendees(*db, 5);  // 20 transactions in the WAL
     }
     ASSERT_GT(std::filesystem::file_size(path.string() + "-wal"), 0u);
-    auto db = openReplica(path, key, OpenMode::ReadWrite);  // recovers the log
+    auto db = openReplica(path, key, OpenMode::kReadWrite);  // recovers the log
     ASSERT_TRUE(db.ok()) << db.error().message;
     EXPECT_EQ(db->execAndGet("SELECT count(*) FROM attendee").getInt(), 300);
     EXPECT_EQ(db->execAndGet("PRAGMA integrity_check").getString(), "ok");
@@ -313,7 +313,7 @@ TEST(EncryptedVfs, ReopensWithAnExistingWal) {
 TEST(EncryptedVfs, LargeTransactionThatSpillsAndRewritesFrames) {
     TempDir dir;
     const ReplicaKey key = ReplicaKey::generate();
-    auto db = openReplica(dir / "r.db", key, OpenMode::Create);
+    auto db = openReplica(dir / "r.db", key, OpenMode::kCreate);
     ASSERT_TRUE(db.ok()) << db.error().message;
     db->exec("PRAGMA cache_size=10");  // spill to the WAL mid-transaction, then rewrite frames
     createSchema(*db);

@@ -29,7 +29,7 @@ TEST(LargeDatabase, OverOneHundredMegabytes) {
     const ReplicaKey key = ReplicaKey::generate();
     constexpr int kRows = 26500;  // 4000-byte payloads: ~106 MB of pages
     {
-        auto db = openReplica(path, key, OpenMode::Create);
+        auto db = openReplica(path, key, OpenMode::kCreate);
         ASSERT_TRUE(db.ok()) << db.error().message;
         db->exec("CREATE TABLE blob(id INTEGER PRIMARY KEY, payload BLOB)");
         SQLite::Statement insert(*db, "INSERT INTO blob(id, payload) VALUES(?, ?)");
@@ -47,7 +47,7 @@ TEST(LargeDatabase, OverOneHundredMegabytes) {
         db->exec("PRAGMA wal_checkpoint(TRUNCATE)");
     }
     EXPECT_GT(std::filesystem::file_size(path), 100u * 1024 * 1024);
-    auto db = openReplica(path, key, OpenMode::ReadWrite);
+    auto db = openReplica(path, key, OpenMode::kReadWrite);
     ASSERT_TRUE(db.ok()) << db.error().message;
     EXPECT_EQ(db->execAndGet("SELECT count(*), sum(length(payload)) FROM blob").getInt64(), kRows);
     EXPECT_EQ(db->execAndGet("PRAGMA quick_check").getString(), "ok");

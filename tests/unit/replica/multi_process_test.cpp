@@ -58,7 +58,7 @@ const char* const kSchema =
 std::optional<SQLite::Database> openBackend(Backend backend, const std::filesystem::path& path,
                                             const ReplicaKey& key) {
     if (backend == Backend::Encrypted) {
-        auto db = openReplica(path, key, OpenMode::Create);
+        auto db = openReplica(path, key, OpenMode::kCreate);
         if (!db.ok()) return std::nullopt;
         return std::move(db).value();
     }
@@ -401,13 +401,13 @@ TEST(ProcessLocks, OpeningOrCheckingAgainKeepsTheLocksOfOpenConnections) {
     TempDir dir;
     const auto path = dir / "r.db";
     const ReplicaKey key = ReplicaKey::generate();
-    auto first = openReplica(path, key, OpenMode::Create);
+    auto first = openReplica(path, key, OpenMode::kCreate);
     ASSERT_TRUE(first.ok()) << first.error().message;
     first->exec("CREATE TABLE t(x)");
     first->exec("INSERT INTO t VALUES(1)");
     ASSERT_TRUE(sharedLockHeldByAnotherProcess(path)) << "a WAL connection keeps SHARED";
     {
-        auto second = openReplica(path, key, OpenMode::ReadWrite);
+        auto second = openReplica(path, key, OpenMode::kReadWrite);
         ASSERT_TRUE(second.ok()) << second.error().message;
     }
     EXPECT_TRUE(sharedLockHeldByAnotherProcess(path)) << "lost by opening a second connection";

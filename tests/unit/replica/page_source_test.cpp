@@ -31,7 +31,7 @@ class PageSourceTest : public ::testing::Test {
             auto db = admit::testing::createKioskReplica(path(), key_);
             admit::testing::addAttendees(db, 1, 500);
         }
-        auto db = openReplica(path(), key_, OpenMode::ReadWrite);
+        auto db = openReplica(path(), key_, OpenMode::kReadWrite);
         ASSERT_TRUE(db.ok()) << db.error().message;
         admit::testing::keepWalOnClose(*db);
         for (int batch = 0; batch < 3; ++batch)

@@ -37,7 +37,7 @@ void fill(SQLite::Database& db, int rows) {
 }
 
 void createReplica(const std::filesystem::path& path, const ReplicaKey& key, int rows) {
-    auto db = openReplica(path, key, OpenMode::Create);
+    auto db = openReplica(path, key, OpenMode::kCreate);
     ASSERT_TRUE(db.ok()) << db.error().message;
     fill(*db, rows);
 }
@@ -46,7 +46,7 @@ TEST(OpenReplica, WrongKeyIsReportedAsKeyMismatch) {
     TempDir dir;
     const auto path = dir / "r.db";
     createReplica(path, ReplicaKey::generate(), 100);
-    auto db = openReplica(path, ReplicaKey::generate(), OpenMode::ReadWrite);
+    auto db = openReplica(path, ReplicaKey::generate(), OpenMode::kReadWrite);
     ASSERT_FALSE(db.ok());
     EXPECT_EQ(db.error().kind, ReplicaErrorKind::KeyMismatch);
     EXPECT_EQ(db.error().message, "the replica key does not match: " + path.string());
@@ -55,21 +55,21 @@ TEST(OpenReplica, WrongKeyIsReportedAsKeyMismatch) {
 TEST(OpenReplica, MissingReplicaIsNotFoundUnlessCreating) {
     TempDir dir;
     const ReplicaKey key = ReplicaKey::generate();
-    for (OpenMode mode : {OpenMode::ReadWrite, OpenMode::ReadOnly}) {
+    for (OpenMode mode : {OpenMode::kReadWrite, OpenMode::kReadOnly}) {
         auto db = openReplica(dir / "absent.db", key, mode);
         ASSERT_FALSE(db.ok());
         EXPECT_EQ(db.error().kind, ReplicaErrorKind::NotFound);
         EXPECT_NE(db.error().message.find("absent.db"), std::string::npos);
     }
     EXPECT_FALSE(std::filesystem::exists(dir / "absent.db"));
-    EXPECT_TRUE(openReplica(dir / "absent.db", key, OpenMode::Create).ok());
+    EXPECT_TRUE(openReplica(dir / "absent.db", key, OpenMode::kCreate).ok());
 }
 
 TEST(OpenReplica, CreateOpensAnExistingReplica) {
     TempDir dir;
     const ReplicaKey key = ReplicaKey::generate();
     createReplica(dir / "r.db", key, 10);
-    auto db = openReplica(dir / "r.db", key, OpenMode::Create);
+    auto db = openReplica(dir / "r.db", key, OpenMode::kCreate);
     ASSERT_TRUE(db.ok()) << db.error().message;
     EXPECT_EQ(db->execAndGet("SELECT count(*) FROM attendee").getInt(), 10);
 }
@@ -78,7 +78,7 @@ TEST(OpenReplica, ReadOnlyRefusesWrites) {
     TempDir dir;
     const ReplicaKey key = ReplicaKey::generate();
     createReplica(dir / "r.db", key, 10);
-    auto db = openReplica(dir / "r.db", key, OpenMode::ReadOnly);
+    auto db = openReplica(dir / "r.db", key, OpenMode::kReadOnly);
     ASSERT_TRUE(db.ok()) << db.error().message;
     EXPECT_EQ(db->execAndGet("SELECT count(*) FROM attendee").getInt(), 10);
     EXPECT_THROW(db->exec("DELETE FROM attendee"), SQLite::Exception);
@@ -91,7 +91,7 @@ TEST(OpenReplica, PlainSqliteDatabaseIsNotAReplica) {
         SQLite::Database plain(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
         plain.exec("CREATE TABLE t(x)");
     }
-    auto db = openReplica(path, ReplicaKey::generate(), OpenMode::ReadWrite);
+    auto db = openReplica(path, ReplicaKey::generate(), OpenMode::kReadWrite);
     ASSERT_FALSE(db.ok());
     EXPECT_EQ(db.error().kind, ReplicaErrorKind::NotAReplica);
     EXPECT_NE(db.error().message.find(path.string()), std::string::npos);
@@ -102,14 +102,14 @@ TEST(OpenReplica, ReplicaInAnOlderFormatSaysSoInsteadOfDamaged) {
     const auto path = dir / "r.db";
     const ReplicaKey key = ReplicaKey::generate();
     {
-        auto db = openReplica(path, key, OpenMode::Create);
+        auto db = openReplica(path, key, OpenMode::kCreate);
         ASSERT_TRUE(db.ok()) << db.error().message;
         db->exec("CREATE TABLE t(x)");
     }
     auto bytes = testing::readAll(path);
     bytes[20] = 40;  // format 1 reserved 40 bytes per page
     testing::writeAll(path, bytes);
-    auto db = openReplica(path, key, OpenMode::ReadWrite);
+    auto db = openReplica(path, key, OpenMode::kReadWrite);
     ASSERT_FALSE(db.ok());
     EXPECT_EQ(db.error().kind, ReplicaErrorKind::OlderFormat);
     EXPECT_EQ(db.error().message, path.string() +
@@ -124,7 +124,7 @@ TEST(OpenReplica, DamagedPageSurfacesAsDamagedErrorMidQuery) {
     createReplica(path, key, 2000);
     ASSERT_GT(std::filesystem::file_size(path), 10 * kPage);
     flipByte(path, 6 * kPage + 1000);  // a table page, read by a full scan
-    auto db = openReplica(path, key, OpenMode::ReadWrite);
+    auto db = openReplica(path, key, OpenMode::kReadWrite);
     ASSERT_TRUE(db.ok()) << db.error().message;  // page 1 and the schema are intact
     try {
         SQLite::Statement all(*db, "SELECT name, email FROM attendee");
@@ -146,7 +146,7 @@ TEST(OpenReplica, OrdinarySqlErrorsAreNotMistakenForDamage) {
     TempDir dir;
     const ReplicaKey key = ReplicaKey::generate();
     createReplica(dir / "r.db", key, 1);
-    auto db = openReplica(dir / "r.db", key, OpenMode::ReadWrite);
+    auto db = openReplica(dir / "r.db", key, OpenMode::kReadWrite);
     ASSERT_TRUE(db.ok());
     try {
         db->exec("SELECT * FROM no_such_table");
@@ -164,13 +164,13 @@ TEST(OpenReplica, CorruptReplicaIsDamagedMidQuery) {
     const auto path = dir / "r.db";
     const ReplicaKey key = ReplicaKey::generate();
     {
-        auto db = openReplica(path, key, OpenMode::Create);
+        auto db = openReplica(path, key, OpenMode::kCreate);
         ASSERT_TRUE(db.ok()) << db.error().message;
         fill(*db, 10);
         db->exec("CREATE INDEX attendee_email ON attendee(email)");
         admit::testing::corruptTable(*db, "attendee");
     }
-    auto db = openReplica(path, key, OpenMode::ReadWrite);
+    auto db = openReplica(path, key, OpenMode::kReadWrite);
     ASSERT_TRUE(db.ok()) << db.error().message;  // the schema itself is readable
     try {
         db->exec("SELECT count(*) FROM attendee WHERE id > 0");
@@ -232,7 +232,7 @@ TEST(CheckReplica, FindsDamageInAFreePage) {
     const auto path = dir / "r.db";
     const ReplicaKey key = ReplicaKey::generate();
     {
-        auto db = openReplica(path, key, OpenMode::Create);
+        auto db = openReplica(path, key, OpenMode::kCreate);
         ASSERT_TRUE(db.ok());
         db->exec("PRAGMA auto_vacuum=NONE");
         fill(*db, 3000);
@@ -261,14 +261,14 @@ TEST(CheckReplica, AuthenticPagesThatDoNotFitTogetherAreAReportNotAnError) {
     createReplica(path, key, 3000);
     int root = 0;
     {
-        auto db = openReplica(path, key, OpenMode::ReadOnly);
+        auto db = openReplica(path, key, OpenMode::kReadOnly);
         ASSERT_TRUE(db.ok());
         root =
             db->execAndGet("SELECT rootpage FROM sqlite_schema WHERE name = 'attendee'").getInt();
     }
     const auto before = readAll(path);
     {
-        auto db = openReplica(path, key, OpenMode::ReadWrite);
+        auto db = openReplica(path, key, OpenMode::kReadWrite);
         ASSERT_TRUE(db.ok());
         db->exec("DELETE FROM attendee WHERE id > 10");  // the root's children are freed
     }
@@ -372,7 +372,7 @@ TEST_F(CheckDamagedKioskReplica, NamesEachFailingPageWithItsTableAndCountsReadab
 
 TEST_F(CheckDamagedKioskReplica, NamesAFailingWalFrameAndItsPage) {
     {
-        auto db = openReplica(path(), key_, OpenMode::ReadWrite);
+        auto db = openReplica(path(), key_, OpenMode::kReadWrite);
         ASSERT_TRUE(db.ok()) << db.error().message;
         admit::testing::keepWalOnClose(*db);
         admit::testing::addCheckIns(*db, 401, 60);
@@ -425,10 +425,10 @@ TEST(RekeyReplica, NewKeyOpensOldKeyNoLonger) {
     const auto before = readAll(path);
     auto rekeyed = rekeyReplica(path, oldKey, newKey);
     ASSERT_TRUE(rekeyed.ok()) << rekeyed.error().message;
-    auto stale = openReplica(path, oldKey, OpenMode::ReadOnly);
+    auto stale = openReplica(path, oldKey, OpenMode::kReadOnly);
     ASSERT_FALSE(stale.ok());
     EXPECT_EQ(stale.error().kind, ReplicaErrorKind::KeyMismatch);
-    auto db = openReplica(path, newKey, OpenMode::ReadWrite);
+    auto db = openReplica(path, newKey, OpenMode::kReadWrite);
     ASSERT_TRUE(db.ok()) << db.error().message;
     EXPECT_EQ(db->execAndGet("SELECT count(*) FROM attendee").getInt(), 2500);
     EXPECT_EQ(db->execAndGet("SELECT email FROM attendee WHERE id=1234").getString(),
@@ -455,7 +455,7 @@ TEST(RekeyReplica, WrongOldKeyChangesNothing) {
     ASSERT_FALSE(rekeyed.ok());
     EXPECT_EQ(rekeyed.error().kind, ReplicaErrorKind::KeyMismatch);
     EXPECT_EQ(readAll(path), before);
-    EXPECT_TRUE(openReplica(path, key, OpenMode::ReadOnly).ok());
+    EXPECT_TRUE(openReplica(path, key, OpenMode::kReadOnly).ok());
 }
 
 // A rekey renames a new file over the replica: a program that kept the old one open would go
@@ -483,7 +483,7 @@ TEST(RekeyReplica, RefusedWhileAnotherProcessHasTheReplicaOpen) {
     const ReplicaKey newKey = ReplicaKey::generate();
     auto again = rekeyReplica(path, key, newKey);
     ASSERT_TRUE(again.ok()) << again.error().message;
-    auto db = openReplica(path, newKey, OpenMode::ReadOnly);
+    auto db = openReplica(path, newKey, OpenMode::kReadOnly);
     ASSERT_TRUE(db.ok()) << db.error().message;
     EXPECT_EQ(db->execAndGet("SELECT count(*) FROM attendee").getInt(), 52);
 }
@@ -493,7 +493,7 @@ TEST(RekeyReplica, RefusedWhileThisProcessHasTheReplicaOpen) {
     const auto path = dir / "r.db";
     const ReplicaKey key = ReplicaKey::generate();
     createReplica(path, key, 50);
-    auto open = openReplica(path, key, OpenMode::ReadWrite);
+    auto open = openReplica(path, key, OpenMode::kReadWrite);
     ASSERT_TRUE(open.ok()) << open.error().message;
     open->exec("SELECT count(*) FROM attendee");
     auto rekeyed = rekeyReplica(path, key, ReplicaKey::generate());

@@ -56,7 +56,7 @@ void fill(SQLite::Database& db) {
 class SalvageReaderTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        auto db = openReplica(path(), key_, OpenMode::Create);
+        auto db = openReplica(path(), key_, OpenMode::kCreate);
         ASSERT_TRUE(db.ok()) << db.error().message;
         fill(*db);
         for (const char* table : {"a", "b", "c"}) {

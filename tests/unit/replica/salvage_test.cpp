@@ -36,7 +36,7 @@ using testing::TempDir;
 SalvagePlan kioskPlan() { return {store::migrate, store::salvageOrder()}; }
 
 Contents contentsOf(const std::filesystem::path& path, const ReplicaKey& key) {
-    auto db = openReplica(path, key, OpenMode::ReadOnly);
+    auto db = openReplica(path, key, OpenMode::kReadOnly);
     EXPECT_TRUE(db.ok()) << db.error().message;
     if (!db.ok()) return {};
     return tableContents(*db);
@@ -126,7 +126,7 @@ TEST_F(Salvage, UndamagedReplicaIsCopiedCompletelyOutboxFirst) {
     EXPECT_TRUE(report.damage.nothingLost());
     EXPECT_TRUE(report.columnsNotCopied.empty());
     // The same schema as store::migrate makes, triggers included, and the same device.
-    auto salvaged = openReplica(out(), outKey_, OpenMode::ReadWrite);
+    auto salvaged = openReplica(out(), outKey_, OpenMode::kReadWrite);
     ASSERT_TRUE(salvaged.ok()) << salvaged.error().message;
     EXPECT_EQ(salvaged->execAndGet("PRAGMA user_version").getInt(), store::currentSchemaVersion());
     SQLite::Database fresh(":memory:", SQLite::OPEN_READWRITE);
@@ -199,7 +199,7 @@ TEST_F(Salvage, DamagedInteriorPageLosesNoRow) {
 // are recognised and every table is read.
 TEST_F(Salvage, DamagedPage1LosesNoRow) {
     flipInPage(1, 2000);
-    EXPECT_FALSE(openReplica(damaged(), key_, OpenMode::ReadOnly).ok());
+    EXPECT_FALSE(openReplica(damaged(), key_, OpenMode::kReadOnly).ok());
     const SalvageReport report = salvage();
     EXPECT_EQ(contentsOf(out(), outKey_), original_);
     EXPECT_FALSE(report.damage.schemaComplete);
@@ -211,7 +211,7 @@ TEST_F(Salvage, DamagedPage1LosesNoRow) {
 TEST_F(Salvage, TablesWhoseSchemaEntriesAreLostAreRecognisedByTheirColumns) {
     std::vector<PageInfo> schemaLeaves;
     {
-        auto db = openReplica(damaged(), key_, OpenMode::ReadOnly);
+        auto db = openReplica(damaged(), key_, OpenMode::kReadOnly);
         ASSERT_TRUE(db.ok());
         schemaLeaves = pagesOfType(*db, "sqlite_schema", "leaf");
     }
@@ -309,7 +309,7 @@ class SalvageWithWal : public Salvage {
     void SetUp() override {
         Salvage::SetUp();
         {
-            auto db = openReplica(damaged(), key_, OpenMode::ReadWrite);
+            auto db = openReplica(damaged(), key_, OpenMode::kReadWrite);
             ASSERT_TRUE(db.ok()) << db.error().message;
             admit::testing::keepWalOnClose(*db);
             for (int batch = 0; batch < 4; ++batch) {

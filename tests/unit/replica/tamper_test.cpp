@@ -42,7 +42,7 @@ void addRows(SQLite::Database& db, int first, int count) {
 
 // Reads everything back; returns the damage message, or "" if all reads succeeded.
 std::string readEverything(const std::filesystem::path& path, const ReplicaKey& key, int rows) {
-    auto db = openReplica(path, key, OpenMode::ReadWrite);
+    auto db = openReplica(path, key, OpenMode::kReadWrite);
     if (!db.ok()) {
         EXPECT_EQ(db.error().kind, ReplicaErrorKind::Damaged) << db.error().message;
         return db.error().message;
@@ -68,7 +68,7 @@ std::string readEverything(const std::filesystem::path& path, const ReplicaKey& 
 
 // A replica of `rows` attendees (indexed by email), closed: every page is in the database file.
 void writeReplica(const std::filesystem::path& path, const ReplicaKey& key, int rows) {
-    auto db = openReplica(path, key, OpenMode::Create);
+    auto db = openReplica(path, key, OpenMode::kCreate);
     ASSERT_TRUE(db.ok()) << db.error().message;
     db->exec("CREATE TABLE attendee(id INTEGER PRIMARY KEY, name TEXT, email TEXT)");
     db->exec("CREATE INDEX attendee_email ON attendee(email)");
@@ -139,7 +139,7 @@ TEST(Tamper, DatabasePagesSwappedAreDetected) {
 class WalTamper : public ::testing::Test {
   protected:
     void SetUp() override {
-        auto db = openReplica(original(), key_, OpenMode::Create);
+        auto db = openReplica(original(), key_, OpenMode::kCreate);
         ASSERT_TRUE(db.ok()) << db.error().message;
         db->exec("CREATE TABLE attendee(id INTEGER PRIMARY KEY, name TEXT, email TEXT)");
         // Keep every frame in the WAL, as a device stolen while running (or after a crash).
@@ -197,7 +197,7 @@ TEST_F(WalTamper, BodyFromAnEarlierLogGenerationIsDetected) {
     const std::size_t earlierFrames = frameCount();
     constexpr int kMore = 3;
     {
-        auto db = openReplica(original(), key_, OpenMode::ReadWrite);
+        auto db = openReplica(original(), key_, OpenMode::kReadWrite);
         ASSERT_TRUE(db.ok()) << db.error().message;
         ASSERT_EQ(sqlite3_db_config(db->getHandle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr),
                   SQLITE_OK);

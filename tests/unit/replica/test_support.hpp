@@ -69,7 +69,7 @@ class OtherProcessHolding {
             ::close(ready[0]);
             ::close(release[1]);
             try {
-                auto db = openReplica(path, key, OpenMode::ReadWrite);
+                auto db = openReplica(path, key, OpenMode::kReadWrite);
                 if (!db.ok()) ::_exit(3);
                 if (whileOpen) whileOpen(*db);
                 const char byte = 'r';

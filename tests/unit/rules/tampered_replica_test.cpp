@@ -23,7 +23,7 @@ TEST_F(TamperedReplicaTest, EveryDamagedPageIsReportedAsDamageNotAsAVerdict) {
     auto key = replica::ReplicaKey::generate();
     std::string clean = dir.file("clean.db");
     {
-        auto created = replica::openReplica(clean, key, replica::OpenMode::Create);
+        auto created = replica::openReplica(clean, key, replica::OpenMode::kCreate);
         ASSERT_TRUE(created.ok()) << created.error().message;
         ASSERT_TRUE(store::migrate(*created).ok());
         ASSERT_TRUE(organiser::exportReplica(*db, eventId, *created).ok());
@@ -49,7 +49,7 @@ TEST_F(TamperedReplicaTest, EveryDamagedPageIsReportedAsDamageNotAsAVerdict) {
             char flipped = 0x5a;
             f.write(&flipped, 1);
         }
-        auto opened = replica::openReplica(copy, key, replica::OpenMode::ReadWrite);
+        auto opened = replica::openReplica(copy, key, replica::OpenMode::kReadWrite);
         if (!opened) {
             EXPECT_EQ(opened.error().kind, replica::ReplicaErrorKind::Damaged)
                 << "page " << page << ": " << opened.error().message;
@@ -79,7 +79,7 @@ TEST_F(TamperedReplicaTest, CorruptReplicaIsReportedAsDamage) {
     auto key = replica::ReplicaKey::generate();
     std::string path = dir.file("corrupt.db");
     {
-        auto created = replica::openReplica(path, key, replica::OpenMode::Create);
+        auto created = replica::openReplica(path, key, replica::OpenMode::kCreate);
         ASSERT_TRUE(created.ok()) << created.error().message;
         ASSERT_TRUE(store::migrate(*created).ok());
         ASSERT_TRUE(organiser::exportReplica(*db, eventId, *created).ok());
@@ -87,7 +87,7 @@ TEST_F(TamperedReplicaTest, CorruptReplicaIsReportedAsDamage) {
         ASSERT_TRUE(first.ok() && first->accepted);
         admit::testing::corruptTable(*created, "checkins");
     }
-    auto opened = replica::openReplica(path, key, replica::OpenMode::ReadWrite);
+    auto opened = replica::openReplica(path, key, replica::OpenMode::kReadWrite);
     ASSERT_TRUE(opened.ok()) << opened.error().message;
     CheckInEngine kiosk(*opened);
     auto verdict = kiosk.scan(ticket, at());

@@ -111,7 +111,7 @@ TEST(SyncClientReplica, CorruptReplicaIsReportedAsDamage) {
     const std::string path = dir.file("kiosk.replica");
     const auto key = replica::ReplicaKey::generate();
     {
-        auto created = replica::openReplica(path, key, replica::OpenMode::Create);
+        auto created = replica::openReplica(path, key, replica::OpenMode::kCreate);
         ASSERT_TRUE(created.ok()) << created.error().message;
         store::applyConnectionSettings(*created);
         ASSERT_TRUE(store::migrate(*created).ok());
@@ -120,7 +120,7 @@ TEST(SyncClientReplica, CorruptReplicaIsReportedAsDamage) {
         saveEnrolment(*created, "http://127.0.0.1:1", kDeviceToken);
         admit::testing::corruptTable(*created, "outbox");
     }
-    auto db = replica::openReplica(path, key, replica::OpenMode::ReadWrite);
+    auto db = replica::openReplica(path, key, replica::OpenMode::kReadWrite);
     ASSERT_TRUE(db.ok()) << db.error().message;
     SyncClient client(admit::testing::refusedUrl());
     auto round = client.runRound(*db, kEvent, "North", kNowMs);

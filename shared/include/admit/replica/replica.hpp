@@ -19,9 +19,9 @@
 namespace admit::replica {
 
 enum class OpenMode {
-    Create,     // open read-write, creating a new encrypted replica if the file does not exist
-    ReadWrite,  // open an existing replica read-write
-    ReadOnly,   // open an existing replica read-only
+    kCreate,     // open read-write, creating a new encrypted replica if the file does not exist
+    kReadWrite,  // open an existing replica read-write
+    kReadOnly,   // open an existing replica read-only
 };
 
 // Name of the encrypting VFS (registered on first use; thread-safe).
