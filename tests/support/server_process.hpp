@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -87,8 +89,16 @@ class ServerProcess {
         start(address_);
     }
 
-    // A frozen server accepts connections (the kernel does) but never answers.
-    void freeze() { kill(pid_, SIGSTOP); }
+    // A frozen server accepts connections (the kernel does) but never answers. Returns once
+    // every thread of it has stopped: kill() only asks, and a request sent at once could still
+    // be answered by a thread that was running (seen under ASan on a busy machine).
+    void freeze() {
+        kill(pid_, SIGSTOP);
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        while (!allThreadsStopped() && std::chrono::steady_clock::now() < deadline) {
+            usleep(1000);
+        }
+    }
     void resume() {
         if (pid_ > 0) kill(pid_, SIGCONT);
     }
@@ -127,6 +137,24 @@ class ServerProcess {
     }
 
   private:
+    // Every thread's state in /proc/PID/task/TID/stat is T (stopped).
+    bool allThreadsStopped() const {
+        const std::filesystem::path tasks = "/proc/" + std::to_string(pid_) + "/task";
+        std::error_code ec;
+        bool any = false;
+        for (const auto& task : std::filesystem::directory_iterator(tasks, ec)) {
+            std::ifstream in(task.path() / "stat");
+            std::string stat((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+            // "TID (comm) S ...": the state follows the last ')'.
+            const auto close = stat.rfind(')');
+            if (close == std::string::npos || close + 2 >= stat.size()) return false;
+            if (stat[close + 2] != 'T' && stat[close + 2] != 't') return false;
+            any = true;
+        }
+        return any && !ec;
+    }
+
     static std::string defaultProgram() {
 #ifdef ADMIT_SERVER_PATH
         return ADMIT_SERVER_PATH;
