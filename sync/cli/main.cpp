@@ -640,16 +640,13 @@ Outcome backupCommand(Context& c) {
     if (outFile.has_value() == outDir.has_value()) {
         return fail(usage("backup needs exactly one of --out FILE and --out-dir DIR"));
     }
-    int keep = 14;
-    if (auto keepOption = c.args.option("keep")) {
+    std::int64_t keep = 14;
+    if (c.args.option("keep")) {
         if (!outDir) return fail(usage("--keep goes with --out-dir"));
-        char* end = nullptr;
-        const long value = std::strtol(keepOption->c_str(), &end, 10);
-        if (keepOption->empty() || *end != '\0' || value < 1 || value > 100000) {
-            return fail(
-                usage("--keep must be a number of copies, 1 or more (got '" + *keepOption + "')"));
-        }
-        keep = static_cast<int>(value);
+        auto value = wholeNumberOption(c, "keep");
+        if (!value) return fail(value.error());
+        if (*value < 1) return fail(usage("--keep must be a number of copies, 1 or more"));
+        keep = *value;
     }
     const std::string stem = std::filesystem::path(*path).stem().string();
     const std::filesystem::path out =
