@@ -13,24 +13,6 @@ constexpr const char* kEffective =
     "WITH effective AS (SELECT * FROM checkins c WHERE c.event_id = :event AND c.verdict = "
     "'accepted' AND NOT EXISTS (SELECT 1 FROM checkins a WHERE a.annuls = c.id)) ";
 
-constexpr const char* kCheckInColumns =
-    "id, event_id, ticket_ref, attendee_id, device_id, gate, direction, hlc, wall_time, operator";
-
-CheckIn readCheckIn(SQLite::Statement& q) {
-    CheckIn c;
-    c.id = q.getColumn(0).getString();
-    c.eventId = q.getColumn(1).getString();
-    c.ticketRef = q.getColumn(2).getString();
-    if (!q.getColumn(3).isNull()) c.attendeeId = q.getColumn(3).getInt64();
-    c.deviceId = q.getColumn(4).getString();
-    c.gate = q.getColumn(5).getString();
-    c.direction = q.getColumn(6).getString() == "exit" ? Direction::kExit : Direction::kEntry;
-    c.hlc = q.getColumn(7).getInt64();
-    c.wallTimeMs = q.getColumn(8).getInt64();
-    c.operatorName = q.getColumn(9).getString();
-    return c;
-}
-
 nlohmann::json toJson(const CheckIn& c, std::string_view verdict, const std::string& annuls) {
     nlohmann::json j{{"id", c.id},
                      {"event_id", c.eventId},
@@ -90,6 +72,35 @@ std::vector<CountPair> countPairs(StatementCache& statements, const std::string&
 
 }  // namespace
 
+std::string checkInColumns(std::string_view alias) {
+    constexpr const char* kColumns[] = {"id",        "event_id", "ticket_ref", "attendee_id",
+                                        "device_id", "gate",     "direction",  "hlc",
+                                        "wall_time", "operator"};
+    std::string out;
+    for (const char* column : kColumns) {
+        if (!out.empty()) out += ", ";
+        if (!alias.empty()) out.append(alias).append(".");
+        out += column;
+    }
+    return out;
+}
+
+CheckIn readCheckIn(SQLite::Statement& q, int first) {
+    auto column = [&](int i) { return q.getColumn(first + i); };
+    CheckIn c;
+    c.id = column(0).getString();
+    c.eventId = column(1).getString();
+    c.ticketRef = column(2).getString();
+    if (!column(3).isNull()) c.attendeeId = column(3).getInt64();
+    c.deviceId = column(4).getString();
+    c.gate = column(5).getString();
+    c.direction = column(6).getString() == "exit" ? Direction::kExit : Direction::kEntry;
+    c.hlc = column(7).getInt64();
+    c.wallTimeMs = column(8).getInt64();
+    c.operatorName = column(9).getString();
+    return c;
+}
+
 std::string_view directionName(Direction direction) {
     return direction == Direction::kExit ? "exit" : "entry";
 }
@@ -98,7 +109,7 @@ CheckInLog::CheckInLog(SQLite::Database& db, HybridLogicalClock& clock)
     : db_(db), clock_(clock), audit_(db), outbox_(db) {}
 
 std::vector<CheckIn> CheckInLog::history(const std::string& eventId, const std::string& ticketRef) {
-    auto q = statements_.prepare(std::string(kEffective) + "SELECT " + kCheckInColumns +
+    auto q = statements_.prepare(std::string(kEffective) + "SELECT " + checkInColumns() +
                                  " FROM effective WHERE ticket_ref = :ref ORDER BY hlc, id");
     q->bind(":event", eventId);
     q->bind(":ref", ticketRef);
@@ -141,7 +152,7 @@ bool CheckInLog::storeReceived(const CheckIn& checkIn, bool annulment, const std
 }
 
 std::optional<CheckIn> CheckInLog::lastOnThisDevice(const std::string& eventId) {
-    auto q = statements_.prepare(std::string(kEffective) + "SELECT " + kCheckInColumns +
+    auto q = statements_.prepare(std::string(kEffective) + "SELECT " + checkInColumns() +
                                  " FROM effective WHERE device_id = :device ORDER BY hlc DESC, "
                                  "id DESC LIMIT 1");
     q->bind(":event", eventId);

@@ -6,7 +6,7 @@
 
 #include <SQLiteCpp/Database.h>
 
-#include "admit/sync/messages.hpp"
+#include "admit/sync/protocol/messages.hpp"
 
 namespace admit::sync::detail {
 

@@ -1,4 +1,4 @@
-#include "admit/sync/http_client.hpp"
+#include "admit/sync/client/http_client.hpp"
 
 #include <mutex>
 #include <system_error>

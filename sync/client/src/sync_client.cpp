@@ -1,4 +1,4 @@
-#include "admit/sync/sync_client.hpp"
+#include "admit/sync/client/sync_client.hpp"
 
 #include <algorithm>
 #include <exception>
@@ -12,9 +12,9 @@
 #include "admit/replica/replica_error.hpp"
 #include "admit/store/outbox.hpp"
 #include "admit/store/schema.hpp"
-#include "admit/sync/http_client.hpp"
-#include "admit/sync/roster.hpp"
-#include "admit/sync/sync_state.hpp"
+#include "admit/sync/client/http_client.hpp"
+#include "admit/sync/client/sync_state.hpp"
+#include "admit/sync/protocol/roster.hpp"
 #include "downloaded_page.hpp"
 #include "meta.hpp"
 #include "secret_text.hpp"

@@ -1,4 +1,4 @@
-#include "admit/sync/sync_state.hpp"
+#include "admit/sync/client/sync_state.hpp"
 
 #include <SQLiteCpp/Transaction.h>
 

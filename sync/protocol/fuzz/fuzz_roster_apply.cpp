@@ -10,7 +10,7 @@
 
 #include "admit/store/schema.hpp"
 #include "admit/store/store.hpp"
-#include "admit/sync/roster.hpp"
+#include "admit/sync/protocol/roster.hpp"
 #include "fuzz_check.hpp"
 
 namespace {

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "admit/sync/messages.hpp"
+#include "admit/sync/protocol/messages.hpp"
 #include "fuzz_check.hpp"
 
 namespace {

@@ -1,4 +1,4 @@
-#include "admit/sync/bounded_json.hpp"
+#include "admit/sync/protocol/bounded_json.hpp"
 
 #include <optional>
 #include <utility>

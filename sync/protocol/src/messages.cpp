@@ -1,11 +1,11 @@
-#include "admit/sync/messages.hpp"
+#include "admit/sync/protocol/messages.hpp"
 
 #include <limits>
 
 #include <nlohmann/json.hpp>
 
 #include "admit/store/uuid.hpp"
-#include "admit/sync/bounded_json.hpp"
+#include "admit/sync/protocol/bounded_json.hpp"
 #include "admit/ticket/event_id.hpp"
 
 namespace admit::sync {

@@ -1,8 +1,10 @@
-#include "admit/sync/roster.hpp"
+#include "admit/sync/protocol/roster.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <cstdint>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -11,8 +13,9 @@
 #include <SQLiteCpp/Transaction.h>
 #include <nlohmann/json.hpp>
 
-#include "admit/sync/bounded_json.hpp"
-#include "admit/sync/messages.hpp"
+#include "admit/base/bytes.hpp"
+#include "admit/sync/protocol/bounded_json.hpp"
+#include "admit/sync/protocol/messages.hpp"
 
 namespace admit::sync {
 namespace {
@@ -21,42 +24,60 @@ using nlohmann::json;
 
 struct RosterTable {
     const char* name;
-    // Selects the event's rows (?1 = event id) with the table's columns in schema order.
-    const char* select;
-    // The same on a kiosk's replica, to compare with what arrived, if it differs: a replica
-    // holds one event, and every operator it holds is that event's.
-    const char* replicaSelect = nullptr;
+    // The columns sent, in this order: the protocol's list, not the schema's, so a column added
+    // to the schema travels only once it is listed here (and kProtocolVersion says so).
+    const char* columns;
+    const char* key;  // the primary key's columns, in key order
+    // The event's rows (?1 = event id), after "SELECT <values>".
+    const char* from;
+    // The select list, where a column is withheld (its value replaced); else `columns`.
+    const char* values = nullptr;
+    // `from` on a kiosk's replica, to compare with what arrived, if it differs: a replica holds
+    // one event, and every operator it holds is that event's.
+    const char* replicaFrom = nullptr;
 };
 
 // Secret seeds and lock-out counters never leave the server's database.
 constexpr std::array<RosterTable, 9> kRosterTables{{
-    {"events", "SELECT * FROM events WHERE id = ?1"},
-    {"event_keys",
-     "SELECT event_id, key_id, public_key, NULL AS secret_seed FROM event_keys WHERE event_id = "
-     "?1 ORDER BY key_id"},
-    {"ticket_types", "SELECT * FROM ticket_types WHERE event_id = ?1 ORDER BY code"},
-    {"ticket_type_gates", "SELECT * FROM ticket_type_gates WHERE event_id = ?1"},
-    {"attendees", "SELECT * FROM attendees WHERE event_id = ?1 ORDER BY id"},
-    {"tickets", "SELECT * FROM tickets WHERE event_id = ?1"},
-    {"revoked_codes", "SELECT * FROM revoked_codes WHERE event_id = ?1"},
-    {"blocked_codes", "SELECT * FROM blocked_codes WHERE event_id = ?1"},
-    {"operators",
-     "SELECT name, role, pin_hash, 0 AS failed_attempts, 0 AS locked_until FROM operators "
-     "WHERE name IN (SELECT operator FROM operator_events WHERE event_id = ?1) ORDER BY name",
-     "SELECT name, role, pin_hash, 0 AS failed_attempts, 0 AS locked_until FROM operators "
-     "WHERE ?1 IS NOT NULL ORDER BY name"},
+    {"events", "id, name, reentry_policy, blind_index_key, created_at", "id",
+     "FROM events WHERE id = ?1"},
+    {"event_keys", "event_id, key_id, public_key, secret_seed", "event_id, key_id",
+     "FROM event_keys WHERE event_id = ?1 ORDER BY key_id",
+     "event_id, key_id, public_key, NULL AS secret_seed"},
+    {"ticket_types", "event_id, code, name", "event_id, code",
+     "FROM ticket_types WHERE event_id = ?1 ORDER BY code"},
+    {"ticket_type_gates", "event_id, ticket_type, gate", "event_id, ticket_type, gate",
+     "FROM ticket_type_gates WHERE event_id = ?1"},
+    {"attendees", "id, event_id, import_key, name, email, ticket_type, status, attention_note",
+     "id", "FROM attendees WHERE event_id = ?1 ORDER BY id"},
+    {"tickets", "event_id, ref, kind, attendee_id", "event_id, ref",
+     "FROM tickets WHERE event_id = ?1"},
+    {"revoked_codes", "event_id, ticket_ref, reason, at", "event_id, ticket_ref",
+     "FROM revoked_codes WHERE event_id = ?1"},
+    {"blocked_codes", "event_id, ticket_ref, reason, at", "event_id, ticket_ref",
+     "FROM blocked_codes WHERE event_id = ?1"},
+    {"operators", "name, role, pin_hash, failed_attempts, locked_until", "name",
+     "FROM operators WHERE name IN (SELECT operator FROM operator_events WHERE event_id = ?1) "
+     "ORDER BY name",
+     "name, role, pin_hash, 0 AS failed_attempts, 0 AS locked_until",
+     "FROM operators WHERE ?1 IS NOT NULL ORDER BY name"},
 }};
 
-std::string toHex(const void* data, int size) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    const auto* bytes = static_cast<const unsigned char*>(data);
-    std::string out;
-    out.reserve(static_cast<std::size_t>(size) * 2);
-    for (int i = 0; i < size; ++i) {
-        out.push_back(kDigits[bytes[i] >> 4]);
-        out.push_back(kDigits[bytes[i] & 0x0f]);
+std::vector<std::string> columnList(std::string_view list) {
+    std::vector<std::string> out;
+    while (!list.empty()) {
+        std::size_t comma = list.find(',');
+        std::string_view column = list.substr(0, comma);
+        while (!column.empty() && column.front() == ' ') column.remove_prefix(1);
+        out.emplace_back(column);
+        list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
     }
     return out;
+}
+
+std::string selectSql(const RosterTable& table, bool onReplica) {
+    return std::string("SELECT ") + (table.values ? table.values : table.columns) + " " +
+           (onReplica && table.replicaFrom ? table.replicaFrom : table.from);
 }
 
 std::optional<std::string> fromHex(const std::string& text) {
@@ -78,19 +99,14 @@ std::optional<std::string> fromHex(const std::string& text) {
     return out;
 }
 
-std::vector<std::string> schemaColumns(SQLite::Database& db, const std::string& table) {
-    SQLite::Statement q(db, "SELECT name FROM pragma_table_info(?) ORDER BY cid");
-    q.bind(1, table);
-    std::vector<std::string> out;
-    while (q.executeStep()) out.push_back(q.getColumn(0).getString());
-    return out;
-}
-
 json columnValue(const SQLite::Column& column) {
     if (column.isInteger()) return column.getInt64();
     if (column.isFloat()) return column.getDouble();
     if (column.isText()) return column.getString();
-    if (column.isBlob()) return json{{"hex", toHex(column.getBlob(), column.getBytes())}};
+    if (column.isBlob()) {
+        const auto* bytes = static_cast<const std::uint8_t*>(column.getBlob());
+        return json{{"hex", toHex(ByteView(bytes, static_cast<std::size_t>(column.getBytes())))}};
+    }
     return nullptr;
 }
 
@@ -135,16 +151,11 @@ struct TableChanges {
 TableChanges diffTable(SQLite::Database& replica, const RosterTable& table,
                        const std::string& eventId, const json& incoming) {
     TableChanges changes;
-    SQLite::Statement info(replica, "SELECT name, pk FROM pragma_table_info(?) ORDER BY cid");
-    info.bind(1, table.name);
-    std::vector<std::pair<int, std::size_t>> keys;
-    while (info.executeStep()) {
-        int pk = info.getColumn(1).getInt();
-        if (pk > 0) keys.emplace_back(pk, changes.columns.size());
-        changes.columns.push_back(info.getColumn(0).getString());
+    changes.columns = columnList(table.columns);
+    for (const std::string& key : columnList(table.key)) {
+        auto at = std::find(changes.columns.begin(), changes.columns.end(), key);
+        changes.keyColumns.push_back(static_cast<std::size_t>(at - changes.columns.begin()));
     }
-    std::sort(keys.begin(), keys.end());
-    for (const auto& key : keys) changes.keyColumns.push_back(key.second);
     auto keyOf = [&](const json& row) {
         json key = json::array();
         for (std::size_t column : changes.keyColumns) key.push_back(row[column]);
@@ -152,7 +163,7 @@ TableChanges diffTable(SQLite::Database& replica, const RosterTable& table,
     };
 
     std::unordered_map<std::string, std::string> current;  // key -> whole row
-    SQLite::Statement q(replica, table.replicaSelect ? table.replicaSelect : table.select);
+    SQLite::Statement q(replica, selectSql(table, true));
     q.bind(1, eventId);
     while (q.executeStep()) {
         json row = json::array();
@@ -222,10 +233,9 @@ Result<std::string> rosterJson(SQLite::Database& db, const std::string& eventId,
         out["unchanged"] = false;
         json tables = json::object();
         for (const RosterTable& table : kRosterTables) {
-            SQLite::Statement q(db, table.select);
+            SQLite::Statement q(db, selectSql(table, false));
             q.bind(1, eventId);
-            json columns = json::array();
-            for (int i = 0; i < q.getColumnCount(); ++i) columns.push_back(q.getColumnName(i));
+            json columns = columnList(table.columns);
             json rows = json::array();
             while (q.executeStep()) {
                 json row = json::array();
@@ -280,10 +290,10 @@ Result<RosterApplied> applyRosterJson(SQLite::Database& replica, const std::stri
         if (columns == t->end() || !columns->is_array() || rows == t->end() || !rows->is_array()) {
             return fail("roster table " + name + " needs columns and rows arrays");
         }
-        std::vector<std::string> expected = schemaColumns(replica, name);
+        std::vector<std::string> expected = columnList(table.columns);
         if (*columns != json(expected)) {
             return fail("roster table " + name + " has columns " + columns->dump() +
-                        ", the replica's schema has " + json(expected).dump());
+                        ", this kiosk's protocol has " + json(expected).dump());
         }
         std::size_t eventColumn = name == "events" ? 0 : expected.size();
         for (std::size_t c = 0; c < expected.size(); ++c) {

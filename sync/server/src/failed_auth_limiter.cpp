@@ -1,4 +1,4 @@
-#include "admit/sync/failed_auth_limiter.hpp"
+#include "admit/sync/server/failed_auth_limiter.hpp"
 
 #include <algorithm>
 

@@ -25,7 +25,7 @@
 #include <boost/beast/http/string_body.hpp>
 #pragma GCC diagnostic pop
 
-#include "admit/sync/messages.hpp"
+#include "admit/sync/protocol/messages.hpp"
 #include "gzip.hpp"
 
 namespace admit::sync {

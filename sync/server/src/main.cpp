@@ -26,7 +26,7 @@
 #include "admit/replica/replica_key.hpp"
 #include "admit/store/schema.hpp"
 #include "admit/store/store.hpp"
-#include "admit/sync/sync_server.hpp"
+#include "admit/sync/server/sync_server.hpp"
 
 namespace {
 

@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "admit/sync/server_store.hpp"
+#include "admit/sync/store/server_store.hpp"
 #include "http_server.hpp"
 
 namespace admit::sync {

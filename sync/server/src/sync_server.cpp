@@ -1,4 +1,4 @@
-#include "admit/sync/sync_server.hpp"
+#include "admit/sync/server/sync_server.hpp"
 
 #include <sys/statvfs.h>
 
@@ -10,9 +10,9 @@
 #include <mutex>
 
 #include "admit/replica/replica_error.hpp"
-#include "admit/sync/messages.hpp"
-#include "admit/sync/roster.hpp"
-#include "admit/sync/server_store.hpp"
+#include "admit/sync/protocol/messages.hpp"
+#include "admit/sync/protocol/roster.hpp"
+#include "admit/sync/store/server_store.hpp"
 #include "gzip.hpp"
 #include "http_server.hpp"
 #include "server_metrics.hpp"

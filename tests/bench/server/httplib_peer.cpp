@@ -29,8 +29,8 @@
 #include "admit/store/clock.hpp"
 #include "admit/store/schema.hpp"
 #include "admit/store/store.hpp"
-#include "admit/sync/messages.hpp"
-#include "admit/sync/server_store.hpp"
+#include "admit/sync/protocol/messages.hpp"
+#include "admit/sync/store/server_store.hpp"
 
 namespace {
 

@@ -39,8 +39,9 @@
 #include "admit/store/outbox.hpp"
 #include "admit/store/schema.hpp"
 #include "admit/store/store.hpp"
-#include "admit/sync/messages.hpp"
-#include "admit/sync/server_store.hpp"
+#include "admit/sync/protocol/messages.hpp"
+#include "admit/sync/store/enrolment_tokens.hpp"
+#include "admit/sync/store/server_store.hpp"
 #include "gzip_bomb.hpp"
 #include "raw_http.hpp"
 #include "server_process.hpp"
@@ -94,7 +95,7 @@ Fixture makeFixture(const std::filesystem::path& dir) {
         auto kiosk =
             store::openPlainDatabase((dir / (name + ".db")).string(), store::OpenMode::kCreate);
         if (!kiosk || !organiser::exportReplica(*db, f.eventId, *kiosk)) die("cannot export");
-        auto token = sync::issueEnrolmentToken(*db, f.eventId, now);
+        auto token = sync::EnrolmentTokens(*db).issue(f.eventId, now);
         auto enrolled =
             sync::ServerStore(*db).enrol({f.eventId, *token, store::deviceId(*kiosk), name}, now);
         if (!enrolled) die(enrolled.error().message);

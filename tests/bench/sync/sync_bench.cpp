@@ -21,7 +21,7 @@
 #include "admit/store/attendees.hpp"
 #include "admit/store/schema.hpp"
 #include "admit/store/store.hpp"
-#include "admit/sync/roster.hpp"
+#include "admit/sync/protocol/roster.hpp"
 #include "bench_event.hpp"
 
 namespace {

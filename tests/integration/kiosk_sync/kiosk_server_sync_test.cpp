@@ -22,7 +22,8 @@
 #include "admit/replica/replica.hpp"
 #include "admit/replica/replica_key.hpp"
 #include "admit/store/schema.hpp"
-#include "admit/sync/server_store.hpp"
+#include "admit/sync/store/enrolment_tokens.hpp"
+#include "admit/sync/store/server_store.hpp"
 #include "admit/ticket/event_setup.hpp"
 #include "child_process.hpp"
 #include "temp_dir.hpp"
@@ -53,7 +54,7 @@ class KioskWithServerTest : public ::testing::Test {
             ASSERT_TRUE(event) << event.error().message;
             event_ = *event;
             for (int i = 0; i < 2; ++i) {
-                auto token = sync::issueEnrolmentToken(*db, event_.eventId, now_);
+                auto token = sync::EnrolmentTokens(*db).issue(event_.eventId, now_);
                 ASSERT_TRUE(token) << token.error().message;
                 tokens_.push_back(*token);
             }

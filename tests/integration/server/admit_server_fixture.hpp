@@ -22,8 +22,9 @@
 #include "admit/store/outbox.hpp"
 #include "admit/store/schema.hpp"
 #include "admit/store/store.hpp"
-#include "admit/sync/messages.hpp"
-#include "admit/sync/server_store.hpp"
+#include "admit/sync/protocol/messages.hpp"
+#include "admit/sync/store/enrolment_tokens.hpp"
+#include "admit/sync/store/server_store.hpp"
 #include "raw_http.hpp"
 #include "server_process.hpp"
 #include "temp_dir.hpp"
@@ -64,7 +65,7 @@ class AdmitServerFixture : public ::testing::Test {
             ASSERT_TRUE(event.ok());
             eventId = event->id;
             for (int i = 0; i < 4; ++i) {
-                auto token = issueEnrolmentToken(*db, eventId, store::systemTimeMs());
+                auto token = EnrolmentTokens(*db).issue(eventId, store::systemTimeMs());
                 ASSERT_TRUE(token.ok());
                 enrolmentTokens.push_back(*token);
             }

@@ -31,8 +31,9 @@
 #include "admit/store/outbox.hpp"
 #include "admit/store/schema.hpp"
 #include "admit/store/store.hpp"
-#include "admit/sync/messages.hpp"
-#include "admit/sync/server_store.hpp"
+#include "admit/sync/protocol/messages.hpp"
+#include "admit/sync/store/enrolment_tokens.hpp"
+#include "admit/sync/store/server_store.hpp"
 #include "temp_dir.hpp"
 
 namespace {
@@ -142,7 +143,7 @@ class AdmitServer : public ::testing::Test {
         auto event = admit::organiser::createEvent(*db, {"Process Fest"}, 1000);
         ASSERT_TRUE(event.ok());
         eventId = event->id;
-        auto token = admit::sync::issueEnrolmentToken(*db, eventId, admit::store::systemTimeMs());
+        auto token = admit::sync::EnrolmentTokens(*db).issue(eventId, admit::store::systemTimeMs());
         ASSERT_TRUE(token.ok());
         enrolmentToken = *token;
 

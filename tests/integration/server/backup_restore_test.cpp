@@ -28,8 +28,9 @@
 #include "admit/store/outbox.hpp"
 #include "admit/store/schema.hpp"
 #include "admit/store/store.hpp"
-#include "admit/sync/messages.hpp"
-#include "admit/sync/server_store.hpp"
+#include "admit/sync/protocol/messages.hpp"
+#include "admit/sync/store/enrolment_tokens.hpp"
+#include "admit/sync/store/server_store.hpp"
 #include "server_process.hpp"
 #include "temp_dir.hpp"
 
@@ -66,7 +67,8 @@ class BackupRestore : public ::testing::Test {
         auto event = admit::organiser::createEvent(*db, {"Backup Fest"}, 1000);
         ASSERT_TRUE(event.ok());
         eventId_ = event->id;
-        auto token = admit::sync::issueEnrolmentToken(*db, eventId_, admit::store::systemTimeMs());
+        auto token =
+            admit::sync::EnrolmentTokens(*db).issue(eventId_, admit::store::systemTimeMs());
         ASSERT_TRUE(token.ok());
         enrolmentToken_ = *token;
         auto kioskDb =

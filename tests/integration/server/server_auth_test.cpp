@@ -12,8 +12,8 @@
 #include <nlohmann/json.hpp>
 
 #include "admit/store/uuid.hpp"
-#include "admit/sync/sync_client.hpp"
-#include "admit/sync/sync_state.hpp"
+#include "admit/sync/client/sync_client.hpp"
+#include "admit/sync/client/sync_state.hpp"
 #include "admit_server_fixture.hpp"
 #include "cli_run.hpp"
 
@@ -36,7 +36,7 @@ class ServerAuth : public AdmitServerFixture {
         auto event = organiser::createEvent(db, {"Other Fest"}, 2000);
         ASSERT_TRUE(event.ok());
         otherEventId = event->id;
-        auto token = issueEnrolmentToken(db, otherEventId, store::systemTimeMs());
+        auto token = EnrolmentTokens(db).issue(otherEventId, store::systemTimeMs());
         ASSERT_TRUE(token.ok());
         otherEnrolmentToken = *token;
         enrolmentTokens.push_back(*token);

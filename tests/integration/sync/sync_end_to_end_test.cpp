@@ -25,10 +25,12 @@
 #include "admit/store/outbox.hpp"
 #include "admit/store/schema.hpp"
 #include "admit/store/store.hpp"
-#include "admit/sync/http_client.hpp"
-#include "admit/sync/server_store.hpp"
-#include "admit/sync/sync_client.hpp"
-#include "admit/sync/sync_state.hpp"
+#include "admit/sync/client/http_client.hpp"
+#include "admit/sync/client/sync_client.hpp"
+#include "admit/sync/client/sync_state.hpp"
+#include "admit/sync/store/enrolment_tokens.hpp"
+#include "admit/sync/store/received_checkins.hpp"
+#include "admit/sync/store/server_store.hpp"
 #include "server_process.hpp"
 #include "temp_dir.hpp"
 
@@ -108,7 +110,7 @@ class SyncEndToEnd : public ::testing::Test {
     }
 
     std::string issueEnrolmentToken() {
-        auto token = sync::issueEnrolmentToken(*org, eventId, now);
+        auto token = sync::EnrolmentTokens(*org).issue(eventId, now);
         EXPECT_TRUE(token.ok()) << token.error().message;
         return token.ok() ? *token : "";
     }

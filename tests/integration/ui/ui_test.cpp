@@ -26,7 +26,8 @@
 #include "admit/replica/replica_key.hpp"
 #include "admit/store/clock.hpp"
 #include "admit/store/schema.hpp"
-#include "admit/sync/server_store.hpp"
+#include "admit/sync/store/enrolment_tokens.hpp"
+#include "admit/sync/store/server_store.hpp"
 #include "admit/ticket/event_setup.hpp"
 #include "child_process.hpp"
 #include "temp_dir.hpp"
@@ -349,7 +350,7 @@ TEST(KioskUi, StatusBarOnlineThenOfflineWithTheRealServer) {
         ASSERT_TRUE(created) << created.error().message;
         event = *created;
         for (int i = 0; i < 2; ++i) {
-            auto token = admit::sync::issueEnrolmentToken(*db, event.eventId, now);
+            auto token = admit::sync::EnrolmentTokens(*db).issue(event.eventId, now);
             ASSERT_TRUE(token) << token.error().message;
             tokens.push_back(*token);
         }

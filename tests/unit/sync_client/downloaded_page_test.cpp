@@ -13,7 +13,7 @@
 #include "admit/store/hybrid_logical_clock.hpp"
 #include "admit/store/outbox.hpp"
 #include "admit/store/store.hpp"
-#include "admit/sync/sync_state.hpp"
+#include "admit/sync/client/sync_state.hpp"
 #include "temp_dir.hpp"
 
 namespace admit::sync {

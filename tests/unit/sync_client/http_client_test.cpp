@@ -1,7 +1,7 @@
 // The transport's failure paths, against loopback sockets: each is an error value with a
 // sentence for a person, and the bearer token never appears in it.
 
-#include "admit/sync/http_client.hpp"
+#include "admit/sync/client/http_client.hpp"
 
 #include <chrono>
 

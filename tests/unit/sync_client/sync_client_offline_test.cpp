@@ -1,7 +1,7 @@
 // SyncClient when no server answers: every round ends in an error value naming the step and
 // the cause, records it in meta without the token, and leaves the outbox as it was.
 
-#include "admit/sync/sync_client.hpp"
+#include "admit/sync/client/sync_client.hpp"
 
 #include <gtest/gtest.h>
 
@@ -14,7 +14,7 @@
 #include "admit/store/outbox.hpp"
 #include "admit/store/schema.hpp"
 #include "admit/store/store.hpp"
-#include "admit/sync/sync_state.hpp"
+#include "admit/sync/client/sync_state.hpp"
 #include "corrupt_table.hpp"
 #include "local_sockets.hpp"
 #include "temp_dir.hpp"

@@ -1,6 +1,6 @@
 // The sync.* keys of a replica's meta table: defaults, enrolment, and what survives reopening.
 
-#include "admit/sync/sync_state.hpp"
+#include "admit/sync/client/sync_state.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,11 +1,11 @@
-#include "admit/sync/bounded_json.hpp"
+#include "admit/sync/protocol/bounded_json.hpp"
 
 #include <chrono>
 #include <string>
 
 #include <gtest/gtest.h>
 
-#include "admit/sync/messages.hpp"
+#include "admit/sync/protocol/messages.hpp"
 
 namespace admit::sync {
 namespace {

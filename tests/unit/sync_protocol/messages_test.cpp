@@ -1,4 +1,4 @@
-#include "admit/sync/messages.hpp"
+#include "admit/sync/protocol/messages.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "admit/sync/roster.hpp"
+#include "admit/sync/protocol/roster.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -93,6 +93,23 @@ TEST_F(RosterTest, AnEmptyKioskGetsEverythingItNeedsAndNoSecrets) {
     EXPECT_TRUE(verdict->accepted);
     ASSERT_TRUE(verdict->attendee);
     EXPECT_EQ(verdict->attendee->name, "Ada");
+}
+
+// The roster's columns are the protocol's list, not whatever the schema holds: a column added to
+// the organiser's schema is not sent (it was, with SELECT *, and the kiosk refused the roster).
+TEST_F(RosterTest, AColumnAddedToTheSchemaIsNotSentUntilTheProtocolListsIt) {
+    server->exec(
+        "ALTER TABLE attendees ADD COLUMN desk_note TEXT NOT NULL DEFAULT 'kept-at-the-desk'");
+    auto body = rosterJson(*server, eventId, 0);
+    ASSERT_TRUE(body.ok()) << body.error().message;
+    auto sent = json::parse(*body);
+    EXPECT_EQ(sent["tables"]["attendees"]["columns"],
+              json({"id", "event_id", "import_key", "name", "email", "ticket_type", "status",
+                    "attention_note"}));
+    EXPECT_EQ(body->find("kept-at-the-desk"), std::string::npos);
+    auto applied = applyRosterJson(*kiosk, eventId, *body);
+    ASSERT_TRUE(applied.ok()) << applied.error().message;
+    EXPECT_EQ(applied->attendees, 1);
 }
 
 TEST_F(RosterTest, UnchangedUntilTheRosterChanges) {

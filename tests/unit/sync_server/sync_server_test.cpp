@@ -1,4 +1,4 @@
-#include "admit/sync/sync_server.hpp"
+#include "admit/sync/server/sync_server.hpp"
 
 #include <httplib.h>
 
@@ -10,8 +10,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "admit/sync/messages.hpp"
-#include "admit/sync/server_store.hpp"
+#include "admit/sync/protocol/messages.hpp"
+#include "admit/sync/store/enrolment_tokens.hpp"
+#include "admit/sync/store/server_store.hpp"
 #include "raw_http.hpp"
 #include "server_fixture.hpp"
 
@@ -51,7 +52,7 @@ class SyncServerTest : public testing::ServerFixture {
 
     // Enrols over HTTP; returns the device token.
     std::string enrolOverHttp(SQLite::Database& kiosk, const std::string& name) {
-        auto token = issueEnrolmentToken(*org, eventId, now);
+        auto token = EnrolmentTokens(*org).issue(eventId, now);
         EXPECT_TRUE(token.ok());
         secrets.push_back(*token);
         auto res = client->Post("/v1/enrol",
@@ -105,7 +106,7 @@ class SyncServerTest : public testing::ServerFixture {
 
 TEST_F(SyncServerTest, EnrolAnswersWithADeviceTokenOnceThen410) {
     auto kiosk = makeKiosk("k");
-    auto token = issueEnrolmentToken(*org, eventId, kT0);
+    auto token = EnrolmentTokens(*org).issue(eventId, kT0);
     ASSERT_TRUE(token.ok());
     secrets.push_back(*token);
     std::string body = toJson(EnrolRequest{eventId, *token, store::deviceId(*kiosk), "Gate A"});
@@ -125,7 +126,7 @@ TEST_F(SyncServerTest, EnrolAnswersWithADeviceTokenOnceThen410) {
 TEST_F(SyncServerTest, EnrolRefusalsHaveTheirStatusCodes) {
     auto kiosk = makeKiosk("k");
     std::string device = store::deviceId(*kiosk);
-    auto token = issueEnrolmentToken(*org, eventId, kT0);
+    auto token = EnrolmentTokens(*org).issue(eventId, kT0);
     ASSERT_TRUE(token.ok());
     secrets.push_back(*token);
     errorOf(client->Post("/v1/enrol", toJson(EnrolRequest{otherEventId, *token, device, "k"}),

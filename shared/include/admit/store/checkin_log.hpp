@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 
 #include "admit/store/statement_cache.hpp"
 
@@ -74,6 +75,13 @@ struct AttendanceStats {
     // policy these are conflicts, e.g. two offline kiosks admitting the same ticket).
     std::vector<DuplicateEntry> duplicates;
 };
+
+// A `checkins` row's check-in columns, in the order readCheckIn reads them, each prefixed with
+// `alias.` when an alias is given: other owners that join the table (the server's download
+// order) read rows the same way.
+std::string checkInColumns(std::string_view alias = {});
+// The check-in in the columns checkInColumns names, starting at column `first`.
+CheckIn readCheckIn(SQLite::Statement& q, int first = 0);
 
 class CheckInLog {
   public:

@@ -11,9 +11,9 @@
 #include <SQLiteCpp/Database.h>
 
 #include "admit/base/result.hpp"
-#include "admit/sync/messages.hpp"
-#include "admit/sync/sync_client.hpp"
-#include "admit/sync/sync_state.hpp"
+#include "admit/sync/client/sync_client.hpp"
+#include "admit/sync/client/sync_state.hpp"
+#include "admit/sync/protocol/messages.hpp"
 
 namespace admit::kiosk {
 

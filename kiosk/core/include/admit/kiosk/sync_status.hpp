@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "admit/sync/messages.hpp"
+#include "admit/sync/protocol/messages.hpp"
 
 namespace admit::kiosk {
 

@@ -1,9 +1,9 @@
-#include "admit/sync/quarantine.hpp"
+#include "admit/sync/store/quarantine.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <gtest/gtest.h>
 
-#include "admit/sync/device_registry.hpp"
+#include "admit/sync/store/device_registry.hpp"
 #include "server_fixture.hpp"
 
 namespace admit::sync {

@@ -1,6 +1,5 @@
-#include "admit/sync/server_store.hpp"
+#include "admit/sync/store/server_store.hpp"
 
-#include <sodium.h>
 #include <sqlite3.h>
 
 #include <map>
@@ -10,18 +9,15 @@
 #include <SQLiteCpp/Transaction.h>
 #include <nlohmann/json.hpp>
 
-#include "admit/base/sodium.hpp"
-#include "admit/replica/backup.hpp"
-#include "admit/replica/replica.hpp"
 #include "admit/store/checkin_log.hpp"
-#include "admit/store/clock.hpp"
+#include "admit/store/events.hpp"
 #include "admit/store/hybrid_logical_clock.hpp"
-#include "admit/store/meta.hpp"
 #include "admit/store/outbox.hpp"
-#include "admit/store/uuid.hpp"
-#include "admit/sync/device_registry.hpp"
-#include "admit/sync/quarantine.hpp"
-#include "admit/sync/roster.hpp"
+#include "admit/sync/protocol/roster.hpp"
+#include "admit/sync/store/device_registry.hpp"
+#include "admit/sync/store/enrolment_tokens.hpp"
+#include "admit/sync/store/quarantine.hpp"
+#include "admit/sync/store/received_checkins.hpp"
 
 namespace admit::sync {
 namespace {
@@ -30,10 +26,6 @@ using json = nlohmann::json;
 
 Failure<ServerError> refuse(ServerErrorKind kind, std::string message) {
     return fail(ServerError{kind, std::move(message)});
-}
-
-void bindBlob(SQLite::Statement& statement, int index, const Bytes& bytes) {
-    statement.bind(index, bytes.data(), static_cast<int>(bytes.size()));
 }
 
 // A JSON string literal; strings that came through the JSON parser are valid UTF-8 already.
@@ -51,7 +43,7 @@ std::string entryText(const UploadEntry& entry) {
 }
 
 // Why the entry cannot be stored, or an empty string if it can.
-std::string rejection(SQLite::Database& db, const UploadEntry& entry,
+std::string rejection(ReceivedCheckIns& received, const UploadEntry& entry,
                       const Result<CheckInRecord>& record, const AuthenticatedDevice& device) {
     if (entry.kind != "checkin") return "unknown entry kind '" + entry.kind + "'";
     if (!record) return "the payload is not a check-in: " + record.error().message;
@@ -66,111 +58,16 @@ std::string rejection(SQLite::Database& db, const UploadEntry& entry,
         return "the check-in was made by device " + c.deviceId + ", not by " + device.deviceId;
     }
     if (record->annulment) {
-        SQLite::Statement target(db, "SELECT event_id FROM checkins WHERE id = ?");
-        target.bind(1, record->annuls);
-        if (!target.executeStep()) {
-            return "the annulled check-in " + record->annuls + " is not on the server";
-        }
-        if (target.getColumn(0).getString() != c.eventId) {
+        auto target = received.find(record->annuls);
+        if (!target) return "the annulled check-in " + record->annuls + " is not on the server";
+        if (target->checkIn.eventId != c.eventId) {
             return "the annulled check-in " + record->annuls + " belongs to another event";
         }
     }
     return {};
 }
 
-// The columns readCheckIn and readRecord read, in their order.
-constexpr const char* kCheckInColumns =
-    "c.id, c.event_id, c.ticket_ref, c.attendee_id, c.device_id, c.gate, c.direction, c.hlc, "
-    "c.wall_time, c.operator, c.verdict, c.annuls";
-
-store::CheckIn readCheckIn(SQLite::Statement& q) {
-    store::CheckIn c;
-    c.id = q.getColumn(0).getString();
-    c.eventId = q.getColumn(1).getString();
-    c.ticketRef = q.getColumn(2).getString();
-    if (!q.getColumn(3).isNull()) c.attendeeId = q.getColumn(3).getInt64();
-    c.deviceId = q.getColumn(4).getString();
-    c.gate = q.getColumn(5).getString();
-    c.direction =
-        q.getColumn(6).getString() == "exit" ? store::Direction::kExit : store::Direction::kEntry;
-    c.hlc = q.getColumn(7).getInt64();
-    c.wallTimeMs = q.getColumn(8).getInt64();
-    c.operatorName = q.getColumn(9).getString();
-    return c;
-}
-
-CheckInRecord readRecord(SQLite::Statement& q) {
-    CheckInRecord record;
-    record.checkIn = readCheckIn(q);
-    record.annulment = q.getColumn(10).getString() == "annulled";
-    if (!q.getColumn(11).isNull()) record.annuls = q.getColumn(11).getString();
-    return record;
-}
-
 }  // namespace
-
-std::string newSecretToken() {
-    ensureSodium();
-    unsigned char bytes[32];
-    randombytes_buf(bytes, sizeof bytes);
-    constexpr int kVariant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
-    char text[sodium_base64_ENCODED_LEN(sizeof bytes, kVariant)];
-    sodium_bin2base64(text, sizeof text, bytes, sizeof bytes, kVariant);
-    sodium_memzero(bytes, sizeof bytes);
-    std::string token(text);
-    sodium_memzero(text, sizeof text);
-    return token;
-}
-
-Bytes tokenHash(std::string_view token) {
-    ensureSodium();
-    Bytes hash(crypto_generichash_BYTES);
-    crypto_generichash(hash.data(), hash.size(),
-                       reinterpret_cast<const unsigned char*>(token.data()), token.size(), nullptr,
-                       0);
-    return hash;
-}
-
-Status<> registerEnrolmentToken(SQLite::Database& db, const std::string& eventId,
-                                std::string_view token, std::int64_t nowMs) {
-    if (token.size() < 16) return fail("an enrolment token needs at least 16 characters");
-    SQLite::Statement event(db, "SELECT 1 FROM events WHERE id = ?");
-    event.bind(1, eventId);
-    if (!event.executeStep()) return fail("unknown event " + eventId);
-    event.reset();
-    SQLite::Statement insert(db,
-                             "INSERT INTO enrolment_tokens (token_hash, event_id, created_at, "
-                             "expires_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
-    bindBlob(insert, 1, tokenHash(token));
-    insert.bind(2, eventId);
-    insert.bind(3, nowMs);
-    insert.bind(4, nowMs + kEnrolmentTokenLifetimeMs);
-    if (insert.exec() == 0)
-        return fail("this enrolment token was registered before; use a new one");
-    return Ok{};
-}
-
-Result<std::string> issueEnrolmentToken(SQLite::Database& db, const std::string& eventId,
-                                        std::int64_t nowMs) {
-    std::string token = newSecretToken();
-    auto registered = registerEnrolmentToken(db, eventId, token, nowMs);
-    if (!registered) return fail(registered.error());
-    return token;
-}
-
-std::optional<CheckInRecord> ServerStore::storedCheckIn(const std::string& id) {
-    SQLite::Statement q(
-        db_, std::string("SELECT ") + kCheckInColumns + " FROM checkins c WHERE c.id = ?");
-    q.bind(1, id);
-    if (!q.executeStep()) return std::nullopt;
-    return readRecord(q);
-}
-
-bool ServerStore::eventExists(const std::string& eventId) {
-    SQLite::Statement q(db_, "SELECT 1 FROM events WHERE id = ?");
-    q.bind(1, eventId);
-    return q.executeStep();
-}
 
 Result<EnrolResponse, ServerError> ServerStore::enrol(const EnrolRequest& request,
                                                       std::int64_t nowMs) {
@@ -180,23 +77,19 @@ Result<EnrolResponse, ServerError> ServerStore::enrol(const EnrolRequest& reques
     // The token before anything else, with one answer for an unknown token and for a token of
     // another event: a caller without a token learns nothing about which events exist.
     Bytes hash = tokenHash(request.enrolmentToken);
-    SQLite::Statement token(
-        db_, "SELECT event_id, expires_at, used_at FROM enrolment_tokens WHERE token_hash = ?");
-    bindBlob(token, 1, hash);
-    if (!token.executeStep() || token.getColumn(0).getString() != request.eventId) {
-        return refuse(ServerErrorKind::kUnauthorised,
-                      "the enrolment token is not accepted for this event");
-    }
-    std::int64_t expiresAt = token.getColumn(1).getInt64();
-    bool used = !token.getColumn(2).isNull();
-    token.reset();
-    if (used) {
-        return refuse(ServerErrorKind::kGone,
-                      "the enrolment token was used already; print a new set-up code");
-    }
-    if (nowMs >= expiresAt) {
-        return refuse(ServerErrorKind::kGone,
-                      "the enrolment token has expired; print a new set-up code");
+    EnrolmentTokens tokens(db_);
+    switch (tokens.state(hash, request.eventId, nowMs)) {
+        case EnrolmentTokens::State::kNotForEvent:
+            return refuse(ServerErrorKind::kUnauthorised,
+                          "the enrolment token is not accepted for this event");
+        case EnrolmentTokens::State::kUsed:
+            return refuse(ServerErrorKind::kGone,
+                          "the enrolment token was used already; print a new set-up code");
+        case EnrolmentTokens::State::kExpired:
+            return refuse(ServerErrorKind::kGone,
+                          "the enrolment token has expired; print a new set-up code");
+        case EnrolmentTokens::State::kRedeemable:
+            break;
     }
     if (request.deviceId.empty()) {
         return refuse(ServerErrorKind::kBadRequest, "device_id must not be empty");
@@ -211,23 +104,14 @@ Result<EnrolResponse, ServerError> ServerStore::enrol(const EnrolRequest& reques
                           " is enrolled for another event; the organiser must revoke it there "
                           "first (admit device revoke)");
     }
-    SQLite::Statement event(db_, "SELECT name FROM events WHERE id = ?");
-    event.bind(1, request.eventId);
-    if (!event.executeStep()) {
+    auto event = store::Events(db_).find(request.eventId);
+    if (!event) {
         return refuse(ServerErrorKind::kUnauthorised,
                       "the enrolment token is not accepted for this event");
     }
     EnrolResponse response;
-    response.eventName = event.getColumn(0).getString();
-    event.reset();
-
-    SQLite::Statement spend(
-        db_, "UPDATE enrolment_tokens SET used_at = ?, used_by = ? WHERE token_hash = ?");
-    spend.bind(1, nowMs);
-    spend.bind(2, request.deviceId);
-    bindBlob(spend, 3, hash);
-    spend.exec();
-
+    response.eventName = event->name;
+    tokens.spend(hash, request.deviceId, nowMs);
     response.deviceToken = newSecretToken();
     devices.enrol(request.deviceId, request.eventId, request.deviceName,
                   tokenHash(response.deviceToken), nowMs);
@@ -251,7 +135,7 @@ Result<AuthenticatedDevice, ServerError> ServerStore::authenticate(std::string_v
     AuthenticatedDevice device{known->deviceId, known->eventId};
     // Only a known device learns whether an event exists.
     if (device.eventId != eventId) {
-        if (!eventExists(eventId)) {
+        if (!store::Events(db_).find(eventId)) {
             return refuse(ServerErrorKind::kNotFound, "unknown event " + eventId);
         }
         return refuse(ServerErrorKind::kForbidden, "the device token is for another event");
@@ -280,17 +164,15 @@ Result<UploadResponse, ServerError> ServerStore::upload(const AuthenticatedDevic
     store::HybridLogicalClock clock(db_);
     store::CheckInLog log(db_, clock);
     Quarantine quarantine(db_);
-    SQLite::Statement received(db_,
-                               "INSERT INTO received_checkins (checkin_id, event_id, device_id, "
-                               "received_at) VALUES (?, ?, ?, ?)");
+    ReceivedCheckIns received(db_);
     for (const UploadEntry& entry : request.entries) {
         response.acknowledgedThrough = std::max(response.acknowledgedThrough, entry.seq);
         auto record = parseCheckInRecord(entry.payload);
-        std::string reason = rejection(db_, entry, record, device);
+        std::string reason = rejection(received, entry, record, device);
         if (reason.empty()) {
             // A known id is a retry only if the content is the same; other content under a
             // used id would otherwise vanish as "already had".
-            if (auto stored = storedCheckIn(record->checkIn.id)) {
+            if (auto stored = received.find(record->checkIn.id)) {
                 if (*stored == *record) {
                     ++response.alreadyHad;
                     continue;
@@ -304,18 +186,12 @@ Result<UploadResponse, ServerError> ServerStore::upload(const AuthenticatedDevic
             db_.exec("SAVEPOINT entry");
             try {
                 log.storeReceived(record->checkIn, record->annulment, record->annuls, nowMs);
-                received.bind(1, record->checkIn.id);
-                received.bind(2, device.eventId);
-                received.bind(3, device.deviceId);
-                received.bind(4, nowMs);
-                received.exec();
-                received.reset();
+                received.add(record->checkIn.id, device.eventId, device.deviceId, nowMs);
                 db_.exec("RELEASE entry");
                 ++response.stored;
                 continue;
             } catch (const SQLite::Exception& e) {
                 if ((e.getErrorCode() & 0xff) != SQLITE_CONSTRAINT) throw;
-                received.reset();
                 db_.exec("ROLLBACK TO entry");
                 db_.exec("RELEASE entry");
                 reason = std::string("the database refused it: ") + e.getErrorStr();
@@ -355,49 +231,16 @@ void ServerStore::adoptLocalCheckIns(std::int64_t nowMs) {
     store::Outbox outbox(db_);
     if (outbox.pendingCount() == 0) return;
     SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement adopt(db_,
-                            "INSERT INTO received_checkins (checkin_id, event_id, device_id, "
-                            "received_at) SELECT id, event_id, device_id, ? FROM checkins WHERE "
-                            "id = ? ON CONFLICT (checkin_id) DO NOTHING");
+    ReceivedCheckIns received(db_);
     for (auto pending = outbox.pending(kMaxUploadEntries); !pending.empty();
          pending = outbox.pending(kMaxUploadEntries)) {
         for (const auto& item : pending) {
             if (item.kind != "checkin") continue;
-            adopt.bind(1, nowMs);
-            adopt.bind(2, item.recordId);
-            adopt.exec();
-            adopt.reset();
+            received.adopt(item.recordId, nowMs);
         }
         outbox.markSentThrough(pending.back().seq, nowMs);
     }
     transaction.commit();
-}
-
-std::string downloadOrder(SQLite::Database& db) {
-    if (auto order = store::readMeta(db, "download_order")) return *order;
-    startNewDownloadOrder(db);
-    return *store::readMeta(db, "download_order");
-}
-
-void startNewDownloadOrder(SQLite::Database& db) {
-    store::writeMeta(db, "download_order", store::newUuidV7(store::systemTimeMs()));
-}
-
-Status<replica::ReplicaError> backupServerDatabase(const std::filesystem::path& path,
-                                                   const replica::ReplicaKey& key,
-                                                   const std::filesystem::path& out) {
-    if (auto made = replica::backupReplica(path, key, out); !made) return fail(made.error());
-    auto copy = replica::openReplica(out, key, replica::OpenMode::kReadWrite);
-    if (!copy) return fail(copy.error());
-    try {
-        startNewDownloadOrder(*copy);
-    } catch (const SQLite::Exception& e) {
-        if (auto damage = replica::replicaFailure(e, out.string())) return fail(*damage);
-        return fail(
-            replica::ReplicaError{replica::ReplicaErrorKind::Io, out.string(),
-                                  "cannot mark the copy " + out.string() + ": " + e.what()});
-    }
-    return Ok{};
 }
 
 Result<DownloadResponse, ServerError> ServerStore::download(const AuthenticatedDevice& device,
@@ -411,34 +254,12 @@ Result<DownloadResponse, ServerError> ServerStore::download(const AuthenticatedD
     adoptLocalCheckIns(nowMs);
     DownloadResponse response;
     response.order = downloadOrder(db_);
-    response.next = after;
     // One read transaction: the page and the highest seq come from the same snapshot.
     SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::DEFERRED);
-    SQLite::Statement q(db_, std::string("SELECT ") + kCheckInColumns +
-                                 ", r.seq FROM received_checkins r JOIN checkins c ON c.id = "
-                                 "r.checkin_id WHERE r.event_id = ? AND r.seq > ? AND "
-                                 "r.device_id <> ? ORDER BY r.seq LIMIT ?");
-    q.bind(1, device.eventId);
-    q.bind(2, after);
-    q.bind(3, device.deviceId);
-    q.bind(4, limit + 1);
-    while (q.executeStep()) {
-        if (static_cast<std::int64_t>(response.checkins.size()) == limit) {
-            response.more = true;
-            break;
-        }
-        response.checkins.push_back(readRecord(q));
-        response.next = q.getColumn(12).getInt64();
-    }
-    q.reset();
-    if (!response.more) {
-        // Past the caller's own check-ins too, so the next request does not scan them again.
-        SQLite::Statement last(db_, "SELECT max(seq) FROM received_checkins WHERE event_id = ?");
-        last.bind(1, device.eventId);
-        if (last.executeStep() && !last.getColumn(0).isNull()) {
-            response.next = std::max(response.next, last.getColumn(0).getInt64());
-        }
-    }
+    auto page = ReceivedCheckIns(db_).after(device.eventId, after, device.deviceId, limit);
+    response.checkins = std::move(page.checkIns);
+    response.next = page.next;
+    response.more = page.more;
     response.deviceAcknowledgedThrough = DeviceRegistry(db_).acknowledgedThrough(device.deviceId);
     transaction.commit();
     return response;

@@ -1,14 +1,11 @@
 #pragma once
-// What the sync server does with the organiser's database (docs/sync.md): enrolment and device
-// tokens, uploaded check-ins (stored, or quarantined with a reason), the download order, the
-// roster and the devices list. No HTTP here: SyncServer carries these over HTTP, and the
-// `admit` CLI issues enrolment tokens with issueEnrolmentToken.
-//
-// Tokens are secrets: the database keeps only their BLAKE2b-256 hashes, and no error sentence
-// here contains one.
+// What the sync server does with the organiser's database (docs/sync.md): enrolment, device
+// authentication, uploaded check-ins (stored, or quarantined with a reason), the download order,
+// the roster and the devices list, over the tables' owners (EnrolmentTokens, DeviceRegistry,
+// ReceivedCheckIns, Quarantine, store::CheckInLog). No HTTP here: SyncServer carries these over
+// HTTP. No error sentence here contains a token.
 
 #include <cstdint>
-#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,15 +13,10 @@
 
 #include <SQLiteCpp/Database.h>
 
-#include "admit/base/bytes.hpp"
 #include "admit/base/result.hpp"
-#include "admit/replica/replica_error.hpp"
-#include "admit/replica/replica_key.hpp"
-#include "admit/sync/messages.hpp"
+#include "admit/sync/protocol/messages.hpp"
 
 namespace admit::sync {
-
-inline constexpr std::int64_t kEnrolmentTokenLifetimeMs = 7LL * 24 * 3600 * 1000;
 
 // What went wrong: the protocol's error kind (messages.hpp), which names the HTTP status
 // (httpStatus) and travels in the error body.
@@ -34,33 +26,6 @@ struct ServerError {
     ServerErrorKind kind = ServerErrorKind::kBadRequest;
     std::string message;  // a sentence; never contains a token
 };
-
-// 32 random bytes, base64url without padding (43 characters).
-std::string newSecretToken();
-// The BLAKE2b-256 hash of a token's text: all the database keeps of it.
-Bytes tokenHash(std::string_view token);
-
-// A new one-time enrolment token for the event, valid for 7 days from nowMs; only its hash is
-// stored. Returns the token itself (for the set-up code, and nowhere else).
-Result<std::string> issueEnrolmentToken(SQLite::Database& db, const std::string& eventId,
-                                        std::int64_t nowMs);
-// The same for a token made elsewhere (`admit setup-code --token-file`). At least 16
-// characters; registering the same token twice fails.
-Status<> registerEnrolmentToken(SQLite::Database& db, const std::string& eventId,
-                                std::string_view token, std::int64_t nowMs);
-
-// The download order's name (meta `download_order`), made on first use. A restored backup must
-// not continue the order kiosks have read past (the restored server hands out those seqs again
-// for other check-ins): `admit backup` gives each copy a new name with startNewDownloadOrder,
-// and kiosks that see a new name read the order from the start.
-std::string downloadOrder(SQLite::Database& db);
-void startNewDownloadOrder(SQLite::Database& db);
-
-// `admit backup` of the organiser's database: replica::backupReplica, then the copy gets a new
-// download order (above), so that restoring it sends kiosks back to the start of the order.
-Status<replica::ReplicaError> backupServerDatabase(const std::filesystem::path& path,
-                                                   const replica::ReplicaKey& key,
-                                                   const std::filesystem::path& out);
 
 // The device a request's bearer token names, checked against the request's event.
 struct AuthenticatedDevice {
@@ -128,8 +93,6 @@ class ServerStore {
     StoreFigures figures();
 
   private:
-    bool eventExists(const std::string& eventId);
-    std::optional<CheckInRecord> storedCheckIn(const std::string& id);
     void adoptLocalCheckIns(std::int64_t nowMs);
 
     SQLite::Database& db_;

@@ -1,4 +1,4 @@
-#include "admit/sync/quarantine.hpp"
+#include "admit/sync/store/quarantine.hpp"
 
 #include <SQLiteCpp/Statement.h>
 

@@ -15,8 +15,9 @@
 #include "admit/store/outbox.hpp"
 #include "admit/store/schema.hpp"
 #include "admit/store/store.hpp"
-#include "admit/sync/messages.hpp"
-#include "admit/sync/server_store.hpp"
+#include "admit/sync/protocol/messages.hpp"
+#include "admit/sync/store/enrolment_tokens.hpp"
+#include "admit/sync/store/server_store.hpp"
 #include "temp_dir.hpp"
 
 namespace admit::testing {
@@ -58,7 +59,7 @@ class ServerFixture : public ::testing::Test {
 
     // Enrols the kiosk with a fresh enrolment token; returns its device token.
     std::string enrol(SQLite::Database& kiosk, const std::string& name, std::int64_t nowMs = kT0) {
-        auto token = sync::issueEnrolmentToken(*org, eventId, nowMs);
+        auto token = sync::EnrolmentTokens(*org).issue(eventId, nowMs);
         EXPECT_TRUE(token.ok());
         auto enrolled =
             sync::ServerStore(*org).enrol({eventId, *token, store::deviceId(kiosk), name}, nowMs);

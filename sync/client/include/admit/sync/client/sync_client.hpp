@@ -13,7 +13,7 @@
 
 #include "admit/base/result.hpp"
 #include "admit/replica/replica_error.hpp"
-#include "admit/sync/messages.hpp"
+#include "admit/sync/protocol/messages.hpp"
 
 namespace admit::sync {
 

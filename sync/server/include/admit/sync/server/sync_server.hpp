@@ -15,7 +15,7 @@
 
 #include "admit/base/result.hpp"
 #include "admit/store/clock.hpp"
-#include "admit/sync/failed_auth_limiter.hpp"
+#include "admit/sync/server/failed_auth_limiter.hpp"
 
 namespace admit::sync {
 

@@ -33,9 +33,11 @@
 #include "admit/store/operators.hpp"
 #include "admit/store/schema.hpp"
 #include "admit/store/store.hpp"
-#include "admit/sync/device_registry.hpp"
-#include "admit/sync/quarantine.hpp"
-#include "admit/sync/server_store.hpp"
+#include "admit/sync/store/device_registry.hpp"
+#include "admit/sync/store/enrolment_tokens.hpp"
+#include "admit/sync/store/quarantine.hpp"
+#include "admit/sync/store/received_checkins.hpp"
+#include "admit/sync/store/server_store.hpp"
 #include "arguments.hpp"
 #include "damage_text.hpp"
 #include "pin_prompt.hpp"
@@ -336,7 +338,7 @@ Outcome setupCode(Context& c) {
         auto code = organiser::onlineSetupCode(db, eventId, *server, token);
         if (!code) return fail(failed(code.error()));
         text = *code;
-        auto registered = sync::registerEnrolmentToken(db, eventId, token, store::systemTimeMs());
+        auto registered = sync::EnrolmentTokens(db).add(eventId, token, store::systemTimeMs());
         if (!registered) return fail(failed(registered.error()));
     } else {
         auto code = organiser::offlineSetupCode(db, eventId);

@@ -1,4 +1,4 @@
-#include "admit/sync/device_registry.hpp"
+#include "admit/sync/store/device_registry.hpp"
 
 #include <gtest/gtest.h>
 

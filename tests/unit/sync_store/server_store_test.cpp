@@ -1,11 +1,12 @@
-#include "admit/sync/server_store.hpp"
+#include "admit/sync/store/server_store.hpp"
+#include "admit/sync/store/enrolment_tokens.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "admit/organiser/attendee_import.hpp"
 #include "admit/store/hybrid_logical_clock.hpp"
-#include "admit/sync/roster.hpp"
+#include "admit/sync/protocol/roster.hpp"
 #include "server_fixture.hpp"
 
 namespace admit::sync {
@@ -21,43 +22,9 @@ class ServerStoreTest : public testing::ServerFixture {
     ServerStore server() { return ServerStore(*org); }
 };
 
-TEST_F(ServerStoreTest, EnrolmentTokenIsRandomAndStoredOnlyAsItsHash) {
-    auto token = issueEnrolmentToken(*org, eventId, kT0);
-    auto second = issueEnrolmentToken(*org, eventId, kT0);
-    ASSERT_TRUE(token.ok() && second.ok());
-    EXPECT_EQ(token->size(), 43u) << "32 bytes in base64url without padding";
-    EXPECT_EQ(token->find_first_not_of(
-                  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-              std::string::npos);
-    EXPECT_NE(*token, *second);
-    EXPECT_EQ(count("SELECT count(*) FROM enrolment_tokens"), 2);
-    SQLite::Statement row(*org,
-                          "SELECT event_id, created_at, expires_at, used_at FROM "
-                          "enrolment_tokens WHERE token_hash = ?");
-    auto hash = tokenHash(*token);
-    ASSERT_EQ(hash.size(), 32u);
-    row.bind(1, hash.data(), static_cast<int>(hash.size()));
-    ASSERT_TRUE(row.executeStep()) << "the row is found by the token's BLAKE2b hash";
-    EXPECT_EQ(row.getColumn(0).getString(), eventId);
-    EXPECT_EQ(row.getColumn(1).getInt64(), kT0);
-    EXPECT_EQ(row.getColumn(2).getInt64(), kT0 + 7LL * 24 * 3600 * 1000);
-    EXPECT_TRUE(row.getColumn(3).isNull());
-    EXPECT_FALSE(issueEnrolmentToken(*org, "0190a8c4-5e3b-7c2d-9f00-1a2b3c4d5e6f", kT0).ok());
-}
-
-TEST_F(ServerStoreTest, RegisteredTokenFromAFileIsRedeemableOnce) {
-    EXPECT_FALSE(registerEnrolmentToken(*org, eventId, "short", kT0).ok());
-    ASSERT_TRUE(registerEnrolmentToken(*org, eventId, "printed-token-0123456789", kT0).ok());
-    EXPECT_FALSE(registerEnrolmentToken(*org, eventId, "printed-token-0123456789", kT0).ok());
-    auto kiosk = makeKiosk("k");
-    auto enrolled =
-        server().enrol({eventId, "printed-token-0123456789", store::deviceId(*kiosk), "k"}, kT0);
-    EXPECT_TRUE(enrolled.ok());
-}
-
 TEST_F(ServerStoreTest, EnrolRedeemsTheTokenOnceAndRegistersTheDevice) {
     auto kiosk = makeKiosk("gate-a");
-    auto token = issueEnrolmentToken(*org, eventId, kT0);
+    auto token = EnrolmentTokens(*org).issue(eventId, kT0);
     ASSERT_TRUE(token.ok());
     auto enrolled =
         server().enrol({eventId, *token, store::deviceId(*kiosk), "Gate A kiosk"}, kT0 + 5);
@@ -86,7 +53,7 @@ TEST_F(ServerStoreTest, EnrolRedeemsTheTokenOnceAndRegistersTheDevice) {
 TEST_F(ServerStoreTest, EnrolRefusesExpiredUnknownAndOtherEventTokens) {
     auto kiosk = makeKiosk("k");
     std::string device = store::deviceId(*kiosk);
-    auto token = issueEnrolmentToken(*org, eventId, kT0);
+    auto token = EnrolmentTokens(*org).issue(eventId, kT0);
     ASSERT_TRUE(token.ok());
     const std::int64_t week = kEnrolmentTokenLifetimeMs;
     auto expired = server().enrol({eventId, *token, device, "k"}, kT0 + week);
