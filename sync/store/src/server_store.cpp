@@ -2,8 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <map>
 #include <stdexcept>
+#include <tuple>
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
@@ -295,25 +297,29 @@ DevicesResponse ServerStore::devices(const AuthenticatedDevice& device) {
 
 StoreFigures ServerStore::figures() {
     StoreFigures figures;
-    SQLite::Statement events(
-        db_,
-        "SELECT e.id, (SELECT count(*) FROM checkins c WHERE c.event_id = e.id), "
-        "(SELECT count(*) FROM devices d WHERE d.event_id = e.id AND d.revoked_at IS NULL), "
-        "coalesce((SELECT version FROM roster_versions r WHERE r.event_id = e.id), 0) "
-        "FROM events e ORDER BY e.id");
-    while (events.executeStep()) {
-        figures.events.push_back({events.getColumn(0).getString(), events.getColumn(1).getInt64(),
-                                  events.getColumn(2).getInt64(), events.getColumn(3).getInt64()});
+    DeviceRegistry registry(db_);
+    Quarantine quarantine(db_);
+    SQLite::Statement checkIns(db_, "SELECT count(*) FROM checkins WHERE event_id = ?");
+    for (const auto& event : store::Events(db_).list()) {
+        checkIns.bind(1, event.id);
+        checkIns.executeStep();
+        StoreFigures::Event figure{event.id, checkIns.getColumn(0).getInt64(), 0,
+                                   rosterVersion(db_, event.id)};
+        checkIns.reset();
+        for (const auto& device : registry.list(event.id)) {
+            if (device.revoked()) continue;
+            ++figure.devices;
+            figures.devices.push_back(
+                {device.eventId, device.deviceId, device.lastSyncAtMs.value_or(0)});
+        }
+        figures.quarantined += quarantine.countForEvent(event.id);
+        figures.events.push_back(std::move(figure));
     }
-    SQLite::Statement devices(db_,
-                              "SELECT event_id, device_id, coalesce(last_sync_at, 0) FROM devices "
-                              "WHERE revoked_at IS NULL ORDER BY event_id, device_id");
-    while (devices.executeStep()) {
-        figures.devices.push_back({devices.getColumn(0).getString(),
-                                   devices.getColumn(1).getString(),
-                                   devices.getColumn(2).getInt64()});
-    }
-    figures.quarantined = db_.execAndGet("SELECT count(*) FROM sync_quarantine").getInt64();
+    auto byId = [](const auto& a, const auto& b) { return a.eventId < b.eventId; };
+    std::sort(figures.events.begin(), figures.events.end(), byId);
+    std::sort(figures.devices.begin(), figures.devices.end(), [](const auto& a, const auto& b) {
+        return std::tie(a.eventId, a.deviceId) < std::tie(b.eventId, b.deviceId);
+    });
     return figures;
 }
 

@@ -89,7 +89,7 @@ class ServerStore {
 
     DevicesResponse devices(const AuthenticatedDevice& device);
 
-    // Counts for /metrics: a few aggregate queries (a scan of the check-ins' event index).
+    // Counts for /metrics, from the tables' owners: a few queries per event.
     StoreFigures figures();
 
   private:
