@@ -175,13 +175,24 @@ Result<ImportSummary> importAttendees(SQLite::Database& db, const std::string& e
         SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
         ImportSummary summary;
         store::Attendees attendees(db);
+        store::HybridLogicalClock clock(db);
+        store::AuditLog audit(db);
+        // Each attendee's own entry, so that `admit attendee history` can tell where they came
+        // from; the import as a whole has one more below.
+        auto auditAttendee = [&](const char* action, std::int64_t id) {
+            nlohmann::json detail{{"event_id", eventId}, {"source", sourceName}};
+            audit.append({operatorName, action, "attendee:" + std::to_string(id), detail.dump()},
+                         clock.tick(nowMs), nowMs);
+        };
         for (Row& row : rows) {
             switch (attendees.upsert(row.attendee)) {
                 case store::UpsertOutcome::kInserted:
                     ++summary.inserted;
+                    auditAttendee("attendee.registered", row.attendee.id);
                     break;
                 case store::UpsertOutcome::kUpdated:
                     ++summary.updated;
+                    auditAttendee("attendee.updated", row.attendee.id);
                     break;
                 case store::UpsertOutcome::kUnchanged:
                     ++summary.unchanged;
@@ -197,13 +208,13 @@ Result<ImportSummary> importAttendees(SQLite::Database& db, const std::string& e
             }
         }
         if (summary.inserted + summary.updated > 0) {
-            nlohmann::json detail{{"source", sourceName},
+            nlohmann::json detail{{"event_id", eventId},
+                                  {"source", sourceName},
                                   {"inserted", summary.inserted},
                                   {"updated", summary.updated},
                                   {"unchanged", summary.unchanged}};
-            store::HybridLogicalClock clock(db);
-            store::AuditLog(db).append({operatorName, "attendees.imported", eventId, detail.dump()},
-                                       clock.tick(nowMs), nowMs);
+            audit.append({operatorName, "attendees.imported", eventId, detail.dump()},
+                         clock.tick(nowMs), nowMs);
         }
         transaction.commit();
         return summary;

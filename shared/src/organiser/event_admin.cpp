@@ -12,6 +12,7 @@
 #include "admit/ticket/signed_ticket.hpp"
 #include "admit/ticket/signing_key.hpp"
 #include "admit/ticket/ticket_id.hpp"
+#include "audit_entry.hpp"
 
 #include <sodium.h>
 
@@ -115,7 +116,8 @@ Result<store::EventInfo> createEvent(SQLite::Database& db, const NewEvent& event
 }
 
 Result<IssuedTicket> issueTicket(SQLite::Database& db, const std::string& eventId,
-                                 std::int64_t attendeeId, const Validity& validity) {
+                                 std::int64_t attendeeId, const Validity& validity,
+                                 const std::optional<Actor>& actor) {
     try {
         store::Attendees attendees(db);
         auto attendee = attendees.find(attendeeId);
@@ -129,8 +131,11 @@ Result<IssuedTicket> issueTicket(SQLite::Database& db, const std::string& eventI
 
         ticket::TicketId ticketId{};
         bool existing = false;
+        store::CodeLists codeLists(db);
         for (const auto& t : attendees.ticketsOf(attendeeId)) {
             if (t.kind != store::TicketKind::kSigned) continue;
+            // A reissued ticket's old code stays revoked; the current one is the one to print.
+            if (codeLists.find(store::CodeList::kRevoked, eventId, t.ref)) continue;
             auto parsed = ticket::ticketIdFromString(t.ref);
             if (parsed) {
                 ticketId = *parsed;
@@ -147,6 +152,10 @@ Result<IssuedTicket> issueTicket(SQLite::Database& db, const std::string& eventI
         if (!existing) {
             attendees.addTicket(
                 {eventId, issued.ticketRef, store::TicketKind::kSigned, attendeeId});
+            if (actor) {
+                appendAudit(db, *actor, "ticket.issued", issued.ticketRef,
+                            {{"event_id", eventId}, {"attendee_id", attendeeId}});
+            }
         }
         return issued;
     } catch (const SQLite::Exception& e) {
@@ -154,8 +163,8 @@ Result<IssuedTicket> issueTicket(SQLite::Database& db, const std::string& eventI
     }
 }
 
-Result<std::vector<IssuedTicket>> issueAllTickets(SQLite::Database& db,
-                                                  const std::string& eventId) {
+Result<std::vector<IssuedTicket>> issueAllTickets(SQLite::Database& db, const std::string& eventId,
+                                                  const std::optional<Actor>& actor) {
     try {
         SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
         SQLite::Statement q(db, "SELECT id FROM attendees WHERE event_id = ? ORDER BY id");
@@ -164,7 +173,7 @@ Result<std::vector<IssuedTicket>> issueAllTickets(SQLite::Database& db,
         while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
         std::vector<IssuedTicket> out;
         for (std::int64_t id : ids) {
-            auto issued = issueTicket(db, eventId, id);
+            auto issued = issueTicket(db, eventId, id, {}, actor);
             if (!issued) return fail(issued.error());
             out.push_back(std::move(*issued));
         }

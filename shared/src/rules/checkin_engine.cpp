@@ -195,6 +195,21 @@ void CheckInEngine::decideForTicket(Verdict& verdict, const store::EventInfo& ev
         deny(verdict, Denial::kUnknownTicket);
         return;
     }
+    // The event's check-in window (admit event set) closes the door to entries, not exits.
+    if (context.direction == store::Direction::kEntry) {
+        const store::EventSettings window = events_.settings(context.eventId);
+        const std::int64_t nowSeconds = context.nowMs / 1000;
+        if (window.validFrom && nowSeconds < *window.validFrom) {
+            deny(verdict, Denial::kNotYetValid,
+                 "the event admits from " + utcTime(*window.validFrom));
+            return;
+        }
+        if (window.validUntil && nowSeconds > *window.validUntil) {
+            deny(verdict, Denial::kExpired,
+                 "the event admitted until " + utcTime(*window.validUntil));
+            return;
+        }
+    }
     if (verdict.attendee) {
         verdict.attentionNote = verdict.attendee->attentionNote;
         switch (verdict.attendee->status) {
@@ -252,7 +267,8 @@ void CheckInEngine::record(Verdict& verdict, const ScanContext& context) {
                                 context.nowMs);
         return;
     }
-    nlohmann::json detail{{"reason", denialCode(*verdict.denial)},
+    nlohmann::json detail{{"event_id", context.eventId},
+                          {"reason", denialCode(*verdict.denial)},
                           {"detail", verdict.detail},
                           {"gate", context.gate},
                           {"direction", store::directionName(context.direction)}};

@@ -113,6 +113,30 @@ std::optional<Attendee> Attendees::find(std::int64_t id) {
     return readAttendee(*q);
 }
 
+bool Attendees::update(const Attendee& attendee) {
+    auto update = statements_.prepare(
+        "UPDATE attendees SET name = ?, email = ?, ticket_type = ?, status = ?, "
+        "attention_note = ? WHERE id = ?");
+    update->bind(1, attendee.name);
+    update->bind(2, attendee.email);
+    update->bind(3, attendee.ticketType);
+    update->bind(4, std::string(attendeeStatusName(attendee.status)));
+    update->bind(5, attendee.attentionNote);
+    update->bind(6, attendee.id);
+    return update->exec() > 0;
+}
+
+std::vector<Attendee> Attendees::list(const std::string& eventId, int limit, int offset) {
+    auto q = statements_.prepare(std::string(kAttendeeColumns) +
+                                 "WHERE event_id = ? ORDER BY id LIMIT ? OFFSET ?");
+    q->bind(1, eventId);
+    q->bind(2, limit);
+    q->bind(3, offset);
+    std::vector<Attendee> out;
+    while (q->executeStep()) out.push_back(readAttendee(*q));
+    return out;
+}
+
 std::vector<Attendee> Attendees::search(const std::string& eventId, const std::string& query,
                                         int limit) {
     std::string pattern = escapeLike(query);
@@ -185,6 +209,14 @@ std::optional<std::string> CodeLists::find(CodeList list, const std::string& eve
     q->bind(2, ticketRef);
     if (!q->executeStep()) return std::nullopt;
     return q->getColumn(0).getString();
+}
+
+bool CodeLists::remove(CodeList list, const std::string& eventId, const std::string& ticketRef) {
+    auto remove = statements_.prepare(std::string("DELETE FROM ") + tableOf(list) +
+                                      " WHERE event_id = ? AND ticket_ref = ?");
+    remove->bind(1, eventId);
+    remove->bind(2, ticketRef);
+    return remove->exec() > 0;
 }
 
 }  // namespace admit::store

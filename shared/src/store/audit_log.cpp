@@ -98,6 +98,41 @@ std::vector<AuditRecord> AuditLog::latest(int limit) {
     return out;
 }
 
+std::vector<AuditRecord> AuditLog::find(const AuditQuery& query) {
+    // Built per query (the filters vary); the organiser asks rarely, so nothing is cached.
+    std::string sql = std::string(kColumns) + "WHERE 1";
+    // CASE: json_extract raises on a detail that is not JSON, and AND is not sure to stop first.
+    if (query.eventId) {
+        sql +=
+            " AND (subject = :event OR CASE WHEN json_valid(detail) THEN "
+            "json_extract(detail, '$.event_id') = :event OR EXISTS (SELECT 1 FROM "
+            "json_each(detail, '$.event_ids') WHERE value = :event) ELSE 0 END)";
+    }
+    if (query.operatorName) sql += " AND operator = :operator";
+    if (query.deviceId) sql += " AND device_id = :device";
+    if (query.sinceMs) sql += " AND wall_time >= :since";
+    if (query.untilMs) sql += " AND wall_time < :until";
+    if (!query.subjects.empty()) {
+        sql += " AND subject IN (";
+        for (std::size_t i = 0; i < query.subjects.size(); ++i) {
+            sql += (i ? ", :s" : ":s") + std::to_string(i);
+        }
+        sql += ")";
+    }
+    SQLite::Statement q(db_, sql + " ORDER BY seq");
+    if (query.eventId) q.bind(":event", *query.eventId);
+    if (query.operatorName) q.bind(":operator", *query.operatorName);
+    if (query.deviceId) q.bind(":device", *query.deviceId);
+    if (query.sinceMs) q.bind(":since", *query.sinceMs);
+    if (query.untilMs) q.bind(":until", *query.untilMs);
+    for (std::size_t i = 0; i < query.subjects.size(); ++i) {
+        q.bind(":s" + std::to_string(i), query.subjects[i]);
+    }
+    std::vector<AuditRecord> out;
+    while (q.executeStep()) out.push_back(readRecord(q));
+    return out;
+}
+
 Status<> AuditLog::verify() {
     auto q = statements_.prepare(std::string(kColumns) + "ORDER BY seq");
     Hash previous{};

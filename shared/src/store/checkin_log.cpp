@@ -137,6 +137,44 @@ CheckIn CheckInLog::append(const NewCheckIn& n, std::int64_t wallTimeMs) {
     return c;
 }
 
+std::vector<CheckInRecord> CheckInLog::records(const std::string& eventId,
+                                               const CheckInQuery& query) {
+    // Built per query (the filters vary); reports are rare, so nothing is cached.
+    std::string sql = std::string("SELECT ") + kCheckInColumns +
+                      ", verdict, annuls, EXISTS (SELECT 1 FROM checkins a WHERE a.annuls = "
+                      "c.id) FROM checkins c WHERE event_id = :event";
+    if (query.deviceId) sql += " AND device_id = :device";
+    if (query.operatorName) sql += " AND operator = :operator";
+    if (query.sinceMs) sql += " AND wall_time >= :since";
+    if (query.untilMs) sql += " AND wall_time < :until";
+    if (!query.ticketRefs.empty()) {
+        sql += " AND ticket_ref IN (";
+        for (std::size_t i = 0; i < query.ticketRefs.size(); ++i) {
+            sql += (i ? ", :r" : ":r") + std::to_string(i);
+        }
+        sql += ")";
+    }
+    SQLite::Statement q(db_, sql + " ORDER BY hlc, id");
+    q.bind(":event", eventId);
+    if (query.deviceId) q.bind(":device", *query.deviceId);
+    if (query.operatorName) q.bind(":operator", *query.operatorName);
+    if (query.sinceMs) q.bind(":since", *query.sinceMs);
+    if (query.untilMs) q.bind(":until", *query.untilMs);
+    for (std::size_t i = 0; i < query.ticketRefs.size(); ++i) {
+        q.bind(":r" + std::to_string(i), query.ticketRefs[i]);
+    }
+    std::vector<CheckInRecord> out;
+    while (q.executeStep()) {
+        CheckInRecord r;
+        r.checkIn = readCheckIn(q);
+        r.annulment = q.getColumn(10).getString() == "annulled";
+        if (!q.getColumn(11).isNull()) r.annuls = q.getColumn(11).getString();
+        r.annulled = q.getColumn(12).getInt() != 0;
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
 bool CheckInLog::contains(const std::string& id) {
     auto q = statements_.prepare("SELECT 1 FROM checkins WHERE id = ?");
     q->bind(1, id);

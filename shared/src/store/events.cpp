@@ -83,6 +83,50 @@ std::vector<EventInfo> Events::list() {
     return out;
 }
 
+bool Events::rename(const std::string& eventId, const std::string& name) {
+    auto update = statements_.prepare("UPDATE events SET name = ? WHERE id = ?");
+    update->bind(1, name);
+    update->bind(2, eventId);
+    return update->exec() > 0;
+}
+
+bool Events::setReentryPolicy(const std::string& eventId, ReentryPolicy policy) {
+    auto update = statements_.prepare("UPDATE events SET reentry_policy = ? WHERE id = ?");
+    update->bind(1, std::string(reentryPolicyName(policy)));
+    update->bind(2, eventId);
+    return update->exec() > 0;
+}
+
+EventSettings Events::settings(const std::string& eventId) {
+    auto q =
+        statements_.prepare("SELECT valid_from, valid_until, time_zone FROM events WHERE id = ?");
+    q->bind(1, eventId);
+    EventSettings out;
+    if (!q->executeStep()) return out;
+    if (!q->getColumn(0).isNull()) out.validFrom = q->getColumn(0).getInt64();
+    if (!q->getColumn(1).isNull()) out.validUntil = q->getColumn(1).getInt64();
+    out.timeZone = q->getColumn(2).getString();
+    return out;
+}
+
+bool Events::setSettings(const std::string& eventId, const EventSettings& settings) {
+    auto update = statements_.prepare(
+        "UPDATE events SET valid_from = ?, valid_until = ?, time_zone = ? WHERE id = ?");
+    if (settings.validFrom) {
+        update->bind(1, *settings.validFrom);
+    } else {
+        update->bind(1);
+    }
+    if (settings.validUntil) {
+        update->bind(2, *settings.validUntil);
+    } else {
+        update->bind(2);
+    }
+    update->bind(3, settings.timeZone);
+    update->bind(4, eventId);
+    return update->exec() > 0;
+}
+
 void Events::addKey(const std::string& eventId, const EventKey& key) {
     auto insert = statements_.prepare(
         "INSERT INTO event_keys (event_id, key_id, public_key, secret_seed) VALUES (?, ?, ?, ?)");
@@ -158,6 +202,16 @@ std::optional<TicketType> Events::findTicketTypeByName(const std::string& eventI
                       q->getColumn(1).getString()};
 }
 
+bool Events::renameTicketType(const std::string& eventId, std::uint16_t code,
+                              const std::string& name) {
+    auto update =
+        statements_.prepare("UPDATE ticket_types SET name = ? WHERE event_id = ? AND code = ?");
+    update->bind(1, name);
+    update->bind(2, eventId);
+    update->bind(3, code);
+    return update->exec() > 0;
+}
+
 void Events::allowTypeAtGate(const std::string& eventId, std::uint16_t type,
                              const std::string& gate) {
     auto insert = statements_.prepare(
@@ -179,6 +233,19 @@ bool Events::isTypeAllowedAtGate(const std::string& eventId, std::uint16_t type,
     q->bind(3, type);
     q->executeStep();
     return q->getColumn(0).getInt64() == 0 || q->getColumn(1).getInt64() > 0;
+}
+
+std::vector<GateRule> Events::gateRules(const std::string& eventId) {
+    auto q = statements_.prepare(
+        "SELECT ticket_type, gate FROM ticket_type_gates WHERE event_id = ? "
+        "ORDER BY ticket_type, gate");
+    q->bind(1, eventId);
+    std::vector<GateRule> out;
+    while (q->executeStep()) {
+        out.push_back(
+            {static_cast<std::uint16_t>(q->getColumn(0).getInt()), q->getColumn(1).getString()});
+    }
+    return out;
 }
 
 }  // namespace admit::store

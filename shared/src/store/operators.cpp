@@ -24,8 +24,10 @@ std::int64_t Operators::lockDurationMs(int failures) {
     return std::min(kFirstLockMs << doublings, kMaxLockMs);
 }
 
-Status<> Operators::set(const std::string& name, Role role, std::string_view pin) {
-    if (name.empty()) return fail("operator name is empty");
+namespace {
+
+// The Argon2id hash of a valid PIN; the message never holds the PIN.
+Result<std::string> hashPin(const std::string& name, std::string_view pin) {
     bool digits = std::all_of(pin.begin(), pin.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (pin.size() < 4 || pin.size() > 12 || !digits) {
         return fail("the PIN for operator '" + name + "' must be 4 to 12 digits");
@@ -35,15 +37,74 @@ Status<> Operators::set(const std::string& name, Role role, std::string_view pin
                           crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
         return fail("out of memory while hashing the PIN for operator '" + name + "'");
     }
+    return std::string(hash.data());
+}
+
+}  // namespace
+
+Status<> Operators::set(const std::string& name, Role role, std::string_view pin) {
+    if (name.empty()) return fail("operator name is empty");
+    auto hash = hashPin(name, pin);
+    if (!hash) return fail(hash.error());
     auto upsert = statements_.prepare(
         "INSERT INTO operators (name, role, pin_hash) VALUES (?, ?, ?) "
         "ON CONFLICT (name) DO UPDATE SET role = excluded.role, "
         "pin_hash = excluded.pin_hash, failed_attempts = 0, locked_until = 0");
     upsert->bind(1, name);
     upsert->bind(2, std::string(roleName(role)));
-    upsert->bind(3, std::string(hash.data()));
+    upsert->bind(3, *hash);
     upsert->exec();
     return Ok{};
+}
+
+Status<> Operators::setPin(const std::string& name, std::string_view pin) {
+    auto hash = hashPin(name, pin);
+    if (!hash) return fail(hash.error());
+    auto update = statements_.prepare(
+        "UPDATE operators SET pin_hash = ?, failed_attempts = 0, locked_until = 0 WHERE name = ?");
+    update->bind(1, *hash);
+    update->bind(2, name);
+    if (update->exec() == 0) return fail("there is no operator '" + name + "'");
+    return Ok{};
+}
+
+bool Operators::resetLockout(const std::string& name) {
+    auto update = statements_.prepare(
+        "UPDATE operators SET failed_attempts = 0, locked_until = 0 WHERE name = ?");
+    update->bind(1, name);
+    return update->exec() > 0;
+}
+
+bool Operators::remove(const std::string& name) {
+    // The delete trigger removes their operator_events rows (and bumps those rosters).
+    auto remove = statements_.prepare("DELETE FROM operators WHERE name = ?");
+    remove->bind(1, name);
+    return remove->exec() > 0;
+}
+
+std::vector<OperatorDetails> Operators::details() {
+    auto q = statements_.prepare(
+        "SELECT o.name, o.role, o.failed_attempts, o.locked_until, "
+        "coalesce((SELECT group_concat(event_id, ' ') FROM (SELECT event_id FROM operator_events "
+        "WHERE operator = o.name ORDER BY event_id)), '') FROM operators o ORDER BY o.name");
+    std::vector<OperatorDetails> out;
+    while (q->executeStep()) {
+        OperatorDetails d;
+        d.who = {q->getColumn(0).getString(),
+                 q->getColumn(1).getString() == "organiser" ? Role::kOrganiser : Role::kVolunteer};
+        d.failedAttempts = q->getColumn(2).getInt();
+        d.lockedUntilMs = q->getColumn(3).getInt64();
+        std::string events = q->getColumn(4).getString();
+        std::size_t start = 0;
+        while (start < events.size()) {
+            std::size_t end = events.find(' ', start);
+            if (end == std::string::npos) end = events.size();
+            d.eventIds.push_back(events.substr(start, end - start));
+            start = end + 1;
+        }
+        out.push_back(std::move(d));
+    }
+    return out;
 }
 
 Result<Operator, PinError> Operators::authenticate(const std::string& name, std::string_view pin,

@@ -15,7 +15,7 @@ namespace admit::store {
 namespace {
 
 // Each entry moves the schema one version up. Never edit a released entry: append a new one.
-constexpr std::array<std::string_view, 4> kMigrations{
+constexpr std::array<std::string_view, 5> kMigrations{
     R"sql(
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -327,6 +327,16 @@ BEGIN INSERT INTO roster_versions (event_id, version) VALUES (OLD.event_id, 1)
     R"sql(
 ALTER TABLE devices ADD COLUMN acknowledged_through INTEGER;
 )sql",
+    // 5: issue 17, the organiser's toolset. An event has a check-in window (Unix seconds, NULL:
+    // open) that kiosks enforce, and a time zone (IANA name) its times are shown in; both travel
+    // in the roster (the events triggers bump it). The audit log is asked "what happened to this
+    // subject" (an attendee's story, a ticket's revocation), so subjects are indexed.
+    R"sql(
+ALTER TABLE events ADD COLUMN valid_from INTEGER;
+ALTER TABLE events ADD COLUMN valid_until INTEGER;
+ALTER TABLE events ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'UTC';
+CREATE INDEX audit_log_by_subject ON audit_log (subject, seq);
+)sql",
 };
 
 int userVersion(SQLite::Database& db) { return db.execAndGet("PRAGMA user_version").getInt(); }
@@ -335,14 +345,19 @@ int userVersion(SQLite::Database& db) { return db.execAndGet("PRAGMA user_versio
 
 int currentSchemaVersion() { return static_cast<int>(kMigrations.size()); }
 
-Status<> migrate(SQLite::Database& db) {
+Status<> migrate(SQLite::Database& db) { return migrateTo(db, currentSchemaVersion()); }
+
+Status<> migrateTo(SQLite::Database& db, int target) {
     int version = userVersion(db);
+    if (target < 0 || target > currentSchemaVersion()) {
+        return fail("no schema version " + std::to_string(target) + " in this build");
+    }
     if (version > currentSchemaVersion()) {
         return fail("database " + db.getFilename() + " has schema version " +
                     std::to_string(version) + ", newer than this build understands (" +
                     std::to_string(currentSchemaVersion()) + "); update Admit");
     }
-    for (; version < currentSchemaVersion(); ++version) {
+    for (; version < target; ++version) {
         SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
         db.exec(std::string(kMigrations[static_cast<std::size_t>(version)]));
         if (version == 0) {

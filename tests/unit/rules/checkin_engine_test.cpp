@@ -123,6 +123,24 @@ TEST_F(CheckInEngineTest, ValidityWindow) {
     expectDenied(scan(late, at()), Denial::kExpired);
 }
 
+TEST_F(CheckInEngineTest, TheEventsCheckInWindowClosesEntriesNotExits) {
+    std::string ticket = ticketOf(ada);
+    const std::int64_t now = kNowMs / 1000;
+    store::Events(*db).setSettings(eventId, {now + 3600, std::nullopt, "UTC"});
+    auto early = scan(ticket, at());
+    EXPECT_EQ(early.denial, rules::Denial::kNotYetValid);
+    EXPECT_EQ(early.detail, "the event admits from 2026-06-01 13:00:00 UTC");
+    store::Events(*db).setSettings(eventId, {now - 7200, now - 3600, "UTC"});
+    auto late = scan(ticket, at());
+    EXPECT_EQ(late.denial, rules::Denial::kExpired);
+    EXPECT_EQ(late.detail, "the event admitted until 2026-06-01 11:00:00 UTC");
+    store::Events(*db).setSettings(eventId, {now - 7200, now + 3600, "UTC"});
+    EXPECT_TRUE(scan(ticket, at()).accepted);
+    store::Events(*db).setSettings(eventId, {now - 7200, now - 3600, "UTC"});
+    EXPECT_TRUE(scan(ticket, at("Main", store::Direction::kExit)).accepted)
+        << "who is inside may always leave";
+}
+
 TEST_F(CheckInEngineTest, RevokedAndBlockedCodes) {
     std::string adaTicket = ticketOf(ada);
     std::string graceTicket = ticketOf(grace);

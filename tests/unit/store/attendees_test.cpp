@@ -71,5 +71,46 @@ TEST(AttendeeStatus, ParsesItsNames) {
     EXPECT_NE(bad.error().message.find("'maybe'"), std::string::npos);
 }
 
+TEST_F(AttendeesTest, UpdateChangesDetailsButNotTheImportKey) {
+    Attendees attendees(*db);
+    Attendee ada = person("a", "Ada", "ada@x.org");
+    attendees.upsert(ada);
+    ada.name = "Ada L.";
+    ada.status = AttendeeStatus::kCancelled;
+    ada.importKey = "ignored";
+    ASSERT_TRUE(attendees.update(ada));
+    auto stored = attendees.find(ada.id);
+    EXPECT_EQ(stored->name, "Ada L.");
+    EXPECT_EQ(stored->status, AttendeeStatus::kCancelled);
+    EXPECT_EQ(stored->importKey, "a");
+    ada.id = 999;
+    EXPECT_FALSE(attendees.update(ada));
+}
+
+TEST_F(AttendeesTest, ListPagesInIdOrder) {
+    Attendees attendees(*db);
+    for (const char* name : {"Cy", "Ada", "Bo"}) {
+        Attendee a = person(name, name, "");
+        attendees.upsert(a);
+    }
+    auto first = attendees.list(kEvent, 2, 0);
+    ASSERT_EQ(first.size(), 2U);
+    EXPECT_EQ(first[0].name, "Cy");
+    EXPECT_EQ(first[1].name, "Ada");
+    auto rest = attendees.list(kEvent, 2, 2);
+    ASSERT_EQ(rest.size(), 1U);
+    EXPECT_EQ(rest[0].name, "Bo");
+    EXPECT_TRUE(attendees.list("other", 10, 0).empty());
+}
+
+TEST_F(AttendeesTest, CodesComeOffTheBlockedList) {
+    CodeLists lists(*db);
+    lists.add(CodeList::kBlocked, kEvent, "abc", "Reported stolen", 5);
+    EXPECT_FALSE(lists.remove(CodeList::kRevoked, kEvent, "abc")) << "not on that list";
+    EXPECT_TRUE(lists.remove(CodeList::kBlocked, kEvent, "abc"));
+    EXPECT_FALSE(lists.find(CodeList::kBlocked, kEvent, "abc"));
+    EXPECT_FALSE(lists.remove(CodeList::kBlocked, kEvent, "abc"));
+}
+
 }  // namespace
 }  // namespace admit::store

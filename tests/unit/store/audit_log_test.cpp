@@ -47,5 +47,39 @@ TEST_F(AuditLogTest, RefusesUpdatesThroughSql) {
     EXPECT_THROW(db->exec("UPDATE audit_log SET action = 'y'"), SQLite::Exception);
 }
 
+TEST_F(AuditLogTest, FindFiltersByEventOperatorSubjectAndTime) {
+    AuditLog log(*db);
+    log.append({"olga", "ticket.revoked", "t1", R"({"event_id":"e1","reason":"Refunded"})"}, 1,
+               100);
+    log.append({"vic", "checkin.denied", "t2", R"({"event_id":"e2"})"}, 2, 200);
+    log.append({"olga", "attendees.imported", "e1", "{}"}, 3, 300);
+    log.append({"olga", "operator.removed", "operator:bob", R"({"event_ids":["e1","e3"]})"}, 4,
+               400);
+    log.append({"vic", "pin.failed", "vic", "not json"}, 5, 500);
+    auto actions = [](const std::vector<AuditRecord>& records) {
+        std::vector<std::string> out;
+        for (const auto& r : records) out.push_back(r.entry.action);
+        return out;
+    };
+    AuditQuery e1;
+    e1.eventId = "e1";
+    EXPECT_EQ(
+        actions(log.find(e1)),
+        (std::vector<std::string>{"ticket.revoked", "attendees.imported", "operator.removed"}));
+    AuditQuery olgaLate;
+    olgaLate.operatorName = "olga";
+    olgaLate.sinceMs = 300;
+    EXPECT_EQ(actions(log.find(olgaLate)),
+              (std::vector<std::string>{"attendees.imported", "operator.removed"}));
+    AuditQuery subjects;
+    subjects.subjects = {"t2", "vic"};
+    subjects.untilMs = 500;
+    EXPECT_EQ(actions(log.find(subjects)), std::vector<std::string>{"checkin.denied"});
+    AuditQuery device;
+    device.deviceId = "another-device";
+    EXPECT_TRUE(log.find(device).empty());
+    EXPECT_EQ(log.find({}).size(), 5U);
+}
+
 }  // namespace
 }  // namespace admit::store

@@ -143,5 +143,38 @@ TEST_F(CheckInLogTest, StatsCountArrivalsInsideAndDuplicates) {
     EXPECT_EQ(s.duplicates[0].entries, 2);
 }
 
+TEST_F(CheckInLogTest, RecordsListCheckInsAndUndosAsStored) {
+    CheckIn first = record("t1", Direction::kEntry, 1000, "A");
+    record("t2", Direction::kEntry, 2000, "B");
+    {
+        HybridLogicalClock clock(*db);
+        CheckInLog log(*db, clock);
+        SQLite::Transaction t(*db);
+        log.annul(first, "olga", 3000);
+        t.commit();
+    }
+    HybridLogicalClock clock(*db);
+    CheckInLog log(*db, clock);
+    auto all = log.records(kEvent);
+    ASSERT_EQ(all.size(), 3U);
+    EXPECT_EQ(all[0].checkIn.id, first.id);
+    EXPECT_TRUE(all[0].annulled);
+    EXPECT_FALSE(all[0].annulment);
+    EXPECT_TRUE(all[2].annulment);
+    EXPECT_EQ(all[2].annuls, first.id);
+    EXPECT_EQ(all[2].checkIn.operatorName, "olga");
+
+    CheckInQuery onlyT2;
+    onlyT2.ticketRefs = {"t2"};
+    auto t2 = log.records(kEvent, onlyT2);
+    ASSERT_EQ(t2.size(), 1U);
+    EXPECT_EQ(t2[0].checkIn.gate, "B");
+    CheckInQuery late;
+    late.sinceMs = 2000;
+    late.operatorName = "olga";
+    EXPECT_EQ(log.records(kEvent, late).size(), 1U);
+    EXPECT_TRUE(log.records("other-event").empty());
+}
+
 }  // namespace
 }  // namespace admit::store

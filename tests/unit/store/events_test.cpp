@@ -54,5 +54,39 @@ TEST(ReentryPolicy, ParsesItsNames) {
     EXPECT_FALSE(parseReentryPolicy("twice").ok());
 }
 
+TEST_F(EventsTest, NamePolicyWindowAndTimeZoneChange) {
+    Events events(*db);
+    EXPECT_EQ(events.settings(kEvent).timeZone, "UTC");
+    EXPECT_FALSE(events.settings(kEvent).validFrom);
+    ASSERT_TRUE(events.rename(kEvent, "Renamed Fest"));
+    ASSERT_TRUE(events.setReentryPolicy(kEvent, ReentryPolicy::kAfterExit));
+    ASSERT_TRUE(events.setSettings(kEvent, {100, 200, "Europe/London"}));
+    EXPECT_EQ(events.find(kEvent)->name, "Renamed Fest");
+    EXPECT_EQ(events.find(kEvent)->reentryPolicy, ReentryPolicy::kAfterExit);
+    EventSettings settings = events.settings(kEvent);
+    EXPECT_EQ(settings.validFrom, 100);
+    EXPECT_EQ(settings.validUntil, 200);
+    EXPECT_EQ(settings.timeZone, "Europe/London");
+    ASSERT_TRUE(events.setSettings(kEvent, {std::nullopt, 200, "UTC"}));
+    EXPECT_FALSE(events.settings(kEvent).validFrom) << "a side of the window opens again";
+    EXPECT_FALSE(events.rename("no-such-event", "X"));
+    EXPECT_FALSE(events.setSettings("no-such-event", {}));
+}
+
+TEST_F(EventsTest, TicketTypesAreRenamedAndGateRulesListed) {
+    Events events(*db);
+    ASSERT_TRUE(events.renameTicketType(kEvent, 2, "Backstage"));
+    EXPECT_EQ(events.findTicketType(kEvent, 2)->name, "Backstage");
+    EXPECT_FALSE(events.renameTicketType(kEvent, 9, "Nine"));
+    EXPECT_TRUE(events.gateRules(kEvent).empty());
+    events.allowTypeAtGate(kEvent, 2, "B");
+    events.allowTypeAtGate(kEvent, 2, "A");
+    auto rules = events.gateRules(kEvent);
+    ASSERT_EQ(rules.size(), 2U);
+    EXPECT_EQ(rules[0].gate, "A");
+    EXPECT_EQ(rules[1].gate, "B");
+    EXPECT_EQ(rules[1].ticketType, 2);
+}
+
 }  // namespace
 }  // namespace admit::store

@@ -93,5 +93,39 @@ TEST_F(OperatorsTest, LockDurationIsCapped) {
     EXPECT_EQ(Operators::lockDurationMs(1000), Operators::kMaxLockMs);
 }
 
+TEST_F(OperatorsTest, SetPinResetLockoutAndRemove) {
+    db->exec(
+        "INSERT INTO events (id, name, blind_index_key, created_at) VALUES "
+        "('e1', 'One', zeroblob(32), 1)");
+    Operators ops(*db);
+    ASSERT_TRUE(ops.set("ann", Role::kVolunteer, "482916").ok());
+    ASSERT_TRUE(ops.allowAtEvent("ann", "e1").ok());
+    for (int i = 0; i < Operators::kFreeAttempts; ++i) (void)ops.authenticate("ann", "0000", 1000);
+    auto details = ops.details();
+    ASSERT_EQ(details.size(), 1U);
+    EXPECT_EQ(details[0].failedAttempts, Operators::kFreeAttempts);
+    EXPECT_GT(details[0].lockedUntilMs, 1000);
+    EXPECT_EQ(details[0].eventIds, std::vector<std::string>{"e1"});
+    EXPECT_EQ(ops.authenticate("ann", "482916", 1001).error().failure, PinFailure::kLockedOut);
+
+    ASSERT_TRUE(ops.resetLockout("ann"));
+    EXPECT_EQ(ops.details()[0].lockedUntilMs, 0);
+    EXPECT_TRUE(ops.authenticate("ann", "482916", 1002).ok());
+
+    EXPECT_FALSE(ops.setPin("ann", "12").ok()) << "too short";
+    ASSERT_TRUE(ops.setPin("ann", "555123").ok());
+    EXPECT_EQ(ops.authenticate("ann", "482916", 1003).error().failure, PinFailure::kWrongPin);
+    EXPECT_TRUE(ops.authenticate("ann", "555123", 1004).ok());
+    auto unknown = ops.setPin("bob", "555123");
+    ASSERT_FALSE(unknown.ok());
+    EXPECT_EQ(unknown.error().message, "there is no operator 'bob'");
+    EXPECT_FALSE(ops.resetLockout("bob"));
+
+    EXPECT_TRUE(ops.remove("ann"));
+    EXPECT_FALSE(ops.remove("ann"));
+    EXPECT_TRUE(ops.list().empty());
+    EXPECT_EQ(db->execAndGet("SELECT count(*) FROM operator_events").getInt(), 0);
+}
+
 }  // namespace
 }  // namespace admit::store

@@ -63,5 +63,41 @@ TEST(Schema, CheckInsAreAppendOnly) {
     EXPECT_EQ(db->execAndGet("SELECT gate FROM checkins").getString(), "A");
 }
 
+TEST(Schema, Version5AddsTheEventWindowAndKeepsVersion4Rows) {
+    testing::TempDir dir;
+    {
+        auto db =
+            SQLite::Database(dir.file("old.db"), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        ASSERT_TRUE(migrateTo(db, 4).ok());
+        EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), 4);
+        db.exec(
+            "INSERT INTO events (id, name, blind_index_key, created_at) VALUES ('e', 'Old Fest', "
+            "zeroblob(32), 7)");
+        EXPECT_THROW(db.exec("SELECT valid_from FROM events"), SQLite::Exception);
+    }
+    auto db = openPlainDatabase(dir.file("old.db"), OpenMode::kExisting);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    EXPECT_EQ(db->execAndGet("PRAGMA user_version").getInt(), 5);
+    SQLite::Statement q(*db, "SELECT name, valid_from, valid_until, time_zone FROM events");
+    ASSERT_TRUE(q.executeStep());
+    EXPECT_EQ(q.getColumn(0).getString(), "Old Fest");
+    EXPECT_TRUE(q.getColumn(1).isNull());
+    EXPECT_TRUE(q.getColumn(2).isNull());
+    EXPECT_EQ(q.getColumn(3).getString(), "UTC");
+    q.reset();
+    // The roster version moves when the window changes, so kiosks learn it.
+    auto version = [&] {
+        return db->execAndGet("SELECT version FROM roster_versions WHERE event_id = 'e'")
+            .getInt64();
+    };
+    std::int64_t before = version();
+    db->exec("UPDATE events SET valid_until = 100 WHERE id = 'e'");
+    EXPECT_EQ(version(), before + 1);
+    EXPECT_EQ(
+        db->execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'audit_log_by_subject'")
+            .getInt(),
+        1);
+}
+
 }  // namespace
 }  // namespace admit::store

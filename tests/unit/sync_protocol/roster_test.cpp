@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "admit/organiser/event_admin.hpp"
+#include "admit/organiser/event_editor.hpp"
+#include "admit/organiser/ticket_admin.hpp"
 #include "admit/rules/checkin_engine.hpp"
 #include "admit/store/attendees.hpp"
 #include "admit/store/operators.hpp"
@@ -228,6 +230,36 @@ TEST_F(RosterTest, UnknownEvent) {
     auto body = rosterJson(*server, "0190a8c4-5e3b-7c2d-9f00-1a2b3c4d5e6f", 0);
     ASSERT_FALSE(body.ok());
     EXPECT_EQ(body.error().message, "unknown event 0190a8c4-5e3b-7c2d-9f00-1a2b3c4d5e6f");
+}
+
+TEST_F(RosterTest, ARevocationAndItsReasonReachTheKioskVerdict) {
+    download();
+    const std::int64_t before = rosterVersion(*server, eventId);
+    organiser::TicketAdmin admin(*server, eventId);
+    auto revoked =
+        admin.revoke({organiser::TicketSelector::By::kText, adaTicket}, "Refunded", {"olga", 5000});
+    ASSERT_TRUE(revoked.ok()) << revoked.error().message;
+    EXPECT_GT(rosterVersion(*server, eventId), before);
+    RosterApplied applied = download();
+    EXPECT_TRUE(applied.changed);
+    auto verdict = rules::CheckInEngine(*kiosk).scan(adaTicket, at(6000));
+    ASSERT_TRUE(verdict.ok());
+    EXPECT_FALSE(verdict->accepted);
+    EXPECT_EQ(verdict->denial, rules::Denial::kRevoked);
+    EXPECT_EQ(verdict->detail, "Refunded");
+}
+
+TEST_F(RosterTest, TheEventsCheckInWindowReachesTheKiosk) {
+    organiser::EventEditor editor(*server, eventId);
+    organiser::EventChanges changes;
+    changes.validUntil = std::optional<std::int64_t>(100);  // closed at 100 s
+    changes.timeZone = "UTC";
+    ASSERT_TRUE(editor.set(changes, {"olga", 5000}).ok());
+    download();
+    EXPECT_EQ(kiosk->execAndGet("SELECT valid_until FROM events").getInt64(), 100);
+    auto verdict = rules::CheckInEngine(*kiosk).scan(adaTicket, at(200'000));
+    ASSERT_TRUE(verdict.ok());
+    EXPECT_EQ(verdict->denial, rules::Denial::kExpired) << verdict->detail;
 }
 
 }  // namespace

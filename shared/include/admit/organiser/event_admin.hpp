@@ -11,6 +11,7 @@
 #include <SQLiteCpp/Database.h>
 
 #include "admit/base/result.hpp"
+#include "admit/organiser/admin_error.hpp"
 #include "admit/store/events.hpp"
 
 namespace admit::organiser {
@@ -36,12 +37,16 @@ struct Validity {
     std::optional<std::int64_t> validUntil;  // Unix seconds
 };
 
-// Issues the attendee's signed ticket, or returns the one already issued (signatures are
-// deterministic, so the same text again). Needs the event's secret key (organiser database).
+// Issues the attendee's signed ticket, or returns the one already issued and not revoked
+// (signatures are deterministic, so the same text again). Needs the event's secret key
+// (organiser database). With an actor, a newly issued ticket is an audit entry ("ticket.issued";
+// the CLI always gives one); call inside a transaction to keep the two together.
 Result<IssuedTicket> issueTicket(SQLite::Database& db, const std::string& eventId,
-                                 std::int64_t attendeeId, const Validity& validity = {});
+                                 std::int64_t attendeeId, const Validity& validity = {},
+                                 const std::optional<Actor>& actor = std::nullopt);
 // Every approved, pending or otherwise listed attendee of the event, in id order.
-Result<std::vector<IssuedTicket>> issueAllTickets(SQLite::Database& db, const std::string& eventId);
+Result<std::vector<IssuedTicket>> issueAllTickets(SQLite::Database& db, const std::string& eventId,
+                                                  const std::optional<Actor>& actor = std::nullopt);
 
 // Attaches a barcode from another ticketing system, stored only as its blind index.
 Status<> addOpaqueCode(SQLite::Database& db, const std::string& eventId, std::int64_t attendeeId,

@@ -52,6 +52,11 @@ class Attendees {
     // Inserts, or updates the attendee with the same import key; sets attendee.id.
     UpsertOutcome upsert(Attendee& attendee);
     std::optional<Attendee> find(std::int64_t id);
+    // Writes name, email, ticket type, status and attention note of the attendee with this id
+    // (the import key stays); false when there is none.
+    bool update(const Attendee& attendee);
+    // The event's attendees in id order, `limit` from `offset`.
+    std::vector<Attendee> list(const std::string& eventId, int limit, int offset = 0);
     // Case-insensitive match on any part of the name or email, best matches (prefix) first.
     std::vector<Attendee> search(const std::string& eventId, const std::string& query, int limit);
     std::int64_t count(const std::string& eventId);
@@ -77,6 +82,8 @@ class CodeLists {
     // The reason given when the code was listed, if it is.
     std::optional<std::string> find(CodeList list, const std::string& eventId,
                                     const std::string& ticketRef);
+    // Takes the code off the list; false when it was not on it.
+    bool remove(CodeList list, const std::string& eventId, const std::string& ticketRef);
 
   private:
     SQLite::Database& db_;

@@ -4,6 +4,7 @@
 // or removed entry is detected by verify().
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,17 @@ struct AuditRecord {
     AuditEntry entry;
 };
 
+// Which entries find() returns; every field set must match.
+struct AuditQuery {
+    // The subject, detail's "event_id", or one of detail's "event_ids".
+    std::optional<std::string> eventId;
+    std::optional<std::string> operatorName;
+    std::optional<std::string> deviceId;
+    std::vector<std::string> subjects;    // any of these; empty: any subject
+    std::optional<std::int64_t> sinceMs;  // wall time, inclusive
+    std::optional<std::int64_t> untilMs;  // wall time, exclusive
+};
+
 class AuditLog {
   public:
     explicit AuditLog(SQLite::Database& db);
@@ -38,6 +50,8 @@ class AuditLog {
     // Appends within the caller's transaction (if any).
     void append(const AuditEntry& entry, HlcTime hlc, std::int64_t wallTimeMs);
     std::vector<AuditRecord> latest(int limit);
+    // Matching entries, oldest first.
+    std::vector<AuditRecord> find(const AuditQuery& query);
     // Recomputes the hash chain; names the first entry that does not match.
     Status<> verify();
 

@@ -38,6 +38,24 @@ struct CheckIn {
     friend bool operator==(const CheckIn&, const CheckIn&) = default;
 };
 
+// A stored record as it is: an accepted check-in or an annulment, and whether a later record
+// annulled it.
+struct CheckInRecord {
+    CheckIn checkIn;
+    bool annulment = false;
+    std::string annuls;  // the annulled check-in's id, for an annulment
+    bool annulled = false;
+};
+
+// Which records records() returns; every field set must match.
+struct CheckInQuery {
+    std::vector<std::string> ticketRefs;  // any of these; empty: any ticket
+    std::optional<std::string> deviceId;
+    std::optional<std::string> operatorName;
+    std::optional<std::int64_t> sinceMs;  // wall time, inclusive
+    std::optional<std::int64_t> untilMs;  // wall time, exclusive
+};
+
 struct NewCheckIn {
     std::string eventId;
     std::string ticketRef;
@@ -103,6 +121,8 @@ class CheckInLog {
     // transaction.
     bool storeReceived(const CheckIn& checkIn, bool annulment, const std::string& annuls,
                        std::int64_t wallTimeMs);
+    // Every record of the event matching `query` (annulments too), in HLC order.
+    std::vector<CheckInRecord> records(const std::string& eventId, const CheckInQuery& query = {});
     AttendanceStats stats(const std::string& eventId, std::int64_t bucketMs = 600'000);
 
     const std::string& deviceId() const { return audit_.deviceId(); }

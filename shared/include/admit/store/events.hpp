@@ -37,6 +37,19 @@ struct EventKey {
     std::optional<Bytes> secretSeed;  // only in the organiser's database
 };
 
+// When tickets are accepted (Unix seconds; nullopt: open on that side) and the time zone the
+// event's times are shown in (an IANA name such as "Europe/London").
+struct EventSettings {
+    std::optional<std::int64_t> validFrom;
+    std::optional<std::int64_t> validUntil;
+    std::string timeZone = "UTC";
+};
+
+struct GateRule {
+    std::uint16_t ticketType = 0;
+    std::string gate;
+};
+
 struct TicketType {
     std::uint16_t code = 0;
     std::string name;
@@ -50,6 +63,12 @@ class Events {
     std::optional<EventInfo> find(const std::string& eventId);
     std::vector<EventInfo> list();
 
+    // Changes return false when the event (or ticket type) does not exist.
+    bool rename(const std::string& eventId, const std::string& name);
+    bool setReentryPolicy(const std::string& eventId, ReentryPolicy policy);
+    EventSettings settings(const std::string& eventId);
+    bool setSettings(const std::string& eventId, const EventSettings& settings);
+
     void addKey(const std::string& eventId, const EventKey& key);
     std::vector<EventKey> keys(const std::string& eventId);
     std::optional<EventKey> findKey(const std::string& eventId, std::uint32_t keyId);
@@ -60,10 +79,13 @@ class Events {
     std::optional<TicketType> findTicketTypeByName(const std::string& eventId,
                                                    const std::string& name);
 
+    bool renameTicketType(const std::string& eventId, std::uint16_t code, const std::string& name);
     // Restricts a ticket type to the gates it is given; a type never restricted may use any.
     void allowTypeAtGate(const std::string& eventId, std::uint16_t type, const std::string& gate);
     bool isTypeAllowedAtGate(const std::string& eventId, std::uint16_t type,
                              const std::string& gate);
+    // Every restriction of the event, by type then gate.
+    std::vector<GateRule> gateRules(const std::string& eventId);
 
   private:
     SQLite::Database& db_;

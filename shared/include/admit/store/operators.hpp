@@ -26,6 +26,15 @@ struct Operator {
     Role role = Role::kVolunteer;
 };
 
+// An operator as the organiser sees them: lock-out counters (local to this database) and the
+// events they serve.
+struct OperatorDetails {
+    Operator who;
+    int failedAttempts = 0;
+    std::int64_t lockedUntilMs = 0;  // 0: not locked out
+    std::vector<std::string> eventIds;
+};
+
 enum class PinFailure { kUnknownOperator, kWrongPin, kLockedOut };
 
 struct PinError {
@@ -48,6 +57,14 @@ class Operators {
     Result<Operator, PinError> authenticate(const std::string& name, std::string_view pin,
                                             std::int64_t nowMs);
     std::vector<Operator> list();
+    std::vector<OperatorDetails> details();
+    // Replaces the PIN of an existing operator (and clears their lock-out); fails for an unknown
+    // operator or a PIN that is not 4 to 12 digits.
+    Status<> setPin(const std::string& name, std::string_view pin);
+    // Clears the failed attempts and lock-out; false for an unknown operator.
+    bool resetLockout(const std::string& name);
+    // Removes the operator (and their events); false for an unknown operator.
+    bool remove(const std::string& name);
 
     // Lets the operator check in at the event: a kiosk's roster carries only the operators of
     // its event (their PIN hashes are guessable offline, so other events never see them).

@@ -1,0 +1,184 @@
+#include "admit/organiser/event_editor.hpp"
+
+#include <filesystem>
+
+#include <SQLiteCpp/Transaction.h>
+
+#include "audit_entry.hpp"
+
+namespace admit::organiser {
+namespace {
+
+bool blank(const std::string& text) {
+    return text.find_first_not_of(" \t\r\n") == std::string::npos;
+}
+
+nlohmann::json optionalJson(const std::optional<std::int64_t>& value) {
+    return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
+// Runs `change` in one IMMEDIATE transaction after checking the event exists.
+template <class T, class Change>
+AdminResult<T> changeEvent(SQLite::Database& db, const std::string& eventId,
+                           const std::string& doing, Change&& change) {
+    try {
+        SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+        if (!store::Events(db).find(eventId)) {
+            return notFound("there is no event " + eventId + " in this database");
+        }
+        AdminResult<T> result = change();
+        if (result) transaction.commit();
+        return result;
+    } catch (const SQLite::Exception& e) {
+        return fail(AdminError{AdminError::Kind::kStorage,
+                               "could not " + doing + ": " + e.what() + "; nothing was changed"});
+    }
+}
+
+}  // namespace
+
+bool isKnownTimeZone(const std::string& name) {
+    if (name == "UTC") return true;
+    // Refuse anything that could leave the zone directory.
+    if (name.empty() || name.front() == '/' || name.find("..") != std::string::npos) return false;
+    if (name.find_first_not_of(
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") !=
+        std::string::npos) {
+        return false;
+    }
+    std::error_code ec;
+    return std::filesystem::is_regular_file(std::filesystem::path("/usr/share/zoneinfo") / name,
+                                            ec);
+}
+
+EventEditor::EventEditor(SQLite::Database& db, std::string eventId)
+    : db_(db), eventId_(std::move(eventId)) {}
+
+AdminResult<EventView> EventEditor::show() {
+    store::Events events(db_);
+    auto info = events.find(eventId_);
+    if (!info) return notFound("there is no event " + eventId_ + " in this database");
+    return EventView{*info, events.settings(eventId_), events.ticketTypes(eventId_),
+                     events.gateRules(eventId_)};
+}
+
+AdminResult<EventView> EventEditor::set(const EventChanges& changes, const Actor& actor) {
+    if (changes.name && blank(*changes.name)) return invalid("the event name must not be empty");
+    std::optional<store::ReentryPolicy> policy;
+    if (changes.reentryPolicy) {
+        auto parsed = store::parseReentryPolicy(*changes.reentryPolicy);
+        if (!parsed) return invalid(parsed.error().message);
+        policy = *parsed;
+    }
+    if (changes.timeZone && !isKnownTimeZone(*changes.timeZone)) {
+        return invalid("'" + *changes.timeZone +
+                       "' is not a time zone name (such as UTC or Europe/London)");
+    }
+    return changeEvent<EventView>(
+        db_, eventId_, "change the event", [&]() -> AdminResult<EventView> {
+            store::Events events(db_);
+            auto before = show();
+            if (!before) return before;
+            store::EventSettings settings = before->settings;
+            if (changes.validFrom) settings.validFrom = *changes.validFrom;
+            if (changes.validUntil) settings.validUntil = *changes.validUntil;
+            if (changes.timeZone) settings.timeZone = *changes.timeZone;
+            if (settings.validFrom && settings.validUntil &&
+                *settings.validFrom > *settings.validUntil) {
+                return invalid("the check-in window would end before it starts");
+            }
+            nlohmann::json fields = nlohmann::json::object();
+            auto note = [&](const char* field, const nlohmann::json& from,
+                            const nlohmann::json& to) {
+                if (from != to) fields[field] = {{"from", from}, {"to", to}};
+            };
+            if (changes.name) note("name", before->info.name, *changes.name);
+            if (policy) {
+                note("reentry", store::reentryPolicyName(before->info.reentryPolicy),
+                     store::reentryPolicyName(*policy));
+            }
+            note("valid_from", optionalJson(before->settings.validFrom),
+                 optionalJson(settings.validFrom));
+            note("valid_until", optionalJson(before->settings.validUntil),
+                 optionalJson(settings.validUntil));
+            note("time_zone", before->settings.timeZone, settings.timeZone);
+            if (fields.empty())
+                return invalid("the event already has these settings; nothing to change");
+            if (changes.name) events.rename(eventId_, *changes.name);
+            if (policy) events.setReentryPolicy(eventId_, *policy);
+            events.setSettings(eventId_, settings);
+            appendAudit(db_, actor, "event.changed", eventId_,
+                        {{"event_id", eventId_}, {"changes", fields}});
+            return show();
+        });
+}
+
+AdminResult<store::TicketType> EventEditor::addTicketType(const std::string& name,
+                                                          const Actor& actor) {
+    if (blank(name)) return invalid("a ticket type needs a name");
+    return changeEvent<store::TicketType>(
+        db_, eventId_, "add the ticket type", [&]() -> AdminResult<store::TicketType> {
+            store::Events events(db_);
+            if (events.findTicketTypeByName(eventId_, name)) {
+                return invalid("event " + eventId_ + " already has a ticket type '" + name + "'");
+            }
+            int next = 1;
+            for (const auto& t : events.ticketTypes(eventId_)) next = std::max(next, t.code + 1);
+            if (next > 65535) return invalid("the event has as many ticket types as it can hold");
+            store::TicketType type{static_cast<std::uint16_t>(next), name};
+            events.addTicketType(eventId_, type);
+            appendAudit(db_, actor, "ticket_type.added", eventId_,
+                        {{"event_id", eventId_}, {"code", type.code}, {"name", name}});
+            return type;
+        });
+}
+
+AdminResult<store::TicketType> EventEditor::renameTicketType(const std::string& name,
+                                                             const std::string& newName,
+                                                             const Actor& actor) {
+    if (blank(newName)) return invalid("the new ticket type name must not be empty");
+    return changeEvent<store::TicketType>(
+        db_, eventId_, "rename the ticket type", [&]() -> AdminResult<store::TicketType> {
+            store::Events events(db_);
+            auto type = events.findTicketTypeByName(eventId_, name);
+            if (!type) return notFound("event " + eventId_ + " has no ticket type '" + name + "'");
+            auto clash = events.findTicketTypeByName(eventId_, newName);
+            if (clash && clash->code != type->code) {
+                return invalid("event " + eventId_ + " already has a ticket type '" + newName +
+                               "'");
+            }
+            if (type->name == newName) return invalid("the ticket type is called that already");
+            events.renameTicketType(eventId_, type->code, newName);
+            appendAudit(db_, actor, "ticket_type.renamed", eventId_,
+                        {{"event_id", eventId_},
+                         {"code", type->code},
+                         {"from", type->name},
+                         {"to", newName}});
+            return store::TicketType{type->code, newName};
+        });
+}
+
+AdminResult<std::vector<store::GateRule>> EventEditor::allowAtGate(const std::string& typeName,
+                                                                   const std::string& gate,
+                                                                   const Actor& actor) {
+    if (blank(gate)) return invalid("the gate name must not be empty");
+    return changeEvent<std::vector<store::GateRule>>(
+        db_, eventId_, "change the gate rules", [&]() -> AdminResult<std::vector<store::GateRule>> {
+            store::Events events(db_);
+            auto type = events.findTicketTypeByName(eventId_, typeName);
+            if (!type) {
+                return notFound("event " + eventId_ + " has no ticket type '" + typeName + "'");
+            }
+            for (const auto& rule : events.gateRules(eventId_)) {
+                if (rule.ticketType == type->code && rule.gate == gate) {
+                    return invalid(type->name + " may use gate " + gate + " already");
+                }
+            }
+            events.allowTypeAtGate(eventId_, type->code, gate);
+            appendAudit(db_, actor, "gate.allowed", eventId_,
+                        {{"event_id", eventId_}, {"ticket_type", type->name}, {"gate", gate}});
+            return events.gateRules(eventId_);
+        });
+}
+
+}  // namespace admit::organiser

@@ -1,0 +1,82 @@
+#include "admit/organiser/operator_admin.hpp"
+
+#include <algorithm>
+
+#include <SQLiteCpp/Transaction.h>
+
+#include "audit_entry.hpp"
+
+namespace admit::organiser {
+namespace {
+
+template <class Change>
+Status<AdminError> inTransaction(SQLite::Database& db, const std::string& doing, Change&& change) {
+    try {
+        SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+        Status<AdminError> result = change();
+        if (result) transaction.commit();
+        return result;
+    } catch (const SQLite::Exception& e) {
+        return fail(AdminError{AdminError::Kind::kStorage,
+                               "could not " + doing + ": " + e.what() + "; nothing was changed"});
+    }
+}
+
+}  // namespace
+
+std::vector<store::OperatorDetails> OperatorAdmin::list(const std::string& eventId) {
+    auto all = store::Operators(db_).details();
+    if (eventId.empty()) return all;
+    std::erase_if(all, [&](const store::OperatorDetails& d) {
+        return std::find(d.eventIds.begin(), d.eventIds.end(), eventId) == d.eventIds.end();
+    });
+    return all;
+}
+
+std::vector<std::string> OperatorAdmin::eventsOf(const std::string& name) {
+    for (auto& d : store::Operators(db_).details()) {
+        if (d.who.name == name) return d.eventIds;
+    }
+    return {};
+}
+
+Status<AdminError> OperatorAdmin::remove(const std::string& name, const Actor& actor) {
+    return inTransaction(db_, "remove operator '" + name + "'", [&]() -> Status<AdminError> {
+        auto events = eventsOf(name);
+        if (!store::Operators(db_).remove(name)) {
+            return notFound("there is no operator '" + name + "'");
+        }
+        appendAudit(db_, actor, "operator.removed", "operator:" + name, {{"event_ids", events}});
+        return Ok{};
+    });
+}
+
+Status<AdminError> OperatorAdmin::setPin(const std::string& name, std::string_view pin,
+                                         const Actor& actor) {
+    return inTransaction(
+        db_, "set the PIN of operator '" + name + "'", [&]() -> Status<AdminError> {
+            store::Operators operators(db_);
+            const auto all = operators.list();
+            auto known = std::any_of(all.begin(), all.end(),
+                                     [&](const store::Operator& o) { return o.name == name; });
+            if (!known) return notFound("there is no operator '" + name + "'");
+            if (auto set = operators.setPin(name, pin); !set) return invalid(set.error().message);
+            appendAudit(db_, actor, "operator.pin_set", "operator:" + name,
+                        {{"event_ids", eventsOf(name)}});
+            return Ok{};
+        });
+}
+
+Status<AdminError> OperatorAdmin::resetLockout(const std::string& name, const Actor& actor) {
+    return inTransaction(db_, "reset the lock-out of operator '" + name + "'",
+                         [&]() -> Status<AdminError> {
+                             if (!store::Operators(db_).resetLockout(name)) {
+                                 return notFound("there is no operator '" + name + "'");
+                             }
+                             appendAudit(db_, actor, "operator.lockout_reset", "operator:" + name,
+                                         {{"event_ids", eventsOf(name)}});
+                             return Ok{};
+                         });
+}
+
+}  // namespace admit::organiser

@@ -1,0 +1,71 @@
+#include "admit/organiser/operator_admin.hpp"
+
+#include <gtest/gtest.h>
+
+#include "organiser_fixture.hpp"
+
+namespace admit::organiser {
+namespace {
+
+class OperatorAdminTest : public OrganiserFixture {
+  protected:
+    void SetUp() override {
+        OrganiserFixture::SetUp();
+        store::Operators ops(*db);
+        ASSERT_TRUE(ops.set("vic", store::Role::kVolunteer, "482916").ok());
+        ASSERT_TRUE(ops.allowAtEvent("vic", eventId).ok());
+        ASSERT_TRUE(ops.set("zed", store::Role::kOrganiser, "739151").ok());
+    }
+};
+
+TEST_F(OperatorAdminTest, ListShowsLockOutsAndEvents) {
+    OperatorAdmin admin(*db);
+    for (int i = 0; i < store::Operators::kFreeAttempts; ++i) {
+        (void)store::Operators(*db).authenticate("vic", "0000", 1000);
+    }
+    auto all = admin.list();
+    ASSERT_EQ(all.size(), 2U);
+    EXPECT_EQ(all[0].who.name, "vic");
+    EXPECT_GT(all[0].lockedUntilMs, 1000);
+    auto ofEvent = admin.list(eventId);
+    ASSERT_EQ(ofEvent.size(), 1U) << "zed serves no event";
+    ASSERT_TRUE(admin.resetLockout("vic", olga).ok());
+    EXPECT_EQ(admin.list()[0].lockedUntilMs, 0);
+    EXPECT_EQ(admin.list()[0].failedAttempts, 0);
+    EXPECT_EQ(audit().back().entry.action, "operator.lockout_reset");
+}
+
+TEST_F(OperatorAdminTest, SetPinAndRemoveReachTheRosterAndTheAudit) {
+    OperatorAdmin admin(*db);
+    std::int64_t before = rosterVersion();
+    ASSERT_TRUE(admin.setPin("vic", "123456", olga).ok());
+    EXPECT_GT(rosterVersion(), before);
+    EXPECT_TRUE(store::Operators(*db).authenticate("vic", "123456", 1).ok());
+    auto last = audit().back();
+    EXPECT_EQ(last.entry.action, "operator.pin_set");
+    EXPECT_EQ(last.entry.detail.find("123456"), std::string::npos) << "never the PIN";
+    before = rosterVersion();
+    ASSERT_TRUE(admin.remove("vic", olga).ok());
+    EXPECT_GT(rosterVersion(), before);
+    EXPECT_EQ(admin.list().size(), 1U);
+    EXPECT_NE(audit().back().entry.detail.find(eventId), std::string::npos);
+}
+
+TEST_F(OperatorAdminTest, UnknownOperatorsAndBadPinsChangeNothing) {
+    OperatorAdmin admin(*db);
+    const std::int64_t entries = count("SELECT count(*) FROM audit_log");
+    auto unknown = admin.remove("nobody", olga);
+    ASSERT_FALSE(unknown.ok());
+    EXPECT_EQ(unknown.error().kind, AdminError::Kind::kNotFound);
+    EXPECT_EQ(unknown.error().message, "there is no operator 'nobody'");
+    EXPECT_EQ(admin.setPin("nobody", "123456", olga).error().kind, AdminError::Kind::kNotFound);
+    auto badPin = admin.setPin("vic", "12ab", olga);
+    EXPECT_EQ(badPin.error().kind, AdminError::Kind::kInvalid);
+    EXPECT_EQ(badPin.error().message.find("12ab"), std::string::npos);
+    EXPECT_EQ(admin.resetLockout("nobody", olga).error().kind, AdminError::Kind::kNotFound);
+    EXPECT_TRUE(store::Operators(*db).authenticate("vic", "482916", 1).ok());
+    EXPECT_EQ(count("SELECT count(*) FROM audit_log"), entries);
+}
+
+}  // namespace
+}  // namespace admit::organiser
