@@ -15,6 +15,12 @@ std::string clockTime(std::int64_t unixMs) {
     return out.data();
 }
 
+namespace {
+
+std::string withReason(const std::string& reason) { return reason.empty() ? "" : ": " + reason; }
+
+}  // namespace
+
 std::string denialReason(const rules::Verdict& verdict) {
     using rules::Denial;
     if (!verdict.denial) return {};
@@ -33,10 +39,11 @@ std::string denialReason(const rules::Verdict& verdict) {
             return "This ticket is not valid yet";
         case Denial::kExpired:
             return "This ticket has expired";
+        // The organiser's reason ("Refunded", "Reported stolen") travels in the roster.
         case Denial::kRevoked:
-            return "This ticket was cancelled by the organiser";
+            return "This ticket was cancelled by the organiser" + withReason(verdict.detail);
         case Denial::kBlocked:
-            return "This ticket is blocked";
+            return "This ticket is blocked" + withReason(verdict.detail);
         case Denial::kCancelled:
             return "This booking was cancelled";
         case Denial::kPendingApproval:

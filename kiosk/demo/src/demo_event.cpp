@@ -73,7 +73,7 @@ Result<DemoEvent> createDemoEvent(SQLite::Database& db, std::int64_t nowMs) {
         demo.attention = demo.tickets[1];
         demo.revoked = demo.tickets[5];
         store::CodeLists(db).add(store::CodeList::kRevoked, demo.eventId, demo.revoked.ticketRef,
-                                 "refunded", nowMs);
+                                 "Refunded", nowMs);
         store::Operators operators(db);
         if (auto s = operators.set(kDemoOrganiser, store::Role::kOrganiser, kDemoOrganiserPin);
             !s) {

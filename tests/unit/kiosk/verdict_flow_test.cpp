@@ -41,7 +41,8 @@ TEST_F(KioskTest, RevokedOtherEventAndForeignCodesAreDeniedInPlainWords) {
     untilOpen();
     auto revoked = scanCode(demo_.event.revoked.text);
     EXPECT_EQ(revoked.code, "revoked");
-    EXPECT_EQ(revoked.reason, "This ticket was cancelled by the organiser");
+    // The organiser's reason travels with the revocation and is shown with it.
+    EXPECT_EQ(revoked.reason, "This ticket was cancelled by the organiser: Refunded");
     auto other = scanCode(demo_.event.otherEventTicket);
     EXPECT_EQ(other.code, "other_event");
     EXPECT_EQ(other.reason, "This ticket is for a different event");
