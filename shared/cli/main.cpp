@@ -39,9 +39,15 @@
 #include "admit/sync/store/received_checkins.hpp"
 #include "admit/sync/store/server_store.hpp"
 #include "arguments.hpp"
+#include "attendee_commands.hpp"
+#include "command_context.hpp"
 #include "damage_text.hpp"
+#include "event_commands.hpp"
+#include "operator_commands.hpp"
 #include "pin_prompt.hpp"
 #include "qr_png.hpp"
+#include "report_commands.hpp"
+#include "ticket_commands.hpp"
 #include "verdict_text.hpp"
 
 namespace admit::cli {
@@ -67,6 +73,37 @@ Events and attendees (organiser database):
   operator add --name NAME --role volunteer|organiser --event ID
                                         (PIN read from the terminal or stdin); the operator
                                         checks in at that event (again for each event)
+
+During the event and after (organiser database, also while admit-server runs). Every change is
+an audit entry naming --operator NAME (else the user running admit) and reaches kiosks on their
+next sync round. A ticket is its text, --ref REF or --attendee ID. T: Unix seconds or a UTC
+time such as 2026-07-04T18:30. Details and export columns: docs/organiser.md.
+  ticket revoke --event ID (TEXT | --ref REF | --attendee ID) --reason TEXT
+  ticket block --event ID (TEXT | --ref REF | --attendee ID) --reason TEXT
+  ticket unblock --event ID (TEXT | --ref REF | --attendee ID)
+  ticket reissue --event ID (TEXT | --ref REF | --attendee ID) [--reason TEXT] [--png FILE]
+  attendee list --event ID [--limit N] [--offset N]
+  attendee show --event ID ATTENDEE_ID
+  attendee search --event ID QUERY
+  attendee history --event ID ATTENDEE_ID
+  attendee add --event ID --name NAME [--email E] [--type TYPE] [--status S] [--note TEXT]
+                                        [--png FILE] [--checkin [--gate G]]   a walk-in
+  attendee set --event ID ATTENDEE_ID [--name N] [--email E] [--type TYPE] [--status S]
+                                        [--note TEXT]   status: approved|pending|rejected|cancelled
+  event show --event ID
+  event set --event ID [--name N] [--reentry R] [--valid-from T|none] [--valid-until T|none]
+                                        [--time-zone ZONE]
+  type list --event ID
+  type add --event ID --name NAME
+  type rename --event ID --type NAME --name NEW
+  gate allow --event ID --type TYPE --gate GATE   the type enters only at its allowed gates
+  gate list --event ID
+  operator list [--event ID]            roles, events, wrong PINs and lock-outs
+  operator set-pin --name NAME          (PIN read from the terminal or stdin)
+  operator unlock --name NAME           clears a lock-out on this database
+  operator remove --name NAME
+  audit --event ID [--attendee ID] [--operator NAME] [--device ID] [--since T] [--until T]
+  export checkins|attendees|audit --event ID --format csv|json [--out FILE]
 
 Sync server (the server's database, while it runs too):
   device list --event ID                the event's kiosks: last sync, gate, revoked or not
@@ -95,45 +132,6 @@ Kiosk replicas (encrypted; a key file holds 32 random bytes, mode 0600, created 
                                       --out-key-file); the damaged replica is only read
 )";
 
-struct Context {
-    Arguments args;
-    bool json = false;
-};
-
-// Why a command stopped. The kind decides the exit code (and whether the usage is printed);
-// it is chosen where the error is made, by what went wrong, never from the message's words.
-struct CommandError {
-    enum class Kind {
-        kFailed,    // exit 1: the command could not do its work (message says why)
-        kBadUsage,  // exit 2: the command line is wrong; the usage follows the message
-    };
-    Kind kind = Kind::kFailed;
-    std::string message;
-};
-
-CommandError failed(std::string message) {
-    return {CommandError::Kind::kFailed, std::move(message)};
-}
-
-// Any library's error value (admit::Error, replica::ReplicaError, rules::CheckInError...).
-template <class E>
-requires requires(const E& error) { error.message; }
-CommandError failed(const E& error) { return failed(error.message); }
-
-CommandError usage(std::string message) {
-    return {CommandError::Kind::kBadUsage, std::move(message)};
-}
-
-// What a command ends with: its exit code (0 done or accepted, 3 denied, 4 rows lost, 1 a
-// damaged replica checked), or why it stopped.
-using Outcome = Result<int, CommandError>;
-
-Result<std::string, CommandError> requireOption(const Context& c, const std::string& name) {
-    auto value = c.args.required(name);
-    if (!value) return fail(usage(value.error().message));
-    return std::move(value).value();
-}
-
 Result<replica::ReplicaKey, replica::ReplicaError> loadOrCreateKey(const std::string& path,
                                                                    bool create) {
     if (create && !std::filesystem::exists(path)) {
@@ -143,62 +141,6 @@ Result<replica::ReplicaKey, replica::ReplicaError> loadOrCreateKey(const std::st
         return key;
     }
     return replica::loadKeyFile(path);
-}
-
-// The key of an encrypted database: --key-file or --key-credential; nullopt when neither is
-// given (a plain database).
-Result<std::optional<replica::ReplicaKey>, CommandError> databaseKey(const Context& c) {
-    auto keyFile = c.args.option("key-file");
-    auto credential = c.args.option("key-credential");
-    if (keyFile && credential) {
-        return fail(usage("give at most one of --key-file and --key-credential"));
-    }
-    if (!keyFile && !credential) return std::optional<replica::ReplicaKey>{};
-    auto key =
-        keyFile ? replica::loadKeyFile(*keyFile) : replica::loadKeyFromCredential(*credential);
-    if (!key) return fail(failed(key.error()));
-    return std::optional<replica::ReplicaKey>{std::move(key).value()};
-}
-
-Result<SQLite::Database, CommandError> openDatabase(const Context& c, bool create) {
-    auto path = requireOption(c, "db");
-    if (!path) return fail(path.error());
-    auto key = databaseKey(c);
-    if (!key) return fail(key.error());
-    if (*key) {
-        auto db = replica::openReplica(
-            *path, **key, create ? replica::OpenMode::kCreate : replica::OpenMode::kReadWrite);
-        if (!db) return fail(failed(db.error()));
-        store::applyConnectionSettings(*db);
-        if (auto migrated = store::migrate(*db); !migrated) return fail(failed(migrated.error()));
-        return std::move(db).value();
-    }
-    auto db = store::openPlainDatabase(
-        *path, create ? store::OpenMode::kCreate : store::OpenMode::kExisting);
-    if (!db) return fail(failed(db.error()));
-    return std::move(db).value();
-}
-
-// The database and the --event a command works on, in that order of complaint.
-struct EventDatabase {
-    SQLite::Database db;
-    std::string eventId;
-};
-
-Result<EventDatabase, CommandError> openForEvent(const Context& c) {
-    auto db = openDatabase(c, false);
-    if (!db) return fail(db.error());
-    auto eventId = requireOption(c, "event");
-    if (!eventId) return fail(eventId.error());
-    return EventDatabase{std::move(db).value(), std::move(eventId).value()};
-}
-
-void print(const Context& c, const json& value, const std::string& text) {
-    if (c.json) {
-        std::cout << value.dump() << "\n";
-    } else {
-        std::cout << text << (text.empty() || text.back() == '\n' ? "" : "\n");
-    }
 }
 
 std::vector<std::string> splitList(const std::string& text) {
@@ -422,16 +364,6 @@ Outcome deviceCommand(Context& c, const std::string& action) {
     if (!revoked) return fail(failed(revoked.error()));
     print(c, deviceJson(*revoked), "device " + *deviceId + " revoked");
     return exit_code::kOk;
-}
-
-Result<std::int64_t, CommandError> wholeNumberOption(const Context& c, const std::string& name) {
-    auto text = requireOption(c, name);
-    if (!text) return fail(text.error());
-    if (text->empty() || text->size() > 18 ||
-        text->find_first_not_of("0123456789") != std::string::npos) {
-        return fail(usage("--" + name + " needs a whole number"));
-    }
-    return std::stoll(*text);
 }
 
 json quarantinedJson(const sync::QuarantinedEntry& entry, bool whole) {
@@ -765,14 +697,82 @@ Outcome replicaCommand(Context& c) {
     return fail(usage("unknown replica action '" + action + "'"));
 }
 
+using Handler = std::function<Outcome(Context&)>;
+
+// Every command, by its words: "import", or a group and its sub-command ("ticket revoke").
+const std::map<std::string, Handler>& commandTable() {
+    auto with = [](Outcome (*run)(Context&, const std::string&), std::string action) -> Handler {
+        return [run, action](Context& c) { return run(c, action); };
+    };
+    static const std::map<std::string, Handler> kCommands{
+        {"import", importCsv},
+        {"tickets", tickets},
+        {"setup-code", setupCode},
+        {"verify", verify},
+        {"checkin", checkin},
+        {"stats", stats},
+        {"export-replica", exportReplica},
+        {"replica", replicaCommand},
+        {"backup", backupCommand},
+        {"audit", auditCommand},
+        {"export", exportCommand},
+        {"event create", eventCreate},
+        {"event list", eventList},
+        {"event show", with(eventSettingsCommand, "show")},
+        {"event set", with(eventSettingsCommand, "set")},
+        {"operator add", operatorAdd},
+        {"operator list", with(operatorCommand, "list")},
+        {"operator remove", with(operatorCommand, "remove")},
+        {"operator set-pin", with(operatorCommand, "set-pin")},
+        {"operator unlock", with(operatorCommand, "unlock")},
+        {"device list", with(deviceCommand, "list")},
+        {"device revoke", with(deviceCommand, "revoke")},
+        {"quarantine list", with(quarantineCommand, "list")},
+        {"quarantine show", with(quarantineCommand, "show")},
+        {"ticket revoke", with(ticketCommand, "revoke")},
+        {"ticket block", with(ticketCommand, "block")},
+        {"ticket unblock", with(ticketCommand, "unblock")},
+        {"ticket reissue", with(ticketCommand, "reissue")},
+        {"attendee list", with(attendeeCommand, "list")},
+        {"attendee show", with(attendeeCommand, "show")},
+        {"attendee search", with(attendeeCommand, "search")},
+        {"attendee history", with(attendeeCommand, "history")},
+        {"attendee add", with(attendeeCommand, "add")},
+        {"attendee set", with(attendeeCommand, "set")},
+        {"type list", with(typeCommand, "list")},
+        {"type add", with(typeCommand, "add")},
+        {"type rename", with(typeCommand, "rename")},
+        {"gate allow", with(gateCommand, "allow")},
+        {"gate list", with(gateCommand, "list")},
+    };
+    return kCommands;
+}
+
+// The command the positional words name, or why none.
+Result<Handler, CommandError> findCommand(const std::vector<std::string>& pos) {
+    static const std::set<std::string> kGroups{"event",  "operator", "device", "quarantine",
+                                               "ticket", "attendee", "type",   "gate"};
+    std::string name = pos.at(0);
+    if (kGroups.count(name)) {
+        if (pos.size() < 2) return fail(usage(name + " needs a sub-command"));
+        name += " " + pos[1];
+    }
+    auto found = commandTable().find(name);
+    if (found == commandTable().end()) return fail(usage("unknown command '" + name + "'"));
+    return found->second;
+}
+
 int run(const std::vector<std::string>& words) {
-    static const std::set<std::string> kFlags{"json", "exit", "help", "version"};
+    static const std::set<std::string> kFlags{"json", "exit", "help", "version", "checkin"};
     static const std::set<std::string> kOptions{
-        "db",           "key-file", "name",     "types",  "reentry",
-        "event",        "out",      "png",      "server", "token-file",
-        "role",         "gate",     "operator", "search", "out-key-file",
-        "new-key-file", "device",   "seq",      "limit",  "key-credential",
-        "out-dir",      "keep"};
+        "db",           "key-file",    "name",      "types",  "reentry",
+        "event",        "out",         "png",       "server", "token-file",
+        "role",         "gate",        "operator",  "search", "out-key-file",
+        "new-key-file", "device",      "seq",       "limit",  "key-credential",
+        "out-dir",      "keep",        "reason",    "ref",    "attendee",
+        "email",        "type",        "status",    "note",   "offset",
+        "valid-from",   "valid-until", "time-zone", "since",  "until",
+        "format"};
     auto parsed = Arguments::parse(words, kFlags, kOptions);
     if (!parsed) {
         std::cerr << "admit: " << parsed.error().message << "\n" << kUsage;
@@ -785,40 +785,21 @@ int run(const std::vector<std::string>& words) {
         std::cout << versionLine("admit") << "\n";
         return exit_code::kOk;
     }
-    if (c.args.flag("help") || pos.empty()) {
-        (pos.empty() && !c.args.flag("help") ? std::cerr : std::cout) << kUsage;
-        return pos.empty() && !c.args.flag("help") ? exit_code::kUsage : 0;
+    if (pos.empty()) {
+        (c.args.flag("help") ? std::cout : std::cerr) << kUsage;
+        return c.args.flag("help") ? exit_code::kOk : exit_code::kUsage;
     }
-    static const std::map<std::string, std::function<Outcome(Context&)>> kCommands{
-        {"import", importCsv},
-        {"tickets", tickets},
-        {"setup-code", setupCode},
-        {"verify", verify},
-        {"checkin", checkin},
-        {"stats", stats},
-        {"export-replica", exportReplica},
-        {"replica", replicaCommand},
-        {"backup", backupCommand}};
-    auto command = [&]() -> Outcome {
-        std::string name = pos[0];
-        if (name == "event" || name == "operator" || name == "device" || name == "quarantine") {
-            if (pos.size() != 2) return fail(usage(name + " needs a sub-command"));
-            if (name == "device" && (pos[1] == "list" || pos[1] == "revoke")) {
-                return deviceCommand(c, pos[1]);
-            }
-            if (name == "quarantine" && (pos[1] == "list" || pos[1] == "show")) {
-                return quarantineCommand(c, pos[1]);
-            }
-            name += " " + pos[1];
-            if (name == "event create") return eventCreate(c);
-            if (name == "event list") return eventList(c);
-            if (name == "operator add") return operatorAdd(c);
-            return fail(usage("unknown command '" + name + "'"));
-        }
-        auto it = kCommands.find(name);
-        if (it == kCommands.end()) return fail(usage("unknown command '" + name + "'"));
-        return it->second(c);
-    };
+    auto handler = findCommand(pos);
+    if (!handler) {
+        std::cerr << "admit: " << handler.error().message << "\n" << kUsage;
+        return exit_code::kUsage;
+    }
+    // `admit COMMAND ... --help`: the usage, once the command and its options are known to parse.
+    if (c.args.flag("help")) {
+        std::cout << kUsage;
+        return exit_code::kOk;
+    }
+    auto command = [&]() -> Outcome { return (*handler)(c); };
     // The libraries report expected failures as values; what they throw (the database refusing
     // a query, the file system) stops the command the same way.
     auto outcome = [&]() -> Outcome {

@@ -177,6 +177,19 @@ AdminResult<ReissuedTicket> TicketAdmin::reissue(const TicketSelector& selector,
                     break;
                 }
             }
+            if (!current && selector.by == TicketSelector::By::kAttendee) {
+                // Every code of theirs is revoked (a refund taken back, say): a new one, nothing
+                // else to revoke.
+                const std::int64_t attendeeId = found->front().ticket.attendeeId;
+                auto issued = issueTicket(db_, eventId_, attendeeId);
+                if (!issued) return invalid(issued.error().message);
+                appendAudit(db_, actor, "ticket.reissued", issued->ticketRef,
+                            {{"event_id", eventId_},
+                             {"attendee_id", attendeeId},
+                             {"old_ref", ""},
+                             {"reason", why}});
+                return ReissuedTicket{"", *issued};
+            }
             if (!current) {
                 return conflict(
                     found->front().revokedReason

@@ -140,7 +140,7 @@ CheckIn CheckInLog::append(const NewCheckIn& n, std::int64_t wallTimeMs) {
 std::vector<CheckInRecord> CheckInLog::records(const std::string& eventId,
                                                const CheckInQuery& query) {
     // Built per query (the filters vary); reports are rare, so nothing is cached.
-    std::string sql = std::string("SELECT ") + kCheckInColumns +
+    std::string sql = "SELECT " + checkInColumns("c") +
                       ", verdict, annuls, EXISTS (SELECT 1 FROM checkins a WHERE a.annuls = "
                       "c.id) FROM checkins c WHERE event_id = :event";
     if (query.deviceId) sql += " AND device_id = :device";

@@ -26,6 +26,7 @@
 #include "admit/sync/store/server_store.hpp"
 #include "admit/ticket/event_setup.hpp"
 #include "child_process.hpp"
+#include "cli_run.hpp"
 #include "temp_dir.hpp"
 
 namespace admit::kiosk {
@@ -254,6 +255,80 @@ TEST_F(KioskWithServerTest, UsedEnrolmentCodeAndUnreachableServerAreSaidPlainly)
     ASSERT_TRUE(unreachable);
     EXPECT_EQ(unreachable->code, "enrol_failed");
     EXPECT_EQ(unreachable->reason, text::enrolUnreachable(url_.substr(7)));
+}
+
+// The organiser at the desk, with the real `admit` on the organiser's database while the server
+// serves it: a revocation reaches the kiosk on its next round and the door names the reason; a
+// walk-in added at the desk is admitted after the round after that.
+TEST_F(KioskWithServerTest, DeskChangesReachTheKioskOnItsNextRound) {
+    KioskOptions options;
+    options.database = {dir_ / "desk.replica", kioskKey("desk")};
+    options.gate = std::string("A");
+    options.selectSingleEvent = false;
+    auto core = std::make_unique<KioskCore>(options);
+    core->start(nullptr);
+    std::vector<ShownVerdict> verdicts;
+    std::vector<SyncRoundOutcome> rounds;
+    auto until = [&](const std::function<bool()>& done) {
+        auto giveUp = std::chrono::steady_clock::now() + 90s;
+        while (std::chrono::steady_clock::now() < giveUp) {
+            core->waitForWork(50ms);
+            auto news = core->drain();
+            verdicts.insert(verdicts.end(), news.verdicts.begin(), news.verdicts.end());
+            rounds.insert(rounds.end(), news.syncRounds.begin(), news.syncRounds.end());
+            if (done()) return true;
+        }
+        return false;
+    };
+    auto scan = [&](const std::string& text) -> ShownVerdict {
+        verdicts.clear();
+        core->dismissVerdict();
+        core->submitCode(text);
+        EXPECT_TRUE(until([&] { return !verdicts.empty(); }));
+        return verdicts.empty() ? ShownVerdict{} : verdicts.back();
+    };
+    // After a change at the desk: the kiosk's next round that brings a new roster.
+    auto nextRosterRound = [&] {
+        rounds.clear();
+        return until([&] {
+            return std::any_of(rounds.begin(), rounds.end(),
+                               [](const SyncRoundOutcome& r) { return r.ok && r.rosterChanged; });
+        });
+    };
+    ASSERT_TRUE(until([&] { return core->state().ready; }));
+    core->submitCode(onlineCode(0));
+    ASSERT_TRUE(until([&] { return !verdicts.empty() && !rounds.empty(); }));
+    ASSERT_EQ(verdicts.back().code, "enrolled") << verdicts.back().reason;
+
+    const std::string db = "--db " + (dir_ / "organiser.db").string() + " --key-file " +
+                           (dir_ / "organiser.key").string() + " ";
+    const std::string ticket = event_.tickets.at(2).text;
+    auto revoked =
+        admit::testing::admit(db + "--operator olga ticket revoke --event " + event_.eventId +
+                              " '" + ticket + "' --reason 'Reported stolen'");
+    ASSERT_EQ(revoked.exitCode, 0) << revoked.out;
+    ASSERT_TRUE(nextRosterRound()) << "no round brought the revocation";
+    ShownVerdict denied = scan(ticket);
+    EXPECT_EQ(denied.code, "revoked");
+    EXPECT_EQ(denied.reason, "This ticket was cancelled by the organiser: Reported stolen");
+
+    auto added = admit::testing::admit(db + "--json --operator olga attendee add --event " +
+                                       event_.eventId + " --name 'Walter Inn' --type General");
+    ASSERT_EQ(added.exitCode, 0) << added.out;
+    const auto walkIn = nlohmann::json::parse(added.out);
+    ASSERT_TRUE(nextRosterRound()) << "no round brought the walk-in";
+    ShownVerdict admitted = scan(walkIn["ticket_text"].get<std::string>());
+    EXPECT_EQ(admitted.code, "accepted") << admitted.reason;
+    EXPECT_EQ(admitted.name, "Walter Inn");
+
+    // Both changes are the organiser's audited records.
+    auto audit =
+        admit::testing::admit(db + "--json audit --event " + event_.eventId + " --operator olga");
+    ASSERT_EQ(audit.exitCode, 0) << audit.out;
+    std::vector<std::string> actions;
+    for (const auto& line : nlohmann::json::parse(audit.out)) actions.push_back(line["action"]);
+    EXPECT_EQ(actions,
+              (std::vector<std::string>{"ticket.revoked", "attendee.added", "ticket.issued"}));
 }
 
 }  // namespace

@@ -120,5 +120,15 @@ TEST_F(TicketAdminTest, ReissueRevokesTheOldCodeAndSignsANewOne) {
     EXPECT_TRUE(admin.reissue({By::kAttendee, std::to_string(adaId)}, "Lost phone", olga).ok());
 }
 
+TEST_F(TicketAdminTest, AnAttendeeWhoseCodesAreAllRevokedIsGivenANewOne) {
+    TicketAdmin admin(*db, eventId);
+    ASSERT_TRUE(admin.revoke({By::kAttendee, std::to_string(adaId)}, "Refunded", olga).ok());
+    auto reissued = admin.reissue({By::kAttendee, std::to_string(adaId)}, "Paid again", olga);
+    ASSERT_TRUE(reissued.ok()) << reissued.error().message;
+    EXPECT_EQ(reissued->oldRef, "");
+    EXPECT_TRUE(scan(reissued->issued.text).accepted);
+    EXPECT_EQ(scan(adaTicket.text).detail, "Refunded");
+}
+
 }  // namespace
 }  // namespace admit::organiser

@@ -53,7 +53,8 @@ class TicketAdmin {
     AdminResult<std::vector<TicketState>> unblock(const TicketSelector& selector,
                                                   const Actor& actor);
     // One signed ticket (an attendee's current one): a new ticket id is signed and stored, the
-    // old ref revoked with `reason` ("Reissued" when empty).
+    // old ref revoked with `reason` ("Reissued" when empty). An attendee whose codes are all
+    // revoked gets a new one (oldRef empty); a revoked code named by text or ref is refused.
     AdminResult<ReissuedTicket> reissue(const TicketSelector& selector, const std::string& reason,
                                         const Actor& actor);
 
