@@ -31,15 +31,6 @@ const char* tableOf(CodeList list) {
     return list == CodeList::kRevoked ? "revoked_codes" : "blocked_codes";
 }
 
-std::string escapeLike(const std::string& text) {
-    std::string out;
-    for (char c : text) {
-        if (c == '%' || c == '_' || c == '\\') out.push_back('\\');
-        out.push_back(c);
-    }
-    return out;
-}
-
 }  // namespace
 
 std::string_view attendeeStatusName(AttendeeStatus status) {
@@ -111,22 +102,6 @@ std::optional<Attendee> Attendees::find(std::int64_t id) {
     q->bind(1, id);
     if (!q->executeStep()) return std::nullopt;
     return readAttendee(*q);
-}
-
-std::vector<Attendee> Attendees::search(const std::string& eventId, const std::string& query,
-                                        int limit) {
-    std::string pattern = escapeLike(query);
-    auto q = statements_.prepare(std::string(kAttendeeColumns) +
-                                 "WHERE event_id = ?1 AND (name LIKE '%' || ?2 || '%' ESCAPE '\\' "
-                                 "OR email LIKE '%' || ?2 || '%' ESCAPE '\\') "
-                                 "ORDER BY (name LIKE ?2 || '%' ESCAPE '\\') DESC, name, id "
-                                 "LIMIT ?3");
-    q->bind(1, eventId);
-    q->bind(2, pattern);
-    q->bind(3, limit);
-    std::vector<Attendee> out;
-    while (q->executeStep()) out.push_back(readAttendee(*q));
-    return out;
 }
 
 std::int64_t Attendees::count(const std::string& eventId) {

@@ -4,14 +4,13 @@
 #include <nlohmann/json.hpp>
 
 #include "admit/store/uuid.hpp"
+#include "effective_checkins.hpp"
 
 namespace admit::store {
+
 namespace {
 
-// Accepted check-ins that no annulment points at.
-constexpr const char* kEffective =
-    "WITH effective AS (SELECT * FROM checkins c WHERE c.event_id = :event AND c.verdict = "
-    "'accepted' AND NOT EXISTS (SELECT 1 FROM checkins a WHERE a.annuls = c.id)) ";
+using detail::kEffective;
 
 nlohmann::json toJson(const CheckIn& c, std::string_view verdict, const std::string& annuls) {
     nlohmann::json j{{"id", c.id},
@@ -189,8 +188,10 @@ AttendanceStats CheckInLog::stats(const std::string& eventId, std::int64_t bucke
     {
         auto q = statements_.prepare(
             std::string(kEffective) +
-            ", latest AS (SELECT ticket_ref, direction, max(hlc) FROM effective GROUP BY "
-            "ticket_ref) "
+            // The latest record of a ticket by (hlc, id), the order history() reads: two
+            // devices' records may carry the same HLC.
+            ", latest AS (SELECT direction FROM (SELECT direction, row_number() OVER (PARTITION "
+            "BY ticket_ref ORDER BY hlc DESC, id DESC) AS n FROM effective) WHERE n = 1) "
             "SELECT (SELECT count(DISTINCT ticket_ref) FROM effective WHERE direction = "
             "'entry'), (SELECT count(*) FROM latest WHERE direction = 'entry'), "
             "(SELECT count(*) FROM effective WHERE direction = 'entry'), "

@@ -1,5 +1,6 @@
 #include "admit/store/schema.hpp"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <string_view>
@@ -15,7 +16,7 @@ namespace admit::store {
 namespace {
 
 // Each entry moves the schema one version up. Never edit a released entry: append a new one.
-constexpr std::array<std::string_view, 4> kMigrations{
+constexpr std::array<std::string_view, 5> kMigrations{
     R"sql(
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -327,6 +328,26 @@ BEGIN INSERT INTO roster_versions (event_id, version) VALUES (OLD.event_id, 1)
     R"sql(
 ALTER TABLE devices ADD COLUMN acknowledged_through INTEGER;
 )sql",
+    // 5: issue 18. Which tickets' check-in histories changed, in the order they changed, so
+    // that statistics (AttendanceTally) re-derive only those tickets. Filled by a trigger, in
+    // the same transaction as the check-in, by every writer (this device's check-ins and
+    // annulments, downloaded and uploaded ones); an annulment names its target's ticket too.
+    // Rows are never deleted, so seq needs no AUTOINCREMENT.
+    R"sql(
+CREATE TABLE checkin_changes (
+    seq        INTEGER PRIMARY KEY,
+    event_id   TEXT NOT NULL,
+    ticket_ref TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER checkins_changed AFTER INSERT ON checkins
+BEGIN
+    INSERT INTO checkin_changes (event_id, ticket_ref) VALUES (NEW.event_id, NEW.ticket_ref);
+    INSERT INTO checkin_changes (event_id, ticket_ref)
+        SELECT event_id, ticket_ref FROM checkins
+        WHERE NEW.annuls IS NOT NULL AND id = NEW.annuls
+          AND NOT (event_id = NEW.event_id AND ticket_ref = NEW.ticket_ref);
+END;
+)sql",
 };
 
 int userVersion(SQLite::Database& db) { return db.execAndGet("PRAGMA user_version").getInt(); }
@@ -335,14 +356,16 @@ int userVersion(SQLite::Database& db) { return db.execAndGet("PRAGMA user_versio
 
 int currentSchemaVersion() { return static_cast<int>(kMigrations.size()); }
 
-Status<> migrate(SQLite::Database& db) {
+Status<> migrate(SQLite::Database& db) { return migrateTo(db, currentSchemaVersion()); }
+
+Status<> migrateTo(SQLite::Database& db, int target) {
     int version = userVersion(db);
     if (version > currentSchemaVersion()) {
         return fail("database " + db.getFilename() + " has schema version " +
                     std::to_string(version) + ", newer than this build understands (" +
                     std::to_string(currentSchemaVersion()) + "); update Admit");
     }
-    for (; version < currentSchemaVersion(); ++version) {
+    for (; version < std::min(target, currentSchemaVersion()); ++version) {
         SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
         db.exec(std::string(kMigrations[static_cast<std::size_t>(version)]));
         if (version == 0) {

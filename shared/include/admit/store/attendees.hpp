@@ -52,8 +52,6 @@ class Attendees {
     // Inserts, or updates the attendee with the same import key; sets attendee.id.
     UpsertOutcome upsert(Attendee& attendee);
     std::optional<Attendee> find(std::int64_t id);
-    // Case-insensitive match on any part of the name or email, best matches (prefix) first.
-    std::vector<Attendee> search(const std::string& eventId, const std::string& query, int limit);
     std::int64_t count(const std::string& eventId);
 
     void addTicket(const TicketRecord& ticket);

@@ -18,6 +18,8 @@ int currentSchemaVersion();
 // Brings the database to the current version, one migration per transaction. Refuses a
 // database written by a newer build rather than guessing.
 Status<> migrate(SQLite::Database& db);
+// The same, stopping at version `target`: the tests of a migration start from the one before.
+Status<> migrateTo(SQLite::Database& db, int target);
 
 // The tables a salvage of a damaged replica copies first, most precious first: the outbox
 // (records not yet uploaded, above all the kiosk's check-ins), this device's check-ins and audit
