@@ -47,7 +47,8 @@ void addTo(std::vector<std::pair<std::uint32_t, std::int64_t>>& counts, std::uin
 
 struct AttendanceTally::State {
     bool built = false;
-    std::int64_t cursor = 0;  // the last checkin_changes.seq taken into account
+    std::int64_t cursor = 0;        // the last checkin_changes.seq taken into account
+    std::int64_t outboxCursor = 0;  // the last outbox.seq (this device's own records)
     std::optional<std::int64_t> rosterVersion;
 
     std::vector<std::string> names;
@@ -185,6 +186,8 @@ AttendanceStats AttendanceTally::refresh() {
         SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::DEFERRED);
         std::int64_t through =
             db_.execAndGet("SELECT coalesce(max(seq), 0) FROM checkin_changes").getInt64();
+        std::int64_t outboxThrough =
+            db_.execAndGet("SELECT coalesce(max(seq), 0) FROM outbox").getInt64();
         if (!s.built) {
             SQLite::Statement q(db_, std::string(detail::kEffective) + "SELECT " +
                                          checkInColumns() +
@@ -205,14 +208,20 @@ AttendanceStats AttendanceTally::refresh() {
                 s.replace(ref, std::move(records), bucketMs_);
             }
             s.built = true;
-        } else if (through > s.cursor) {
+        } else if (through > s.cursor || outboxThrough > s.outboxCursor) {
+            // Records stored without an outbox entry (the change list), and this device's own
+            // (the outbox: an annulment's row carries its target's ticket).
             SQLite::Statement changes(
                 db_,
-                "SELECT DISTINCT ticket_ref FROM checkin_changes WHERE seq > ? AND seq <= ? AND "
-                "event_id = ?");
+                "SELECT ticket_ref FROM checkin_changes WHERE seq > ?1 AND seq <= ?2 AND "
+                "event_id = ?3 UNION SELECT c.ticket_ref FROM outbox o JOIN checkins c ON c.id = "
+                "o.record_id WHERE o.seq > ?4 AND o.seq <= ?5 AND o.kind = 'checkin' AND "
+                "c.event_id = ?3");
             changes.bind(1, s.cursor);
             changes.bind(2, through);
             changes.bind(3, eventId_);
+            changes.bind(4, s.outboxCursor);
+            changes.bind(5, outboxThrough);
             SQLite::Statement history(db_, std::string(detail::kEffective) + "SELECT " +
                                                checkInColumns() +
                                                " FROM effective WHERE ticket_ref = :ref ORDER "
@@ -228,6 +237,7 @@ AttendanceStats AttendanceTally::refresh() {
             }
         }
         s.cursor = through;
+        s.outboxCursor = outboxThrough;
 
         // The roster: re-read when its version moved (any change to attendees, types, codes).
         SQLite::Statement version(db_, "SELECT version FROM roster_versions WHERE event_id = ?");

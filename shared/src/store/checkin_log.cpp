@@ -129,9 +129,11 @@ CheckIn CheckInLog::append(const NewCheckIn& n, std::int64_t wallTimeMs) {
     c.direction = n.direction;
     c.wallTimeMs = wallTimeMs;
     c.operatorName = n.operatorName;
-    insertCheckIn(statements_, c, "accepted", "");
+    // The outbox entry first: the change-list trigger sees the record is there, so this
+    // device's own check-in writes no change row (AttendanceTally reads it from the outbox).
     std::string record = toJson(c, "accepted", "").dump();
     outbox_.enqueue("checkin", c.id, record, c.hlc);
+    insertCheckIn(statements_, c, "accepted", "");
     audit_.append({c.operatorName, "checkin.accepted", c.id, std::move(record)}, c.hlc, wallTimeMs);
     return c;
 }
@@ -168,9 +170,9 @@ CheckIn CheckInLog::annul(const CheckIn& target, const std::string& operatorName
     a.deviceId = deviceId();
     a.wallTimeMs = wallTimeMs;
     a.operatorName = operatorName;
-    insertCheckIn(statements_, a, "annulled", target.id);
     std::string record = toJson(a, "annulled", target.id).dump();
-    outbox_.enqueue("checkin", a.id, record, a.hlc);
+    outbox_.enqueue("checkin", a.id, record, a.hlc);  // first: see append()
+    insertCheckIn(statements_, a, "annulled", target.id);
     audit_.append({operatorName, "checkin.annulled", target.id, std::move(record)}, a.hlc,
                   wallTimeMs);
     return a;

@@ -330,9 +330,12 @@ ALTER TABLE devices ADD COLUMN acknowledged_through INTEGER;
 )sql",
     // 5: issue 18. Which tickets' check-in histories changed, in the order they changed, so
     // that statistics (AttendanceTally) re-derive only those tickets. Filled by a trigger, in
-    // the same transaction as the check-in, by every writer (this device's check-ins and
-    // annulments, downloaded and uploaded ones); an annulment names its target's ticket too.
-    // Rows are never deleted, so seq needs no AUTOINCREMENT.
+    // the same transaction as the record, for every record stored without an outbox entry
+    // written just before it (downloaded and uploaded records, this device's own downloaded
+    // again after a re-sync, a salvage); this device's check-ins and annulments are in the
+    // outbox already (CheckInLog writes that entry first), so the verdict's commit writes no
+    // extra page. An annulment names its target's ticket too. Rows are never deleted, so seq
+    // needs no AUTOINCREMENT.
     R"sql(
 CREATE TABLE checkin_changes (
     seq        INTEGER PRIMARY KEY,
@@ -340,6 +343,7 @@ CREATE TABLE checkin_changes (
     ticket_ref TEXT NOT NULL
 ) STRICT;
 CREATE TRIGGER checkins_changed AFTER INSERT ON checkins
+WHEN NEW.id IS NOT (SELECT record_id FROM outbox ORDER BY seq DESC LIMIT 1)
 BEGIN
     INSERT INTO checkin_changes (event_id, ticket_ref) VALUES (NEW.event_id, NEW.ticket_ref);
     INSERT INTO checkin_changes (event_id, ticket_ref)

@@ -1,10 +1,10 @@
 #pragma once
 // An event's attendance statistics, kept up to date by an incremental pass (docs/performance.md,
 // "Statistics"). The first refresh derives every ticket's figures in one scan of the check-in
-// log; each later one reads which tickets changed since (checkin_changes, written by a trigger
-// in the same transaction as each check-in, annulment and downloaded record) and re-derives only
-// those, so a refresh costs in proportion to what changed. Roster figures (expected, by ticket
-// type) are re-read only when the event's roster version moves.
+// log; each later one reads which tickets changed since (this device's own records from the
+// outbox, every other record from checkin_changes, written by a trigger in the same transaction)
+// and re-derives only those, so a refresh costs in proportion to what changed. Roster figures
+// (expected, by ticket type) are re-read only when the event's roster version moves.
 //
 // Only reads: give it a connection of its own (the kiosk's statistics thread, the CLI), never
 // the one that decides verdicts. The figures equal CheckInLog::stats, the recompute from
