@@ -21,7 +21,8 @@ void Tour::advance(KioskCore& core, ui::UiContext& ui, const Screenshots& shots,
         case 0:
             if (core.finished() && s.screen == Screen::kScanning) {
                 core.openScreen(Screen::kSearch);
-                ui.searchText = "ha";
+                // Finds someone inside with a note, a pending and a cancelled booking.
+                ui.searchText = "oli";
                 core.search(ui.searchText);
                 ++step_;
             }

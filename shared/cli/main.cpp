@@ -27,6 +27,8 @@
 #include "admit/replica/replica_key.hpp"
 #include "admit/replica/salvage.hpp"
 #include "admit/rules/checkin_engine.hpp"
+#include "admit/store/attendance_tally.hpp"
+#include "admit/store/attendee_search.hpp"
 #include "admit/store/attendees.hpp"
 #include "admit/store/clock.hpp"
 #include "admit/store/events.hpp"
@@ -440,15 +442,17 @@ Outcome checkin(Context& c) {
     if (!context) return fail(context.error());
     rules::CheckInEngine engine(*db);
     if (auto query = c.args.option("search")) {
-        auto found = store::Attendees(*db).search(context->eventId, *query, 10);
+        auto found = store::AttendeeSearch(*db, context->eventId).find(*query, 10);
         if (found.empty()) return fail(failed("no attendee matches '" + *query + "'"));
         if (found.size() > 1) {
             std::string list;
-            for (const auto& a : found) list += "\n  " + a.name + " <" + a.email + ">";
+            for (const auto& hit : found) {
+                list += "\n  " + hit.attendee.name + " <" + hit.attendee.email + ">";
+            }
             return fail(failed(std::to_string(found.size()) + " attendees match '" + *query +
                                "'; be more precise:" + list));
         }
-        return reportVerdict(c, engine.checkInAttendee(found[0].id, *context));
+        return reportVerdict(c, engine.checkInAttendee(found[0].attendee.id, *context));
     }
     if (c.args.positional().size() != 2) {
         return fail(usage("checkin needs the ticket text or --search"));
@@ -462,8 +466,8 @@ Outcome stats(Context& c) {
     SQLite::Database& db = opened->db;
     const std::string& eventId = opened->eventId;
     if (!store::Events(db).find(eventId)) return fail(failed("unknown event " + eventId));
-    store::HybridLogicalClock clock(db);
-    auto s = store::CheckInLog(db, clock).stats(eventId);
+    // The kiosk's way (store::AttendanceTally), so both show the same figures.
+    auto s = store::AttendanceTally(db, eventId).refresh();
     json byType = json::array();
     std::string text = "checked in " + std::to_string(s.checkedIn) + " / " +
                        std::to_string(s.expected) + " expected, inside now " +

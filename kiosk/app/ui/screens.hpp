@@ -20,7 +20,7 @@ struct UiContext {
     std::int64_t nowMs = 0;
 
     std::string searchText{};
-    std::optional<store::Attendee> confirm{};  // search row awaiting "Yes, check in"
+    std::optional<store::SearchHit> confirm{};  // search row awaiting "Yes, check in"
     std::string pinOperator{};
     std::string pinDigits{};
     bool editingGate = false;  // settings: the gate name editor with the keyboard is open

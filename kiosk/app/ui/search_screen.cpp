@@ -6,6 +6,23 @@
 #include "widgets.hpp"
 
 namespace admit::kiosk::app::ui {
+namespace {
+
+// Light tones: the text sits on the dark panel.
+ImU32 toneColour(text::SearchTone tone) {
+    switch (tone) {
+        case text::SearchTone::kReady:
+            return IM_COL32(0x7d, 0xdc, 0x92, 0xff);
+        case text::SearchTone::kAlreadyIn:
+        case text::SearchTone::kCaution:
+            return Theme::kAmber;
+        case text::SearchTone::kRefused:
+            return IM_COL32(0xff, 0x7a, 0x7a, 0xff);
+    }
+    return Theme::kPaper;
+}
+
+}  // namespace
 
 void drawSearchScreen(UiContext& ui) {
     const auto& state = ui.core.state();
@@ -33,12 +50,24 @@ void drawSearchScreen(UiContext& ui) {
         ImGui::BeginChild("confirm", ImVec2(inner, avail), false);
         ImGui::PushFont(theme.large);
         ImGui::TextWrapped("%s", text::kConfirmCheckIn);
-        ImGui::TextWrapped("%s", ui.confirm->name.c_str());
+        ImGui::TextWrapped("%s", ui.confirm->attendee.name.c_str());
         ImGui::PopFont();
-        ImGui::TextWrapped("%s", ui.confirm->email.c_str());
+        ImGui::TextWrapped("%s", ui.confirm->attendee.email.c_str());
+        // What the person's state is, before the answer: the verdict may still refuse.
+        text::SearchState shown = text::searchState(*ui.confirm);
+        ImGui::PushFont(theme.large);
+        ImGui::PushStyleColor(ImGuiCol_Text, toneColour(shown.tone));
+        ImGui::TextWrapped("%s", shown.text.c_str());
+        ImGui::PopStyleColor();
+        ImGui::PopFont();
+        if (!shown.note.empty()) {
+            ImGui::PushStyleColor(ImGuiCol_Text, Theme::kAmber);
+            ImGui::TextWrapped("%s", shown.note.c_str());
+            ImGui::PopStyleColor();
+        }
         int answer = buttonRow(theme, {{text::kYes, Theme::kGreen}, {text::kNo}},
                                std::min(inner, theme.unit * 24.0f));
-        if (answer == 0) ui.core.checkIn(ui.confirm->id);
+        if (answer == 0) ui.core.checkIn(ui.confirm->attendee.id);
         if (answer >= 0 || changed) ui.confirm.reset();
         if (changed) ui.core.search(ui.searchText);
         ImGui::EndChild();
@@ -64,13 +93,16 @@ void drawSearchScreen(UiContext& ui) {
     for (int pass = 0; pass < 2; ++pass) {
         textW = inner - buttonW - theme.pad * 2.0f - scrollW;
         oneLine = true;
-        for (const auto& attendee : state.searchResults) {
+        for (const auto& hit : state.searchResults) {
+            const auto& attendee = hit.attendee;
             float nameW =
                 large->CalcTextSizeA(large->FontSize, 1e9f, 0.0f, attendee.name.c_str()).x;
             float mailW = body->CalcTextSizeA(body->FontSize, 1e9f, 0.0f, attendee.email.c_str()).x;
             if (nameW + theme.unit + mailW > textW) oneLine = false;
         }
-        textH = oneLine ? large->FontSize : large->FontSize * 1.1f + body->FontSize;
+        // Under the name (and e-mail): the person's state and attention note, one line.
+        textH = (oneLine ? large->FontSize : large->FontSize * 1.1f + body->FontSize) +
+                body->FontSize * 1.15f;
         rowH = std::max(buttonH, textH) + theme.pad;
         rows = std::max(1.0f, std::floor((avail - keyboardH - theme.pad) / rowH));
         if (static_cast<float>(state.searchResults.size()) <= rows) break;
@@ -87,7 +119,8 @@ void drawSearchScreen(UiContext& ui) {
     } else {
         ImDrawList* list = ImGui::GetWindowDrawList();
         float rowTop = 0.0f;
-        for (const auto& attendee : state.searchResults) {
+        for (const auto& hit : state.searchResults) {
+            const auto& attendee = hit.attendee;
             ImGui::PushID(static_cast<int>(attendee.id));
             ImGui::SetCursorPos(ImVec2(0.0f, rowTop));
             ImVec2 at = ImGui::GetCursorScreenPos();
@@ -106,10 +139,20 @@ void drawSearchScreen(UiContext& ui) {
                 list->AddText(body, body->FontSize, ImVec2(at.x, textTop + large->FontSize * 1.1f),
                               IM_COL32(0xd0, 0xd0, 0xd0, 0xff), attendee.email.c_str());
             }
+            text::SearchState shown = text::searchState(hit);
+            float stateTop = textTop + textH - body->FontSize;
+            list->AddText(body, body->FontSize, ImVec2(at.x, stateTop), toneColour(shown.tone),
+                          shown.text.c_str());
+            if (!shown.note.empty()) {
+                float stateW =
+                    body->CalcTextSizeA(body->FontSize, 1e9f, 0.0f, shown.text.c_str()).x;
+                list->AddText(body, body->FontSize, ImVec2(at.x + stateW + theme.unit, stateTop),
+                              Theme::kAmber, shown.note.c_str());
+            }
             list->PopClipRect();
             ImGui::SetCursorPos(ImVec2(inner - buttonW - scrollW - theme.pad,
                                        rowTop + (rowH - theme.pad - buttonH) * 0.5f));
-            if (bigButton(theme, text::kCheckIn, buttonW)) ui.confirm = attendee;
+            if (bigButton(theme, text::kCheckIn, buttonW)) ui.confirm = hit;
             float lineY = at.y + rowH - theme.pad * 0.5f;
             list->AddLine(ImVec2(at.x, lineY), ImVec2(at.x + inner - scrollW, lineY),
                           IM_COL32(0x50, 0x55, 0x60, 0xff));

@@ -22,6 +22,7 @@
 #include "event_setup_controller.hpp"
 #include "settings_controller.hpp"
 #include "state_navigation.hpp"
+#include "stats_thread.hpp"
 #include "sync_runner.hpp"
 #include "thread_queues.hpp"
 #include "verdict_messages.hpp"
@@ -78,11 +79,20 @@ KioskCore::KioskCore(KioskOptions options)
     settings_ = std::make_unique<SettingsController>(
         *queues_, options_, *session_,
         [this](const std::string& device) { replaceSourceOnUi(options_.openCamera(device)); });
+    stats_ = std::make_unique<StatsThread>(options_.database, [this](KioskDatabaseError problem) {
+        queues_->runOnWorker(
+            [this, problem = std::move(problem)](ReplicaHandles&) { damage_->report(problem); });
+    });
     damage_ = std::make_unique<DamageController>(
         *queues_, options_, *session_, *settings_, sync_,
-        DamageController::Hooks{[this] { eventSetup_->forgetPendingOnWorker(); },
+        DamageController::Hooks{[this] {
+                                    eventSetup_->forgetPendingOnWorker();
+                                    // Its connection closes before the file moves.
+                                    stats_->suspend();
+                                },
                                 [this](ReplicaHandles& replica, SQLite::Database db) {
                                     adoptOnWorker(replica, std::move(db));
+                                    stats_->resume();
                                     publishPendingOnWorker(replica);
                                 }});
     eventSetup_ = std::make_unique<EventSetupController>(
@@ -118,11 +128,18 @@ void KioskCore::start(std::unique_ptr<scan::FrameSource> source) {
     std::shared_ptr<Heartbeat> heartbeat;
     if (options_.liveness) heartbeat = options_.liveness->watch("database worker", kWorkerLimit);
     sync_->start(makeSyncSink());
+    stats_->start();
     queues_->startWorker(heartbeat, [this](ReplicaHandles& replica, const std::exception& e) {
         jobFailedOnWorker(replica, e);
     });
     queues_->runOnWorker([this](ReplicaHandles& replica) { openOnWorker(replica); });
-    if (options_.dashboardOnly) refreshStats();
+    if (options_.dashboardOnly) {
+        // Once the worker has opened the replica: the statistics thread needs its event.
+        queues_->runOnWorker([this](ReplicaHandles& replica) {
+            refreshFigures();
+            if (replica.open()) publishPendingOnWorker(replica);
+        });
+    }
 
     if (pipeline_) {
         pipeline_->start();
@@ -136,6 +153,8 @@ void KioskCore::stop() {
     // Before the worker: a worker job waiting for the sync thread (re-sync) is released.
     if (sync_) sync_->stop(options_.syncStopGrace);
     queues_->stopWorker();
+    // After the worker: a re-sync job there waits for this thread to close its connection.
+    if (stats_) stats_->stop();
 }
 
 // ---- database worker ----
@@ -370,11 +389,11 @@ DrainResult KioskCore::drain() {
 }
 
 void KioskCore::waitForWork(std::chrono::milliseconds timeout) {
-    queues_->waitForWorkOnUi(timeout, [this] { return sync_->busy(); });
+    queues_->waitForWorkOnUi(timeout, [this] { return sync_->busy() || !stats_->idle(); });
 }
 
 bool KioskCore::finished() const {
-    return queues_->finished([this] { return sync_->busy(); });
+    return queues_->finished([this] { return sync_->busy() || !stats_->idle(); });
 }
 
 std::optional<scan::Frame> KioskCore::latestFrame() const {
@@ -468,12 +487,12 @@ void KioskCore::signOut() {
 
 void KioskCore::search(std::string query) {
     state_.searchQuery = query;
-    queues_->runOnWorker([this, query = std::move(query)](ReplicaHandles& replica) {
+    stats_->runOnStatsThread([this, query = std::move(query)](StatsHandles& handles) {
         auto event = session_->snapshot().event;
-        if (!replica.open() || !event) return;
-        auto found = query.empty() ? std::vector<store::Attendee>{}
-                                   : store::Attendees(*replica.db).search(event->id, query, 20);
-        queues_->runOnUi([query, found](KioskState& s, DrainResult&) {
+        if (!event) return;
+        auto found = query.empty() ? std::vector<store::SearchHit>{}
+                                   : handles.searchOf(event->id).find(query, 20);
+        queues_->runOnUi([query, found = std::move(found)](KioskState& s, DrainResult&) {
             if (s.searchQuery == query) s.searchResults = found;
         });
     });
@@ -492,17 +511,27 @@ void KioskCore::checkIn(std::int64_t attendeeId) {
 
 void KioskCore::undoLast() {
     if (state_.dashboardOnly) return;
-    queues_->runOnWorker([this](ReplicaHandles& replica) { undoLastOnWorker(replica); });
-    refreshStats();
+    queues_->runOnWorker([this](ReplicaHandles& replica) {
+        undoLastOnWorker(replica);
+        // Once the undo is committed, or the figures could be read before it.
+        refreshFigures();
+    });
 }
 
 void KioskCore::refreshStats() {
+    refreshFigures();
     queues_->runOnWorker([this](ReplicaHandles& replica) {
+        if (replica.open()) publishPendingOnWorker(replica);
+    });
+}
+
+void KioskCore::refreshFigures() {
+    stats_->runOnStatsThread([this](StatsHandles& handles) {
         auto event = session_->snapshot().event;
-        if (!replica.open() || !event) return;
-        auto stats = store::CheckInLog(*replica.db, *replica.clock).stats(event->id);
-        queues_->runOnUi([stats](KioskState& s, DrainResult&) { s.stats = stats; });
-        publishPendingOnWorker(replica);
+        if (!event) return;
+        auto stats = handles.tallyOf(event->id).refresh();
+        queues_->runOnUi(
+            [stats = std::move(stats)](KioskState& s, DrainResult&) { s.stats = stats; });
     });
 }
 

@@ -21,6 +21,34 @@ std::string withReason(const std::string& reason) { return reason.empty() ? "" :
 
 }  // namespace
 
+SearchState searchState(const store::SearchHit& hit) {
+    SearchState out;
+    if (!hit.attendee.attentionNote.empty()) out.note = "Note: " + hit.attendee.attentionNote;
+    const store::AttendeePresence& p = hit.presence;
+    switch (hit.attendee.status) {
+        case store::AttendeeStatus::kCancelled:
+            return {"Booking cancelled", SearchTone::kRefused, out.note};
+        case store::AttendeeStatus::kRejected:
+            return {"Booking not approved", SearchTone::kRefused, out.note};
+        case store::AttendeeStatus::kPending:
+            out.text = "Waiting for approval";
+            out.tone = SearchTone::kCaution;
+            break;
+        case store::AttendeeStatus::kApproved:
+            out.text = "Not checked in yet";
+            break;
+    }
+    if (p.inside && p.lastEntry) {
+        out.text =
+            "Inside since " + clockTime(p.lastEntry->wallTimeMs) + ", Gate " + p.lastEntry->gate;
+        out.tone = SearchTone::kAlreadyIn;
+    } else if (p.lastEntry && p.lastExit) {
+        out.text = "Left at " + clockTime(p.lastExit->wallTimeMs) + " (came in " +
+                   clockTime(p.lastEntry->wallTimeMs) + ", Gate " + p.lastEntry->gate + ")";
+    }
+    return out;
+}
+
 std::string denialReason(const rules::Verdict& verdict) {
     using rules::Denial;
     if (!verdict.denial) return {};

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <system_error>
+#include <tuple>
 
 #include "admit/kiosk/kiosk_database.hpp"
 #include "admit/organiser/event_admin.hpp"
@@ -37,8 +38,10 @@ std::string emailOf(const std::string& name) {
 
 Result<DemoTicket> addAttendee(SQLite::Database& db, const std::string& eventId,
                                const std::string& key, const std::string& name, std::uint16_t type,
-                               const std::string& note) {
+                               const std::string& note,
+                               store::AttendeeStatus status = store::AttendeeStatus::kApproved) {
     store::Attendee a;
+    a.status = status;
     a.eventId = eventId;
     a.importKey = key;
     a.name = name;
@@ -69,6 +72,14 @@ Result<DemoEvent> createDemoEvent(SQLite::Database& db, std::int64_t nowMs) {
                                       type, note);
             if (!ticket) return fail(ticket.error());
             demo.tickets.push_back(*ticket);
+        }
+        // Bookings that do not admit, for the search's states (not expected: not approved).
+        for (auto [key, name, status, note] :
+             {std::tuple{"demo-pending", "Olivia Grant", store::AttendeeStatus::kPending, ""},
+              std::tuple{"demo-cancelled", "Carolina Díaz", store::AttendeeStatus::kCancelled,
+                         "Refunded: booked twice"}}) {
+            auto ticket = addAttendee(db, demo.eventId, key, name, 1, note, status);
+            if (!ticket) return fail(ticket.error());
         }
         demo.attention = demo.tickets[1];
         demo.revoked = demo.tickets[5];

@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/Transaction.h>
 
+#include "admit/store/attendee_search.hpp"
 #include "admit/store/checkin_log.hpp"
 #include "admit/store/events.hpp"
 #include "admit/store/uuid.hpp"
@@ -181,8 +182,9 @@ AdminResult<std::vector<AttendeeView>> AttendeeAdmin::search(const std::string& 
         return notFound("there is no event " + eventId_ + " in this database");
     }
     std::vector<AttendeeView> out;
-    for (const auto& a : store::Attendees(db_).search(eventId_, query, limit)) {
-        out.push_back(viewOf(a));
+    // The kiosk's search: accents and case folded, any part of a name or e-mail.
+    for (const auto& hit : store::AttendeeSearch(db_, eventId_).find(query, limit)) {
+        out.push_back(viewOf(hit.attendee));
     }
     return out;
 }

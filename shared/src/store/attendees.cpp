@@ -31,15 +31,6 @@ const char* tableOf(CodeList list) {
     return list == CodeList::kRevoked ? "revoked_codes" : "blocked_codes";
 }
 
-std::string escapeLike(const std::string& text) {
-    std::string out;
-    for (char c : text) {
-        if (c == '%' || c == '_' || c == '\\') out.push_back('\\');
-        out.push_back(c);
-    }
-    return out;
-}
-
 }  // namespace
 
 std::string_view attendeeStatusName(AttendeeStatus status) {
@@ -132,22 +123,6 @@ std::vector<Attendee> Attendees::list(const std::string& eventId, int limit, int
     q->bind(1, eventId);
     q->bind(2, limit);
     q->bind(3, offset);
-    std::vector<Attendee> out;
-    while (q->executeStep()) out.push_back(readAttendee(*q));
-    return out;
-}
-
-std::vector<Attendee> Attendees::search(const std::string& eventId, const std::string& query,
-                                        int limit) {
-    std::string pattern = escapeLike(query);
-    auto q = statements_.prepare(std::string(kAttendeeColumns) +
-                                 "WHERE event_id = ?1 AND (name LIKE '%' || ?2 || '%' ESCAPE '\\' "
-                                 "OR email LIKE '%' || ?2 || '%' ESCAPE '\\') "
-                                 "ORDER BY (name LIKE ?2 || '%' ESCAPE '\\') DESC, name, id "
-                                 "LIMIT ?3");
-    q->bind(1, eventId);
-    q->bind(2, pattern);
-    q->bind(3, limit);
     std::vector<Attendee> out;
     while (q->executeStep()) out.push_back(readAttendee(*q));
     return out;

@@ -4,14 +4,13 @@
 #include <nlohmann/json.hpp>
 
 #include "admit/store/uuid.hpp"
+#include "effective_checkins.hpp"
 
 namespace admit::store {
+
 namespace {
 
-// Accepted check-ins that no annulment points at.
-constexpr const char* kEffective =
-    "WITH effective AS (SELECT * FROM checkins c WHERE c.event_id = :event AND c.verdict = "
-    "'accepted' AND NOT EXISTS (SELECT 1 FROM checkins a WHERE a.annuls = c.id)) ";
+using detail::kEffective;
 
 nlohmann::json toJson(const CheckIn& c, std::string_view verdict, const std::string& annuls) {
     nlohmann::json j{{"id", c.id},
@@ -130,9 +129,11 @@ CheckIn CheckInLog::append(const NewCheckIn& n, std::int64_t wallTimeMs) {
     c.direction = n.direction;
     c.wallTimeMs = wallTimeMs;
     c.operatorName = n.operatorName;
-    insertCheckIn(statements_, c, "accepted", "");
+    // The outbox entry first: the change-list trigger sees the record is there, so this
+    // device's own check-in writes no change row (AttendanceTally reads it from the outbox).
     std::string record = toJson(c, "accepted", "").dump();
     outbox_.enqueue("checkin", c.id, record, c.hlc);
+    insertCheckIn(statements_, c, "accepted", "");
     audit_.append({c.operatorName, "checkin.accepted", c.id, std::move(record)}, c.hlc, wallTimeMs);
     return c;
 }
@@ -207,9 +208,9 @@ CheckIn CheckInLog::annul(const CheckIn& target, const std::string& operatorName
     a.deviceId = deviceId();
     a.wallTimeMs = wallTimeMs;
     a.operatorName = operatorName;
-    insertCheckIn(statements_, a, "annulled", target.id);
     std::string record = toJson(a, "annulled", target.id).dump();
-    outbox_.enqueue("checkin", a.id, record, a.hlc);
+    outbox_.enqueue("checkin", a.id, record, a.hlc);  // first: see append()
+    insertCheckIn(statements_, a, "annulled", target.id);
     audit_.append({operatorName, "checkin.annulled", target.id, std::move(record)}, a.hlc,
                   wallTimeMs);
     return a;
@@ -227,8 +228,10 @@ AttendanceStats CheckInLog::stats(const std::string& eventId, std::int64_t bucke
     {
         auto q = statements_.prepare(
             std::string(kEffective) +
-            ", latest AS (SELECT ticket_ref, direction, max(hlc) FROM effective GROUP BY "
-            "ticket_ref) "
+            // The latest record of a ticket by (hlc, id), the order history() reads: two
+            // devices' records may carry the same HLC.
+            ", latest AS (SELECT direction FROM (SELECT direction, row_number() OVER (PARTITION "
+            "BY ticket_ref ORDER BY hlc DESC, id DESC) AS n FROM effective) WHERE n = 1) "
             "SELECT (SELECT count(DISTINCT ticket_ref) FROM effective WHERE direction = "
             "'entry'), (SELECT count(*) FROM latest WHERE direction = 'entry'), "
             "(SELECT count(*) FROM effective WHERE direction = 'entry'), "

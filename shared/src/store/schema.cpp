@@ -1,5 +1,6 @@
 #include "admit/store/schema.hpp"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <string_view>
@@ -15,7 +16,7 @@ namespace admit::store {
 namespace {
 
 // Each entry moves the schema one version up. Never edit a released entry: append a new one.
-constexpr std::array<std::string_view, 5> kMigrations{
+constexpr std::array<std::string_view, 6> kMigrations{
     R"sql(
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -336,6 +337,30 @@ ALTER TABLE events ADD COLUMN valid_from INTEGER;
 ALTER TABLE events ADD COLUMN valid_until INTEGER;
 ALTER TABLE events ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'UTC';
 CREATE INDEX audit_log_by_subject ON audit_log (subject, seq);
+)sql",
+    // 6: issue 18. Which tickets' check-in histories changed, in the order they changed, so
+    // that statistics (AttendanceTally) re-derive only those tickets. Filled by a trigger, in
+    // the same transaction as the record, for every record stored without an outbox entry
+    // written just before it (downloaded and uploaded records, this device's own downloaded
+    // again after a re-sync, a salvage); this device's check-ins and annulments are in the
+    // outbox already (CheckInLog writes that entry first), so the verdict's commit writes no
+    // extra page. An annulment names its target's ticket too. Rows are never deleted, so seq
+    // needs no AUTOINCREMENT.
+    R"sql(
+CREATE TABLE checkin_changes (
+    seq        INTEGER PRIMARY KEY,
+    event_id   TEXT NOT NULL,
+    ticket_ref TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER checkins_changed AFTER INSERT ON checkins
+WHEN NEW.id IS NOT (SELECT record_id FROM outbox ORDER BY seq DESC LIMIT 1)
+BEGIN
+    INSERT INTO checkin_changes (event_id, ticket_ref) VALUES (NEW.event_id, NEW.ticket_ref);
+    INSERT INTO checkin_changes (event_id, ticket_ref)
+        SELECT event_id, ticket_ref FROM checkins
+        WHERE NEW.annuls IS NOT NULL AND id = NEW.annuls
+          AND NOT (event_id = NEW.event_id AND ticket_ref = NEW.ticket_ref);
+END;
 )sql",
 };
 

@@ -12,6 +12,9 @@
 #include <stb_image.h>
 #include <nlohmann/json.hpp>
 
+#include "admit/store/checkin_log.hpp"
+#include "admit/store/hybrid_logical_clock.hpp"
+#include "admit/store/store.hpp"
 #include "cli_run.hpp"
 #include "temp_dir.hpp"
 
@@ -87,6 +90,43 @@ TEST_F(AdmitCli, SearchCheckInAndStats) {
     auto s = nlohmann::json::parse(stats.out);
     EXPECT_EQ(s["checked_in"], 2);
     EXPECT_EQ(s["expected"], 2);
+}
+
+// `admit stats` reads the figures the kiosk's dashboard does (store::AttendanceTally): they
+// equal the recompute from the whole log, read here through the library.
+TEST_F(AdmitCli, StatsEqualTheRecomputeAndSearchFoldsAccents) {
+    CliRun grace =
+        admit(db + "checkin --event " + eventId + " --gate North --search 'GRÂCE HÖPPER'");
+    EXPECT_EQ(grace.exitCode, 0) << grace.out;
+    CliRun ada = admit(db + "checkin --event " + eventId + " --gate South --search lovelace");
+    EXPECT_EQ(ada.exitCode, 0) << ada.out;
+    CliRun stats = admit(db + "--json stats --event " + eventId);
+    ASSERT_EQ(stats.exitCode, 0) << stats.out;
+    auto s = nlohmann::json::parse(stats.out);
+
+    auto opened =
+        admit::store::openPlainDatabase(dir.file("org.db"), admit::store::OpenMode::kExisting);
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    admit::store::HybridLogicalClock clock(*opened);
+    admit::store::AttendanceStats r = admit::store::CheckInLog(*opened, clock).stats(eventId);
+    EXPECT_EQ(r.checkedIn, 2);
+    EXPECT_EQ(s["checked_in"], r.checkedIn);
+    EXPECT_EQ(s["expected"], r.expected);
+    EXPECT_EQ(s["inside_now"], r.insideNow);
+    EXPECT_EQ(s["entries"], r.entries);
+    EXPECT_EQ(s["exits"], r.exits);
+    ASSERT_EQ(s["by_gate"].size(), r.byGate.size());
+    for (std::size_t i = 0; i < r.byGate.size(); ++i) {
+        EXPECT_EQ(s["by_gate"][i]["gate"], r.byGate[i].label);
+        EXPECT_EQ(s["by_gate"][i]["entries"], r.byGate[i].checkedIn);
+    }
+    ASSERT_EQ(s["by_ticket_type"].size(), r.byTicketType.size());
+    for (std::size_t i = 0; i < r.byTicketType.size(); ++i) {
+        EXPECT_EQ(s["by_ticket_type"][i]["type"], r.byTicketType[i].label);
+        EXPECT_EQ(s["by_ticket_type"][i]["checked_in"], r.byTicketType[i].checkedIn);
+        EXPECT_EQ(s["by_ticket_type"][i]["expected"], r.byTicketType[i].expected);
+    }
+    EXPECT_EQ(s["duplicates"].size(), r.duplicates.size());
 }
 
 TEST_F(AdmitCli, ErrorsAreClearAndNonZero) {

@@ -95,13 +95,14 @@ TEST_F(KioskTest, SearchFindsByNameOrEmailAndChecksIn) {
     core_->search("priya");
     until([](const KioskState& s) { return !s.searchResults.empty(); });
     ASSERT_EQ(core_->state().searchResults.size(), 1U);
-    auto priya = core_->state().searchResults.front();
+    auto priya = core_->state().searchResults.front().attendee;
     EXPECT_EQ(priya.name, "Priya Sharma");
+    EXPECT_FALSE(core_->state().searchResults.front().presence.lastEntry);
 
     core_->search("kowalski@");
     until([](const KioskState& s) {
         return s.searchQuery == "kowalski@" && !s.searchResults.empty() &&
-               s.searchResults.front().name == "Mia Kowalski";
+               s.searchResults.front().attendee.name == "Mia Kowalski";
     });
 
     std::uint64_t before = core_->state().verdictCount;
@@ -117,6 +118,19 @@ TEST_F(KioskTest, SearchFindsByNameOrEmailAndChecksIn) {
 
     // Her QR code is now a duplicate.
     EXPECT_EQ(scanCode(demo_.event.tickets.at(2).text).code, "already_checked_in");
+
+    // The search now says she is inside, where and since when, before anyone confirms; case
+    // and accents do not matter ("sharma" finds her as "SHÁRMA" would).
+    core_->search("SHÁRMA");
+    until([](const KioskState& s) {
+        return s.searchQuery == "SHÁRMA" && !s.searchResults.empty() &&
+               s.searchResults.front().presence.inside;
+    });
+    const store::SearchHit& hit = core_->state().searchResults.front();
+    EXPECT_EQ(hit.attendee.name, "Priya Sharma");
+    EXPECT_EQ(text::searchState(hit).text, "Inside since " + text::clockTime(*nowMs_) + ", Gate " +
+                                               hit.presence.lastEntry->gate);
+    EXPECT_EQ(text::searchState(hit).tone, text::SearchTone::kAlreadyIn);
 }
 
 TEST_F(KioskTest, OrganiserUndoesTheLastCheckIn) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "admit/organiser/event_admin.hpp"
+#include "admit/store/attendee_search.hpp"
 #include "admit/store/attendees.hpp"
 #include "admit/store/store.hpp"
 #include "temp_dir.hpp"
@@ -43,12 +44,13 @@ TEST_F(AttendeeImportTest, ImportsEveryRow) {
     ASSERT_TRUE(summary.ok()) << summary.error().message;
     EXPECT_EQ(summary->inserted, 4);
     EXPECT_EQ(attendeeCount(), 4);
-    auto grace = store::Attendees(*db).search(eventId, "Grace", 5);
-    ASSERT_EQ(grace.size(), 1u);
-    EXPECT_EQ(grace[0].ticketType, 2);
-    EXPECT_EQ(grace[0].status, store::AttendeeStatus::kApproved);
-    EXPECT_EQ(grace[0].attentionNote, "Wheelchair user");
-    EXPECT_EQ(store::Attendees(*db).ticketsOf(grace[0].id).size(), 1u);
+    auto found = store::AttendeeSearch(*db, eventId).find("Grace", 5);
+    ASSERT_EQ(found.size(), 1u);
+    const store::Attendee& grace = found[0].attendee;
+    EXPECT_EQ(grace.ticketType, 2);
+    EXPECT_EQ(grace.status, store::AttendeeStatus::kApproved);
+    EXPECT_EQ(grace.attentionNote, "Wheelchair user");
+    EXPECT_EQ(store::Attendees(*db).ticketsOf(grace.id).size(), 1u);
     EXPECT_EQ(
         db->execAndGet("SELECT count(*) FROM attendees WHERE import_key LIKE '%EXT-1%'").getInt(),
         0)
@@ -72,7 +74,7 @@ TEST_F(AttendeeImportTest, AChangedRowUpdatesThatAttendee) {
     auto summary = import(changed);
     ASSERT_TRUE(summary.ok());
     EXPECT_EQ(summary->updated, 1);
-    EXPECT_EQ(store::Attendees(*db).search(eventId, "Ada", 1)[0].status,
+    EXPECT_EQ(store::AttendeeSearch(*db, eventId).find("Ada", 1).at(0).attendee.status,
               store::AttendeeStatus::kCancelled);
 }
 

@@ -6,6 +6,7 @@
 #include "admit/organiser/attendee_import.hpp"
 #include "admit/organiser/ticket_admin.hpp"
 #include "admit/rules/checkin_engine.hpp"
+#include "admit/store/attendee_search.hpp"
 #include "admit/store/checkin_log.hpp"
 #include "admit/store/schema.hpp"
 #include "organiser_fixture.hpp"
@@ -34,7 +35,7 @@ TEST_F(HistoryTest, OnePersonsStoryFromRegistrationToReEntry) {
         *db, eventId, "name,email,ticket_type,status\nCleo,cleo@x.org,General,pending\n",
         "guests.csv", "olga", 10'000);
     ASSERT_TRUE(imported.ok()) << imported.error().message;
-    auto cleo = store::Attendees(*db).search(eventId, "Cleo", 1).at(0);
+    auto cleo = store::AttendeeSearch(*db, eventId).find("Cleo", 1).at(0).attendee;
     AttendeeAdmin attendees(*db, eventId);
     AttendeeChanges approve;
     approve.status = "approved";

@@ -25,24 +25,6 @@ TEST_F(AttendeesTest, UpsertInsertsUpdatesOrLeavesAlone) {
     EXPECT_EQ(attendees.count(kEvent), 1);
 }
 
-TEST_F(AttendeesTest, SearchMatchesNameOrEmailPrefixFirst) {
-    Attendees attendees(*db);
-    for (auto a : {person("1", "Grace Hopper", "grace@navy.mil"),
-                   person("2", "Ada Lovelace", "ada@example.org"),
-                   person("3", "Adam Smith", "adam@econ.org"),
-                   person("4", "Rafael Nadal", "rafa@tennis.es")}) {
-        attendees.upsert(a);
-    }
-    auto found = attendees.search(kEvent, "ada", 10);
-    ASSERT_EQ(found.size(), 3u);
-    EXPECT_EQ(found[0].name, "Ada Lovelace");
-    EXPECT_EQ(found[1].name, "Adam Smith");
-    EXPECT_EQ(found[2].name, "Rafael Nadal");
-    EXPECT_EQ(attendees.search(kEvent, "NAVY", 10).size(), 1u);
-    EXPECT_TRUE(attendees.search(kEvent, "%", 10).empty()) << "LIKE wildcards are escaped";
-    EXPECT_EQ(attendees.search(kEvent, "a", 2).size(), 2u);
-}
-
 TEST_F(AttendeesTest, TicketsPointAtTheirAttendee) {
     Attendees attendees(*db);
     Attendee ada = person("k1", "Ada Lovelace", "ada@example.org");

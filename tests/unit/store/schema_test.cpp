@@ -77,7 +77,7 @@ TEST(Schema, Version5AddsTheEventWindowAndKeepsVersion4Rows) {
     }
     auto db = openPlainDatabase(dir.file("old.db"), OpenMode::kExisting);
     ASSERT_TRUE(db.ok()) << db.error().message;
-    EXPECT_EQ(db->execAndGet("PRAGMA user_version").getInt(), 5);
+    EXPECT_EQ(db->execAndGet("PRAGMA user_version").getInt(), currentSchemaVersion());
     SQLite::Statement q(*db, "SELECT name, valid_from, valid_until, time_zone FROM events");
     ASSERT_TRUE(q.executeStep());
     EXPECT_EQ(q.getColumn(0).getString(), "Old Fest");

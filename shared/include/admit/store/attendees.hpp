@@ -57,8 +57,6 @@ class Attendees {
     bool update(const Attendee& attendee);
     // The event's attendees in id order, `limit` from `offset`.
     std::vector<Attendee> list(const std::string& eventId, int limit, int offset = 0);
-    // Case-insensitive match on any part of the name or email, best matches (prefix) first.
-    std::vector<Attendee> search(const std::string& eventId, const std::string& query, int limit);
     std::int64_t count(const std::string& eventId);
 
     void addTicket(const TicketRecord& ticket);

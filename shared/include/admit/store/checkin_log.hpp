@@ -69,6 +69,8 @@ struct CountPair {
     std::string label;
     std::int64_t checkedIn = 0;
     std::int64_t expected = 0;
+
+    friend bool operator==(const CountPair&, const CountPair&) = default;
 };
 
 struct DuplicateEntry {
@@ -76,6 +78,8 @@ struct DuplicateEntry {
     std::string attendeeName;
     std::int64_t entries = 0;
     std::int64_t devices = 0;
+
+    friend bool operator==(const DuplicateEntry&, const DuplicateEntry&) = default;
 };
 
 struct AttendanceStats {
@@ -92,6 +96,8 @@ struct AttendanceStats {
     // Tickets with more than one effective entry and no exit between them (under a single-entry
     // policy these are conflicts, e.g. two offline kiosks admitting the same ticket).
     std::vector<DuplicateEntry> duplicates;
+
+    friend bool operator==(const AttendanceStats&, const AttendanceStats&) = default;
 };
 
 // A `checkins` row's check-in columns, in the order readCheckIn reads them, each prefixed with
@@ -123,6 +129,8 @@ class CheckInLog {
                        std::int64_t wallTimeMs);
     // Every record of the event matching `query` (annulments too), in HLC order.
     std::vector<CheckInRecord> records(const std::string& eventId, const CheckInQuery& query = {});
+    // The statistics recomputed from the whole log (several scans): the reference that
+    // AttendanceTally, the incremental way every screen and the CLI use, is tested against.
     AttendanceStats stats(const std::string& eventId, std::int64_t bucketMs = 600'000);
 
     const std::string& deviceId() const { return audit_.deviceId(); }

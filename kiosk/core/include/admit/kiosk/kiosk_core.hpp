@@ -43,6 +43,7 @@ struct PipelineOptions;
 namespace admit::kiosk {
 
 class SyncRunner;
+class StatsThread;
 struct SyncSink;
 struct SetupCode;
 struct ReplicaHandles;
@@ -93,6 +94,8 @@ class KioskCore {
     void askPin(Screen target);      // kSettings (anyone) or kDashboard (organisers)
     void enterPin(std::string name, std::string pin);
     void signOut();
+    // The search and the dashboard's figures run on the statistics thread, never on the worker
+    // that decides verdicts.
     void search(std::string query);
     void checkIn(std::int64_t attendeeId);
     void undoLast();  // organiser, on the dashboard
@@ -137,6 +140,9 @@ class KioskCore {
     // A new pipeline's options: its two threads watched by options_.liveness.
     scan::PipelineOptions pipelineOptions() const;
 
+    // ---- any thread: the dashboard's figures, read on the statistics thread ----
+    void refreshFigures();
+
     // ---- sync thread: its news, handed to the worker and the UI ----
     SyncSink makeSyncSink();
 
@@ -144,6 +150,7 @@ class KioskCore {
     std::shared_ptr<KioskSession> session_;  // event, gate, direction, operator: the owner
     std::unique_ptr<ThreadQueues> queues_;
     std::shared_ptr<SyncRunner> sync_;
+    std::unique_ptr<StatsThread> stats_;  // the dashboard's figures and the search
     std::unique_ptr<SettingsController> settings_;
     std::unique_ptr<DamageController> damage_;
     std::unique_ptr<EventSetupController> eventSetup_;

@@ -14,6 +14,7 @@
 #include "admit/kiosk/shown_verdict.hpp"
 #include "admit/kiosk/sync_status.hpp"
 #include "admit/scan/source_status.hpp"
+#include "admit/store/attendee_search.hpp"
 #include "admit/store/attendees.hpp"
 #include "admit/store/checkin_log.hpp"
 #include "admit/store/operators.hpp"
@@ -72,7 +73,7 @@ struct KioskState {
     std::string notice;  // a transient line under the status bar ("Check-in undone: ...")
 
     std::string searchQuery;
-    std::vector<store::Attendee> searchResults;
+    std::vector<store::SearchHit> searchResults;
 
     PinPrompt pin;
     std::vector<store::Operator> operators;     // names for the PIN screen (never PINs)

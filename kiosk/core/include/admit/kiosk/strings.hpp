@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "admit/rules/verdict.hpp"
+#include "admit/store/attendee_search.hpp"
 
 namespace admit::kiosk::text {
 
@@ -62,6 +63,20 @@ inline constexpr const char* kViaSearch = "checked in by search";
 inline constexpr const char* kSearchTitle = "Find an attendee";
 inline constexpr const char* kSearchPrompt = "Type a name or e-mail";
 inline constexpr const char* kSearchNoResults = "Nobody found";
+
+// What a search result says about the person before the volunteer confirms, and how loudly.
+enum class SearchTone {
+    kReady,      // approved, not inside: checking in should work
+    kAlreadyIn,  // inside now: a check-in is likely refused
+    kCaution,    // waiting for approval
+    kRefused,    // cancelled or not approved
+};
+struct SearchState {
+    std::string text;  // "Inside since 10:42, Gate B", "Left at 11:02", "Not checked in yet", ...
+    SearchTone tone = SearchTone::kReady;
+    std::string note;  // "Note: <attention note>", or empty
+};
+SearchState searchState(const store::SearchHit& hit);
 inline constexpr const char* kCheckIn = "Check in";
 inline constexpr const char* kConfirmCheckIn = "Check in this person?";
 inline constexpr const char* kYes = "Yes, check in";

@@ -1,0 +1,59 @@
+#pragma once
+// Search by name or e-mail for the volunteer's search screen: any part of either, case and
+// accents folded (codec::foldForSearch), names that start with the query first, then by name.
+// The index is the event's attendees folded once into memory (a few MB at 100,000), read again
+// when the roster version moves; a keystroke is one pass of memmem over it, with no schema of
+// its own to migrate or keep in step with the roster sync (docs/performance.md, "Search").
+//
+// Each hit carries what a volunteer must see before confirming: the attendee's status and
+// attention note, and whether they are already in (when, where) or have left.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <SQLiteCpp/Database.h>
+
+#include "admit/store/attendees.hpp"
+#include "admit/store/checkin_log.hpp"
+
+namespace admit::store {
+
+struct AttendeePresence {
+    std::optional<CheckIn> lastEntry;  // the latest effective entry, on any of their tickets
+    std::optional<CheckIn> lastExit;   // the latest effective exit
+    bool inside = false;               // their latest effective record is an entry
+
+    friend bool operator==(const AttendeePresence&, const AttendeePresence&) = default;
+};
+
+struct SearchHit {
+    Attendee attendee;
+    AttendeePresence presence;
+};
+
+class AttendeeSearch {
+  public:
+    AttendeeSearch(SQLite::Database& db, std::string eventId);
+    ~AttendeeSearch();
+    AttendeeSearch(const AttendeeSearch&) = delete;
+    AttendeeSearch& operator=(const AttendeeSearch&) = delete;
+
+    // At most `limit` hits; none for a query that folds to nothing.
+    std::vector<SearchHit> find(const std::string& query, int limit);
+
+    const std::string& eventId() const { return eventId_; }
+
+  private:
+    struct Index;
+    void refreshIndex();
+    AttendeePresence presenceOf(std::int64_t attendeeId);
+
+    SQLite::Database& db_;
+    std::string eventId_;
+    std::unique_ptr<Index> index_;
+};
+
+}  // namespace admit::store
