@@ -8,13 +8,15 @@
 #include <fstream>
 #include <thread>
 
-#include <openssl/err.h>
-#include <openssl/ssl.h>
+#include <openssl/pem.h>
 
 #include "admit/sync/client/http_client.hpp"
+#include "admit/sync/client/sync_client.hpp"
+#include "admit/sync/client/sync_state.hpp"
 #include "admit_server_fixture.hpp"
 #include "child_process.hpp"
 #include "self_signed_certificate.hpp"
+#include "tls_client_hello.hpp"
 
 namespace admit::sync {
 namespace {
@@ -27,22 +29,6 @@ void writeFile(const std::filesystem::path& path, const std::string& text, mode_
         out << text;
     }
     ::chmod(path.c_str(), mode);
-}
-
-// The first bytes a TLS client sends: a real ClientHello, made by OpenSSL into memory.
-std::string clientHello() {
-    std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx(SSL_CTX_new(TLS_client_method()),
-                                                          SSL_CTX_free);
-    std::unique_ptr<SSL, decltype(&SSL_free)> ssl(SSL_new(ctx.get()), SSL_free);
-    BIO* in = BIO_new(BIO_s_mem());
-    BIO* out = BIO_new(BIO_s_mem());
-    SSL_set_bio(ssl.get(), in, out);  // owned by ssl from here
-    SSL_set_connect_state(ssl.get());
-    SSL_do_handshake(ssl.get());  // wants to read: the ClientHello is in `out`
-    ERR_clear_error();
-    char* data = nullptr;
-    long size = BIO_get_mem_data(out, &data);
-    return std::string(data, static_cast<std::size_t>(size));
 }
 
 class TlsServer : public AdmitServerFixture {
@@ -168,7 +154,7 @@ TEST_F(TlsServer, PlainHttpIsTheDefaultAndATlsPortSpeaksOnlyTls) {
 // small.
 TEST_F(TlsServer, SlowAndIdleHandshakesDoNotStallKiosks) {
     startTlsServer();
-    const std::string hello = clientHello();
+    const std::string hello = testing::tlsClientHello();
     ASSERT_GT(hello.size(), 100u);
     SlowClients slow(port, 100, 250ms, hello);
     std::vector<std::unique_ptr<RawConnection>> idle;
@@ -192,7 +178,7 @@ TEST_F(TlsServer, SlowAndIdleHandshakesDoNotStallKiosks) {
 // client sends.
 TEST_F(TlsServer, ASlowHandshakeIsCutOffAtTheRequestDeadline) {
     startTlsServer({"--request-timeout", "1"});
-    SlowClients slow(port, 4, 100ms, clientHello());
+    SlowClients slow(port, 4, 100ms, testing::tlsClientHello());
     ASSERT_TRUE(slow.waitUntilSending(4, 5000ms));
     std::this_thread::sleep_for(2500ms);
     EXPECT_EQ(slow.closedByServer(), 4);
@@ -202,7 +188,7 @@ TEST_F(TlsServer, ASlowHandshakeIsCutOffAtTheRequestDeadline) {
 // Over the cap, handshakes that have waited longest make room for a kiosk.
 TEST_F(TlsServer, HandshakesOverTheCapShedTheOldestFirst) {
     startTlsServer({"--max-connections", "50"});
-    SlowClients early(port, 100, 250ms, clientHello());
+    SlowClients early(port, 100, 250ms, testing::tlsClientHello());
     ASSERT_TRUE(early.waitUntilSending(50, 5000ms));
     std::this_thread::sleep_for(300ms);
     for (int i = 0; i < 3; ++i) {
@@ -211,6 +197,47 @@ TEST_F(TlsServer, HandshakesOverTheCapShedTheOldestFirst) {
         EXPECT_LT(*answered, 1000.0);
     }
     EXPECT_GE(early.closedByServer(), 50);
+}
+
+// The kiosk's sync client, as the kiosk runs it: the address (URL and pin) stored at enrolment.
+Result<RoundReport, SyncError> kioskRound(SQLite::Database& replica, const std::string& eventId) {
+    return SyncClient(serverAddress(readSyncState(replica)))
+        .runRound(replica, eventId, "A", store::systemTimeMs());
+}
+
+TEST_F(TlsServer, AKioskPinningTheServersKeySyncsOverTls) {
+    startTlsServer();
+    saveEnrolment(*kiosk, ServerAddress(server->url(), certificate.publicKeySha256), deviceToken);
+    checkInBatches(3, 500);
+    auto round = kioskRound(*kiosk, eventId);
+    ASSERT_TRUE(round) << round.error().message;
+    EXPECT_EQ(round->uploaded, 3);
+}
+
+TEST_F(TlsServer, AKioskPinningAnotherKeyIsRefusedWithItsKindAndSendsNothing) {
+    startTlsServer();
+    auto other = SelfSignedCertificate::make();
+    saveEnrolment(*kiosk, ServerAddress(server->url(), other.publicKeySha256), deviceToken);
+    checkInBatches(3, 500);
+    auto round = kioskRound(*kiosk, eventId);
+    ASSERT_FALSE(round);
+    EXPECT_EQ(round.error().kind, SyncError::Kind::kWrongServerKey) << round.error().message;
+    EXPECT_EQ(
+        readSyncState(*kiosk).lastError.find("not the one in the event code") != std::string::npos,
+        true)
+        << readSyncState(*kiosk).lastError;
+    EXPECT_EQ(store::Outbox(*kiosk).pendingCount(), 3) << "nothing was uploaded";
+    EXPECT_EQ(server->log().find("/upload"), std::string::npos) << server->log();
+}
+
+TEST_F(TlsServer, AKioskOnPlainHttpStillSyncs) {
+    startServer();
+    saveEnrolment(*kiosk, server->url(), deviceToken);
+    EXPECT_FALSE(readSyncState(*kiosk).serverKeySha256);
+    checkInBatches(2, 500);
+    auto round = kioskRound(*kiosk, eventId);
+    ASSERT_TRUE(round) << round.error().message;
+    EXPECT_EQ(round->uploaded, 2);
 }
 
 class TlsKeyFiles : public TlsServer {
