@@ -6,6 +6,7 @@ find_package(SQLite3 REQUIRED)
 find_package(SQLiteCpp REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(CURL REQUIRED)
+find_package(OpenSSL 3 REQUIRED)  # admit-server's optional TLS (through Asio's ssl::stream)
 find_package(ZXing 1.4 REQUIRED)
 find_package(ZLIB REQUIRED)
 find_package(Boost 1.74 REQUIRED CONFIG)  # header-only: Asio and Beast for the sync server

@@ -28,6 +28,22 @@ std::string viewKey(const KioskState& state, const ui::UiContext& ui) {
         }
     }
     if (state.screen == Screen::kSettings && ui.editingGate) key += "-gate";
+    // An enrolled kiosk's settings say how it reaches its server.
+    if (state.screen == Screen::kSettings && !ui.editingGate) {
+        switch (state.sync.connection) {
+            case ServerConnection::kNone:
+                break;
+            case ServerConnection::kUnencrypted:
+                key += "-unencrypted";
+                break;
+            case ServerConnection::kEncrypted:
+                key += "-encrypted";
+                break;
+            case ServerConnection::kEncryptedPinned:
+                key += "-pinned";
+                break;
+        }
+    }
     // An enrolled kiosk's scanning screen, online and offline (the status bar differs).
     if (state.screen == Screen::kScanning && state.sync.enrolled && state.sync.activity.empty()) {
         key += describeSync(state.sync, ui.nowMs).online ? "-synced" : "-offline";

@@ -5,6 +5,15 @@
 #include "admit/demo/demo_event.hpp"
 
 namespace admit::kiosk::app {
+namespace {
+
+// "settings", or an enrolled kiosk's "settings-unencrypted", "settings-pinned"...; not the gate
+// editor.
+bool settingsOverview(const std::string& key) {
+    return key.starts_with("settings") && key != "settings-gate";
+}
+
+}  // namespace
 
 void Tour::advance(KioskCore& core, ui::UiContext& ui, const Screenshots& shots,
                    const std::string& key) {
@@ -54,7 +63,7 @@ void Tour::advance(KioskCore& core, ui::UiContext& ui, const Screenshots& shots,
             break;
         case 5:
             // Open the gate editor and type the new name as key presses.
-            if (key == "settings") {
+            if (settingsOverview(key)) {
                 ui.gateText.clear();
                 ui.editingGate = true;
                 for (const char* c = kTourGate; *c != '\0'; ++c) {
@@ -70,7 +79,7 @@ void Tour::advance(KioskCore& core, ui::UiContext& ui, const Screenshots& shots,
             }
             break;
         case 7:
-            if (key == "settings" && s.camerasListed && shots.taken(key)) {
+            if (settingsOverview(key) && s.camerasListed && shots.taken(key)) {
                 core.signOut();
                 ++step_;
             }

@@ -35,6 +35,7 @@
 #include "admit/store/operators.hpp"
 #include "admit/store/schema.hpp"
 #include "admit/store/store.hpp"
+#include "admit/sync/server/tls_context.hpp"
 #include "admit/sync/store/device_registry.hpp"
 #include "admit/sync/store/enrolment_tokens.hpp"
 #include "admit/sync/store/quarantine.hpp"
@@ -69,9 +70,11 @@ Events and attendees (organiser database):
   event list
   import --event ID FILE.csv
   tickets --event ID --out DIR          one QR PNG per ticket + tickets.csv for mail merge
-  setup-code --event ID [--png FILE] [--server URL [--token-file FILE]]
+  setup-code --event ID [--png FILE] [--server URL [--token-file FILE] [--tls-cert FILE]]
                                         online codes carry a one-time enrolment token
-                                        (made here, or read from FILE), valid 7 days
+                                        (made here, or read from FILE), valid 7 days;
+                                        with --tls-cert (the server's, https:// only) the
+                                        kiosk talks only to a server with that key
   operator add --name NAME --role volunteer|organiser --event ID
                                         (PIN read from the terminal or stdin); the operator
                                         checks in at that event (again for each event)
@@ -113,6 +116,9 @@ Sync server (the server's database, while it runs too):
   quarantine list --event ID [--limit N]    uploaded entries the server could not store,
                                         newest first (50 unless --limit)
   quarantine show --event ID --seq N    one of them whole, with the reason
+  quarantine clear --event ID [--device ID | --seq N] [--operator NAME]
+                                        removes them (all, one kiosk's, or one; audited);
+                                        a kiosk whose quarantine was full uploads again
 
 At the door (organiser database or replica):
   verify --event ID [--gate G] [--exit] TEXT      the verdict, recording nothing
@@ -278,8 +284,17 @@ Outcome setupCode(Context& c) {
         } else {
             token = sync::newSecretToken();
         }
+        std::optional<std::array<std::uint8_t, 32>> pin;
+        if (auto certificate = c.args.option("tls-cert")) {
+            if (!server->starts_with("https://")) {
+                return fail(usage("--tls-cert needs an https:// --server"));
+            }
+            auto sha256 = sync::certificatePublicKeySha256(*certificate);
+            if (!sha256) return fail(failed(sha256.error()));
+            pin = *sha256;
+        }
         // The code first: a server URL it refuses leaves no token behind.
-        auto code = organiser::onlineSetupCode(db, eventId, *server, token);
+        auto code = organiser::onlineSetupCode(db, eventId, *server, token, pin);
         if (!code) return fail(failed(code.error()));
         text = *code;
         auto registered = sync::EnrolmentTokens(db).add(eventId, token, store::systemTimeMs());
@@ -395,6 +410,31 @@ Outcome quarantineCommand(Context& c, const std::string& action) {
         const std::int64_t total = quarantine.countForEvent(eventId);
         print(c, {{"event_id", eventId}, {"total", total}, {"entries", list}},
               std::to_string(total) + " quarantined entries for event " + eventId + "\n" + text);
+        return exit_code::kOk;
+    }
+    if (action == "clear") {
+        sync::Quarantine::ClearScope scope;
+        if (c.args.option("device") && c.args.option("seq")) {
+            return fail(usage("quarantine clear takes --device or --seq, not both"));
+        }
+        if (c.args.option("device")) scope.deviceId = *c.args.option("device");
+        if (c.args.option("seq")) {
+            auto seq = wholeNumberOption(c, "seq");
+            if (!seq) return fail(seq.error());
+            scope.seq = *seq;
+        }
+        const std::int64_t removed = quarantine.clear(
+            eventId, scope, c.args.option("operator").value_or(""), store::systemTimeMs());
+        if (scope.seq && removed == 0) {
+            return fail(failed("no quarantined entry " + std::to_string(*scope.seq) +
+                               " for event " + eventId));
+        }
+        json out{{"event_id", eventId}, {"removed", removed}};
+        if (scope.deviceId) out["device_id"] = *scope.deviceId;
+        if (scope.seq) out["seq"] = *scope.seq;
+        print(c, out,
+              std::to_string(removed) + " quarantined entries removed for event " + eventId +
+                  (scope.deviceId ? " from device " + *scope.deviceId : std::string()));
         return exit_code::kOk;
     }
     auto seq = wholeNumberOption(c, "seq");
@@ -733,6 +773,7 @@ const std::map<std::string, Handler>& commandTable() {
         {"device revoke", with(deviceCommand, "revoke")},
         {"quarantine list", with(quarantineCommand, "list")},
         {"quarantine show", with(quarantineCommand, "show")},
+        {"quarantine clear", with(quarantineCommand, "clear")},
         {"ticket revoke", with(ticketCommand, "revoke")},
         {"ticket block", with(ticketCommand, "block")},
         {"ticket unblock", with(ticketCommand, "unblock")},
@@ -776,7 +817,7 @@ int run(const std::vector<std::string>& words) {
         "out-dir",      "keep",        "reason",    "ref",    "attendee",
         "email",        "type",        "status",    "note",   "offset",
         "valid-from",   "valid-until", "time-zone", "since",  "until",
-        "format"};
+        "format",       "tls-cert"};
     auto parsed = Arguments::parse(words, kFlags, kOptions);
     if (!parsed) {
         std::cerr << "admit: " << parsed.error().message << "\n" << kUsage;

@@ -197,10 +197,13 @@ inline std::string rawRequest(const std::string& method, const std::string& targ
 // Connections that send a request head one byte at a time, forever (the head never ends), from
 // a thread of their own: each sends its first byte as soon as its connection is made and one
 // more every `interval`, so a server that closes a connection silent for a second cannot get rid
-// of them that way.
+// of them that way. `opening` is what each sends (an endless request head by default; a TLS
+// ClientHello for a slow handshake).
 class SlowClients {
   public:
-    SlowClients(int port, int count, std::chrono::milliseconds interval) {
+    SlowClients(int port, int count, std::chrono::milliseconds interval,
+                std::string opening = std::string(kHead))
+        : opening_(std::move(opening)) {
         for (int i = 0; i < count; ++i) {
             slow_.push_back({std::make_unique<RawConnection>(port, false), 0});
         }
@@ -210,7 +213,7 @@ class SlowClients {
                 int sending = 0;
                 for (auto& [connection, sent] : slow_) {
                     if (!connection->connected()) continue;
-                    char byte = sent < kHead.size() ? kHead[sent] : 'a';
+                    char byte = sent < opening_.size() ? opening_[sent] : 'a';
                     if (connection->send(std::string_view(&byte, 1), 0ms)) ++sent;
                     sending += sent > 0 ? 1 : 0;
                 }
@@ -257,6 +260,7 @@ class SlowClients {
         std::unique_ptr<RawConnection> connection;
         std::size_t sent;
     };
+    std::string opening_;
     std::vector<Slow> slow_;
     std::atomic<int> sending_ = 0;
     std::atomic<bool> stop_ = false;

@@ -69,6 +69,7 @@ class ServerProcess {
             throw std::runtime_error("admit-server did not start: '" + line + "'\n" + log());
         }
         address_ = ready["listening"].get<std::string>();
+        url_ = ready.contains("url") ? ready["url"].get<std::string>() : "http://" + address_;
     }
 
     // SIGTERM, then waits for it to exit. Returns its exit status (-1 if it was not running).
@@ -103,7 +104,8 @@ class ServerProcess {
         if (pid_ > 0) kill(pid_, SIGCONT);
     }
 
-    std::string url() const { return "http://" + address_; }
+    // http://HOST:PORT, or https:// for a server started with --tls-cert.
+    std::string url() const { return url_; }
     int port() const { return std::stoi(address_.substr(address_.rfind(':') + 1)); }
     pid_t pid() const { return pid_; }
     // False once it has exited (a crash included); crashSignal() then names the signal.
@@ -186,6 +188,7 @@ class ServerProcess {
     std::vector<std::string> extraArgs_;
     std::string program_;
     std::string address_;
+    std::string url_;
     pid_t pid_ = -1;
     int stdout_ = -1;
     int crashSignal_ = 0;

@@ -131,6 +131,28 @@ void drawSettingsScreen(UiContext& ui) {
     if (sound == 0) ui.core.setMuted(false);
     if (sound == 1) ui.core.setMuted(true);
 
+    // How the kiosk reaches its server: plain HTTP is said plainly (issue 12).
+    label(text::kSyncServer);
+    ImGui::BeginGroup();
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + controlW);
+    switch (state.sync.connection) {
+        case ServerConnection::kNone:
+            ImGui::TextWrapped("%s", text::kNoSyncServer);
+            break;
+        case ServerConnection::kUnencrypted:
+            ImGui::TextWrapped("%s", state.sync.server.c_str());
+            amberText(theme, text::kUnencrypted);
+            break;
+        case ServerConnection::kEncrypted:
+            ImGui::TextWrapped("%s: %s", state.sync.server.c_str(), text::kEncrypted);
+            break;
+        case ServerConnection::kEncryptedPinned:
+            ImGui::TextWrapped("%s: %s", state.sync.server.c_str(), text::kEncryptedPinned);
+            break;
+    }
+    ImGui::PopTextWrapPos();
+    ImGui::EndGroup();
+
     label(text::kCamera);
     ImGui::BeginGroup();
     std::string inUse = std::string(text::kCameraInUse) + ": " +

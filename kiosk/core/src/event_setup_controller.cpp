@@ -81,7 +81,7 @@ void EventSetupController::enrolOnWorker(const ticket::OnlineEnrolment& code, st
     });
     pending_.reset();
     sync_->requestEnrol({code.serverUrl, ticket::eventIdToString(code.eventId), code.enrolmentToken,
-                         options_.deviceName});
+                         options_.deviceName, code.serverKeySha256});
 }
 
 void EventSetupController::enrolmentFinishedOnWorker(ReplicaHandles& replica,

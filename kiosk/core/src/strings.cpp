@@ -160,6 +160,16 @@ std::string enrolRefused() {
 std::string enrolFailed(const std::string& server, const std::string& why) {
     return "The server " + server + " did not accept this kiosk: " + why;
 }
+std::string wrongServerKey(const std::string& server) {
+    return "The server " + server +
+           " is not the one in the event code (its key is different). Nothing was sent to it. "
+           "Tell the organiser.";
+}
+std::string certificateRefused(const std::string& server) {
+    return "The server " + server +
+           " has a certificate this kiosk cannot trust. Nothing was sent to it. Tell the "
+           "organiser.";
+}
 std::string enrolledWithoutRoster(const std::string& eventName, const std::string& why) {
     return "Connected to " + eventName + ", but the guest list could not be downloaded yet (" +
            why + "). The kiosk keeps trying.";

@@ -11,20 +11,20 @@ class ClientBackend final : public SyncBackend {
     sync::SyncState readState(SQLite::Database& replica) override {
         return sync::readSyncState(replica);
     }
-    void saveEnrolment(SQLite::Database& replica, const std::string& serverUrl,
+    void saveEnrolment(SQLite::Database& replica, const sync::ServerAddress& server,
                        const std::string& deviceToken) override {
-        sync::saveEnrolment(replica, serverUrl, deviceToken);
+        sync::saveEnrolment(replica, server, deviceToken);
     }
-    Result<sync::EnrolResponse, sync::SyncError> enrol(const std::string& serverUrl,
+    Result<sync::EnrolResponse, sync::SyncError> enrol(const sync::ServerAddress& server,
                                                        const sync::EnrolRequest& request) override {
-        return sync::SyncClient(serverUrl).enrol(request);
+        return sync::SyncClient(server).enrol(request);
     }
-    Result<sync::RoundReport, sync::SyncError> runRound(const std::string& serverUrl,
+    Result<sync::RoundReport, sync::SyncError> runRound(const sync::ServerAddress& server,
                                                         SQLite::Database& replica,
                                                         const std::string& eventId,
                                                         const std::string& gate,
                                                         std::int64_t nowMs) override {
-        return sync::SyncClient(serverUrl).runRound(replica, eventId, gate, nowMs);
+        return sync::SyncClient(server).runRound(replica, eventId, gate, nowMs);
     }
 };
 

@@ -10,15 +10,16 @@ class NoBackend final : public SyncBackend {
   public:
     bool available() const override { return false; }
     sync::SyncState readState(SQLite::Database&) override { return {}; }
-    void saveEnrolment(SQLite::Database&, const std::string&, const std::string&) override {}
-    Result<sync::EnrolResponse, sync::SyncError> enrol(const std::string&,
+    void saveEnrolment(SQLite::Database&, const sync::ServerAddress&, const std::string&) override {
+    }
+    Result<sync::EnrolResponse, sync::SyncError> enrol(const sync::ServerAddress&,
                                                        const sync::EnrolRequest&) override {
         return fail(
             sync::SyncError{sync::SyncError::Kind::kLocal, "enrol", text::noSyncClient(), {}});
     }
-    Result<sync::RoundReport, sync::SyncError> runRound(const std::string&, SQLite::Database&,
-                                                        const std::string&, const std::string&,
-                                                        std::int64_t) override {
+    Result<sync::RoundReport, sync::SyncError> runRound(const sync::ServerAddress&,
+                                                        SQLite::Database&, const std::string&,
+                                                        const std::string&, std::int64_t) override {
         return fail(
             sync::SyncError{sync::SyncError::Kind::kLocal, "upload", text::noSyncClient(), {}});
     }

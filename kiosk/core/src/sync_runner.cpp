@@ -27,6 +27,10 @@ const char* errorKindName(sync::SyncError::Kind kind) {
             return "bad_response";
         case sync::SyncError::Kind::kLocal:
             return "local";
+        case sync::SyncError::Kind::kWrongServerKey:
+            return "wrong_server_key";
+        case sync::SyncError::Kind::kCertificateRefused:
+            return "certificate_refused";
     }
     return "local";
 }
@@ -44,8 +48,19 @@ std::string enrolFailure(const sync::SyncError& error, const std::string& server
             return text::enrolFailed(server, error.message);
         case sync::SyncError::Kind::kLocal:
             return error.message;
+        case sync::SyncError::Kind::kWrongServerKey:
+            return text::wrongServerKey(server);
+        case sync::SyncError::Kind::kCertificateRefused:
+            return text::certificateRefused(server);
     }
     return error.message;
+}
+
+ServerConnection serverConnection(const sync::SyncState& state) {
+    if (state.serverUrl.empty()) return ServerConnection::kNone;
+    if (!state.serverUrl.starts_with("https://")) return ServerConnection::kUnencrypted;
+    return state.serverKeySha256 ? ServerConnection::kEncryptedPinned
+                                 : ServerConnection::kEncrypted;
 }
 
 }  // namespace
@@ -181,6 +196,7 @@ SyncView SyncRunner::currentViewOnSyncThread() const {
     view.enrolled = !syncState_.serverUrl.empty() && syncState_.hasDeviceToken;
     view.server =
         syncState_.serverUrl.empty() ? std::string() : serverDisplayName(syncState_.serverUrl);
+    view.connection = serverConnection(syncState_);
     view.lastSuccessMs = syncState_.lastSuccessAtMs;
     view.lastAttemptMs = syncState_.lastAttemptAtMs;
     view.lastError = syncState_.lastError;
@@ -229,6 +245,13 @@ bool SyncRunner::openDatabaseOnSyncThread() {
         firstRoundPending_ = true;  // cleared by refreshState if not enrolled
     }
     refreshStateOnSyncThread();
+    if (syncState_.revoked) {
+        // Removed by the organiser before this start: still removed, and no rounds, until a
+        // new event code enrols the kiosk again.
+        removed_ = true;
+        schedule_.roundFailed(SyncSchedule::Clock::now(), true);
+        refreshStateOnSyncThread();
+    }
     return true;
 }
 
@@ -239,8 +262,8 @@ SyncRoundOutcome SyncRunner::runRoundOnSyncThread(bool afterEnrolment,
     SessionSnapshot session = session_->snapshot();
     if (!eventId) eventId = session.eventId();
     try {
-        auto report =
-            backend_->runRound(syncState_.serverUrl, *db_, *eventId, session.gate, clock_());
+        auto report = backend_->runRound(sync::serverAddress(syncState_), *db_, *eventId,
+                                         session.gate, clock_());
         auto now = SyncSchedule::Clock::now();
         if (report) {
             out.ok = true;
@@ -296,8 +319,8 @@ void SyncRunner::enrolOnSyncThread(const EnrolJob& job) {
         finish();
         return;
     }
-    auto answer =
-        backend_->enrol(job.serverUrl, {job.eventId, job.enrolmentToken, deviceId, job.deviceName});
+    auto answer = backend_->enrol({job.serverUrl, job.serverKeySha256},
+                                  {job.eventId, job.enrolmentToken, deviceId, job.deviceName});
     if (!answer) {
         out.message = enrolFailure(answer.error(), server);
         finish();
@@ -314,7 +337,7 @@ void SyncRunner::enrolOnSyncThread(const EnrolJob& job) {
             events.create({job.eventId, answer->eventName, store::ReentryPolicy::kSingle,
                            Bytes(bytes.begin(), bytes.end()), clock_()});
         }
-        backend_->saveEnrolment(*db_, job.serverUrl, answer->deviceToken);
+        backend_->saveEnrolment(*db_, {job.serverUrl, job.serverKeySha256}, answer->deviceToken);
     } catch (const SQLite::Exception& e) {
         out.message = text::enrolledLocalFailure(replicaFailedOnSyncThread(e));
         finish();

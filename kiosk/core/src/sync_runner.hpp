@@ -13,6 +13,7 @@
 // ending in OnSyncThread run on the sync thread only. The thread's life is a SyncPhase
 // (sync_phase.hpp), changed only through nextSyncPhase under mutex_.
 
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -39,6 +40,8 @@ struct EnrolJob {
     std::string eventId;
     std::string enrolmentToken;  // a secret: never logged or shown
     std::string deviceName;
+    // The pin of the server's key from the event code, if any.
+    std::optional<std::array<std::uint8_t, 32>> serverKeySha256 = std::nullopt;
 };
 
 struct EnrolOutcome {

@@ -210,14 +210,16 @@ Result<std::string> offlineSetupCode(SQLite::Database& db, const std::string& ev
     return ticket::encodeEventSetup(ticket::OfflineSetup{*id, event->name, keys});
 }
 
-Result<std::string> onlineSetupCode(SQLite::Database& db, const std::string& eventId,
-                                    const std::string& serverUrl,
-                                    const std::string& enrolmentToken) {
+Result<std::string> onlineSetupCode(
+    SQLite::Database& db, const std::string& eventId, const std::string& serverUrl,
+    const std::string& enrolmentToken,
+    const std::optional<std::array<std::uint8_t, 32>>& serverKeySha256) {
     if (!store::Events(db).find(eventId)) return fail("unknown event " + eventId);
     auto id = ticket::eventIdFromString(eventId);
     if (!id) return fail(id.error());
     try {
-        return ticket::encodeEventSetup(ticket::OnlineEnrolment{serverUrl, *id, enrolmentToken});
+        return ticket::encodeEventSetup(
+            ticket::OnlineEnrolment{serverUrl, *id, enrolmentToken, serverKeySha256});
     } catch (const std::invalid_argument& e) {
         // The encoder's message names the limit broken, never the token.
         return fail(std::string("cannot make an enrolment code: ") + e.what());

@@ -20,6 +20,8 @@ constexpr std::string_view kTag = "AE";
 constexpr std::string_view kVersion = "1";
 constexpr std::uint8_t kKindOnline = 0x01;
 constexpr std::uint8_t kKindOffline = 0x02;
+// After an online code's token: the server key pin, tag then 32 bytes.
+constexpr std::uint8_t kFieldServerKeySha256 = 0x01;
 
 bool isPrintableAsciiNoSpace(std::string_view text) {
     return std::ranges::all_of(text, [](char c) { return c > 0x20 && c < 0x7f; });
@@ -89,6 +91,14 @@ std::string checkKeys(const std::vector<PublicKey>& keys) {
     return {};
 }
 
+// A pinned key means TLS: a plain http:// server has no key to compare.
+std::string checkPinnedUrl(const OnlineEnrolment& setup) {
+    if (setup.serverKeySha256 && !setup.serverUrl.starts_with("https://")) {
+        return "a server key pin needs an https:// server URL";
+    }
+    return {};
+}
+
 void throwIfInvalid(const std::string& reason) {
     if (!reason.empty()) throw std::invalid_argument("encodeEventSetup: " + reason);
 }
@@ -101,11 +111,16 @@ void writeShortString(codec::ByteWriter& writer, std::string_view text) {
 Bytes encodeBinary(const OnlineEnrolment& setup) {
     throwIfInvalid(checkServerUrl(setup.serverUrl));
     throwIfInvalid(checkToken(setup.enrolmentToken));
+    throwIfInvalid(checkPinnedUrl(setup));
     codec::ByteWriter writer;
     writer.u8(kKindOnline);
     writer.bytes(setup.eventId);
     writeShortString(writer, setup.serverUrl);
     writeShortString(writer, setup.enrolmentToken);
+    if (setup.serverKeySha256) {
+        writer.u8(kFieldServerKeySha256);
+        writer.bytes(*setup.serverKeySha256);
+    }
     return std::move(writer).take();
 }
 
@@ -188,6 +203,14 @@ Result<EventSetup, SetupError> decodeEventSetup(std::string_view text) {
         auto token = readShortString(reader);
         if (!token) return malformed("ends inside the enrolment token");
         if (auto reason = checkToken(*token); !reason.empty()) return malformed(reason);
+        if (codec::ByteReader field = reader;
+            reader.remaining() == 1 + 32 && field.u8() == kFieldServerKeySha256) {
+            auto pin = field.bytes(32);
+            setup.serverKeySha256.emplace();
+            std::ranges::copy(*pin, setup.serverKeySha256->begin());
+            if (auto reason = checkPinnedUrl(setup); !reason.empty()) return malformed(reason);
+            reader = field;
+        }
         if (!reader.atEnd()) {
             return malformed(std::to_string(reader.remaining()) +
                              " unexpected bytes after the enrolment token");

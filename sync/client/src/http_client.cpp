@@ -4,6 +4,7 @@
 #include <system_error>
 
 #include <curl/curl.h>
+#include <sodium.h>
 
 #include "secret_text.hpp"
 
@@ -56,6 +57,13 @@ std::size_t writeBody(char* data, std::size_t size, std::size_t count, void* use
 std::string seconds(std::chrono::milliseconds d) {
     if (d.count() % 1000 == 0) return std::to_string(d.count() / 1000) + " s";
     return std::to_string(d.count()) + " ms";
+}
+
+std::string base64(const std::array<std::uint8_t, 32>& bytes) {
+    char text[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL)];
+    sodium_bin2base64(text, sizeof text, bytes.data(), bytes.size(),
+                      sodium_base64_VARIANT_ORIGINAL);
+    return text;
 }
 
 std::string mebibytes(std::size_t bytes) {
@@ -122,6 +130,15 @@ Result<HttpResponse, HttpError> HttpClient::perform(const HttpRequest& request) 
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
     curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,
                      static_cast<curl_off_t>(request.maxResponseBytes));
+    std::string pin;
+    if (request.serverKeySha256) {
+        // The pin is checked on every connection, a reused one included, before any byte of
+        // the request (the token above all) is sent.
+        pin = "sha256//" + base64(*request.serverKeySha256);
+        curl_easy_setopt(curl, CURLOPT_PINNEDPUBLICKEY, pin.c_str());
+        curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
     if (request.method == HttpRequest::Method::kPost) {
         curl_easy_setopt(curl, CURLOPT_POST, 1L);
         curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
@@ -167,6 +184,17 @@ Result<HttpResponse, HttpError> HttpClient::perform(const HttpRequest& request) 
         case CURLE_UNSUPPORTED_PROTOCOL:
             return failure(HttpError::Kind::kLocal,
                            "the server address " + request.url + " is not valid: " + curlText);
+        case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+            return failure(HttpError::Kind::kWrongServerKey,
+                           "the server's TLS key is not the one in the event code: this may not "
+                           "be the organiser's server");
+        case CURLE_PEER_FAILED_VERIFICATION:
+        case CURLE_SSL_CONNECT_ERROR:
+        case CURLE_SSL_CACERT_BADFILE:
+        case CURLE_SSL_CERTPROBLEM:
+        case CURLE_SSL_ISSUER_ERROR:
+            return failure(HttpError::Kind::kCertificateRefused,
+                           "the server's TLS certificate was refused: " + curlText);
         case CURLE_OUT_OF_MEMORY:
         case CURLE_FAILED_INIT:
             return failure(HttpError::Kind::kLocal, "libcurl failed: " + curlText);

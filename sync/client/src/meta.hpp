@@ -8,6 +8,8 @@ namespace admit::sync::detail {
 
 inline constexpr const char* kServerUrl = "sync.server_url";
 inline constexpr const char* kDeviceToken = "sync.device_token";
+// The SHA-256 of the server's public key, 64 hex digits; absent when the set-up code had none.
+inline constexpr const char* kServerKeySha256 = "sync.server_key_sha256";
 inline constexpr const char* kCheckinsAfter = "sync.checkins_after";
 // The name of the server's download order the cursor counts in (DownloadResponse::order).
 inline constexpr const char* kDownloadOrder = "sync.download_order";
@@ -15,6 +17,8 @@ inline constexpr const char* kRosterVersion = "sync.roster_version";
 inline constexpr const char* kLastSuccessAt = "sync.last_success_at";
 inline constexpr const char* kLastAttemptAt = "sync.last_attempt_at";
 inline constexpr const char* kLastError = "sync.last_error";
+// "1" once the server said the organiser revoked this device; erased by a new enrolment.
+inline constexpr const char* kRevoked = "sync.revoked";
 inline constexpr const char* kDevices = "sync.devices";
 // The server's Retry-After as a time (ms): no request goes out before it.
 inline constexpr const char* kRetryNotBefore = "sync.retry_not_before";

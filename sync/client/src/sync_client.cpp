@@ -61,10 +61,21 @@ Result<HttpResponse, SyncError> exchange(HttpClient& http, const std::string& st
                                          HttpRequest request, const std::string& secret) {
     auto answer = http.perform(request);
     if (!answer) {
-        const auto kind = answer.error().kind == HttpError::Kind::kLocal ? SyncError::Kind::kLocal
-                          : answer.error().kind == HttpError::Kind::kTooLarge
-                              ? SyncError::Kind::kBadResponse
-                              : SyncError::Kind::kUnreachable;
+        const auto kind = [&] {
+            switch (answer.error().kind) {
+                case HttpError::Kind::kLocal:
+                    return SyncError::Kind::kLocal;
+                case HttpError::Kind::kTooLarge:
+                    return SyncError::Kind::kBadResponse;
+                case HttpError::Kind::kWrongServerKey:
+                    return SyncError::Kind::kWrongServerKey;
+                case HttpError::Kind::kCertificateRefused:
+                    return SyncError::Kind::kCertificateRefused;
+                case HttpError::Kind::kUnreachable:
+                    break;
+            }
+            return SyncError::Kind::kUnreachable;
+        }();
         return fail(syncError(kind, step, detail::withoutSecret(answer.error().message, secret)));
     }
     const long status = answer->status;
@@ -94,9 +105,9 @@ Result<HttpResponse, SyncError> exchange(HttpClient& http, const std::string& st
 
 class Round {
   public:
-    Round(std::string baseUrl, const Timeouts& timeouts, SQLite::Database& db, std::string eventId,
+    Round(ServerAddress server, const Timeouts& timeouts, SQLite::Database& db, std::string eventId,
           std::string gate, std::int64_t nowMs, std::string token)
-        : baseUrl_(std::move(baseUrl)),
+        : server_(std::move(server)),
           timeouts_(timeouts),
           db_(db),
           eventId_(std::move(eventId)),
@@ -248,7 +259,8 @@ class Round {
                         std::chrono::milliseconds timeout) const {
         HttpRequest r;
         r.method = method;
-        r.url = baseUrl_ + path;
+        r.url = server_.url + path;
+        r.serverKeySha256 = server_.keySha256;
         r.body = std::move(body);
         r.bearerToken = token_;
         r.connectTimeout = timeouts_.connect;
@@ -257,7 +269,7 @@ class Round {
         return r;
     }
 
-    std::string baseUrl_;
+    ServerAddress server_;
     Timeouts timeouts_;
     SQLite::Database& db_;
     std::string eventId_;
@@ -277,6 +289,9 @@ bool hasEvent(SQLite::Database& db, const std::string& eventId) {
 void recordFailure(SQLite::Database& db, const SyncError& error, std::int64_t nowMs) {
     try {
         detail::writeMeta(db, detail::kLastError, error.step + " failed: " + error.message);
+        // Kept until the kiosk enrols again, so a restarted kiosk still says it was removed
+        // (and sends nothing) even with the server out of reach.
+        if (error.kind == SyncError::Kind::kRevoked) detail::writeMeta(db, detail::kRevoked, "1");
         if (error.retryAfter) {
             detail::writeMeta(db, detail::kRetryNotBefore,
                               std::to_string(nowMs + error.retryAfter->count() * 1000));
@@ -299,15 +314,16 @@ std::optional<SyncError> stillAskedToWait(SQLite::Database& db, std::int64_t now
 
 }  // namespace
 
-SyncClient::SyncClient(std::string serverUrl, Timeouts timeouts)
-    : serverUrl_(withoutTrailingSlash(std::move(serverUrl))), timeouts_(timeouts) {}
+SyncClient::SyncClient(ServerAddress server, Timeouts timeouts)
+    : server_(withoutTrailingSlash(std::move(server.url)), server.keySha256), timeouts_(timeouts) {}
 
 Result<EnrolResponse, SyncError> SyncClient::enrol(const EnrolRequest& request) {
     const std::string step = "enrol";
     HttpClient http;
     HttpRequest post;
     post.method = Method::kPost;
-    post.url = serverUrl_ + std::string(kEnrolPath);
+    post.url = server_.url + std::string(kEnrolPath);
+    post.serverKeySha256 = server_.keySha256;
     post.body = toJson(request);
     post.connectTimeout = timeouts_.connect;
     post.timeout = timeouts_.request;
@@ -347,7 +363,7 @@ Result<RoundReport, SyncError> SyncClient::runRound(SQLite::Database& replica,
         return fail(std::move(error));
     }
 
-    Round round(serverUrl_, timeouts_, replica, eventId, gate, nowMs, *token);
+    Round round(server_, timeouts_, replica, eventId, gate, nowMs, *token);
     RoundReport report;
     auto finish = [&](Status<SyncError> status) -> std::optional<SyncError> {
         if (status) return std::nullopt;

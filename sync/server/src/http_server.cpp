@@ -15,6 +15,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/write.hpp>
@@ -27,6 +28,7 @@
 
 #include "admit/sync/protocol/messages.hpp"
 #include "gzip.hpp"
+#include "tls_context_impl.hpp"
 
 namespace admit::sync {
 namespace {
@@ -184,6 +186,7 @@ std::string loggable(std::string_view text) {
 namespace {
 
 enum class Phase {
+    kHandshake,  // TLS only: the handshake, before the first request (its own deadline)
     kHead,       // waiting for the request head (idle between requests included)
     kBody,       // reading the body
     kWorking,    // a worker has the request (admit or handle): no deadline, never shed
@@ -196,6 +199,9 @@ struct Connection {
         : socket(std::move(s)), buffer(bufferLimit) {}
 
     tcp::socket socket;
+    // With TLS, the stream over `socket` every read and write goes through (declared after the
+    // socket, so it goes first).
+    std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls;
     beast::flat_buffer buffer;
     std::optional<http::request_parser<http::string_body>> parser;
     std::string remoteAddress;
@@ -235,9 +241,10 @@ using ConnectionPtr = std::shared_ptr<Connection>;
 // Everything here runs on the I/O thread (the one in run()), except stop() and the functions
 // named ...OnWorker, which run on a worker and post their results back with ...OnIo.
 struct HttpServer::Impl {
-    Impl(HttpLimits l, HttpServerHooks h)
+    Impl(HttpLimits l, HttpServerHooks h, std::shared_ptr<TlsContext> t)
         : limits(l),
           hooks(std::move(h)),
+          tlsContext(std::move(t)),
           acceptor(io),
           acceptRetry(io),
           sweep(io),
@@ -293,7 +300,41 @@ struct HttpServer::Impl {
         c->remoteAddress = ignored ? std::string("?") : remote.address().to_string();
         connections.insert(c);
         total.open = connections.size();
+        if (tlsContext) return startHandshake(c);
         startRequest(c);
+    }
+
+    // The handshake must be done within the request timeout of the connection opening; until
+    // then the connection ranks with those waiting for a request when one must make room.
+    void startHandshake(const ConnectionPtr& c) {
+        c->tls = std::make_unique<asio::ssl::stream<tcp::socket&>>(c->socket,
+                                                                   tlsContext->impl().context);
+        c->phase = Phase::kHandshake;
+        c->requestStart = SteadyClock::now();
+        c->deadline = c->requestStart + limits.requestTimeout;
+        if (stopping) c->deadline = std::min(c->deadline, c->requestStart + limits.stopGrace);
+        c->tls->async_handshake(asio::ssl::stream_base::server,
+                                [this, c](const beast::error_code& ec) {
+                                    if (c->closed) return;
+                                    if (ec) {
+                                        ++handshakeFailures;
+                                        ++total.handshakeFailures;
+                                        return closeConnection(c);
+                                    }
+                                    startRequest(c);
+                                });
+    }
+
+    template <class Buffers, class Handler>
+    void readSome(const ConnectionPtr& c, const Buffers& buffers, Handler&& handler) {
+        if (c->tls) return c->tls->async_read_some(buffers, std::forward<Handler>(handler));
+        c->socket.async_read_some(buffers, std::forward<Handler>(handler));
+    }
+
+    template <class Buffers, class Handler>
+    void writeAll(const ConnectionPtr& c, const Buffers& buffers, Handler&& handler) {
+        if (c->tls) return asio::async_write(*c->tls, buffers, std::forward<Handler>(handler));
+        asio::async_write(c->socket, buffers, std::forward<Handler>(handler));
     }
 
     // The connection to close for a new one: closing ones first, then those waiting for a
@@ -302,7 +343,9 @@ struct HttpServer::Impl {
     ConnectionPtr longestWaiting() {
         ConnectionPtr best;
         auto rank = [](Phase phase) {
-            return phase == Phase::kLingering ? 0 : phase == Phase::kHead ? 1 : 2;
+            return phase == Phase::kLingering                            ? 0
+                   : phase == Phase::kHead || phase == Phase::kHandshake ? 1
+                                                                         : 2;
         };
         for (const auto& c : connections) {
             if (c->phase == Phase::kWorking || c->phase == Phase::kWriting) continue;
@@ -351,27 +394,27 @@ struct HttpServer::Impl {
         std::size_t room = c->buffer.max_size() - c->buffer.size();
         if (room == 0) return refuse(c, 431, "the request head is too large", true);
         c->reading = true;
-        c->socket.async_read_some(
-            c->buffer.prepare(std::min(room, kReadChunk)),
-            [this, c](const beast::error_code& ec, std::size_t received) {
-                c->reading = false;
-                if (c->closed) return;
-                if (ec) return closeConnection(c);  // the client closed, or the socket failed
-                c->buffer.commit(received);
-                c->bytesThisRequest += received;
-                switch (c->phase) {
-                    case Phase::kHead:
-                        return parseHead(c);
-                    case Phase::kBody:
-                        return parseBody(c);
-                    case Phase::kLingering:
-                        c->buffer.consume(c->buffer.size());
-                        return readMore(c);
-                    case Phase::kWorking:
-                    case Phase::kWriting:
-                        return;  // kept for the next request
-                }
-            });
+        readSome(c, c->buffer.prepare(std::min(room, kReadChunk)),
+                 [this, c](const beast::error_code& ec, std::size_t received) {
+                     c->reading = false;
+                     if (c->closed) return;
+                     if (ec) return closeConnection(c);  // the client closed, or the socket failed
+                     c->buffer.commit(received);
+                     c->bytesThisRequest += received;
+                     switch (c->phase) {
+                         case Phase::kHead:
+                             return parseHead(c);
+                         case Phase::kBody:
+                             return parseBody(c);
+                         case Phase::kLingering:
+                             c->buffer.consume(c->buffer.size());
+                             return readMore(c);
+                         case Phase::kHandshake:
+                         case Phase::kWorking:
+                         case Phase::kWriting:
+                             return;  // kept for the next request
+                     }
+                 });
     }
 
     void parseHead(const ConnectionPtr& c) {
@@ -508,12 +551,11 @@ struct HttpServer::Impl {
         if (stopping) c->deadline = std::min(c->deadline, now + limits.stopGrace);
         if (!c->expectContinue) return parseBody(c);
         static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-        asio::async_write(c->socket, asio::buffer(kContinue),
-                          [this, c](const beast::error_code& ec, std::size_t) {
-                              if (c->closed) return;
-                              if (ec) return closeConnection(c);
-                              parseBody(c);
-                          });
+        writeAll(c, asio::buffer(kContinue), [this, c](const beast::error_code& ec, std::size_t) {
+            if (c->closed) return;
+            if (ec) return closeConnection(c);
+            parseBody(c);
+        });
     }
 
     void parseBody(const ConnectionPtr& c) {
@@ -616,9 +658,9 @@ struct HttpServer::Impl {
         std::array<asio::const_buffer, 2> buffers{
             asio::buffer(c->responseHead),
             c->responseBody ? asio::buffer(*c->responseBody) : asio::const_buffer()};
-        asio::async_write(
-            c->socket, buffers,
-            [this, c, close](const beast::error_code& ec, std::size_t) { written(c, ec, close); });
+        writeAll(c, buffers, [this, c, close](const beast::error_code& ec, std::size_t) {
+            written(c, ec, close);
+        });
     }
 
     void written(const ConnectionPtr& c, const beast::error_code& ec, bool close) {
@@ -698,7 +740,8 @@ struct HttpServer::Impl {
         }
         for (const auto& c : expired) {
             bool midRequest = (c->phase == Phase::kHead && c->bytesThisRequest > 0) ||
-                              c->phase == Phase::kBody || c->phase == Phase::kWriting;
+                              c->phase == Phase::kHandshake || c->phase == Phase::kBody ||
+                              c->phase == Phase::kWriting;
             if (midRequest) {
                 ++timedOut;
                 ++total.cutOffAtDeadline;
@@ -707,7 +750,9 @@ struct HttpServer::Impl {
         }
         if (now - lastSummary >= kSummaryInterval) {
             lastSummary = now;
-            if (shedAtCap + refusedAtCap + timedOut + busyRefusals + acceptFailures > 0) {
+            if (shedAtCap + refusedAtCap + timedOut + handshakeFailures + busyRefusals +
+                    acceptFailures >
+                0) {
                 hooks.log(
                     "connections in the last " +
                     std::to_string(
@@ -716,11 +761,13 @@ struct HttpServer::Impl {
                     " s: " + std::to_string(shedAtCap) + " closed to make room at the cap of " +
                     std::to_string(limits.maxConnections) + ", " + std::to_string(refusedAtCap) +
                     " refused at the cap, " + std::to_string(timedOut) +
-                    " cut off at a deadline, " + std::to_string(busyRefusals) + " answered 503, " +
+                    " cut off at a deadline, " + std::to_string(handshakeFailures) +
+                    " failed TLS handshakes, " + std::to_string(busyRefusals) + " answered 503, " +
                     std::to_string(acceptFailures) + " failed accepts; " +
                     std::to_string(connections.size()) + " open");
             }
-            shedAtCap = refusedAtCap = timedOut = busyRefusals = acceptFailures = 0;
+            shedAtCap = refusedAtCap = timedOut = handshakeFailures = busyRefusals =
+                acceptFailures = 0;
         }
     }
 
@@ -753,6 +800,7 @@ struct HttpServer::Impl {
                 case Phase::kBody:
                     c->deadline = std::min(c->deadline, now + limits.stopGrace);
                     break;
+                case Phase::kHandshake:
                 case Phase::kLingering:
                     idle.push_back(c);
                     break;
@@ -774,6 +822,7 @@ struct HttpServer::Impl {
 
     HttpLimits limits;
     HttpServerHooks hooks;
+    std::shared_ptr<TlsContext> tlsContext;  // null: plain HTTP
     asio::io_context io{1};
     tcp::acceptor acceptor;
     asio::steady_timer acceptRetry;
@@ -788,6 +837,7 @@ struct HttpServer::Impl {
     std::size_t shedAtCap = 0;
     std::size_t refusedAtCap = 0;
     std::size_t timedOut = 0;
+    std::size_t handshakeFailures = 0;
     std::size_t busyRefusals = 0;
     std::size_t acceptFailures = 0;
     // Since the start, for connectionFigures() on any thread.
@@ -797,6 +847,7 @@ struct HttpServer::Impl {
         std::atomic<std::size_t> refusedAtCap{0};
         std::atomic<std::size_t> cutOffAtDeadline{0};
         std::atomic<std::size_t> answeredBusy{0};
+        std::atomic<std::size_t> handshakeFailures{0};
     } total;
 
     // For stop() from any thread.
@@ -805,15 +856,16 @@ struct HttpServer::Impl {
     bool running = false;
 };
 
-HttpServer::HttpServer(HttpLimits limits, HttpServerHooks hooks)
-    : impl_(std::make_unique<Impl>(limits, std::move(hooks))) {}
+HttpServer::HttpServer(HttpLimits limits, HttpServerHooks hooks, std::shared_ptr<TlsContext> tls)
+    : impl_(std::make_unique<Impl>(limits, std::move(hooks), std::move(tls))) {}
 
 HttpServer::~HttpServer() { stop(); }
 
 ConnectionFigures HttpServer::connectionFigures() const {
     const auto& t = impl_->total;
-    return {t.open.load(), t.closedAtCap.load(), t.refusedAtCap.load(), t.cutOffAtDeadline.load(),
-            t.answeredBusy.load()};
+    return {t.open.load(),         t.closedAtCap.load(),
+            t.refusedAtCap.load(), t.cutOffAtDeadline.load(),
+            t.answeredBusy.load(), t.handshakeFailures.load()};
 }
 
 Result<int> HttpServer::bind(const std::string& host, int port) {

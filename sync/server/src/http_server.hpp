@@ -5,6 +5,8 @@
 // socket waits for a handler, so slow or idle clients cost a little memory each, never a worker.
 //
 // What bounds a client:
+// - TLS (optional): the handshake is a phase like waiting for a head: it has the request
+//   deadline and may be shed at the cap; OpenSSL's buffers are released while idle;
 // - connections: at most maxConnections; a new connection over the cap closes the one that
 //   has waited longest for its request to arrive (an idle keep-alive connection or a slow
 //   client; a kiosk's request takes milliseconds), or is closed itself if every connection is
@@ -35,6 +37,7 @@
 #include <vector>
 
 #include "admit/base/result.hpp"
+#include "admit/sync/server/tls_context.hpp"
 
 namespace admit::sync {
 
@@ -114,10 +117,11 @@ struct AnsweredRequest {
 // Connection figures since the server started, readable from any thread.
 struct ConnectionFigures {
     std::size_t open = 0;
-    std::size_t closedAtCap = 0;       // closed to make room for a new one
-    std::size_t refusedAtCap = 0;      // new ones refused while every one was answered
-    std::size_t cutOffAtDeadline = 0;  // a request that did not arrive in time
-    std::size_t answeredBusy = 0;      // 503 for want of body or response budget
+    std::size_t closedAtCap = 0;        // closed to make room for a new one
+    std::size_t refusedAtCap = 0;       // new ones refused while every one was answered
+    std::size_t cutOffAtDeadline = 0;   // a request that did not arrive in time
+    std::size_t answeredBusy = 0;       // 503 for want of body or response budget
+    std::size_t handshakeFailures = 0;  // TLS handshakes that failed (not those cut off)
 };
 
 struct HttpServerHooks {
@@ -141,7 +145,9 @@ std::string loggable(std::string_view text);
 
 class HttpServer {
   public:
-    HttpServer(HttpLimits limits, HttpServerHooks hooks);
+    // With `tls`, every connection starts with a TLS handshake (which must be done within
+    // requestTimeout); without, plain HTTP.
+    HttpServer(HttpLimits limits, HttpServerHooks hooks, std::shared_ptr<TlsContext> tls = {});
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;

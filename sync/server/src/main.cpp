@@ -1,6 +1,7 @@
 // admit-server: the sync server (docs/sync.md). Serves one organiser database, opened through
 // the encrypted replica VFS with its key from a file or a systemd credential (never from the
-// command line). When ready it prints one line, {"listening":"HOST:PORT"}, to standard output;
+// command line). When ready it prints one line, {"listening":"HOST:PORT","url":"http(s)://..."},
+// to standard output;
 // one log line per request goes to standard error. SIGTERM or SIGINT stops it cleanly.
 // Exit codes: 0 stopped by a signal, 1 error, 2 usage.
 
@@ -33,6 +34,7 @@ namespace {
 constexpr const char* kUsage =
     R"(usage: admit-server --db PATH (--key-file KEY | --key-credential NAME) [--listen HOST:PORT]
                     [--max-connections N] [--request-timeout SECONDS]
+                    [--tls-cert FILE --tls-key FILE]
        admit-server --version | --help
 
   --db PATH                  the organiser's encrypted database (it must exist)
@@ -41,7 +43,11 @@ constexpr const char* kUsage =
   --listen HOST:PORT         default 127.0.0.1:8470; port 0 picks a free port
   --max-connections N        open connections at most (default 1024); over it, the one that
                              has waited longest for its request is closed
-  --request-timeout SECONDS  a request must arrive within this long (default 10)
+  --request-timeout SECONDS  a request must arrive within this long (default 10), and
+                             with TLS, the handshake too
+  --tls-cert FILE            serve HTTPS with this PEM certificate (chain, leaf first)
+  --tls-key FILE             and its PEM private key: unencrypted, mode 0600 or 0640
+                             (without both, plain HTTP)
 )";
 
 struct Options {
@@ -52,6 +58,8 @@ struct Options {
     int port = 8470;
     std::size_t maxConnections = 1024;
     int requestTimeoutSeconds = 10;
+    std::optional<std::string> tlsCertificate;
+    std::optional<std::string> tlsKey;
 };
 
 struct UsageError {
@@ -64,7 +72,8 @@ admit::Result<Options, UsageError> parseArguments(const std::vector<std::string>
     for (std::size_t i = 0; i < words.size(); ++i) {
         const std::string& word = words[i];
         if (word != "--db" && word != "--key-file" && word != "--key-credential" &&
-            word != "--listen" && word != "--max-connections" && word != "--request-timeout") {
+            word != "--listen" && word != "--max-connections" && word != "--request-timeout" &&
+            word != "--tls-cert" && word != "--tls-key") {
             return admit::fail(UsageError{"unknown argument " + word});
         }
         if (i + 1 == words.size()) return admit::fail(UsageError{word + " needs a value"});
@@ -76,6 +85,10 @@ admit::Result<Options, UsageError> parseArguments(const std::vector<std::string>
             options.keyFile = value;
         } else if (word == "--key-credential") {
             options.keyCredential = value;
+        } else if (word == "--tls-cert") {
+            options.tlsCertificate = value;
+        } else if (word == "--tls-key") {
+            options.tlsKey = value;
         } else if (word == "--max-connections" || word == "--request-timeout") {
             const bool connections = word == "--max-connections";
             const int most = connections ? 1'000'000 : 3600;
@@ -113,6 +126,9 @@ admit::Result<Options, UsageError> parseArguments(const std::vector<std::string>
     if (!haveDb) return admit::fail(UsageError{"missing --db"});
     if (options.keyFile.has_value() == options.keyCredential.has_value()) {
         return admit::fail(UsageError{"give exactly one of --key-file and --key-credential"});
+    }
+    if (options.tlsCertificate.has_value() != options.tlsKey.has_value()) {
+        return admit::fail(UsageError{"--tls-cert and --tls-key go together"});
     }
     return options;
 }
@@ -154,6 +170,16 @@ void keepDatabaseFilesPrivate(const std::string& db) {
 }
 
 int serve(const Options& options) {
+    // TLS first: a wrong key file is told before the database is touched.
+    std::shared_ptr<admit::sync::TlsContext> tls;
+    if (options.tlsCertificate) {
+        auto loaded = admit::sync::TlsContext::load(*options.tlsCertificate, *options.tlsKey);
+        if (!loaded) {
+            std::cerr << "admit-server: " << loaded.error().message << "\n";
+            return admit::exit_code::kFailure;
+        }
+        tls = std::move(*loaded);
+    }
     keepDatabaseFilesPrivate(options.db);
     auto key = options.keyFile ? admit::replica::loadKeyFile(*options.keyFile)
                                : admit::replica::loadKeyFromCredential(*options.keyCredential);
@@ -182,6 +208,7 @@ int serve(const Options& options) {
     admit::sync::ServerOptions serverOptions;
     serverOptions.maxConnections = fitDescriptorLimit(options.maxConnections);
     serverOptions.requestTimeout = std::chrono::seconds(options.requestTimeoutSeconds);
+    serverOptions.tls = tls;
     admit::sync::SyncServer server(*db, serverOptions);
     auto port = server.bind(options.host, options.port);
     if (!port) {
@@ -197,7 +224,10 @@ int serve(const Options& options) {
         // Wakes the sigwait below if serving stopped on its own (stop() sends nothing).
         kill(getpid(), SIGTERM);
     });
-    std::cout << nlohmann::json{{"listening", address}}.dump() << std::endl;
+    std::cout << nlohmann::json{{"listening", address},
+                                {"url", (tls ? "https://" : "http://") + address}}
+                     .dump()
+              << std::endl;
     int received = 0;
     sigwait(&stopSignals, &received);
     std::cerr << "admit-server: stopping (" << (received == SIGINT ? "SIGINT" : "SIGTERM") << ")\n";

@@ -94,6 +94,8 @@ std::string ServerMetrics::render(const ConnectionFigures& connections, const St
     out << "admit_connections_dropped_total{reason=\"deadline\"} " << connections.cutOffAtDeadline
         << '\n';
     out << "admit_connections_dropped_total{reason=\"busy\"} " << connections.answeredBusy << '\n';
+    out << "admit_connections_dropped_total{reason=\"tls_handshake_failed\"} "
+        << connections.handshakeFailures << '\n';
 
     header(out, "admit_checkins_stored", "gauge", "Check-ins the server holds, by event.");
     for (const auto& e : store.events) {

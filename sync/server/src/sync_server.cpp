@@ -92,7 +92,7 @@ struct SyncServer::Impl {
         : db(database),
           options(std::move(opts)),
           failedAuth(options.failedAuthLimits),
-          http(limitsFrom(options), hooks()) {}
+          http(limitsFrom(options), hooks(), options.tls) {}
 
     static HttpLimits limitsFrom(ServerOptions& options) {
         if (!options.log) {

@@ -1,6 +1,11 @@
 #include "admit/sync/store/quarantine.hpp"
 
 #include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+#include <nlohmann/json.hpp>
+
+#include "admit/store/audit_log.hpp"
+#include "admit/store/hybrid_logical_clock.hpp"
 
 namespace admit::sync {
 namespace {
@@ -64,6 +69,30 @@ std::int64_t Quarantine::countForEvent(const std::string& eventId) {
     q.bind(1, eventId);
     q.executeStep();
     return q.getColumn(0).getInt64();
+}
+
+std::int64_t Quarantine::clear(const std::string& eventId, const ClearScope& scope,
+                               const std::string& operatorName, std::int64_t nowMs) {
+    SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+    std::string sql = std::string("DELETE") + kOfEvent;
+    if (scope.deviceId) sql += " AND device_id = ?";
+    if (scope.seq) sql += " AND seq = ?";
+    SQLite::Statement remove(db_, sql);
+    int index = 1;
+    remove.bind(index++, eventId);
+    if (scope.deviceId) remove.bind(index++, *scope.deviceId);
+    if (scope.seq) remove.bind(index++, *scope.seq);
+    const std::int64_t removed = remove.exec();
+    if (removed == 0) return 0;  // nothing happened: nothing to audit
+    nlohmann::json detail{{"removed", removed}};
+    if (scope.deviceId) detail["device_id"] = *scope.deviceId;
+    if (scope.seq) detail["seq"] = *scope.seq;
+    store::HybridLogicalClock clock(db_);
+    store::AuditLog(db_).append({operatorName, "quarantine.cleared", eventId, detail.dump()},
+                                clock.tick(nowMs), nowMs);
+    transaction.commit();
+    countedDevice_.clear();
+    return removed;
 }
 
 std::optional<QuarantinedEntry> Quarantine::find(const std::string& eventId, std::int64_t seq) {

@@ -11,15 +11,22 @@
 //    timeout of any length is beaten by sending faster than it);
 // 3. each attack of issue 12 on a fresh server process: its answer, how long it took, the
 //    server's peak memory growth (VmHWM), and whether the server lived and answered a kiosk
-//    after.
+//    after;
+// 4. TLS against plain HTTP, both admit-server as built (--tls-cert with a self-signed ECDSA
+//    P-256 certificate made here), both through libcurl as the kiosk uses it: a request on a new
+//    connection (the handshake's cost is the difference), downloads/s on keep-alive, and a
+//    kiosk's request over TLS under 100 clients dribbling a ClientHello.
 //
-// Usage: admit_server_bench [--server NAME=PATH]... [--rounds N] [--only throughput|slow|attacks]
+// Usage: admit_server_bench [--server NAME=PATH]... [--rounds N]
+//                           [--only throughput|slow|attacks|tls]
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -39,12 +46,15 @@
 #include "admit/store/outbox.hpp"
 #include "admit/store/schema.hpp"
 #include "admit/store/store.hpp"
+#include "admit/sync/client/http_client.hpp"
 #include "admit/sync/protocol/messages.hpp"
 #include "admit/sync/store/enrolment_tokens.hpp"
 #include "admit/sync/store/server_store.hpp"
 #include "gzip_bomb.hpp"
 #include "raw_http.hpp"
+#include "self_signed_certificate.hpp"
 #include "server_process.hpp"
+#include "tls_client_hello.hpp"
 
 namespace {
 
@@ -361,6 +371,142 @@ std::vector<std::pair<std::string, Attack>> attacks(const Fixture& fixture) {
 
 }  // namespace
 
+// --- TLS against plain HTTP, through libcurl (sync::HttpClient) as the kiosk uses it.
+
+struct Endpoint {
+    std::string url;  // http://... or https://...
+    std::optional<std::array<std::uint8_t, 32>> pin;
+};
+
+sync::HttpRequest getRequest(const Endpoint& e, const Fixture& f, const std::string& path) {
+    sync::HttpRequest r;
+    r.url = e.url + path;
+    r.bearerToken = f.deviceToken;
+    r.serverKeySha256 = e.pin;
+    r.connectTimeout = 2000ms;
+    r.timeout = 2000ms;
+    return r;
+}
+
+// One devices request on a new connection (a new client: TCP and, for https, the handshake).
+std::optional<double> newConnectionRequest(const Endpoint& e, const Fixture& f) {
+    auto started = Clock::now();
+    auto answer = sync::HttpClient().perform(getRequest(e, f, sync::devicesPath(f.eventId)));
+    if (!answer || answer->status != 200) return std::nullopt;
+    return msSince(started);
+}
+
+double curlDownloadsPerSecond(const Endpoint& e, const Fixture& f, int threads, double seconds) {
+    std::atomic<long> done = 0;
+    std::atomic<long> failed = 0;
+    auto until = Clock::now() + std::chrono::duration<double>(seconds);
+    std::vector<std::thread> clients;
+    for (int t = 0; t < threads; ++t) {
+        clients.emplace_back([&] {
+            sync::HttpClient client;  // one handle: its connection is kept alive
+            auto request = getRequest(e, f, sync::checkinsPath(f.eventId) + "?after=0");
+            while (Clock::now() < until) {
+                auto answer = client.perform(request);
+                if (answer && answer->status == 200 && answer->body.size() > 10'000) {
+                    ++done;
+                } else {
+                    ++failed;
+                }
+            }
+        });
+    }
+    for (auto& c : clients) c.join();
+    if (failed > 0) std::fprintf(stderr, "  (%ld downloads failed)\n", failed.load());
+    return static_cast<double>(done.load()) / seconds;
+}
+
+void tlsSection(const Fixture& f, int rounds) {
+    auto certificate = testing::SelfSignedCertificate::make();
+    std::ofstream(f.dir / "tls.crt") << certificate.certificatePem;
+    std::ofstream(f.dir / "tls.key") << certificate.keyPem;
+    std::filesystem::permissions(f.dir / "tls.key", std::filesystem::perms::owner_read |
+                                                        std::filesystem::perms::owner_write);
+    ServerUnderTest plain{"plain HTTP", ADMIT_SERVER_PATH, {}, (f.dir / "plain.db").string(), {}};
+    ServerUnderTest tls{
+        "TLS",
+        ADMIT_SERVER_PATH,
+        {"--tls-cert", (f.dir / "tls.crt").string(), "--tls-key", (f.dir / "tls.key").string()},
+        (f.dir / "tls.db").string(),
+        {}};
+    std::filesystem::copy_file(f.dir / "server.db", plain.db);
+    std::filesystem::copy_file(f.dir / "server.db", tls.db);
+    start(plain, f);
+    start(tls, f);
+    const Endpoint plainEnd{plain.process->url(), std::nullopt};
+    const Endpoint tlsEnd{tls.process->url(), certificate.publicKeySha256};
+
+    std::printf(
+        "\n### TLS (ECDSA P-256, TLS 1.3) against plain HTTP, same server build, through libcurl "
+        "as the kiosk uses it, %d rounds alternating\n\n",
+        rounds);
+    std::vector<double> plainNew, tlsNew, plainRate, tlsRate;
+    for (int round = 0; round < rounds; ++round) {
+        for (int i = 0; i < 100; ++i) {
+            if (auto ms = newConnectionRequest(plainEnd, f)) plainNew.push_back(*ms);
+            if (auto ms = newConnectionRequest(tlsEnd, f)) tlsNew.push_back(*ms);
+        }
+        plainRate.push_back(curlDownloadsPerSecond(plainEnd, f, 2, 3.0));
+        tlsRate.push_back(curlDownloadsPerSecond(tlsEnd, f, 2, 3.0));
+    }
+    const double plainMs = percentile(plainNew, 0.5);
+    const double tlsMs = percentile(tlsNew, 0.5);
+    std::printf("| measure | plain HTTP | TLS | TLS / plain |\n|---|---|---|---|\n");
+    std::printf(
+        "| devices request on a new connection, p50 (%zu / %zu) | %.2f ms | %.2f ms | "
+        "%.2fx (handshake about %.2f ms) |\n",
+        plainNew.size(), tlsNew.size(), plainMs, tlsMs, tlsMs / plainMs, tlsMs - plainMs);
+    std::printf("| the same, p99 | %.2f ms | %.2f ms | %.2fx |\n", percentile(plainNew, 0.99),
+                percentile(tlsNew, 0.99), percentile(tlsNew, 0.99) / percentile(plainNew, 0.99));
+    std::string plainCells, tlsCells;
+    for (double v : plainRate)
+        plainCells += (plainCells.empty() ? "" : ", ") + std::to_string(static_cast<int>(v));
+    for (double v : tlsRate)
+        tlsCells += (tlsCells.empty() ? "" : ", ") + std::to_string(static_cast<int>(v));
+    const double plainMedian = percentile(plainRate, 0.5);
+    const double tlsMedian = percentile(tlsRate, 0.5);
+    std::printf(
+        "| authenticated download (200 check-ins), keep-alive, 2 threads: requests/s "
+        "(rounds: %s / %s) | %.0f | %.0f | %.2fx |\n",
+        plainCells.c_str(), tlsCells.c_str(), plainMedian, tlsMedian, tlsMedian / plainMedian);
+
+    std::printf(
+        "\n### A kiosk's request over TLS (new connection, handshake included, 2 s timeout) "
+        "under clients dribbling a ClientHello (a byte every 0.2 s): p50 / p99\n\n"
+        "| attackers | TLS server |\n|---|---|\n");
+    const std::string hello = testing::tlsClientHello();
+    for (int attackers : {0, 100, 500}) {
+        long before = tls.process->memoryKib("VmRSS");
+        std::optional<testing::SlowClients> slow;
+        if (attackers > 0) {
+            slow.emplace(tls.process->port(), attackers, 200ms, hello);
+            if (!slow->waitUntilSending(attackers, 10s)) {
+                std::fprintf(stderr, "  (%d of %d attackers got a byte in)\n", slow->sending(),
+                             attackers);
+            }
+        }
+        std::this_thread::sleep_for(attackers > 0 ? 1500ms : 200ms);
+        Latency l;
+        for (int i = 0; i < 40; ++i) {
+            ++l.asked;
+            if (auto ms = newConnectionRequest(tlsEnd, f)) l.answeredMs.push_back(*ms);
+            std::this_thread::sleep_for(50ms);
+        }
+        long during = tls.process->memoryKib("VmRSS");
+        slow.reset();
+        std::printf("| %d | %s, RSS +%.1f MiB |\n", attackers, latencyCell(l).c_str(),
+                    static_cast<double>(during - before) / 1024.0);
+        std::fflush(stdout);
+        std::this_thread::sleep_for(1500ms);
+    }
+    plain.process->stop();
+    tls.process->stop();
+}
+
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     int rounds = 3;
@@ -452,6 +598,8 @@ int main(int argc, char** argv) {
         }
         for (auto& s : servers) s.process->stop();
     }
+
+    if (only.empty() || only == "tls") tlsSection(f, rounds);
 
     if (only.empty() || only == "attacks") {
         std::printf(

@@ -17,6 +17,7 @@
 #include "admit/sync/store/server_store.hpp"
 #include "admit/ticket/event_setup.hpp"
 #include "cli_run.hpp"
+#include "self_signed_certificate.hpp"
 #include "temp_dir.hpp"
 
 namespace {
@@ -120,6 +121,39 @@ TEST_F(SetupCodeCli, RefusedServerUrlRegistersNoToken) {
     EXPECT_EQ(run.exitCode, 1) << run.out;
     auto org = openDb();
     EXPECT_EQ(org.execAndGet("SELECT count(*) FROM enrolment_tokens").getInt(), 0);
+}
+
+}  // namespace
+
+namespace {
+
+// --tls-cert: the code pins the SHA-256 of the certificate's public key (made here by OpenSSL).
+TEST_F(SetupCodeCli, TlsCertificatePinsTheServersKey) {
+    auto certificate = admit::testing::SelfSignedCertificate::make();
+    std::ofstream(dir.file("server.crt")) << certificate.certificatePem;
+    CliRun run = admit(db + "setup-code --event " + eventId +
+                       " --server https://127.0.0.1:8470 --tls-cert " + dir.file("server.crt"));
+    ASSERT_EQ(run.exitCode, 0) << run.out;
+    auto decoded = admit::ticket::decodeEventSetup(run.out.substr(0, run.out.size() - 1));
+    ASSERT_TRUE(decoded.ok()) << run.out;
+    const auto& online = std::get<admit::ticket::OnlineEnrolment>(*decoded);
+    EXPECT_EQ(online.serverUrl, "https://127.0.0.1:8470");
+    ASSERT_TRUE(online.serverKeySha256);
+    EXPECT_EQ(*online.serverKeySha256, certificate.publicKeySha256);
+
+    CliRun plain = admit(db + "setup-code --event " + eventId +
+                         " --server http://127.0.0.1:8470 --tls-cert " + dir.file("server.crt"));
+    EXPECT_EQ(plain.exitCode, 2) << plain.out;
+    EXPECT_NE(plain.out.find("--tls-cert needs an https:// --server"), std::string::npos)
+        << plain.out;
+
+    CliRun missing = admit(db + "setup-code --event " + eventId +
+                           " --server https://127.0.0.1:8470 --tls-cert " + dir.file("none.crt"));
+    EXPECT_EQ(missing.exitCode, 1) << missing.out;
+    EXPECT_NE(
+        missing.out.find("the TLS certificate file " + dir.file("none.crt") + " does not exist"),
+        std::string::npos)
+        << missing.out;
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -22,6 +23,8 @@
 #include "admit/replica/replica.hpp"
 #include "admit/replica/replica_key.hpp"
 #include "admit/store/schema.hpp"
+#include "admit/store/store.hpp"
+#include "admit/sync/store/device_registry.hpp"
 #include "admit/sync/store/enrolment_tokens.hpp"
 #include "admit/sync/store/server_store.hpp"
 #include "admit/ticket/event_setup.hpp"
@@ -329,6 +332,82 @@ TEST_F(KioskWithServerTest, DeskChangesReachTheKioskOnItsNextRound) {
     for (const auto& line : nlohmann::json::parse(audit.out)) actions.push_back(line["action"]);
     EXPECT_EQ(actions,
               (std::vector<std::string>{"ticket.revoked", "attendee.added", "ticket.issued"}));
+}
+
+}  // namespace
+}  // namespace admit::kiosk
+
+namespace admit::kiosk {
+namespace {
+
+// A kiosk the organiser removed says so ("removed by the organiser: scan a new event code"),
+// and still says so after a restart with the server gone, sending nothing: the removal is kept
+// in the replica, not only in the running kiosk's memory.
+TEST_F(KioskWithServerTest, ARemovedKioskStillSaysSoAfterARestart) {
+    KioskOptions options;
+    options.database = {dir_ / "a.replica", kioskKey("a")};
+    options.gate = std::string("A");
+    options.selectSingleEvent = false;
+    options.deviceName = "kiosk-a";
+    std::vector<ShownVerdict> verdicts;
+    std::vector<SyncRoundOutcome> rounds;
+    auto until = [&](KioskCore& core, const std::function<bool()>& done,
+                     std::chrono::seconds limit = 90s) {
+        auto giveUp = std::chrono::steady_clock::now() + limit;
+        while (std::chrono::steady_clock::now() < giveUp) {
+            core.waitForWork(50ms);
+            bool finished = core.finished();
+            auto news = core.drain();
+            verdicts.insert(verdicts.end(), news.verdicts.begin(), news.verdicts.end());
+            rounds.insert(rounds.end(), news.syncRounds.begin(), news.syncRounds.end());
+            if (finished && done()) return true;
+        }
+        return false;
+    };
+    auto core = std::make_unique<KioskCore>(options);
+    core->start(nullptr);
+    ASSERT_TRUE(until(*core, [&] { return core->state().ready; }));
+    core->submitCode(onlineCode(0));
+    ASSERT_TRUE(until(*core, [&] { return !verdicts.empty() && !rounds.empty(); }));
+    ASSERT_EQ(verdicts.back().code, "enrolled") << verdicts.back().reason;
+    ASSERT_TRUE(rounds.back().ok) << rounds.back().error;
+
+    // The organiser revokes it; the next round (after a check-in) is refused.
+    std::string deviceId;
+    {
+        auto db = openKioskDatabase(options.database);
+        ASSERT_TRUE(db);
+        deviceId = store::deviceId(*db);
+    }
+    {
+        auto key = replica::loadKeyFile(dir_ / "organiser.key");
+        ASSERT_TRUE(key);
+        auto db = replica::openReplica(dir_ / "organiser.db", *key, replica::OpenMode::kReadWrite);
+        ASSERT_TRUE(db) << db.error().message;
+        store::applyConnectionSettings(*db);
+        ASSERT_TRUE(sync::DeviceRegistry(*db).revoke(event_.eventId, deviceId, now_));
+    }
+    rounds.clear();
+    core->dismissVerdict();
+    core->submitCode(event_.tickets.at(0).text);
+    ASSERT_TRUE(until(*core, [&] { return !rounds.empty() && core->state().sync.removed; }))
+        << (rounds.empty() ? "no round" : rounds.back().errorKind);
+    EXPECT_EQ(rounds.back().errorKind, "revoked");
+    EXPECT_EQ(describeSync(core->state().sync, now_).text, text::kKioskRemoved);
+    core.reset();
+
+    // Restarted with the server gone: removed at once, and no round is tried.
+    server_.reset();
+    rounds.clear();
+    core = std::make_unique<KioskCore>(options);
+    core->start(nullptr);
+    ASSERT_TRUE(until(*core, [&] { return core->state().ready && core->state().sync.enrolled; }));
+    std::this_thread::sleep_for(1s);
+    until(
+        *core, [] { return true; }, 1s);
+    EXPECT_TRUE(core->state().sync.removed);
+    EXPECT_EQ(describeSync(core->state().sync, now_).text, text::kKioskRemoved);
+    EXPECT_TRUE(rounds.empty()) << "a removed kiosk tried a round: " << rounds.front().error;
 }
 
 }  // namespace

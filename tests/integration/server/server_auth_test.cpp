@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "admit/store/audit_log.hpp"
 #include "admit/store/uuid.hpp"
 #include "admit/sync/client/sync_client.hpp"
 #include "admit/sync/client/sync_state.hpp"
@@ -218,6 +219,69 @@ TEST_F(ServerAuth, QuarantinedBatchesStayFastAndTheQuarantineIsCapped) {
     EXPECT_EQ(entry.value("device_id", ""), deviceId) << shown.out;
     EXPECT_NE(entry.value("reason", "").find(elsewhere), std::string::npos) << shown.out;
     EXPECT_TRUE(entry["entry"].is_object()) << shown.out;
+}
+
+// A full quarantine blocked the kiosk for good: nothing it sent was stored again. `admit
+// quarantine clear` (audited) lets it upload again, over real HTTP.
+TEST_F(ServerAuth, AKioskBlockedByAFullQuarantineUploadsAgainAfterAClear) {
+    startServer();
+    const std::string elsewhere = store::newUuidV7(77);  // no such event: every entry quarantined
+    auto batch = [&](int number) {
+        UploadRequest request{deviceId, "A", {}};
+        for (int i = 0; i < 500; ++i) {
+            const std::int64_t n = number * 500 + i + 1;
+            request.entries.push_back(entryFor(checkIn(elsewhere, "A", n), n));
+        }
+        return request;
+    };
+    for (int number = 0; number < 20; ++number) {
+        auto answer = upload(batch(number));
+        ASSERT_TRUE(answer && answer->status == 200) << number;
+    }
+    auto blocked = upload(batch(20));
+    ASSERT_TRUE(blocked);
+    ASSERT_EQ(blocked->status, 507) << blocked->body;
+
+    // One entry by its number, then the rest of the kiosk's.
+    auto listed = admit(dbArgs() + "--json quarantine list --event " + eventId + " --limit 1");
+    ASSERT_EQ(listed.exitCode, 0) << listed.out;
+    const std::int64_t seq = json::parse(listed.out)["entries"][0]["seq"];
+    auto one = admit(dbArgs() + "--json quarantine clear --event " + eventId + " --seq " +
+                     std::to_string(seq) + " --operator Sam");
+    ASSERT_EQ(one.exitCode, 0) << one.out;
+    EXPECT_EQ(json::parse(one.out).value("removed", 0), 1) << one.out;
+    auto again =
+        admit(dbArgs() + "quarantine clear --event " + eventId + " --seq " + std::to_string(seq));
+    EXPECT_EQ(again.exitCode, 1) << again.out;
+    auto both = admit(dbArgs() + "quarantine clear --event " + eventId + " --seq 1 --device x");
+    EXPECT_EQ(both.exitCode, 2) << both.out;
+    auto rest = admit(dbArgs() + "--json quarantine clear --event " + eventId + " --device " +
+                      deviceId + " --operator Sam");
+    ASSERT_EQ(rest.exitCode, 0) << rest.out;
+    EXPECT_EQ(json::parse(rest.out).value("removed", 0), 9'999) << rest.out;
+
+    auto unblocked = upload(batch(20));
+    ASSERT_TRUE(unblocked);
+    EXPECT_EQ(unblocked->status, 200) << unblocked->body;
+    EXPECT_EQ(bodyOf(unblocked)["quarantined"], 500);
+    // And the kiosk's own check-ins are stored again.
+    UploadRequest good{deviceId, "A", {entryFor(checkIn(eventId, "A", 1'000'001), 10'501)}};
+    auto stored = upload(good);
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(stored->status, 200) << stored->body;
+    EXPECT_EQ(bodyOf(stored)["quarantined"], 0) << stored->body;
+
+    // Both clears are in the server's audit log, with who and how many.
+    auto db = serverDb();
+    auto audit = store::AuditLog(db).latest(10);
+    std::vector<std::string> cleared;
+    for (const auto& record : audit) {
+        if (record.entry.action == "quarantine.cleared") cleared.push_back(record.entry.detail);
+    }
+    ASSERT_EQ(cleared.size(), 2u);
+    EXPECT_EQ(json::parse(cleared[0]).value("removed", 0), 9'999) << cleared[0];
+    EXPECT_EQ(json::parse(cleared[1]).value("removed", 0), 1) << cleared[1];
+    EXPECT_EQ(audit[0].entry.operatorName, "Sam");
 }
 
 // Item 6: a device token of one event received every operator's PIN hash.

@@ -30,6 +30,7 @@
 #include "admit/sync/store/server_store.hpp"
 #include "admit/ticket/event_setup.hpp"
 #include "child_process.hpp"
+#include "self_signed_certificate.hpp"
 #include "temp_dir.hpp"
 
 namespace {
@@ -423,6 +424,88 @@ TEST(KioskUi, StatusBarOnlineThenOfflineWithTheRealServer) {
         std::string png =
             "-" + std::to_string(size.width) + "x" + std::to_string(size.height) + ".png";
         EXPECT_EQ(run.shown.count("scanning-offline" + png), 1U) << size.width;
+    }
+}
+
+}  // namespace
+
+namespace {
+
+// The settings screen of an enrolled kiosk says how it reaches its server: "unencrypted" over
+// plain HTTP, "server key checked" over TLS with the key pinned by the event code. The real
+// admit-server on 127.0.0.1, once plain and once with a certificate made here; the tour opens
+// the settings (with the demo organiser's PIN, which the roster carries).
+TEST(KioskUi, SettingsShowWhetherTheServerConnectionIsEncrypted) {
+    admit::testing::TempDir dir;
+    auto now = admit::store::systemTimeMs();
+    auto key = admit::replica::ReplicaKey::generate();
+    ASSERT_TRUE(admit::replica::writeKeyFile(dir / "organiser.key", key));
+    admit::kiosk::DemoEvent event;
+    std::vector<std::string> tokens;
+    {
+        auto db = admit::replica::openReplica(dir / "organiser.db", key,
+                                              admit::replica::OpenMode::kCreate);
+        ASSERT_TRUE(db) << db.error().message;
+        ASSERT_TRUE(admit::store::migrate(*db));
+        auto created = admit::kiosk::createDemoEvent(*db, now);
+        ASSERT_TRUE(created) << created.error().message;
+        event = *created;
+        for (int i = 0; i < 2; ++i) {
+            auto token = admit::sync::EnrolmentTokens(*db).issue(event.eventId, now);
+            ASSERT_TRUE(token) << token.error().message;
+            tokens.push_back(*token);
+        }
+    }
+    auto certificate = admit::testing::SelfSignedCertificate::make();
+    std::ofstream(dir / "tls.crt") << certificate.certificatePem;
+    {
+        std::ofstream keyOut(dir / "tls.key");
+        keyOut << certificate.keyPem;
+    }
+    fs::permissions(dir / "tls.key", fs::perms::owner_read | fs::perms::owner_write);
+    auto eventId = admit::ticket::eventIdFromString(event.eventId);
+    ASSERT_TRUE(eventId);
+
+    struct Case {
+        std::vector<std::string> serverArgs;
+        std::optional<std::array<std::uint8_t, 32>> pin;
+        std::string shot;
+    };
+    const std::vector<Case> cases{
+        {{}, std::nullopt, "settings-unencrypted-800x480.png"},
+        {{"--tls-cert", (dir / "tls.crt").string(), "--tls-key", (dir / "tls.key").string()},
+         certificate.publicKeySha256,
+         "settings-pinned-800x480.png"}};
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        std::vector<std::string> argv{ADMIT_SERVER_BIN,
+                                      "--db",
+                                      (dir / "organiser.db").string(),
+                                      "--key-file",
+                                      (dir / "organiser.key").string(),
+                                      "--listen",
+                                      "127.0.0.1:0"};
+        argv.insert(argv.end(), cases[i].serverArgs.begin(), cases[i].serverArgs.end());
+        admit::testing::Child server(argv, dir / ("server-" + std::to_string(i) + ".err"));
+        auto line = server.readLine(std::chrono::seconds(30));
+        ASSERT_TRUE(line);
+        std::string url = nlohmann::json::parse(*line)["url"].get<std::string>();
+        std::string code = admit::ticket::encodeEventSetup(
+            admit::ticket::OnlineEnrolment{url, *eventId, tokens[i], cases[i].pin});
+        auto camera =
+            writeFrames(dir / ("camera-" + std::to_string(i)), {code, event.tickets.at(i).text});
+        fs::path replica = dir / ("kiosk-" + std::to_string(i) + ".replica");
+        fs::path kioskKey = dir / ("kiosk-" + std::to_string(i) + ".key");
+        ASSERT_TRUE(admit::replica::writeKeyFile(kioskKey, admit::replica::ReplicaKey::generate()));
+        auto run =
+            runKiosk("connection-" + std::to_string(i),
+                     "--windowed --size 800x480 --tour --db " + replica.string() + " --key-file " +
+                         kioskKey.string() + " --source-folder " + camera.string());
+        std::vector<std::string> codes;
+        for (const auto& v : run.verdicts) {
+            if (v.contains("code")) codes.push_back(v["code"].get<std::string>());
+        }
+        EXPECT_EQ(codes, (std::vector<std::string>{"enrolled", "accepted"})) << url;
+        EXPECT_EQ(run.shown.count(cases[i].shot), 1U) << url;
     }
 }
 

@@ -254,15 +254,15 @@ class HeldSyncClient final : public SyncBackend {
     sync::SyncState readState(SQLite::Database& replica) override {
         return client_->readState(replica);
     }
-    void saveEnrolment(SQLite::Database& replica, const std::string& serverUrl,
+    void saveEnrolment(SQLite::Database& replica, const sync::ServerAddress& server,
                        const std::string& deviceToken) override {
-        client_->saveEnrolment(replica, serverUrl, deviceToken);
+        client_->saveEnrolment(replica, server, deviceToken);
     }
-    Result<sync::EnrolResponse, sync::SyncError> enrol(const std::string& serverUrl,
+    Result<sync::EnrolResponse, sync::SyncError> enrol(const sync::ServerAddress& server,
                                                        const sync::EnrolRequest& request) override {
-        return client_->enrol(serverUrl, request);
+        return client_->enrol(server, request);
     }
-    Result<sync::RoundReport, sync::SyncError> runRound(const std::string& serverUrl,
+    Result<sync::RoundReport, sync::SyncError> runRound(const sync::ServerAddress& server,
                                                         SQLite::Database& replica,
                                                         const std::string& eventId,
                                                         const std::string& gate,
@@ -273,7 +273,7 @@ class HeldSyncClient final : public SyncBackend {
             changed_.notify_all();
             changed_.wait(lock, [this] { return released_; });
         }
-        auto report = client_->runRound(serverUrl, replica, eventId, gate, nowMs);
+        auto report = client_->runRound(server, replica, eventId, gate, nowMs);
         std::lock_guard lock(mutex_);
         ++ended_;
         changed_.notify_all();

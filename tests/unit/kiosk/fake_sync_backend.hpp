@@ -43,29 +43,31 @@ class FakeSyncBackend final : public SyncBackend {
         std::lock_guard lock(mutex);
         return state;
     }
-    void saveEnrolment(SQLite::Database&, const std::string& serverUrl,
+    void saveEnrolment(SQLite::Database&, const sync::ServerAddress& server,
                        const std::string& deviceToken) override {
         std::lock_guard lock(mutex);
-        state.serverUrl = serverUrl;
+        state.serverUrl = server.url;
+        state.serverKeySha256 = server.keySha256;
         state.hasDeviceToken = true;
         savedToken = deviceToken;
     }
-    Result<sync::EnrolResponse, sync::SyncError> enrol(const std::string& serverUrl,
+    Result<sync::EnrolResponse, sync::SyncError> enrol(const sync::ServerAddress& server,
                                                        const sync::EnrolRequest& request) override {
         std::lock_guard lock(mutex);
-        enrolUrls.push_back(serverUrl);
+        enrolUrls.push_back(server.url);
+        enrolPins.push_back(server.keySha256);
         enrolRequests.push_back(request);
         if (enrolError) return fail(*enrolError);
         return sync::EnrolResponse{"device-token-" + std::to_string(enrolRequests.size()),
                                    eventName};
     }
-    Result<sync::RoundReport, sync::SyncError> runRound(const std::string& serverUrl,
+    Result<sync::RoundReport, sync::SyncError> runRound(const sync::ServerAddress& server,
                                                         SQLite::Database& replica,
                                                         const std::string& eventId,
                                                         const std::string& gate,
                                                         std::int64_t nowMs) override {
         std::unique_lock lock(mutex);
-        rounds.push_back({serverUrl, eventId, gate});
+        rounds.push_back({server.url, eventId, gate});
         ++roundsStarted;
         changed.notify_all();
         changed.wait(lock, [this] { return !blockRounds; });
@@ -123,6 +125,7 @@ class FakeSyncBackend final : public SyncBackend {
     sync::SyncState state;
     std::string savedToken;
     std::vector<std::string> enrolUrls;
+    std::vector<std::optional<std::array<std::uint8_t, 32>>> enrolPins;
     std::vector<sync::EnrolRequest> enrolRequests;
     std::vector<RoundCall> rounds;
     int roundsStarted = 0;

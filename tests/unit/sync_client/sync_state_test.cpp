@@ -99,6 +99,30 @@ TEST_F(SyncStateTest, DamagedValuesReadAsDefaultsInsteadOfFailing) {
     EXPECT_TRUE(state.devices.empty());
 }
 
+TEST_F(SyncStateTest, TheServersKeyPinIsStoredWithItsUrl) {
+    std::array<std::uint8_t, 32> pin{};
+    pin.fill(0xa5);
+    pin[0] = 0x01;
+    saveEnrolment(*db, ServerAddress("https://10.0.0.2:8470", pin), "device-token-1");
+    SyncState state = readSyncState(*db);
+    ASSERT_TRUE(state.serverKeySha256);
+    EXPECT_EQ(*state.serverKeySha256, pin);
+    EXPECT_EQ(serverAddress(state).keySha256, pin);
+    EXPECT_EQ(serverAddress(state).url, "https://10.0.0.2:8470");
+
+    // A code without a pin (a server whose certificate a CA vouches for) drops the old pin.
+    saveEnrolment(*db, "https://10.0.0.2:8470", "device-token-2");
+    EXPECT_FALSE(readSyncState(*db).serverKeySha256);
+}
+
+TEST_F(SyncStateTest, ADamagedPinMatchesNoServerRatherThanAny) {
+    setMeta("sync.server_url", "https://10.0.0.2:8470");
+    setMeta("sync.server_key_sha256", "not hex");
+    auto pin = readSyncState(*db).serverKeySha256;
+    ASSERT_TRUE(pin) << "a damaged pin must not read as none (that would trust any server)";
+    EXPECT_EQ(*pin, (std::array<std::uint8_t, 32>{}));
+}
+
 TEST_F(SyncStateTest, ReEnrolmentWithTheSameServerKeepsTheCursors) {
     saveEnrolment(*db, "http://10.0.0.2:8470", "old-token");
     setMeta("sync.checkins_after", "900");

@@ -62,7 +62,7 @@ TEST(ServerMetrics, StoreAndConnectionFigures) {
     store.devices.push_back({"ev-1", "dev-a", 10'000});
     store.devices.push_back({"ev-1", "dev-b", 0});  // never synced: no age
     store.quarantined = 5;
-    ConnectionFigures connections{3, 1, 2, 4, 6};
+    ConnectionFigures connections{3, 1, 2, 4, 6, 7};
     const std::string text = metrics.render(connections, store, 12'500);
     EXPECT_TRUE(hasLine(text, R"(admit_checkins_stored{event="ev-1"} 12)")) << text;
     EXPECT_TRUE(hasLine(text, R"(admit_devices{event="ev-1"} 2)")) << text;
@@ -77,6 +77,8 @@ TEST(ServerMetrics, StoreAndConnectionFigures) {
     EXPECT_TRUE(hasLine(text, R"(admit_connections_dropped_total{reason="refused_at_cap"} 2)"));
     EXPECT_TRUE(hasLine(text, R"(admit_connections_dropped_total{reason="deadline"} 4)"));
     EXPECT_TRUE(hasLine(text, R"(admit_connections_dropped_total{reason="busy"} 6)"));
+    EXPECT_TRUE(
+        hasLine(text, R"(admit_connections_dropped_total{reason="tls_handshake_failed"} 7)"));
 }
 
 TEST(ServerMetrics, LabelValuesAreEscaped) {

@@ -53,6 +53,36 @@ TEST(EventSetup, OnlineEnrolmentRoundTrips) {
     EXPECT_EQ(std::get<OnlineEnrolment>(*decoded), sampleOnline());
 }
 
+TEST(EventSetup, OnlineEnrolmentWithAServerKeyPinRoundTrips) {
+    OnlineEnrolment pinned = sampleOnline();
+    pinned.serverKeySha256.emplace();
+    for (std::size_t i = 0; i < 32; ++i)
+        (*pinned.serverKeySha256)[i] = static_cast<std::uint8_t>(i);
+    auto decoded = decodeEventSetup(encodeEventSetup(pinned));
+    ASSERT_TRUE(decoded.ok()) << decoded.error().detail;
+    EXPECT_EQ(std::get<OnlineEnrolment>(*decoded), pinned);
+    EXPECT_EQ(binaryOf(pinned).size(), binaryOf(sampleOnline()).size() + 33);
+}
+
+TEST(EventSetup, AServerKeyPinNeedsHttps) {
+    OnlineEnrolment pinned = sampleOnline();
+    pinned.serverKeySha256.emplace();
+    pinned.serverUrl = "http://admit.example.org/api";
+    EXPECT_THROW((void)encodeEventSetup(pinned), std::invalid_argument);
+
+    pinned.serverUrl = "https://admit.example.org/api";
+    Bytes binary = binaryOf(pinned);
+    // The URL swapped for an http:// one of the same length (29 bytes from offset 18).
+    const std::string plain = "http://admit.example.orgg/api";
+    std::copy(plain.begin(), plain.end(), binary.begin() + 18);
+    EXPECT_EQ(decodeError(withBinary(binary)).detail,
+              "event setup code: a server key pin needs an https:// server URL");
+    Bytes cut(binary.begin(), binary.end() - 1);
+    std::copy(plain.begin(), plain.end(), cut.begin() + 18);
+    EXPECT_EQ(decodeError(withBinary(cut)).detail,
+              "event setup code: 32 unexpected bytes after the enrolment token");
+}
+
 TEST(EventSetup, OfflineSetupRoundTripsWithDerivedKeyIds) {
     std::string text = encodeEventSetup(sampleOffline());
     auto decoded = decodeEventSetup(text);

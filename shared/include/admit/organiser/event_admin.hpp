@@ -3,6 +3,7 @@
 // tickets, attach imported opaque codes, print set-up codes and export a kiosk replica.
 // The `admit` CLI and the kiosk's demo call these; nothing here knows about a UI.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -54,9 +55,11 @@ Status<> addOpaqueCode(SQLite::Database& db, const std::string& eventId, std::in
 
 // The "event QR" texts.
 Result<std::string> offlineSetupCode(SQLite::Database& db, const std::string& eventId);
-Result<std::string> onlineSetupCode(SQLite::Database& db, const std::string& eventId,
-                                    const std::string& serverUrl,
-                                    const std::string& enrolmentToken);
+// `serverKeySha256`: the pin of an https:// server's key, or none.
+Result<std::string> onlineSetupCode(
+    SQLite::Database& db, const std::string& eventId, const std::string& serverUrl,
+    const std::string& enrolmentToken,
+    const std::optional<std::array<std::uint8_t, 32>>& serverKeySha256 = std::nullopt);
 
 // Copies one event into an empty, migrated replica: event, public keys (never secret keys),
 // ticket types and gate rules, attendees, tickets, revoked and blocked codes, operators

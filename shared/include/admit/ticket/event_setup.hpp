@@ -4,7 +4,10 @@
 // online enrolment (server, event, one-time token) and offline setup (event, name, public
 // keys, enough to verify signed tickets with an empty replica). Layout: docs/tickets.md.
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -31,6 +34,10 @@ struct OnlineEnrolment {
     EventId eventId;
     // A secret: printable ASCII without spaces. Never written to errors or logs by us.
     std::string enrolmentToken;
+    // https:// only, optional: the SHA-256 of the server's public key (its certificate's DER
+    // SubjectPublicKeyInfo). The kiosk talks to no server with another key.
+    // (Initialised here so that brace-initialised codes without it stay complete.)
+    std::optional<std::array<std::uint8_t, 32>> serverKeySha256 = std::nullopt;
 
     friend bool operator==(const OnlineEnrolment&, const OnlineEnrolment&) = default;
 };

@@ -121,6 +121,11 @@ inline constexpr const char* kSound = "Sound";
 inline constexpr const char* kSoundOn = "Sound on";
 inline constexpr const char* kSoundOff = "Muted";
 inline constexpr const char* kCamera = "Camera";
+inline constexpr const char* kSyncServer = "Sync server";
+inline constexpr const char* kNoSyncServer = "None: this kiosk works offline";
+inline constexpr const char* kUnencrypted = "unencrypted (plain HTTP)";
+inline constexpr const char* kEncrypted = "encrypted (TLS)";
+inline constexpr const char* kEncryptedPinned = "encrypted (TLS), server key checked";
 inline constexpr const char* kSave = "Save";
 inline constexpr const char* kCancel = "Cancel";
 inline constexpr const char* kChange = "Change";
@@ -181,6 +186,9 @@ std::string eventAtServer(const std::string& server);  // an online code's event
 std::string enrolUnreachable(const std::string& server);
 std::string enrolRefused();
 std::string enrolFailed(const std::string& server, const std::string& why);
+// https: the server's key differs from the event code's, or its certificate is not trusted.
+std::string wrongServerKey(const std::string& server);
+std::string certificateRefused(const std::string& server);
 std::string enrolledWithoutRoster(const std::string& eventName, const std::string& why);
 std::string enrolledLocalFailure(const std::string& why);
 std::string damagedExplanation();

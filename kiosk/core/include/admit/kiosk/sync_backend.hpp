@@ -25,11 +25,11 @@ class SyncBackend {
     virtual bool available() const = 0;
     virtual sync::SyncState readState(SQLite::Database& replica) = 0;
     // May throw SQLite::Exception (the replica refused the write).
-    virtual void saveEnrolment(SQLite::Database& replica, const std::string& serverUrl,
+    virtual void saveEnrolment(SQLite::Database& replica, const sync::ServerAddress& server,
                                const std::string& deviceToken) = 0;
     virtual Result<sync::EnrolResponse, sync::SyncError> enrol(
-        const std::string& serverUrl, const sync::EnrolRequest& request) = 0;
-    virtual Result<sync::RoundReport, sync::SyncError> runRound(const std::string& serverUrl,
+        const sync::ServerAddress& server, const sync::EnrolRequest& request) = 0;
+    virtual Result<sync::RoundReport, sync::SyncError> runRound(const sync::ServerAddress& server,
                                                                 SQLite::Database& replica,
                                                                 const std::string& eventId,
                                                                 const std::string& gate,

@@ -13,9 +13,18 @@
 namespace admit::kiosk {
 
 // The replica's sync state as the screens see it (from sync::readSyncState after each round).
+// How the kiosk reaches its sync server, for the settings screen.
+enum class ServerConnection {
+    kNone,             // no server (offline set-up)
+    kUnencrypted,      // http://
+    kEncrypted,        // https://, the certificate checked against the system's CAs
+    kEncryptedPinned,  // https://, the server's key checked against the event code's
+};
+
 struct SyncView {
     bool enrolled = false;  // a server URL and a device token are stored
     std::string server;     // the server for people: "host:port"
+    ServerConnection connection = ServerConnection::kNone;
     std::optional<std::int64_t> lastSuccessMs;
     std::optional<std::int64_t> lastAttemptMs;
     std::string lastError;  // empty after a successful round
@@ -32,7 +41,7 @@ struct SyncRoundOutcome {
     std::string step;       // the failed step ("upload", "roster", ...), empty on success
     std::string error;      // a sentence, never a token; empty on success
     std::string errorKind;  // "unreachable", "refused", "revoked", "server", "bad_response",
-                            // "local"
+                            // "local", "wrong_server_key", "certificate_refused"
     std::int64_t uploaded = 0;
     std::int64_t downloaded = 0;
     bool rosterChanged = false;

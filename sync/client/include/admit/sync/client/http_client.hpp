@@ -4,6 +4,7 @@
 // that docs/sync.md asks for. Failure to get an answer is an error value; any HTTP status is
 // an answer. Error messages never contain the bearer token or a request body.
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -24,6 +25,11 @@ struct HttpRequest {
     std::chrono::milliseconds connectTimeout{5'000};
     std::chrono::milliseconds timeout{30'000};  // the whole request
     std::size_t maxResponseBytes = 32u << 20;   // after decompression
+    // For https:// only: the SHA-256 of the server's public key (DER SubjectPublicKeyInfo) from
+    // the set-up code. With it, the server must present exactly that key, and no certificate
+    // authority is asked (a venue server's certificate is usually self-signed); without it,
+    // the certificate must chain to a system CA and name the host.
+    std::optional<std::array<std::uint8_t, 32>> serverKeySha256;
 };
 
 struct HttpResponse {
@@ -35,9 +41,12 @@ struct HttpResponse {
 
 struct HttpError {
     enum class Kind {
-        kUnreachable,  // no connection, DNS, timeout, connection lost mid-answer
-        kTooLarge,     // the answer is over maxResponseBytes
-        kLocal,        // libcurl could not be set up, or the URL is malformed
+        kUnreachable,         // no connection, DNS, timeout, connection lost mid-answer
+        kTooLarge,            // the answer is over maxResponseBytes
+        kLocal,               // libcurl could not be set up, or the URL is malformed
+        kWrongServerKey,      // https: the server's key is not the one pinned (not who it claims)
+        kCertificateRefused,  // https without a pin: the certificate is not trusted or the
+                              // TLS handshake failed
     };
     Kind kind = Kind::kUnreachable;
     std::string message;  // "could not reach the server: Connection refused"

@@ -13,18 +13,21 @@
 
 #include "admit/base/result.hpp"
 #include "admit/replica/replica_error.hpp"
+#include "admit/sync/client/server_address.hpp"
 #include "admit/sync/protocol/messages.hpp"
 
 namespace admit::sync {
 
 struct SyncError {
     enum class Kind {
-        kUnreachable,  // no connection, DNS, timeout
-        kRefused,      // 401/403/410: the device or enrolment token is not accepted
-        kRevoked,      // the organiser removed this device (401, kind device_revoked)
-        kServer,       // any other non-2xx answer
-        kBadResponse,  // a 2xx body that does not parse
-        kLocal,        // the replica could not be read or written
+        kUnreachable,         // no connection, DNS, timeout
+        kRefused,             // 401/403/410: the device or enrolment token is not accepted
+        kRevoked,             // the organiser removed this device (401, kind device_revoked)
+        kServer,              // any other non-2xx answer
+        kBadResponse,         // a 2xx body that does not parse
+        kLocal,               // the replica could not be read or written
+        kWrongServerKey,      // https: the server's key is not the one in the set-up code
+        kCertificateRefused,  // https without a pin: the certificate is not trusted
     };
     Kind kind = Kind::kUnreachable;
     std::string step;     // "enrol", "upload", "download", "roster", "devices"
@@ -60,7 +63,7 @@ struct RoundReport {
 
 class SyncClient {
   public:
-    explicit SyncClient(std::string serverUrl, Timeouts timeouts = {});
+    explicit SyncClient(ServerAddress server, Timeouts timeouts = {});
 
     // POST /v1/enrol. The caller stores the answer with saveEnrolment.
     Result<EnrolResponse, SyncError> enrol(const EnrolRequest& request);
@@ -73,7 +76,7 @@ class SyncClient {
                                             const std::string& gate, std::int64_t nowMs);
 
   private:
-    std::string serverUrl_;
+    ServerAddress server_;
     Timeouts timeouts_;
 };
 

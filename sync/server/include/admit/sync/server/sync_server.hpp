@@ -16,6 +16,7 @@
 #include "admit/base/result.hpp"
 #include "admit/store/clock.hpp"
 #include "admit/sync/server/failed_auth_limiter.hpp"
+#include "admit/sync/server/tls_context.hpp"
 
 namespace admit::sync {
 
@@ -31,6 +32,8 @@ struct ServerOptions {
     std::chrono::milliseconds requestTimeout{10'000};
     // Refused tokens per client address before the address is refused (429) for a while.
     FailedAuthLimiter::Limits failedAuthLimits;
+    // Serve HTTPS with this identity (TlsContext::load); null: plain HTTP.
+    std::shared_ptr<TlsContext> tls;
 };
 
 class SyncServer {

@@ -47,6 +47,17 @@ class Quarantine {
     // One entry of the event's devices.
     std::optional<QuarantinedEntry> find(const std::string& eventId, std::int64_t seq);
 
+    // Removes the event's entries: all of them, one device's, or the one numbered `seq`, and
+    // appends one audit entry ("quarantine.cleared": what was asked and how many went) in the
+    // same transaction, if any went. Removing a full device's entries lets that kiosk upload again.
+    // Returns how many were removed.
+    struct ClearScope {
+        std::optional<std::string> deviceId;
+        std::optional<std::int64_t> seq;
+    };
+    std::int64_t clear(const std::string& eventId, const ClearScope& scope,
+                       const std::string& operatorName, std::int64_t nowMs);
+
     std::int64_t maxEntriesPerDevice() const { return maxEntriesPerDevice_; }
 
   private:
