@@ -595,9 +595,11 @@ SyncSink KioskCore::makeSyncSink() {
     };
     sink.round = [this](SyncRoundOutcome outcome) {
         queues_->runOnUi([this, outcome = std::move(outcome)](KioskState& s, DrainResult& result) {
-            // Other devices' check-ins change the counts an organiser is looking at.
+            // Other devices' check-ins change the counts an organiser is looking at: the figures
+            // are due now, and drain() asks for them after the changes (a closure only changes
+            // state; drain starts the work).
             bool news = outcome.downloaded > 0 || outcome.rosterChanged;
-            if (s.screen == Screen::kDashboard && outcome.ok && news) refreshStats();
+            if (s.screen == Screen::kDashboard && outcome.ok && news) nextStats_ = {};
             result.syncRounds.push_back(outcome);
         });
     };

@@ -4,6 +4,7 @@
 
 #include <SQLiteCpp/Transaction.h>
 
+#include "admin_transaction.hpp"
 #include "audit_entry.hpp"
 
 namespace admit::organiser {
@@ -18,21 +19,15 @@ nlohmann::json optionalJson(const std::optional<std::int64_t>& value) {
 }
 
 // Runs `change` in one IMMEDIATE transaction after checking the event exists.
-template <class T, class Change>
-AdminResult<T> changeEvent(SQLite::Database& db, const std::string& eventId,
-                           const std::string& doing, Change&& change) {
-    try {
-        SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+template <class Change>
+std::invoke_result_t<Change&> changeEvent(SQLite::Database& db, const std::string& eventId,
+                                          const std::string& doing, Change&& change) {
+    return inAdminTransaction(db, doing, [&]() -> std::invoke_result_t<Change&> {
         if (!store::Events(db).find(eventId)) {
             return notFound("there is no event " + eventId + " in this database");
         }
-        AdminResult<T> result = change();
-        if (result) transaction.commit();
-        return result;
-    } catch (const SQLite::Exception& e) {
-        return fail(AdminError{AdminError::Kind::kStorage,
-                               "could not " + doing + ": " + e.what() + "; nothing was changed"});
-    }
+        return change();
+    });
 }
 
 }  // namespace
@@ -74,49 +69,47 @@ AdminResult<EventView> EventEditor::set(const EventChanges& changes, const Actor
         return invalid("'" + *changes.timeZone +
                        "' is not a time zone name (such as UTC or Europe/London)");
     }
-    return changeEvent<EventView>(
-        db_, eventId_, "change the event", [&]() -> AdminResult<EventView> {
-            store::Events events(db_);
-            auto before = show();
-            if (!before) return before;
-            store::EventSettings settings = before->settings;
-            if (changes.validFrom) settings.validFrom = *changes.validFrom;
-            if (changes.validUntil) settings.validUntil = *changes.validUntil;
-            if (changes.timeZone) settings.timeZone = *changes.timeZone;
-            if (settings.validFrom && settings.validUntil &&
-                *settings.validFrom > *settings.validUntil) {
-                return invalid("the check-in window would end before it starts");
-            }
-            nlohmann::json fields = nlohmann::json::object();
-            auto note = [&](const char* field, const nlohmann::json& from,
-                            const nlohmann::json& to) {
-                if (from != to) fields[field] = {{"from", from}, {"to", to}};
-            };
-            if (changes.name) note("name", before->info.name, *changes.name);
-            if (policy) {
-                note("reentry", store::reentryPolicyName(before->info.reentryPolicy),
-                     store::reentryPolicyName(*policy));
-            }
-            note("valid_from", optionalJson(before->settings.validFrom),
-                 optionalJson(settings.validFrom));
-            note("valid_until", optionalJson(before->settings.validUntil),
-                 optionalJson(settings.validUntil));
-            note("time_zone", before->settings.timeZone, settings.timeZone);
-            if (fields.empty())
-                return invalid("the event already has these settings; nothing to change");
-            if (changes.name) events.rename(eventId_, *changes.name);
-            if (policy) events.setReentryPolicy(eventId_, *policy);
-            events.setSettings(eventId_, settings);
-            appendAudit(db_, actor, "event.changed", eventId_,
-                        {{"event_id", eventId_}, {"changes", fields}});
-            return show();
-        });
+    return changeEvent(db_, eventId_, "change the event", [&]() -> AdminResult<EventView> {
+        store::Events events(db_);
+        auto before = show();
+        if (!before) return before;
+        store::EventSettings settings = before->settings;
+        if (changes.validFrom) settings.validFrom = *changes.validFrom;
+        if (changes.validUntil) settings.validUntil = *changes.validUntil;
+        if (changes.timeZone) settings.timeZone = *changes.timeZone;
+        if (settings.validFrom && settings.validUntil &&
+            *settings.validFrom > *settings.validUntil) {
+            return invalid("the check-in window would end before it starts");
+        }
+        nlohmann::json fields = nlohmann::json::object();
+        auto note = [&](const char* field, const nlohmann::json& from, const nlohmann::json& to) {
+            if (from != to) fields[field] = {{"from", from}, {"to", to}};
+        };
+        if (changes.name) note("name", before->info.name, *changes.name);
+        if (policy) {
+            note("reentry", store::reentryPolicyName(before->info.reentryPolicy),
+                 store::reentryPolicyName(*policy));
+        }
+        note("valid_from", optionalJson(before->settings.validFrom),
+             optionalJson(settings.validFrom));
+        note("valid_until", optionalJson(before->settings.validUntil),
+             optionalJson(settings.validUntil));
+        note("time_zone", before->settings.timeZone, settings.timeZone);
+        if (fields.empty())
+            return invalid("the event already has these settings; nothing to change");
+        if (changes.name) events.rename(eventId_, *changes.name);
+        if (policy) events.setReentryPolicy(eventId_, *policy);
+        events.setSettings(eventId_, settings);
+        appendAudit(db_, actor, "event.changed", eventId_,
+                    {{"event_id", eventId_}, {"changes", fields}});
+        return show();
+    });
 }
 
 AdminResult<store::TicketType> EventEditor::addTicketType(const std::string& name,
                                                           const Actor& actor) {
     if (blank(name)) return invalid("a ticket type needs a name");
-    return changeEvent<store::TicketType>(
+    return changeEvent(
         db_, eventId_, "add the ticket type", [&]() -> AdminResult<store::TicketType> {
             store::Events events(db_);
             if (events.findTicketTypeByName(eventId_, name)) {
@@ -137,7 +130,7 @@ AdminResult<store::TicketType> EventEditor::renameTicketType(const std::string& 
                                                              const std::string& newName,
                                                              const Actor& actor) {
     if (blank(newName)) return invalid("the new ticket type name must not be empty");
-    return changeEvent<store::TicketType>(
+    return changeEvent(
         db_, eventId_, "rename the ticket type", [&]() -> AdminResult<store::TicketType> {
             store::Events events(db_);
             auto type = events.findTicketTypeByName(eventId_, name);
@@ -162,7 +155,7 @@ AdminResult<std::vector<store::GateRule>> EventEditor::allowAtGate(const std::st
                                                                    const std::string& gate,
                                                                    const Actor& actor) {
     if (blank(gate)) return invalid("the gate name must not be empty");
-    return changeEvent<std::vector<store::GateRule>>(
+    return changeEvent(
         db_, eventId_, "change the gate rules", [&]() -> AdminResult<std::vector<store::GateRule>> {
             store::Events events(db_);
             auto type = events.findTicketTypeByName(eventId_, typeName);

@@ -4,25 +4,11 @@
 
 #include <SQLiteCpp/Transaction.h>
 
+#include "admin_transaction.hpp"
 #include "audit_entry.hpp"
 
 namespace admit::organiser {
-namespace {
-
-template <class Change>
-Status<AdminError> inTransaction(SQLite::Database& db, const std::string& doing, Change&& change) {
-    try {
-        SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
-        Status<AdminError> result = change();
-        if (result) transaction.commit();
-        return result;
-    } catch (const SQLite::Exception& e) {
-        return fail(AdminError{AdminError::Kind::kStorage,
-                               "could not " + doing + ": " + e.what() + "; nothing was changed"});
-    }
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::vector<store::OperatorDetails> OperatorAdmin::list(const std::string& eventId) {
     auto all = store::Operators(db_).details();
@@ -41,7 +27,7 @@ std::vector<std::string> OperatorAdmin::eventsOf(const std::string& name) {
 }
 
 Status<AdminError> OperatorAdmin::remove(const std::string& name, const Actor& actor) {
-    return inTransaction(db_, "remove operator '" + name + "'", [&]() -> Status<AdminError> {
+    return inAdminTransaction(db_, "remove operator '" + name + "'", [&]() -> Status<AdminError> {
         auto events = eventsOf(name);
         if (!store::Operators(db_).remove(name)) {
             return notFound("there is no operator '" + name + "'");
@@ -53,7 +39,7 @@ Status<AdminError> OperatorAdmin::remove(const std::string& name, const Actor& a
 
 Status<AdminError> OperatorAdmin::setPin(const std::string& name, std::string_view pin,
                                          const Actor& actor) {
-    return inTransaction(
+    return inAdminTransaction(
         db_, "set the PIN of operator '" + name + "'", [&]() -> Status<AdminError> {
             store::Operators operators(db_);
             const auto all = operators.list();
@@ -68,15 +54,15 @@ Status<AdminError> OperatorAdmin::setPin(const std::string& name, std::string_vi
 }
 
 Status<AdminError> OperatorAdmin::resetLockout(const std::string& name, const Actor& actor) {
-    return inTransaction(db_, "reset the lock-out of operator '" + name + "'",
-                         [&]() -> Status<AdminError> {
-                             if (!store::Operators(db_).resetLockout(name)) {
-                                 return notFound("there is no operator '" + name + "'");
-                             }
-                             appendAudit(db_, actor, "operator.lockout_reset", "operator:" + name,
-                                         {{"event_ids", eventsOf(name)}});
-                             return Ok{};
-                         });
+    return inAdminTransaction(db_, "reset the lock-out of operator '" + name + "'",
+                              [&]() -> Status<AdminError> {
+                                  if (!store::Operators(db_).resetLockout(name)) {
+                                      return notFound("there is no operator '" + name + "'");
+                                  }
+                                  appendAudit(db_, actor, "operator.lockout_reset",
+                                              "operator:" + name, {{"event_ids", eventsOf(name)}});
+                                  return Ok{};
+                              });
 }
 
 }  // namespace admit::organiser

@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/Transaction.h>
 
+#include "admin_transaction.hpp"
 #include "admit/store/events.hpp"
 #include "admit/ticket/blind_index.hpp"
 #include "admit/ticket/event_id.hpp"
@@ -18,21 +19,6 @@ const char* listName(store::CodeList list) {
 
 nlohmann::json ticketDetail(const std::string& eventId, const store::TicketRecord& ticket) {
     return {{"event_id", eventId}, {"attendee_id", ticket.attendeeId}};
-}
-
-// Runs `change` in one IMMEDIATE transaction; a database failure is a kStorage error and
-// nothing is kept.
-template <class T, class Change>
-AdminResult<T> inTransaction(SQLite::Database& db, const std::string& doing, Change&& change) {
-    try {
-        SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
-        AdminResult<T> result = change();
-        if (result) transaction.commit();
-        return result;
-    } catch (const SQLite::Exception& e) {
-        return fail(AdminError{AdminError::Kind::kStorage,
-                               "could not " + doing + ": " + e.what() + "; nothing was changed"});
-    }
 }
 
 }  // namespace
@@ -107,7 +93,7 @@ AdminResult<std::vector<TicketState>> TicketAdmin::listChange(const TicketSelect
     if (reason.find_first_not_of(" \t\r\n") == std::string::npos) {
         return invalid("a reason is needed to " + verb + " a ticket (kiosks show it)");
     }
-    return inTransaction<std::vector<TicketState>>(
+    return inAdminTransaction(
         db_, verb + " the ticket", [&]() -> AdminResult<std::vector<TicketState>> {
             auto found = find(selector);
             if (!found) return found;
@@ -144,7 +130,7 @@ AdminResult<std::vector<TicketState>> TicketAdmin::block(const TicketSelector& s
 
 AdminResult<std::vector<TicketState>> TicketAdmin::unblock(const TicketSelector& selector,
                                                            const Actor& actor) {
-    return inTransaction<std::vector<TicketState>>(
+    return inAdminTransaction(
         db_, "unblock the ticket", [&]() -> AdminResult<std::vector<TicketState>> {
             auto found = find(selector);
             if (!found) return found;
@@ -166,51 +152,48 @@ AdminResult<ReissuedTicket> TicketAdmin::reissue(const TicketSelector& selector,
                                                  const std::string& reason, const Actor& actor) {
     const std::string why =
         reason.find_first_not_of(" \t\r\n") == std::string::npos ? "Reissued" : reason;
-    return inTransaction<ReissuedTicket>(
-        db_, "reissue the ticket", [&]() -> AdminResult<ReissuedTicket> {
-            auto found = find(selector);
-            if (!found) return fail(found.error());
-            const TicketState* current = nullptr;
-            for (const TicketState& state : *found) {
-                if (state.ticket.kind == store::TicketKind::kSigned && !state.revokedReason) {
-                    current = &state;
-                    break;
-                }
+    return inAdminTransaction(db_, "reissue the ticket", [&]() -> AdminResult<ReissuedTicket> {
+        auto found = find(selector);
+        if (!found) return fail(found.error());
+        const TicketState* current = nullptr;
+        for (const TicketState& state : *found) {
+            if (state.ticket.kind == store::TicketKind::kSigned && !state.revokedReason) {
+                current = &state;
+                break;
             }
-            if (!current && selector.by == TicketSelector::By::kAttendee) {
-                // Every code of theirs is revoked (a refund taken back, say): a new one, nothing
-                // else to revoke.
-                const std::int64_t attendeeId = found->front().ticket.attendeeId;
-                auto issued = issueTicket(db_, eventId_, attendeeId);
-                if (!issued) return invalid(issued.error().message);
-                appendAudit(db_, actor, "ticket.reissued", issued->ticketRef,
-                            {{"event_id", eventId_},
-                             {"attendee_id", attendeeId},
-                             {"old_ref", ""},
-                             {"reason", why}});
-                return ReissuedTicket{"", *issued};
-            }
-            if (!current) {
-                return conflict(
-                    found->front().revokedReason
-                        ? "the ticket is revoked already; reissue by --attendee instead"
-                        : "only a signed ticket can be reissued (an external code cannot)");
-            }
-            const std::string oldRef = current->ticket.ref;
-            const std::int64_t attendeeId = current->ticket.attendeeId;
-            store::CodeLists(db_).add(store::CodeList::kRevoked, eventId_, oldRef, why,
-                                      actor.nowMs);
+        }
+        if (!current && selector.by == TicketSelector::By::kAttendee) {
+            // Every code of theirs is revoked (a refund taken back, say): a new one, nothing
+            // else to revoke.
+            const std::int64_t attendeeId = found->front().ticket.attendeeId;
             auto issued = issueTicket(db_, eventId_, attendeeId);
             if (!issued) return invalid(issued.error().message);
-            nlohmann::json detail{{"event_id", eventId_},
-                                  {"attendee_id", attendeeId},
-                                  {"old_ref", oldRef},
-                                  {"reason", why}};
-            appendAudit(db_, actor, "ticket.revoked", oldRef,
-                        {{"event_id", eventId_}, {"attendee_id", attendeeId}, {"reason", why}});
-            appendAudit(db_, actor, "ticket.reissued", issued->ticketRef, detail);
-            return ReissuedTicket{oldRef, *issued};
-        });
+            appendAudit(db_, actor, "ticket.reissued", issued->ticketRef,
+                        {{"event_id", eventId_},
+                         {"attendee_id", attendeeId},
+                         {"old_ref", ""},
+                         {"reason", why}});
+            return ReissuedTicket{"", *issued};
+        }
+        if (!current) {
+            return conflict(found->front().revokedReason
+                                ? "the ticket is revoked already; reissue by --attendee instead"
+                                : "only a signed ticket can be reissued (an external code cannot)");
+        }
+        const std::string oldRef = current->ticket.ref;
+        const std::int64_t attendeeId = current->ticket.attendeeId;
+        store::CodeLists(db_).add(store::CodeList::kRevoked, eventId_, oldRef, why, actor.nowMs);
+        auto issued = issueTicket(db_, eventId_, attendeeId);
+        if (!issued) return invalid(issued.error().message);
+        nlohmann::json detail{{"event_id", eventId_},
+                              {"attendee_id", attendeeId},
+                              {"old_ref", oldRef},
+                              {"reason", why}};
+        appendAudit(db_, actor, "ticket.revoked", oldRef,
+                    {{"event_id", eventId_}, {"attendee_id", attendeeId}, {"reason", why}});
+        appendAudit(db_, actor, "ticket.reissued", issued->ticketRef, detail);
+        return ReissuedTicket{oldRef, *issued};
+    });
 }
 
 }  // namespace admit::organiser
