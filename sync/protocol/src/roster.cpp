@@ -41,8 +41,7 @@ struct RosterTable {
 constexpr std::array<RosterTable, 9> kRosterTables{{
     {"events",
      "id, name, reentry_policy, blind_index_key, created_at, valid_from, valid_until, time_zone",
-     "id",
-     "FROM events WHERE id = ?1"},
+     "id", "FROM events WHERE id = ?1"},
     {"event_keys", "event_id, key_id, public_key, secret_seed", "event_id, key_id",
      "FROM event_keys WHERE event_id = ?1 ORDER BY key_id",
      "event_id, key_id, public_key, NULL AS secret_seed"},
