@@ -23,7 +23,7 @@ std::string isoTime(std::int64_t ms) {
     std::time_t seconds = static_cast<std::time_t>(ms / 1000);
     std::tm utc{};
     gmtime_r(&seconds, &utc);
-    std::array<char, 40> out{};
+    std::array<char, 96> out{};  // room for any int in every field (-Wformat-truncation at -O2)
     std::snprintf(out.data(), out.size(), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
                   utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
                   static_cast<int>((ms % 1000 + 1000) % 1000));
