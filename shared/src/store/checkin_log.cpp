@@ -84,19 +84,18 @@ std::string checkInColumns(std::string_view alias) {
     return out;
 }
 
-CheckIn readCheckIn(SQLite::Statement& q, int first) {
-    auto column = [&](int i) { return q.getColumn(first + i); };
+CheckIn readCheckIn(SQLite::Statement& q) {
     CheckIn c;
-    c.id = column(0).getString();
-    c.eventId = column(1).getString();
-    c.ticketRef = column(2).getString();
-    if (!column(3).isNull()) c.attendeeId = column(3).getInt64();
-    c.deviceId = column(4).getString();
-    c.gate = column(5).getString();
-    c.direction = column(6).getString() == "exit" ? Direction::kExit : Direction::kEntry;
-    c.hlc = column(7).getInt64();
-    c.wallTimeMs = column(8).getInt64();
-    c.operatorName = column(9).getString();
+    c.id = q.getColumn(0).getString();
+    c.eventId = q.getColumn(1).getString();
+    c.ticketRef = q.getColumn(2).getString();
+    if (!q.getColumn(3).isNull()) c.attendeeId = q.getColumn(3).getInt64();
+    c.deviceId = q.getColumn(4).getString();
+    c.gate = q.getColumn(5).getString();
+    c.direction = q.getColumn(6).getString() == "exit" ? Direction::kExit : Direction::kEntry;
+    c.hlc = q.getColumn(7).getInt64();
+    c.wallTimeMs = q.getColumn(8).getInt64();
+    c.operatorName = q.getColumn(9).getString();
     return c;
 }
 

@@ -104,8 +104,8 @@ struct AttendanceStats {
 // `alias.` when an alias is given: other owners that join the table (the server's download
 // order) read rows the same way.
 std::string checkInColumns(std::string_view alias = {});
-// The check-in in the columns checkInColumns names, starting at column `first`.
-CheckIn readCheckIn(SQLite::Statement& q, int first = 0);
+// The check-in in the columns checkInColumns names, from the first column on.
+CheckIn readCheckIn(SQLite::Statement& q);
 
 class CheckInLog {
   public:
