@@ -16,7 +16,6 @@
 #include <map>
 #include <regex>
 
-#include <SQLiteCpp/Transaction.h>
 #include <nlohmann/json.hpp>
 
 #include "admit/base/exit_code.hpp"
@@ -32,7 +31,6 @@
 #include "admit/store/attendees.hpp"
 #include "admit/store/clock.hpp"
 #include "admit/store/events.hpp"
-#include "admit/store/operators.hpp"
 #include "admit/store/schema.hpp"
 #include "admit/store/store.hpp"
 #include "admit/sync/server/tls_context.hpp"
@@ -178,7 +176,7 @@ Outcome eventCreate(Context& c) {
         if (!parsed) return fail(failed(parsed.error()));
         event.reentryPolicy = *parsed;
     }
-    auto info = organiser::createEvent(*db, event, store::systemTimeMs());
+    auto info = organiser::createEvent(*db, event, store::systemTimeMs(), actor(c));
     if (!info) return fail(failed(info.error()));
     print(c, {{"event_id", info->id}, {"name", info->name}},
           "created event " + info->id + " \"" + info->name + "\"");
@@ -308,34 +306,6 @@ Outcome setupCode(Context& c) {
         if (auto written = writeQrPng(text, *png); !written) return fail(failed(written.error()));
     }
     print(c, {{"setup_code", text}}, text);
-    return exit_code::kOk;
-}
-
-Outcome operatorAdd(Context& c) {
-    auto opened = openForEvent(c);
-    if (!opened) return fail(opened.error());
-    auto& [db, eventId] = *opened;
-    auto name = requireOption(c, "name");
-    if (!name) return fail(name.error());
-    auto roleOption = requireOption(c, "role");
-    if (!roleOption) return fail(roleOption.error());
-    auto role = store::parseRole(*roleOption);
-    if (!role) return fail(failed(role.error()));
-    auto pin = readPin("PIN for " + *name + ": ");
-    if (!pin) return fail(failed(pin.error()));
-    if (!store::Events(db).find(eventId)) return fail(failed("unknown event " + eventId));
-    store::Operators operators(db);
-    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
-    if (auto saved = operators.set(*name, *role, *pin); !saved) {
-        return fail(failed(saved.error()));
-    }
-    if (auto allowed = operators.allowAtEvent(*name, eventId); !allowed) {
-        return fail(failed(allowed.error()));
-    }
-    transaction.commit();
-    print(c, {{"operator", *name}, {"role", store::roleName(*role)}, {"event_id", eventId}},
-          "operator " + *name + " (" + std::string(store::roleName(*role)) + ") saved for event " +
-              eventId);
     return exit_code::kOk;
 }
 
@@ -764,7 +734,7 @@ const std::map<std::string, Handler>& commandTable() {
         {"event list", eventList},
         {"event show", with(eventSettingsCommand, "show")},
         {"event set", with(eventSettingsCommand, "set")},
-        {"operator add", operatorAdd},
+        {"operator add", with(operatorCommand, "add")},
         {"operator list", with(operatorCommand, "list")},
         {"operator remove", with(operatorCommand, "remove")},
         {"operator set-pin", with(operatorCommand, "set-pin")},

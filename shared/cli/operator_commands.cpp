@@ -1,6 +1,7 @@
 #include "operator_commands.hpp"
 
 #include "admit/organiser/operator_admin.hpp"
+#include "admit/store/operators.hpp"
 #include "pin_prompt.hpp"
 
 namespace admit::cli {
@@ -33,9 +34,31 @@ Outcome list(Context& c, SQLite::Database& db) {
     return 0;
 }
 
+// The operator's PIN comes from the terminal (not echoed) or stdin; never from the command line.
+Outcome add(Context& c) {
+    auto opened = openForEvent(c);
+    if (!opened) return fail(opened.error());
+    auto& [db, eventId] = *opened;
+    auto name = requireOption(c, "name");
+    if (!name) return fail(name.error());
+    auto roleOption = requireOption(c, "role");
+    if (!roleOption) return fail(roleOption.error());
+    auto role = store::parseRole(*roleOption);
+    if (!role) return fail(failed(role.error()));
+    auto pin = readPin("PIN for " + *name + ": ");
+    if (!pin) return fail(failed(pin.error()));
+    auto saved = organiser::OperatorAdmin(db).add(*name, *role, *pin, eventId, actor(c));
+    if (!saved) return fail(failed(saved.error()));
+    print(c, {{"operator", *name}, {"role", store::roleName(*role)}, {"event_id", eventId}},
+          "operator " + *name + " (" + std::string(store::roleName(*role)) + ") saved for event " +
+              eventId);
+    return 0;
+}
+
 }  // namespace
 
 Outcome operatorCommand(Context& c, const std::string& action) {
+    if (action == "add") return add(c);
     auto opened = openDatabase(c, false);
     if (!opened) return fail(opened.error());
     SQLite::Database& db = *opened;

@@ -1,5 +1,5 @@
 #pragma once
-// admit operator list|remove|set-pin|unlock (operator add stays in main.cpp's dispatch).
+// admit operator add|list|remove|set-pin|unlock.
 
 #include <string>
 

@@ -86,7 +86,7 @@ void copyRows(SQLite::Database& source, SQLite::Database& replica, const std::st
 }  // namespace
 
 Result<store::EventInfo> createEvent(SQLite::Database& db, const NewEvent& event,
-                                     std::int64_t nowMs) {
+                                     std::int64_t nowMs, const std::optional<Actor>& actor) {
     if (event.name.empty()) return fail("the event name is empty");
     if (event.ticketTypes.empty()) return fail("an event needs at least one ticket type");
     if (event.ticketTypes.size() > 65535) return fail("too many ticket types");
@@ -107,6 +107,13 @@ Result<store::EventInfo> createEvent(SQLite::Database& db, const NewEvent& event
         for (const std::string& name : event.ticketTypes) {
             if (name.empty()) return fail("a ticket type name is empty");
             events.addTicketType(info.id, {code++, name});
+        }
+        if (actor) {
+            appendAudit(db, *actor, "event.created", info.id,
+                        {{"event_id", info.id},
+                         {"name", info.name},
+                         {"ticket_types", event.ticketTypes},
+                         {"reentry", store::reentryPolicyName(info.reentryPolicy)}});
         }
         transaction.commit();
         return info;

@@ -72,6 +72,9 @@ std::string describe(const store::AuditRecord& r, const json& d) {
     }
     if (a == "gate.allowed")
         return text(d, "ticket_type") + " allowed at gate " + text(d, "gate") + who;
+    if (a == "event.created") return "event " + text(d, "name") + " created" + who;
+    if (a == "operator.added") return r.entry.subject.substr(9) + " added" + who;
+    if (a == "operator.updated") return r.entry.subject.substr(9) + " saved again" + who;
     if (a == "operator.removed") return r.entry.subject.substr(9) + " removed" + who;
     if (a == "operator.pin_set") return r.entry.subject.substr(9) + " given a new PIN" + who;
     if (a == "operator.lockout_reset") return r.entry.subject.substr(9) + " lock-out cleared" + who;

@@ -5,11 +5,10 @@
 #include <SQLiteCpp/Transaction.h>
 
 #include "admin_transaction.hpp"
+#include "admit/store/events.hpp"
 #include "audit_entry.hpp"
 
 namespace admit::organiser {
-namespace {}  // namespace
-
 std::vector<store::OperatorDetails> OperatorAdmin::list(const std::string& eventId) {
     auto all = store::Operators(db_).details();
     if (eventId.empty()) return all;
@@ -24,6 +23,29 @@ std::vector<std::string> OperatorAdmin::eventsOf(const std::string& name) {
         if (d.who.name == name) return d.eventIds;
     }
     return {};
+}
+
+Status<AdminError> OperatorAdmin::add(const std::string& name, store::Role role,
+                                      std::string_view pin, const std::string& eventId,
+                                      const Actor& actor) {
+    return inAdminTransaction(db_, "save operator '" + name + "'", [&]() -> Status<AdminError> {
+        if (!store::Events(db_).find(eventId)) {
+            return notFound("there is no event '" + eventId + "'");
+        }
+        store::Operators operators(db_);
+        const auto all = operators.list();
+        const bool known = std::any_of(all.begin(), all.end(),
+                                       [&](const store::Operator& o) { return o.name == name; });
+        if (auto saved = operators.set(name, role, pin); !saved)
+            return invalid(saved.error().message);
+        if (auto allowed = operators.allowAtEvent(name, eventId); !allowed) {
+            return invalid(allowed.error().message);
+        }
+        auto events = eventsOf(name);
+        appendAudit(db_, actor, known ? "operator.updated" : "operator.added", "operator:" + name,
+                    {{"event_ids", events}, {"role", store::roleName(role)}});
+        return Ok{};
+    });
 }
 
 Status<AdminError> OperatorAdmin::remove(const std::string& name, const Actor& actor) {

@@ -3,6 +3,7 @@
 // exit code 1 or 2, with nothing changed.
 
 #include <fstream>
+#include <set>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -166,6 +167,12 @@ TEST_F(OrganiserCommands, EventTypesGatesOperatorsAuditAndExports) {
 
     json audit = run("audit" + ev + "--operator olga --since 0");
     EXPECT_GE(audit.size(), 5U);
+    std::set<std::string> actions;
+    for (const json& line : audit) actions.insert(line["action"].get<std::string>());
+    for (const char* action : {"event.created", "operator.added", "operator.pin_set",
+                               "operator.removed", "gate.allowed"}) {
+        EXPECT_EQ(actions.count(action), 1U) << action << " is in the audit";
+    }
     for (const char* kind : {"checkins", "attendees", "audit"}) {
         CliRun csv = admit(db + "export " + kind + ev + "--format csv --out " + dir.file(kind));
         EXPECT_EQ(csv.exitCode, 0) << csv.out;

@@ -1,9 +1,11 @@
 #include "admit/organiser/event_admin.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "admit/rules/checkin_engine.hpp"
 #include "admit/store/attendees.hpp"
+#include "admit/store/audit_log.hpp"
 #include "admit/store/store.hpp"
 #include "admit/ticket/event_setup.hpp"
 #include "temp_dir.hpp"
@@ -35,6 +37,22 @@ TEST_F(EventAdminTest, CreateEventValidates) {
     EXPECT_EQ(createEvent(*db, {""}, 0).error().message, "the event name is empty");
     EXPECT_EQ(createEvent(*db, {"X", store::ReentryPolicy::kSingle, {}}, 0).error().message,
               "an event needs at least one ticket type");
+}
+
+TEST_F(EventAdminTest, CreatingAnEventIsAnAuditEntryWithTheOrganisersName) {
+    auto created = createEvent(*db, {"Gala", store::ReentryPolicy::kSingle, {"Seat", "Box"}}, 2000,
+                               Actor{"olga", 2000});
+    ASSERT_TRUE(created.ok());
+    auto entries = store::AuditLog(*db).latest(10);
+    ASSERT_FALSE(entries.empty());
+    const auto& newest = entries.front().entry;
+    EXPECT_EQ(newest.action, "event.created");
+    EXPECT_EQ(newest.operatorName, "olga");
+    EXPECT_EQ(newest.subject, created->id);
+    auto detail = nlohmann::json::parse(newest.detail);
+    EXPECT_EQ(detail["event_id"], created->id);
+    EXPECT_EQ(detail["name"], "Gala");
+    EXPECT_EQ(detail["ticket_types"], nlohmann::json::array({"Seat", "Box"}));
 }
 
 TEST_F(EventAdminTest, IssuingTwiceGivesTheSameTicket) {

@@ -1,5 +1,7 @@
 #include "admit/organiser/operator_admin.hpp"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "organiser_fixture.hpp"
@@ -64,6 +66,45 @@ TEST_F(OperatorAdminTest, UnknownOperatorsAndBadPinsChangeNothing) {
     EXPECT_EQ(badPin.error().message.find("12ab"), std::string::npos);
     EXPECT_EQ(admin.resetLockout("nobody", olga).error().kind, AdminError::Kind::kNotFound);
     EXPECT_TRUE(store::Operators(*db).authenticate("vic", "482916", 1).ok());
+    EXPECT_EQ(count("SELECT count(*) FROM audit_log"), entries);
+}
+
+TEST_F(OperatorAdminTest, AddingAnOperatorIsAnAuditEntryWithoutThePin) {
+    OperatorAdmin admin(*db);
+    std::int64_t before = rosterVersion();
+    ASSERT_TRUE(admin.add("kim", store::Role::kVolunteer, "615243", eventId, olga).ok());
+    EXPECT_GT(rosterVersion(), before) << "a new operator reaches the kiosks";
+    EXPECT_TRUE(store::Operators(*db).authenticate("kim", "615243", 1).ok());
+    ASSERT_EQ(admin.list(eventId).size(), 2U);
+    auto added = audit().back();
+    EXPECT_EQ(added.entry.action, "operator.added");
+    EXPECT_EQ(added.entry.operatorName, "olga");
+    EXPECT_EQ(added.entry.subject, "operator:kim");
+    EXPECT_NE(added.entry.detail.find(eventId), std::string::npos);
+    EXPECT_EQ(added.entry.detail.find("615243"), std::string::npos) << "never the PIN";
+
+    // Saving an existing operator again (new role and PIN) is a change, not a second "added".
+    ASSERT_TRUE(admin.add("kim", store::Role::kOrganiser, "615244", eventId, olga).ok());
+    EXPECT_EQ(audit().back().entry.action, "operator.updated");
+    auto ofEvent = admin.list(eventId);
+    auto kim = std::find_if(ofEvent.begin(), ofEvent.end(),
+                            [](const store::OperatorDetails& d) { return d.who.name == "kim"; });
+    ASSERT_NE(kim, ofEvent.end());
+    EXPECT_EQ(kim->who.role, store::Role::kOrganiser);
+    EXPECT_EQ(ofEvent.size(), 2U);
+}
+
+TEST_F(OperatorAdminTest, AddingRefusesAnUnknownEventOrABadPinAndChangesNothing) {
+    OperatorAdmin admin(*db);
+    const std::int64_t entries = count("SELECT count(*) FROM audit_log");
+    auto unknown = admin.add("kim", store::Role::kVolunteer, "615243", "no-such-event", olga);
+    ASSERT_FALSE(unknown.ok());
+    EXPECT_EQ(unknown.error().kind, AdminError::Kind::kNotFound);
+    EXPECT_EQ(unknown.error().message, "there is no event 'no-such-event'");
+    auto badPin = admin.add("kim", store::Role::kVolunteer, "12", eventId, olga);
+    ASSERT_FALSE(badPin.ok());
+    EXPECT_EQ(badPin.error().kind, AdminError::Kind::kInvalid);
+    EXPECT_EQ(count("SELECT count(*) FROM operators WHERE name = 'kim'"), 0);
     EXPECT_EQ(count("SELECT count(*) FROM audit_log"), entries);
 }
 

@@ -23,9 +23,11 @@ struct NewEvent {
     std::vector<std::string> ticketTypes{"General"};  // codes 1, 2, ... in this order
 };
 
-// Generates the event id, its Ed25519 signing key and its blind-index key.
+// Generates the event id, its Ed25519 signing key and its blind-index key. With an actor, the
+// creation is an audit entry ("event.created"; the CLI always gives one).
 Result<store::EventInfo> createEvent(SQLite::Database& db, const NewEvent& event,
-                                     std::int64_t nowMs);
+                                     std::int64_t nowMs,
+                                     const std::optional<Actor>& actor = std::nullopt);
 
 struct IssuedTicket {
     std::int64_t attendeeId = 0;
