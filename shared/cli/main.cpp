@@ -33,7 +33,7 @@
 #include "admit/store/events.hpp"
 #include "admit/store/schema.hpp"
 #include "admit/store/store.hpp"
-#include "admit/sync/server/tls_context.hpp"
+#include "admit/sync/server/server_certificate.hpp"
 #include "admit/sync/store/device_registry.hpp"
 #include "admit/sync/store/enrolment_tokens.hpp"
 #include "admit/sync/store/quarantine.hpp"

@@ -1,37 +1,15 @@
 #pragma once
 // The server's TLS identity (docs/sync.md, "TLS"): its certificate chain and private key, read
-// once at start-up. Errors name the file and what is wrong with it; the key's contents never
-// reach an error, a log or the command line.
+// once at start-up (server_certificate.hpp says how the files are checked).
 
 #include <array>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
-#include <string>
 
-#include "admit/base/result.hpp"
+#include "admit/sync/server/server_certificate.hpp"
 
 namespace admit::sync {
-
-enum class TlsSetupFailure {
-    kCertificateUnreadable,  // missing, not a regular file, no permission
-    kCertificateInvalid,     // not a PEM certificate (chain)
-    kKeyUnreadable,          // missing, not a regular file, no permission
-    kKeyTooOpen,             // others may read it, or group or others may write it
-    kKeyEncrypted,           // protected by a passphrase (nobody is there to type it)
-    kKeyInvalid,             // not a PEM private key
-    kKeyMismatch,            // the key is not the certificate's
-};
-
-struct TlsSetupError {
-    TlsSetupFailure failure;
-    std::string message;  // names the file; never the key's contents
-};
-
-// The SHA-256 of the public key (DER SubjectPublicKeyInfo) of the first certificate in a PEM
-// file: what `admit setup-code --tls-cert` puts in the set-up code.
-Result<std::array<std::uint8_t, 32>, TlsSetupError> certificatePublicKeySha256(
-    const std::filesystem::path& certificateFile);
 
 class TlsContext {
   public:
