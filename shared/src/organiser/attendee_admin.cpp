@@ -1,7 +1,6 @@
 #include "admit/organiser/attendee_admin.hpp"
 
-#include <SQLiteCpp/Transaction.h>
-
+#include "admin_transaction.hpp"
 #include "admit/store/attendee_search.hpp"
 #include "admit/store/checkin_log.hpp"
 #include "admit/store/events.hpp"
@@ -13,11 +12,6 @@ namespace {
 
 bool blank(const std::string& text) {
     return text.find_first_not_of(" \t\r\n") == std::string::npos;
-}
-
-AdminError storageError(const std::string& doing, const SQLite::Exception& e) {
-    return {AdminError::Kind::kStorage,
-            "could not " + doing + ": " + e.what() + "; nothing was changed"};
 }
 
 }  // namespace
@@ -79,8 +73,7 @@ AdminResult<WalkInAdded> AttendeeAdmin::addWalkIn(const NewWalkIn& walkIn, const
     if (blank(walkIn.name)) return invalid("a walk-in needs a name");
     auto status = store::parseAttendeeStatus(walkIn.status);
     if (!status) return invalid(status.error().message);
-    try {
-        SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+    return inAdminTransaction(db_, "add the walk-in", [&]() -> AdminResult<WalkInAdded> {
         if (!store::Events(db_).find(eventId_)) {
             return notFound("there is no event " + eventId_ + " in this database");
         }
@@ -104,11 +97,8 @@ AdminResult<WalkInAdded> AttendeeAdmin::addWalkIn(const NewWalkIn& walkIn, const
                      {"walk_in", true}});
         auto issued = issueTicket(db_, eventId_, attendee.id, {}, actor);
         if (!issued) return invalid(issued.error().message);
-        transaction.commit();
         return WalkInAdded{attendee, *issued};
-    } catch (const SQLite::Exception& e) {
-        return fail(storageError("add the walk-in", e));
-    }
+    });
 }
 
 AdminResult<store::Attendee> AttendeeAdmin::set(std::int64_t attendeeId,
@@ -121,43 +111,41 @@ AdminResult<store::Attendee> AttendeeAdmin::set(std::int64_t attendeeId,
         if (!parsed) return invalid(parsed.error().message);
         status = *parsed;
     }
-    try {
-        SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
-        auto current = attendeeAtEvent(attendeeId);
-        if (!current) return current;
-        store::Attendee changed = *current;
-        if (changes.name) changed.name = *changes.name;
-        if (changes.email) changed.email = *changes.email;
-        if (changes.ticketType) {
-            auto type = typeCode(*changes.ticketType);
-            if (!type) return fail(type.error());
-            changed.ticketType = *type;
-        }
-        if (status) changed.status = *status;
-        if (changes.attentionNote) changed.attentionNote = *changes.attentionNote;
-        nlohmann::json fields = nlohmann::json::object();
-        auto note = [&](const char* field, const nlohmann::json& before,
-                        const nlohmann::json& after) {
-            if (before != after) fields[field] = {{"from", before}, {"to", after}};
-        };
-        note("name", current->name, changed.name);
-        note("email", current->email, changed.email);
-        note("ticket_type", current->ticketType, changed.ticketType);
-        note("status", store::attendeeStatusName(current->status),
-             store::attendeeStatusName(changed.status));
-        note("attention_note", current->attentionNote, changed.attentionNote);
-        if (fields.empty()) {
-            return invalid("attendee " + std::to_string(attendeeId) +
-                           " already has these details; nothing to change");
-        }
-        store::Attendees(db_).update(changed);
-        appendAudit(db_, actor, "attendee.changed", attendeeSubject(attendeeId),
-                    {{"event_id", eventId_}, {"changes", fields}});
-        transaction.commit();
-        return changed;
-    } catch (const SQLite::Exception& e) {
-        return fail(storageError("change attendee " + std::to_string(attendeeId), e));
-    }
+    return inAdminTransaction(
+        db_, "change attendee " + std::to_string(attendeeId),
+        [&]() -> AdminResult<store::Attendee> {
+            auto current = attendeeAtEvent(attendeeId);
+            if (!current) return current;
+            store::Attendee changed = *current;
+            if (changes.name) changed.name = *changes.name;
+            if (changes.email) changed.email = *changes.email;
+            if (changes.ticketType) {
+                auto type = typeCode(*changes.ticketType);
+                if (!type) return fail(type.error());
+                changed.ticketType = *type;
+            }
+            if (status) changed.status = *status;
+            if (changes.attentionNote) changed.attentionNote = *changes.attentionNote;
+            nlohmann::json fields = nlohmann::json::object();
+            auto note = [&](const char* field, const nlohmann::json& before,
+                            const nlohmann::json& after) {
+                if (before != after) fields[field] = {{"from", before}, {"to", after}};
+            };
+            note("name", current->name, changed.name);
+            note("email", current->email, changed.email);
+            note("ticket_type", current->ticketType, changed.ticketType);
+            note("status", store::attendeeStatusName(current->status),
+                 store::attendeeStatusName(changed.status));
+            note("attention_note", current->attentionNote, changed.attentionNote);
+            if (fields.empty()) {
+                return invalid("attendee " + std::to_string(attendeeId) +
+                               " already has these details; nothing to change");
+            }
+            store::Attendees(db_).update(changed);
+            appendAudit(db_, actor, "attendee.changed", attendeeSubject(attendeeId),
+                        {{"event_id", eventId_}, {"changes", fields}});
+            return changed;
+        });
 }
 
 AdminResult<AttendeeView> AttendeeAdmin::show(std::int64_t attendeeId) {
