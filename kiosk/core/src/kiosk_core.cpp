@@ -77,8 +77,7 @@ KioskCore::KioskCore(KioskOptions options)
     sync_ = std::make_shared<SyncRunner>(options_.syncBackend, options_.database, options_.clock,
                                          session_);
     settings_ = std::make_unique<SettingsController>(
-        *queues_, options_, *session_,
-        [this](const std::string& device) { replaceSourceOnUi(options_.openCamera(device)); });
+        *queues_, options_, *session_, [this](const std::string& device) { cameraDue_ = device; });
     stats_ = std::make_unique<StatsThread>(options_.database, [this](KioskDatabaseError problem) {
         queues_->runOnWorker(
             [this, problem = std::move(problem)](ReplicaHandles&) { damage_->report(problem); });
@@ -376,6 +375,7 @@ DrainResult KioskCore::drain() {
     DrainResult result;
     result.changed = !changes.empty();
     for (auto& change : changes) change(state_, result);
+    startDueCameraOnUi();
     auto now = std::chrono::steady_clock::now();
     if (state_.screen == Screen::kVerdict && now >= verdictUntil_) {
         navigateOnUi(state_, nav::VerdictEnded{});
@@ -545,7 +545,16 @@ void KioskCore::setMuted(bool muted) { settings_->setMuted(state_, muted); }
 
 void KioskCore::listCameras() { settings_->listCameras(); }
 
-void KioskCore::setCamera(std::string device) { settings_->setCamera(state_, std::move(device)); }
+void KioskCore::setCamera(std::string device) {
+    settings_->setCamera(state_, std::move(device));
+    startDueCameraOnUi();  // the volunteer sees the new camera at once
+}
+
+void KioskCore::startDueCameraOnUi() {
+    if (!cameraDue_) return;
+    replaceSourceOnUi(options_.openCamera(*cameraDue_));
+    cameraDue_.reset();
+}
 
 void KioskCore::resyncDamagedReplica() { damage_->resync(state_); }
 

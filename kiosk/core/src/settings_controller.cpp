@@ -9,13 +9,13 @@
 
 namespace admit::kiosk {
 
-SettingsController::SettingsController(
-    ThreadQueues& queues, const KioskOptions& options, KioskSession& session,
-    std::function<void(const std::string& device)> startCameraOnUi)
+SettingsController::SettingsController(ThreadQueues& queues, const KioskOptions& options,
+                                       KioskSession& session,
+                                       std::function<void(const std::string& device)> cameraDueOnUi)
     : queues_(queues),
       options_(options),
       session_(session),
-      startCameraOnUi_(std::move(startCameraOnUi)) {}
+      cameraDueOnUi_(std::move(cameraDueOnUi)) {}
 
 SettingOverrides SettingsController::overrides() const {
     return {options_.gate, options_.direction, options_.muted, options_.camera};
@@ -39,7 +39,7 @@ void SettingsController::loadOnWorker(ReplicaHandles& replica) {
         s.camera = settings.camera;
         s.settingsLoaded = true;
         if (!message.empty()) s.settingsMessage = message;
-        if (startCamera) startCameraOnUi_(settings.camera);
+        if (startCamera) cameraDueOnUi_(settings.camera);
     });
 }
 
@@ -116,7 +116,7 @@ void SettingsController::listCameras() {
 void SettingsController::setCamera(KioskState& state, std::string device) {
     if (options_.dashboardOnly) return;
     state.camera = device;
-    startCameraOnUi_(device);
+    cameraDueOnUi_(device);
     saveOnWorker([device](SQLite::Database& db) { saveCamera(db, device); });
 }
 

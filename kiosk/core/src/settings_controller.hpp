@@ -18,9 +18,10 @@ struct KioskOptions;
 
 class SettingsController {
   public:
-    // `startCameraOnUi` scans from a camera from now on (the pipeline is the core's).
+    // `cameraDueOnUi` records the camera to scan from; the core starts it after the drain's
+    // changes (a change only changes state; the pipeline is the core's).
     SettingsController(ThreadQueues& queues, const KioskOptions& options, KioskSession& session,
-                       std::function<void(const std::string& device)> startCameraOnUi);
+                       std::function<void(const std::string& device)> cameraDueOnUi);
 
     // The command line's values: they win for this run and are never stored.
     SettingOverrides overrides() const;
@@ -47,7 +48,7 @@ class SettingsController {
     ThreadQueues& queues_;
     const KioskOptions& options_;
     KioskSession& session_;
-    std::function<void(const std::string& device)> startCameraOnUi_;
+    std::function<void(const std::string& device)> cameraDueOnUi_;
     bool loaded_ = false;  // database worker: the stored settings were read once
 };
 

@@ -136,6 +136,8 @@ class KioskCore {
     void showSessionOnUi();  // copies the session into state_ when it changed
     // Stops the pipeline and starts a new one on `source` (null: none).
     void replaceSourceOnUi(std::unique_ptr<scan::FrameSource> source);
+    // The camera chosen (setCamera) or named by the stored settings, if not started yet.
+    void startDueCameraOnUi();
     void stopPipelineOnUi();
     // A new pipeline's options: its two threads watched by options_.liveness.
     scan::PipelineOptions pipelineOptions() const;
@@ -160,6 +162,7 @@ class KioskCore {
     std::uint64_t shownSessionVersion_ = 0;
     std::chrono::steady_clock::time_point verdictUntil_{};
     std::chrono::steady_clock::time_point nextStats_{};
+    std::optional<std::string> cameraDue_;  // chosen or stored, not started yet
     std::unique_ptr<scan::ScanPipeline> pipeline_;
     std::jthread forwardThread_;
 
