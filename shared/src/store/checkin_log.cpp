@@ -99,6 +99,19 @@ CheckIn readCheckIn(SQLite::Statement& q) {
     return c;
 }
 
+std::string recordColumns(std::string_view alias) {
+    const std::string prefix = alias.empty() ? std::string() : std::string(alias) + ".";
+    return checkInColumns(alias) + ", " + prefix + "verdict, " + prefix + "annuls";
+}
+
+CheckInRecord readCheckInRecord(SQLite::Statement& q) {
+    CheckInRecord r;
+    r.checkIn = readCheckIn(q);
+    r.annulment = q.getColumn(10).getString() == "annulled";
+    if (!q.getColumn(11).isNull()) r.annuls = q.getColumn(11).getString();
+    return r;
+}
+
 std::string_view directionName(Direction direction) {
     return direction == Direction::kExit ? "exit" : "entry";
 }
@@ -140,9 +153,9 @@ CheckIn CheckInLog::append(const NewCheckIn& n, std::int64_t wallTimeMs) {
 std::vector<CheckInRecord> CheckInLog::records(const std::string& eventId,
                                                const CheckInQuery& query) {
     // Built per query (the filters vary); reports are rare, so nothing is cached.
-    std::string sql = "SELECT " + checkInColumns("c") +
-                      ", verdict, annuls, EXISTS (SELECT 1 FROM checkins a WHERE a.annuls = "
-                      "c.id) FROM checkins c WHERE event_id = :event";
+    std::string sql = "SELECT " + recordColumns("c") +
+                      ", EXISTS (SELECT 1 FROM checkins a WHERE a.annuls = c.id) FROM checkins c "
+                      "WHERE event_id = :event";
     if (query.deviceId) sql += " AND device_id = :device";
     if (query.operatorName) sql += " AND operator = :operator";
     if (query.sinceMs) sql += " AND wall_time >= :since";
@@ -165,11 +178,8 @@ std::vector<CheckInRecord> CheckInLog::records(const std::string& eventId,
     }
     std::vector<CheckInRecord> out;
     while (q.executeStep()) {
-        CheckInRecord r;
-        r.checkIn = readCheckIn(q);
-        r.annulment = q.getColumn(10).getString() == "annulled";
-        if (!q.getColumn(11).isNull()) r.annuls = q.getColumn(11).getString();
-        r.annulled = q.getColumn(12).getInt() != 0;
+        CheckInRecord r = readCheckInRecord(q);
+        r.annulled = q.getColumn(kRecordColumnCount).getInt() != 0;
         out.push_back(std::move(r));
     }
     return out;

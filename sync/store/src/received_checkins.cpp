@@ -10,16 +10,10 @@
 namespace admit::sync {
 namespace {
 
-// A stored check-in's columns, then its verdict and annulled target (readRecord's order).
-std::string recordColumns() { return store::checkInColumns("c") + ", c.verdict, c.annuls"; }
-constexpr int kRecordColumnCount = 12;
-
+// A stored record as it travels (whether it was annulled travels as a later annulment).
 CheckInRecord readRecord(SQLite::Statement& q) {
-    CheckInRecord record;
-    record.checkIn = store::readCheckIn(q);
-    record.annulment = q.getColumn(10).getString() == "annulled";
-    if (!q.getColumn(11).isNull()) record.annuls = q.getColumn(11).getString();
-    return record;
+    store::CheckInRecord stored = store::readCheckInRecord(q);
+    return {std::move(stored.checkIn), stored.annulment, std::move(stored.annuls)};
 }
 
 }  // namespace
@@ -58,7 +52,7 @@ ReceivedCheckIns::Page ReceivedCheckIns::after(const std::string& eventId, std::
                                                std::int64_t limit) {
     Page page;
     page.next = after;
-    SQLite::Statement q(db_, "SELECT " + recordColumns() +
+    SQLite::Statement q(db_, "SELECT " + store::recordColumns("c") +
                                  ", r.seq FROM received_checkins r JOIN checkins c ON c.id = "
                                  "r.checkin_id WHERE r.event_id = ? AND r.seq > ? AND "
                                  "r.device_id <> ? ORDER BY r.seq LIMIT ?");
@@ -72,7 +66,7 @@ ReceivedCheckIns::Page ReceivedCheckIns::after(const std::string& eventId, std::
             break;
         }
         page.checkIns.push_back(readRecord(q));
-        page.next = q.getColumn(kRecordColumnCount).getInt64();
+        page.next = q.getColumn(store::kRecordColumnCount).getInt64();
     }
     if (!page.more) {
         SQLite::Statement last(db_, "SELECT max(seq) FROM received_checkins WHERE event_id = ?");
@@ -85,7 +79,8 @@ ReceivedCheckIns::Page ReceivedCheckIns::after(const std::string& eventId, std::
 }
 
 std::optional<CheckInRecord> ReceivedCheckIns::find(const std::string& checkInId) {
-    SQLite::Statement q(db_, "SELECT " + recordColumns() + " FROM checkins c WHERE c.id = ?");
+    SQLite::Statement q(db_,
+                        "SELECT " + store::recordColumns("c") + " FROM checkins c WHERE c.id = ?");
     q.bind(1, checkInId);
     if (!q.executeStep()) return std::nullopt;
     return readRecord(q);

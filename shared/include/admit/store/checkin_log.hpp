@@ -106,6 +106,12 @@ struct AttendanceStats {
 std::string checkInColumns(std::string_view alias = {});
 // The check-in in the columns checkInColumns names, from the first column on.
 CheckIn readCheckIn(SQLite::Statement& q);
+// A record's columns: checkInColumns, then its verdict and annulled target (readCheckInRecord's
+// order; kRecordColumnCount of them). Whether a later record annulled it is not a column.
+std::string recordColumns(std::string_view alias = {});
+inline constexpr int kRecordColumnCount = 12;
+// The record in the columns recordColumns names, from the first column on (`annulled` false).
+CheckInRecord readCheckInRecord(SQLite::Statement& q);
 
 class CheckInLog {
   public:
