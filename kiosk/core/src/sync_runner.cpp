@@ -275,6 +275,10 @@ SyncRoundOutcome SyncRunner::runRoundOnSyncThread(bool afterEnrolment,
             removed_ = false;
         } else {
             const auto& error = report.error();
+            out.uploaded = error.progress.uploaded;
+            out.downloaded = error.progress.downloaded;
+            out.rosterChanged = error.progress.rosterChanged;
+            out.rosterVersion = error.progress.rosterVersion;
             out.step = error.step;
             out.error = error.message;
             out.errorKind = errorKindName(error.kind);

@@ -54,6 +54,13 @@ std::size_t writeBody(char* data, std::size_t size, std::size_t count, void* use
     return n;
 }
 
+// Whether the request got as far as a connection to the server (libcurl knows its address).
+bool connected(CURL* curl) {
+    char* ip = nullptr;
+    return curl_easy_getinfo(curl, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip != nullptr &&
+           ip[0] != '\0';
+}
+
 std::string seconds(std::chrono::milliseconds d) {
     if (d.count() % 1000 == 0) return std::to_string(d.count() / 1000) + " s";
     return std::to_string(d.count()) + " ms";
@@ -180,10 +187,33 @@ Result<HttpResponse, HttpError> HttpClient::perform(const HttpRequest& request) 
                                                                mebibytes(request.maxResponseBytes));
             }
             return failure(HttpError::Kind::kLocal, "cannot keep the server's answer: " + curlText);
-        case CURLE_URL_MALFORMAT:
         case CURLE_UNSUPPORTED_PROTOCOL:
+            // Also what libcurl says when the server was reached and sent back something that
+            // is not HTTP ("HTTP/0.9"): a connection tells the two apart.
+            if (connected(curl)) {
+                return failure(HttpError::Kind::kBadAnswer,
+                               "the server was reached, but its answer is not HTTP");
+            }
+            [[fallthrough]];
+        case CURLE_URL_MALFORMAT:
             return failure(HttpError::Kind::kLocal,
                            "the server address " + request.url + " is not valid: " + curlText);
+        case CURLE_WEIRD_SERVER_REPLY:
+            return failure(HttpError::Kind::kBadAnswer,
+                           "the server was reached, but its answer is not HTTP");
+        case CURLE_GOT_NOTHING:
+            return failure(
+                HttpError::Kind::kBadAnswer,
+                "the server was reached, but it closed the connection without answering");
+        case CURLE_PARTIAL_FILE:
+        case CURLE_RECV_ERROR:
+            if (connected(curl)) {
+                return failure(HttpError::Kind::kBadAnswer,
+                               "the server was reached, but the connection broke before its "
+                               "answer was complete");
+            }
+            return failure(HttpError::Kind::kUnreachable,
+                           "could not reach the server: " + curlText);
         case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
             return failure(HttpError::Kind::kWrongServerKey,
                            "the server's TLS key is not the one in the event code: this may not "

@@ -66,6 +66,7 @@ Result<HttpResponse, SyncError> exchange(HttpClient& http, const std::string& st
                 case HttpError::Kind::kLocal:
                     return SyncError::Kind::kLocal;
                 case HttpError::Kind::kTooLarge:
+                case HttpError::Kind::kBadAnswer:
                     return SyncError::Kind::kBadResponse;
                 case HttpError::Kind::kWrongServerKey:
                     return SyncError::Kind::kWrongServerKey;
@@ -365,10 +366,19 @@ Result<RoundReport, SyncError> SyncClient::runRound(SQLite::Database& replica,
 
     Round round(server_, timeouts_, replica, eventId, gate, nowMs, *token);
     RoundReport report;
+    try {
+        report.rosterVersion = detail::readMetaInt(replica, detail::kRosterVersion).value_or(0);
+    } catch (const std::exception& e) {
+        SyncError error = localError("round", e, replica);
+        recordFailure(replica, error, nowMs);
+        return fail(std::move(error));
+    }
     auto finish = [&](Status<SyncError> status) -> std::optional<SyncError> {
         if (status) return std::nullopt;
-        recordFailure(replica, status.error(), nowMs);
-        return status.error();
+        SyncError error = status.error();
+        error.progress = report;
+        recordFailure(replica, error, nowMs);
+        return error;
     };
     if (auto error = finish(round.upload(report))) return fail(std::move(*error));
     // Check-ins name their event (a foreign key), so a replica that does not have the event

@@ -180,6 +180,8 @@ TEST_F(KioskSyncTest, EnrolledButTheRosterFailsSaysTheKioskKeepsTrying) {
                                         "roster",
                                         "could not reach the server: timed out after 30 s",
                                         {}};
+    fake_->roundError->progress.uploaded = 2;  // the upload step went through first
+    fake_->roundError->progress.rosterVersion = 5;
     startAndSubmitOnlineCode();
     auto shown = untilVerdict("enrolled");
     EXPECT_EQ(shown.reason,
@@ -191,6 +193,8 @@ TEST_F(KioskSyncTest, EnrolledButTheRosterFailsSaysTheKioskKeepsTrying) {
     EXPECT_FALSE(rounds_.front().ok);
     EXPECT_EQ(rounds_.front().errorKind, "unreachable");
     EXPECT_EQ(rounds_.front().step, "roster");
+    EXPECT_EQ(rounds_.front().uploaded, 2) << "a failed round still says what it uploaded";
+    EXPECT_EQ(rounds_.front().rosterVersion, 5);
     EXPECT_FALSE(core_->state().sync.online);
     EXPECT_EQ(describeSync(core_->state().sync, nowMs_->load()).text, text::kNeverSynced);
 }

@@ -59,6 +59,45 @@ TEST(HttpClient, SameClientWorksAgainAfterAFailure) {
     EXPECT_EQ(second.error().message, "could not reach the server: timed out after 200 ms");
 }
 
+// Seen under a fault-injecting proxy: a garbage answer was "the server address ... is not
+// valid" (a local error) and an empty one "could not reach the server". The server was reached
+// both times; what failed is its answer.
+TEST(HttpClient, AnAnswerThatIsNotHttpIsABadAnswerNotABadAddress) {
+    admit::testing::ScriptedServer garbage({"\x16\x03garbage that is not HTTP\n"});
+    HttpClient http;
+    HttpRequest request;
+    request.url = garbage.url() + "/v1/events/x/devices";
+    auto answer = http.perform(request);
+    ASSERT_FALSE(answer.ok());
+    EXPECT_EQ(answer.error().kind, HttpError::Kind::kBadAnswer);
+    EXPECT_EQ(answer.error().message, "the server was reached, but its answer is not HTTP");
+}
+
+TEST(HttpClient, AServerThatHangsUpWithoutAnsweringIsABadAnswer) {
+    admit::testing::ScriptedServer silent({""});
+    HttpClient http;
+    HttpRequest request;
+    request.url = silent.url() + "/v1/events/x/devices";
+    auto answer = http.perform(request);
+    ASSERT_FALSE(answer.ok());
+    EXPECT_EQ(answer.error().kind, HttpError::Kind::kBadAnswer);
+    EXPECT_EQ(answer.error().message,
+              "the server was reached, but it closed the connection without answering");
+}
+
+TEST(HttpClient, AnAnswerCutShortIsABadAnswer) {
+    admit::testing::ScriptedServer half(
+        {"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"che"});
+    HttpClient http;
+    HttpRequest request;
+    request.url = half.url() + "/v1/events/x/devices";
+    auto answer = http.perform(request);
+    ASSERT_FALSE(answer.ok());
+    EXPECT_EQ(answer.error().kind, HttpError::Kind::kBadAnswer);
+    EXPECT_EQ(answer.error().message,
+              "the server was reached, but the connection broke before its answer was complete");
+}
+
 TEST(HttpClient, OtherSchemesAndMalformedAddressesAreLocalErrors) {
     HttpClient http;
     HttpRequest request;

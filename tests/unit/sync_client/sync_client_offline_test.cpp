@@ -71,6 +71,27 @@ TEST_F(SyncClientOffline, UnreachableServerIsAnErrorValueAndTheOutboxIsKept) {
     EXPECT_EQ(state.lastError.find(kDeviceToken), std::string::npos);
 }
 
+// Seen under faults: a round whose upload was acknowledged and whose download then failed was
+// reported as having uploaded nothing, with roster version 0.
+TEST_F(SyncClientOffline, AFailedRoundStillReportsWhatItDidBeforeTheFailingStep) {
+    saveEnrolment(*db, "http://127.0.0.1:1", kDeviceToken);
+    db->exec("INSERT INTO meta (key, value) VALUES ('sync.roster_version', '7')");
+    admit::testing::ScriptedServer server(
+        {admit::testing::jsonAnswer(
+             "{\"protocol\":" + std::to_string(kProtocolVersion) +
+             R"(,"acknowledged_through":3,"stored":3,"already_had":0,"quarantined":0})"),
+         "not HTTP at all\n"});
+    SyncClient client(server.url());
+    auto round = client.runRound(*db, kEvent, "North", kNowMs);
+    ASSERT_FALSE(round.ok());
+    EXPECT_EQ(round.error().step, "download");
+    EXPECT_EQ(round.error().kind, SyncError::Kind::kBadResponse);
+    EXPECT_EQ(round.error().message, "the server was reached, but its answer is not HTTP");
+    EXPECT_EQ(round.error().progress.uploaded, 3);
+    EXPECT_EQ(round.error().progress.rosterVersion, 7);
+    EXPECT_EQ(store::Outbox(*db).pendingCount(), 0);
+}
+
 TEST_F(SyncClientOffline, SilentServerTimesOutWithTheConfiguredLimit) {
     admit::testing::LoopbackSocket silent(true);
     saveEnrolment(*db, silent.url(), kDeviceToken);

@@ -41,7 +41,8 @@ struct HttpResponse {
 
 struct HttpError {
     enum class Kind {
-        kUnreachable,         // no connection, DNS, timeout, connection lost mid-answer
+        kUnreachable,         // no connection, DNS, timeout
+        kBadAnswer,           // reached, but the answer is not HTTP, missing or cut short
         kTooLarge,            // the answer is over maxResponseBytes
         kLocal,               // libcurl could not be set up, or the URL is malformed
         kWrongServerKey,      // https: the server's key is not the one pinned (not who it claims)

@@ -18,6 +18,20 @@
 
 namespace admit::sync {
 
+struct RoundReport {
+    std::int64_t uploaded = 0;    // outbox entries the server acknowledged
+    std::int64_t downloaded = 0;  // check-ins from other devices stored locally
+    // Outbox entries the server had acknowledged but no longer holds (it was restored from a
+    // backup): the cursor moved back, and the next round sends them again.
+    std::int64_t resent = 0;
+    // Times the server's download order had a new name (a restored backup) and the download
+    // started again from the beginning.
+    std::int64_t orderRestarts = 0;
+    bool rosterChanged = false;
+    std::int64_t rosterVersion = 0;  // the roster version the replica holds after the round
+    std::int64_t finishedAtMs = 0;
+};
+
 struct SyncError {
     enum class Kind {
         kUnreachable,         // no connection, DNS, timeout
@@ -39,26 +53,16 @@ struct SyncError {
     // 429 or 503); the client keeps to it (runRound sends nothing until then).
     // (Initialised here so that brace-initialised errors without it stay complete.)
     std::optional<std::chrono::seconds> retryAfter = std::nullopt;
+    // A round's failure: what it did before the failing step (entries the server acknowledged,
+    // check-ins stored, the roster version held), so a failed round is not reported as one that
+    // did nothing.
+    RoundReport progress = {};
 };
 
 struct Timeouts {
     std::chrono::milliseconds connect{5'000};
     std::chrono::milliseconds request{30'000};
     std::chrono::milliseconds roster{120'000};
-};
-
-struct RoundReport {
-    std::int64_t uploaded = 0;    // outbox entries the server acknowledged
-    std::int64_t downloaded = 0;  // check-ins from other devices stored locally
-    // Outbox entries the server had acknowledged but no longer holds (it was restored from a
-    // backup): the cursor moved back, and the next round sends them again.
-    std::int64_t resent = 0;
-    // Times the server's download order had a new name (a restored backup) and the download
-    // started again from the beginning.
-    std::int64_t orderRestarts = 0;
-    bool rosterChanged = false;
-    std::int64_t rosterVersion = 0;
-    std::int64_t finishedAtMs = 0;
 };
 
 class SyncClient {
