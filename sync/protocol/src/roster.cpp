@@ -397,8 +397,28 @@ Result<RosterApplied, RosterError> applyFull(SQLite::Database& replica, const st
     try {
         SQLite::Transaction transaction(replica, SQLite::TransactionBehavior::IMMEDIATE);
         markRosterCopy(replica);
-        // Parents before children for new and changed rows, children before parents for
-        // removed ones (foreign keys). Operators keep their local lock-out counters.
+        // Removed rows first, children before parents (a new row may take a removed one's
+        // unique name: an attendee deleted and imported again), then new and changed rows,
+        // parents first; foreign keys are checked at the commit, on the final state. Operators
+        // keep their local lock-out counters.
+        replica.exec("PRAGMA defer_foreign_keys = ON");
+        for (std::size_t t = kRosterTables.size(); t-- > 0;) {
+            const TableChanges& table = changes[t];
+            if (table.removals.empty()) continue;
+            std::string sql = std::string("DELETE FROM ") + kRosterTables[t].name + " WHERE ";
+            for (std::size_t k = 0; k < table.keyColumns.size(); ++k) {
+                sql += (k ? " AND " : "") + table.columns[table.keyColumns[k]] + " = ?";
+            }
+            SQLite::Statement remove(replica, sql);
+            for (const json& key : table.removals) {
+                for (std::size_t k = 0; k < key.size(); ++k) {
+                    (void)bindValue(remove, static_cast<int>(k + 1), key[k]);
+                }
+                remove.exec();
+                remove.reset();
+                ++applied.rowsWritten;
+            }
+        }
         for (std::size_t t = 0; t < kRosterTables.size(); ++t) {
             const TableChanges& table = changes[t];
             if (table.upserts.empty()) continue;
@@ -420,23 +440,6 @@ Result<RosterApplied, RosterError> applyFull(SQLite::Database& replica, const st
                 }
                 upsert.reset();
                 upsert.clearBindings();
-                ++applied.rowsWritten;
-            }
-        }
-        for (std::size_t t = kRosterTables.size(); t-- > 0;) {
-            const TableChanges& table = changes[t];
-            if (table.removals.empty()) continue;
-            std::string sql = std::string("DELETE FROM ") + kRosterTables[t].name + " WHERE ";
-            for (std::size_t k = 0; k < table.keyColumns.size(); ++k) {
-                sql += (k ? " AND " : "") + table.columns[table.keyColumns[k]] + " = ?";
-            }
-            SQLite::Statement remove(replica, sql);
-            for (const json& key : table.removals) {
-                for (std::size_t k = 0; k < key.size(); ++k) {
-                    (void)bindValue(remove, static_cast<int>(k + 1), key[k]);
-                }
-                remove.exec();
-                remove.reset();
                 ++applied.rowsWritten;
             }
         }

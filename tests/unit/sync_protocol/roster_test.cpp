@@ -380,6 +380,28 @@ TEST_F(RosterTest, ADeletedRowArrivesAsATombstone) {
     }());
 }
 
+// Found by the differential test below: the whole roster wrote new rows before removing gone
+// ones, so an attendee deleted and imported again (a new id, the same import key) was refused.
+TEST_F(RosterTest, AnAttendeeImportedAgainUnderANewIdReachesAKioskWholeOrAsChanges) {
+    addAttendee("b", "Bob");  // so that Ada's id is not the highest, and is not given again
+    download();
+    auto asChanges = open("changes.db");
+    ASSERT_TRUE(applyRosterJson(*asChanges, eventId, *rosterJson(*server, eventId, 0)).ok());
+    server->exec("DELETE FROM tickets WHERE attendee_id = " + std::to_string(adaId));
+    server->exec("DELETE FROM attendees WHERE id = " + std::to_string(adaId));
+    const std::int64_t again = addAttendee("a", "Ada again");
+    ASSERT_NE(again, adaId);
+    auto whole = applyRosterJson(*kiosk, eventId, *rosterJson(*server, eventId, 0));
+    ASSERT_TRUE(whole.ok()) << whole.error().message;
+    auto changes =
+        applyRosterJson(*asChanges, eventId, *rosterJson(*server, eventId, held(*asChanges)));
+    ASSERT_TRUE(changes.ok()) << changes.error().message;
+    EXPECT_TRUE(changes->delta);
+    EXPECT_EQ(kiosk->execAndGet("SELECT name FROM attendees WHERE import_key = 'a'").getString(),
+              "Ada again");
+    EXPECT_EQ(rosterText(*kiosk), rosterText(*asChanges));
+}
+
 TEST_F(RosterTest, AKioskTheLogNoLongerReachesGetsTheWholeRoster) {
     download();
     const std::int64_t have = held(*kiosk);
