@@ -115,7 +115,7 @@ TEST_F(SyncServerTest, EnrolAnswersWithADeviceTokenOnceThen410) {
     ASSERT_EQ(res->status, 200) << res->body;
     auto answer = parseEnrolResponse(res->body);
     ASSERT_TRUE(answer.ok()) << answer.error().message;
-    EXPECT_EQ(json::parse(res->body)["protocol"], 1);
+    EXPECT_EQ(json::parse(res->body)["protocol"], kProtocolVersion);
     EXPECT_EQ(answer->eventName, "Sync Fest");
     secrets.push_back(answer->deviceToken);
 
