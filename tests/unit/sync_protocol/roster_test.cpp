@@ -433,6 +433,10 @@ TEST_F(RosterTest, AKiosksOwnReplicaKeepsNoChangeLog) {
     download();
     EXPECT_EQ(kiosk->execAndGet("SELECT count(*) FROM roster_changes").getInt(), 0);
     EXPECT_GT(server->execAndGet("SELECT count(*) FROM roster_changes").getInt(), 0);
+    auto exported = open("exported.db");
+    ASSERT_TRUE(organiser::exportReplica(*server, eventId, *exported).ok());
+    EXPECT_EQ(exported->execAndGet("SELECT count(*) FROM attendees").getInt(), 2);
+    EXPECT_EQ(exported->execAndGet("SELECT count(*) FROM roster_changes").getInt(), 0);
 }
 
 TEST_F(RosterTest, ChangesMadeWhileThePagesArriveAreNotMissed) {
