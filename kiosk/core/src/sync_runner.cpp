@@ -31,6 +31,8 @@ const char* errorKindName(sync::SyncError::Kind kind) {
             return "wrong_server_key";
         case sync::SyncError::Kind::kCertificateRefused:
             return "certificate_refused";
+        case sync::SyncError::Kind::kProtocolMismatch:
+            return "protocol_mismatch";
     }
     return "local";
 }
@@ -45,6 +47,7 @@ std::string enrolFailure(const sync::SyncError& error, const std::string& server
             return text::enrolRefused();
         case sync::SyncError::Kind::kServer:
         case sync::SyncError::Kind::kBadResponse:
+        case sync::SyncError::Kind::kProtocolMismatch:
             return text::enrolFailed(server, error.message);
         case sync::SyncError::Kind::kLocal:
             return error.message;

@@ -241,6 +241,10 @@ Status<> exportReplica(SQLite::Database& source, const std::string& eventId,
         if (replica.execAndGet("SELECT count(*) FROM events").getInt64() != 0) {
             return fail("the replica " + replica.getFilename() + " is not empty");
         }
+        // Its roster is a copy: it keeps no change log (schema 7; docs/sync.md).
+        replica.exec(
+            "INSERT INTO meta (key, value) VALUES ('roster.copy', '1') ON CONFLICT (key) DO "
+            "NOTHING");
         copyRows(source, replica, "events", "SELECT * FROM events WHERE id = ?1", eventId);
         copyRows(source, replica, "event_keys",
                  "SELECT event_id, key_id, public_key, NULL AS secret_seed FROM event_keys "

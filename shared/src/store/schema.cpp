@@ -16,7 +16,7 @@ namespace admit::store {
 namespace {
 
 // Each entry moves the schema one version up. Never edit a released entry: append a new one.
-constexpr std::array<std::string_view, 6> kMigrations{
+constexpr std::array<std::string_view, 7> kMigrations{
     R"sql(
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -360,6 +360,215 @@ BEGIN
         SELECT event_id, ticket_ref FROM checkins
         WHERE NEW.annuls IS NOT NULL AND id = NEW.annuls
           AND NOT (event_id = NEW.event_id AND ticket_ref = NEW.ticket_ref);
+END;
+)sql",
+    // 7: issue 14, the incremental roster. Which roster rows changed at which roster version, so
+    // the server answers a kiosk only what changed since its version (docs/sync.md). One entry
+    // per row (its primary key as a JSON array): a row changed again moves to the end (a new
+    // seq, never reused: AUTOINCREMENT), so a kiosk reading the changes in pages misses none.
+    // Whether a key is a row or a tombstone is read from the tables when answering, so the log
+    // holds keys only. Its version is the event's version just before or just after the change
+    // (SQLite does not order triggers), so a change logged at v is answered to kiosks at v too.
+    // Entries below the window kept (sync::kRosterChangeWindow) are pruned and delta_floor,
+    // the oldest version still answered with changes, moves up; rows changed before this
+    // migration were never logged, so it starts at today's version. A database whose roster is
+    // a copy (a kiosk's replica: meta 'roster.copy') keeps no log.
+    R"sql(
+CREATE TABLE roster_changes (
+    seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id TEXT NOT NULL,
+    tbl      TEXT NOT NULL,
+    key      TEXT NOT NULL,
+    version  INTEGER NOT NULL,
+    UNIQUE (event_id, tbl, key)
+) STRICT;
+CREATE INDEX roster_changes_by_version ON roster_changes (event_id, version);
+ALTER TABLE roster_versions ADD COLUMN delta_floor INTEGER NOT NULL DEFAULT 0;
+UPDATE roster_versions SET delta_floor = version;
+
+CREATE TRIGGER roster_log_events_insert AFTER INSERT ON events WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = NEW.id AND tbl = 'events' AND key = json_array(NEW.id);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (NEW.id, 'events', json_array(NEW.id),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = NEW.id), 0));
+END;
+CREATE TRIGGER roster_log_events_update AFTER UPDATE ON events WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = OLD.id AND tbl = 'events' AND key = json_array(OLD.id);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (OLD.id, 'events', json_array(OLD.id),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = OLD.id), 0));
+    DELETE FROM roster_changes WHERE event_id = NEW.id AND tbl = 'events' AND key = json_array(NEW.id);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (NEW.id, 'events', json_array(NEW.id),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = NEW.id), 0));
+END;
+CREATE TRIGGER roster_log_event_keys_insert AFTER INSERT ON event_keys WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = NEW.event_id AND tbl = 'event_keys' AND key = json_array(NEW.event_id, NEW.key_id);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (NEW.event_id, 'event_keys', json_array(NEW.event_id, NEW.key_id),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = NEW.event_id), 0));
+END;
+CREATE TRIGGER roster_log_event_keys_update AFTER UPDATE ON event_keys WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = OLD.event_id AND tbl = 'event_keys' AND key = json_array(OLD.event_id, OLD.key_id);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (OLD.event_id, 'event_keys', json_array(OLD.event_id, OLD.key_id),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = OLD.event_id), 0));
+    DELETE FROM roster_changes WHERE event_id = NEW.event_id AND tbl = 'event_keys' AND key = json_array(NEW.event_id, NEW.key_id);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (NEW.event_id, 'event_keys', json_array(NEW.event_id, NEW.key_id),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = NEW.event_id), 0));
+END;
+CREATE TRIGGER roster_log_event_keys_delete AFTER DELETE ON event_keys WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = OLD.event_id AND tbl = 'event_keys' AND key = json_array(OLD.event_id, OLD.key_id);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (OLD.event_id, 'event_keys', json_array(OLD.event_id, OLD.key_id),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = OLD.event_id), 0));
+END;
+CREATE TRIGGER roster_log_ticket_types_insert AFTER INSERT ON ticket_types WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = NEW.event_id AND tbl = 'ticket_types' AND key = json_array(NEW.event_id, NEW.code);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (NEW.event_id, 'ticket_types', json_array(NEW.event_id, NEW.code),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = NEW.event_id), 0));
+END;
+CREATE TRIGGER roster_log_ticket_types_update AFTER UPDATE ON ticket_types WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = OLD.event_id AND tbl = 'ticket_types' AND key = json_array(OLD.event_id, OLD.code);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (OLD.event_id, 'ticket_types', json_array(OLD.event_id, OLD.code),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = OLD.event_id), 0));
+    DELETE FROM roster_changes WHERE event_id = NEW.event_id AND tbl = 'ticket_types' AND key = json_array(NEW.event_id, NEW.code);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (NEW.event_id, 'ticket_types', json_array(NEW.event_id, NEW.code),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = NEW.event_id), 0));
+END;
+CREATE TRIGGER roster_log_ticket_types_delete AFTER DELETE ON ticket_types WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = OLD.event_id AND tbl = 'ticket_types' AND key = json_array(OLD.event_id, OLD.code);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (OLD.event_id, 'ticket_types', json_array(OLD.event_id, OLD.code),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = OLD.event_id), 0));
+END;
+CREATE TRIGGER roster_log_ticket_type_gates_insert AFTER INSERT ON ticket_type_gates WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = NEW.event_id AND tbl = 'ticket_type_gates' AND key = json_array(NEW.event_id, NEW.ticket_type, NEW.gate);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (NEW.event_id, 'ticket_type_gates', json_array(NEW.event_id, NEW.ticket_type, NEW.gate),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = NEW.event_id), 0));
+END;
+CREATE TRIGGER roster_log_ticket_type_gates_update AFTER UPDATE ON ticket_type_gates WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = OLD.event_id AND tbl = 'ticket_type_gates' AND key = json_array(OLD.event_id, OLD.ticket_type, OLD.gate);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (OLD.event_id, 'ticket_type_gates', json_array(OLD.event_id, OLD.ticket_type, OLD.gate),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = OLD.event_id), 0));
+    DELETE FROM roster_changes WHERE event_id = NEW.event_id AND tbl = 'ticket_type_gates' AND key = json_array(NEW.event_id, NEW.ticket_type, NEW.gate);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (NEW.event_id, 'ticket_type_gates', json_array(NEW.event_id, NEW.ticket_type, NEW.gate),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = NEW.event_id), 0));
+END;
+CREATE TRIGGER roster_log_ticket_type_gates_delete AFTER DELETE ON ticket_type_gates WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = OLD.event_id AND tbl = 'ticket_type_gates' AND key = json_array(OLD.event_id, OLD.ticket_type, OLD.gate);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (OLD.event_id, 'ticket_type_gates', json_array(OLD.event_id, OLD.ticket_type, OLD.gate),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = OLD.event_id), 0));
+END;
+CREATE TRIGGER roster_log_attendees_insert AFTER INSERT ON attendees WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = NEW.event_id AND tbl = 'attendees' AND key = json_array(NEW.id);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (NEW.event_id, 'attendees', json_array(NEW.id),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = NEW.event_id), 0));
+END;
+CREATE TRIGGER roster_log_attendees_update AFTER UPDATE ON attendees WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = OLD.event_id AND tbl = 'attendees' AND key = json_array(OLD.id);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (OLD.event_id, 'attendees', json_array(OLD.id),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = OLD.event_id), 0));
+    DELETE FROM roster_changes WHERE event_id = NEW.event_id AND tbl = 'attendees' AND key = json_array(NEW.id);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (NEW.event_id, 'attendees', json_array(NEW.id),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = NEW.event_id), 0));
+END;
+CREATE TRIGGER roster_log_attendees_delete AFTER DELETE ON attendees WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = OLD.event_id AND tbl = 'attendees' AND key = json_array(OLD.id);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (OLD.event_id, 'attendees', json_array(OLD.id),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = OLD.event_id), 0));
+END;
+CREATE TRIGGER roster_log_tickets_insert AFTER INSERT ON tickets WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = NEW.event_id AND tbl = 'tickets' AND key = json_array(NEW.event_id, NEW.ref);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (NEW.event_id, 'tickets', json_array(NEW.event_id, NEW.ref),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = NEW.event_id), 0));
+END;
+CREATE TRIGGER roster_log_tickets_update AFTER UPDATE ON tickets WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = OLD.event_id AND tbl = 'tickets' AND key = json_array(OLD.event_id, OLD.ref);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (OLD.event_id, 'tickets', json_array(OLD.event_id, OLD.ref),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = OLD.event_id), 0));
+    DELETE FROM roster_changes WHERE event_id = NEW.event_id AND tbl = 'tickets' AND key = json_array(NEW.event_id, NEW.ref);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (NEW.event_id, 'tickets', json_array(NEW.event_id, NEW.ref),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = NEW.event_id), 0));
+END;
+CREATE TRIGGER roster_log_tickets_delete AFTER DELETE ON tickets WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = OLD.event_id AND tbl = 'tickets' AND key = json_array(OLD.event_id, OLD.ref);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (OLD.event_id, 'tickets', json_array(OLD.event_id, OLD.ref),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = OLD.event_id), 0));
+END;
+CREATE TRIGGER roster_log_revoked_codes_insert AFTER INSERT ON revoked_codes WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = NEW.event_id AND tbl = 'revoked_codes' AND key = json_array(NEW.event_id, NEW.ticket_ref);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (NEW.event_id, 'revoked_codes', json_array(NEW.event_id, NEW.ticket_ref),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = NEW.event_id), 0));
+END;
+CREATE TRIGGER roster_log_revoked_codes_update AFTER UPDATE ON revoked_codes WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = OLD.event_id AND tbl = 'revoked_codes' AND key = json_array(OLD.event_id, OLD.ticket_ref);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (OLD.event_id, 'revoked_codes', json_array(OLD.event_id, OLD.ticket_ref),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = OLD.event_id), 0));
+    DELETE FROM roster_changes WHERE event_id = NEW.event_id AND tbl = 'revoked_codes' AND key = json_array(NEW.event_id, NEW.ticket_ref);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (NEW.event_id, 'revoked_codes', json_array(NEW.event_id, NEW.ticket_ref),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = NEW.event_id), 0));
+END;
+CREATE TRIGGER roster_log_revoked_codes_delete AFTER DELETE ON revoked_codes WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = OLD.event_id AND tbl = 'revoked_codes' AND key = json_array(OLD.event_id, OLD.ticket_ref);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (OLD.event_id, 'revoked_codes', json_array(OLD.event_id, OLD.ticket_ref),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = OLD.event_id), 0));
+END;
+CREATE TRIGGER roster_log_blocked_codes_insert AFTER INSERT ON blocked_codes WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = NEW.event_id AND tbl = 'blocked_codes' AND key = json_array(NEW.event_id, NEW.ticket_ref);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (NEW.event_id, 'blocked_codes', json_array(NEW.event_id, NEW.ticket_ref),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = NEW.event_id), 0));
+END;
+CREATE TRIGGER roster_log_blocked_codes_update AFTER UPDATE ON blocked_codes WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = OLD.event_id AND tbl = 'blocked_codes' AND key = json_array(OLD.event_id, OLD.ticket_ref);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (OLD.event_id, 'blocked_codes', json_array(OLD.event_id, OLD.ticket_ref),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = OLD.event_id), 0));
+    DELETE FROM roster_changes WHERE event_id = NEW.event_id AND tbl = 'blocked_codes' AND key = json_array(NEW.event_id, NEW.ticket_ref);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (NEW.event_id, 'blocked_codes', json_array(NEW.event_id, NEW.ticket_ref),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = NEW.event_id), 0));
+END;
+CREATE TRIGGER roster_log_blocked_codes_delete AFTER DELETE ON blocked_codes WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = OLD.event_id AND tbl = 'blocked_codes' AND key = json_array(OLD.event_id, OLD.ticket_ref);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (OLD.event_id, 'blocked_codes', json_array(OLD.event_id, OLD.ticket_ref),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = OLD.event_id), 0));
+END;
+CREATE TRIGGER roster_log_operators_update AFTER UPDATE OF name, role, pin_hash ON operators WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE tbl = 'operators' AND key IN (json_array(OLD.name), json_array(NEW.name))
+        AND event_id IN (SELECT event_id FROM operator_events WHERE operator IN (OLD.name, NEW.name));
+    INSERT INTO roster_changes (event_id, tbl, key, version)
+        SELECT DISTINCT e.event_id, 'operators', k.value,
+               coalesce((SELECT version FROM roster_versions WHERE event_id = e.event_id), 0)
+        FROM operator_events e, json_each(json_array(json_array(OLD.name), json_array(NEW.name))) k
+        WHERE e.operator IN (OLD.name, NEW.name);
+END;
+CREATE TRIGGER roster_log_operator_events_insert AFTER INSERT ON operator_events WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = NEW.event_id AND tbl = 'operators' AND key = json_array(NEW.operator);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (NEW.event_id, 'operators', json_array(NEW.operator),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = NEW.event_id), 0));
+END;
+CREATE TRIGGER roster_log_operator_events_delete AFTER DELETE ON operator_events WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = OLD.event_id AND tbl = 'operators' AND key = json_array(OLD.operator);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (OLD.event_id, 'operators', json_array(OLD.operator),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = OLD.event_id), 0));
 END;
 )sql",
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <exception>
 #include <optional>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -44,6 +45,15 @@ SyncError localError(const std::string& step, const std::exception& e, SQLite::D
         error.message += e.what();
     }
     return error;
+}
+
+// A roster answer not applied: another protocol version, or an answer that does not fit.
+SyncError rosterRefused(const std::string& step, const RosterError& error) {
+    if (error.kind == RosterError::Kind::kProtocol) {
+        return syncError(SyncError::Kind::kProtocolMismatch, step, error.message);
+    }
+    return syncError(SyncError::Kind::kBadResponse, step,
+                     "the roster from the server was refused: " + error.message);
 }
 
 SyncError badResponse(const std::string& step, const std::string& what) {
@@ -91,6 +101,9 @@ Result<HttpResponse, SyncError> exchange(HttpClient& http, const std::string& st
     if (body && body->kind == ErrorKind::kDeviceRevoked) {
         error.kind = SyncError::Kind::kRevoked;
         error.message = "the organiser removed this kiosk (" + code + ")";
+    } else if (body && body->kind == ErrorKind::kProtocolMismatch) {
+        error.kind = SyncError::Kind::kProtocolMismatch;
+        error.message = "the server speaks another sync protocol version (" + code + ")";
     } else if (status == 401 || status == 403 || status == 410) {
         error.kind = SyncError::Kind::kRefused;
         error.message = std::string("the server refused the ") +
@@ -219,17 +232,30 @@ class Round {
         const std::string step = "roster";
         try {
             const std::int64_t have = detail::readMetaInt(db_, detail::kRosterVersion).value_or(0);
-            HttpRequest get =
-                request(Method::kGet, rosterPath(eventId_) + "?have=" + std::to_string(have), "",
-                        timeouts_.roster);
-            get.maxResponseBytes = kRosterMaxBytes;
-            auto answer = exchange(http_, step, std::move(get), token_);
-            if (!answer) return fail(answer.error());
-            auto applied = applyRosterJson(db_, eventId_, answer->body);
+            // The changes since `have` may come in pages; they are applied together, once all
+            // are in (or the whole roster, if the server sends that instead).
+            RosterDownload download(eventId_, have);
+            std::optional<std::int64_t> after;
+            do {
+                std::string path = rosterPath(eventId_) +
+                                   "?protocol=" + std::to_string(kProtocolVersion) +
+                                   "&have=" + std::to_string(have);
+                if (after) path += "&after=" + std::to_string(*after);
+                HttpRequest get = request(Method::kGet, path, "", timeouts_.roster);
+                get.maxResponseBytes = kRosterMaxBytes;
+                auto answer = exchange(http_, step, std::move(get), token_);
+                if (!answer) return fail(answer.error());
+                auto next = download.add(answer->body);
+                if (!next) return fail(rosterRefused(step, next.error()));
+                after = *next;
+            } while (after);
+            auto applied = download.apply(db_);
             if (!applied) {
-                return fail(syncError(
-                    SyncError::Kind::kBadResponse, step,
-                    "the roster from the server was refused: " + applied.error().message));
+                if (applied.error().kind == RosterError::Kind::kLocal) {
+                    const std::runtime_error cause(applied.error().message);
+                    return fail(localError(step, cause, db_));
+                }
+                return fail(rosterRefused(step, applied.error()));
             }
             report.rosterChanged = applied->changed;
             report.rosterVersion = applied->version;

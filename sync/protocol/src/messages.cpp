@@ -299,6 +299,7 @@ constexpr ErrorKindInfo kErrorKinds[] = {
     {ErrorKind::kGone, "gone", 410},
     {ErrorKind::kRateLimited, "rate_limited", 429},
     {ErrorKind::kQuarantineFull, "quarantine_full", 507},
+    {ErrorKind::kProtocolMismatch, "protocol_mismatch", 400},
 };
 
 const ErrorKindInfo& infoOf(ErrorKind kind) {
@@ -320,6 +321,14 @@ std::optional<ErrorKind> parseErrorKind(std::string_view name) {
 }
 
 int httpStatus(ErrorKind kind) { return infoOf(kind).status; }
+
+std::optional<std::int64_t> messageProtocol(std::string_view body) {
+    auto read = parseBoundedJson(body, jsonLimits(8, kMaxUploadEntries * 64 + 64), "the body");
+    if (!read || !read->is_object()) return std::nullopt;
+    auto it = read->find("protocol");
+    if (it == read->end() || !it->is_number_integer()) return std::nullopt;
+    return it->get<std::int64_t>();
+}
 
 std::string errorJson(const std::string& sentence) { return json{{"error", sentence}}.dump(); }
 

@@ -60,6 +60,20 @@ Result<std::int64_t> integerParam(const ServerRequest& req, const char* name,
     return value;
 }
 
+// A body that did not parse: refused as another protocol version's if it names one, else as
+// malformed.
+ServerResponse unparsed(std::string_view body, const std::string& sentence) {
+    auto protocol = messageProtocol(body);
+    if (protocol && *protocol != kProtocolVersion) {
+        return errorFrom({ErrorKind::kProtocolMismatch,
+                          "this server speaks sync protocol " + std::to_string(kProtocolVersion) +
+                              ", the request " + std::to_string(*protocol) +
+                              ": update Admit on the " +
+                              (*protocol < kProtocolVersion ? "kiosk" : "server")});
+    }
+    return errorResponse(400, sentence);
+}
+
 // "/v1/events/<event>/<what>" split into the event and what; nullopt for any other path.
 struct EventPath {
     std::string eventId;
@@ -154,7 +168,7 @@ struct SyncServer::Impl {
         r.maxBodyBytes = kSmallBodyBytes;
         r.handle = [this](ServerRequest& req) {
             auto request = parseEnrolRequest(req.body);
-            if (!request) return errorResponse(400, request.error().message);
+            if (!request) return unparsed(req.body, request.error().message);
             std::lock_guard lock(dbMutex);
             auto response = ServerStore(db).enrol(*request, options.clock());
             if (!response) return refused(req, response.error());
@@ -179,7 +193,7 @@ struct SyncServer::Impl {
         r.handle = [this](ServerRequest& req) {
             const auto& device = std::any_cast<const AuthenticatedDevice&>(req.admitted);
             auto request = parseUploadRequest(req.body);
-            if (!request) return errorResponse(400, request.error().message);
+            if (!request) return unparsed(req.body, request.error().message);
             std::lock_guard lock(dbMutex);
             auto response = ServerStore(db).upload(device, *request, options.clock());
             if (!response) return errorFrom(response.error());
@@ -284,9 +298,21 @@ struct SyncServer::Impl {
         return r;
     }
 
+    // A kiosk of protocol 1 sends no `protocol`: it would misread the answer, so it is told.
     ServerResponse rosterOnWorker(ServerRequest& req) {
+        auto protocol = integerParam(req, "protocol", 1);
+        if (!protocol) return errorResponse(400, protocol.error().message);
+        if (*protocol != kProtocolVersion) {
+            return errorFrom({ErrorKind::kProtocolMismatch,
+                              "this server speaks sync protocol " +
+                                  std::to_string(kProtocolVersion) + ", the kiosk " +
+                                  std::to_string(*protocol) + ": update Admit on the " +
+                                  (*protocol < kProtocolVersion ? "kiosk" : "server")});
+        }
         auto have = integerParam(req, "have", 0);
         if (!have) return errorResponse(400, have.error().message);
+        auto after = integerParam(req, "after", 0);
+        if (!after) return errorResponse(400, after.error().message);
         std::shared_ptr<CachedRoster> cached;
         bool fromCache = false;
         {
@@ -294,14 +320,18 @@ struct SyncServer::Impl {
             auto device = authenticate(req);
             if (!device) return device.error();
             const std::int64_t version = rosterVersion(db, device->eventId);
+            // Changes and "unchanged" are small and read for each kiosk; the whole roster is
+            // read once per version and kept.
+            const bool full =
+                *have >= 0 && rosterAnswerFor(db, device->eventId, *have) == RosterAnswer::kFull;
             auto& slot = rosterCache[device->eventId];
-            if (*have != version && slot && slot->version == version) {
+            if (full && slot && slot->version == version) {
                 cached = slot;
                 fromCache = true;
             } else {
-                auto body = ServerStore(db).roster(*device, *have);
+                auto body = ServerStore(db).roster(*device, *have, *after);
                 if (!body) return errorFrom(body.error());
-                if (*have == version) return jsonResponse(200, std::move(*body));
+                if (!full) return jsonResponse(200, std::move(*body));
                 cached = std::make_shared<CachedRoster>();
                 cached->version = version;
                 cached->body = std::make_shared<const std::string>(std::move(*body));

@@ -268,9 +268,11 @@ Result<DownloadResponse, ServerError> ServerStore::download(const AuthenticatedD
 }
 
 Result<std::string, ServerError> ServerStore::roster(const AuthenticatedDevice& device,
-                                                     std::int64_t have) {
+                                                     std::int64_t have, std::int64_t after) {
     if (have < 0) return refuse(ServerErrorKind::kBadRequest, "have must not be negative");
-    auto body = rosterJson(db_, device.eventId, have);
+    if (after < 0) return refuse(ServerErrorKind::kBadRequest, "after must not be negative");
+    pruneRosterChanges(db_, device.eventId);
+    auto body = rosterJson(db_, device.eventId, have, after);
     if (!body) return refuse(ServerErrorKind::kNotFound, body.error().message);
     return std::move(body).value();
 }

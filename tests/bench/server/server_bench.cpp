@@ -254,7 +254,7 @@ std::string sendAndRead(int port, const std::string& request, std::chrono::milli
 }
 
 std::string uploadWithEntries(const Fixture& f, const std::string& entries) {
-    return R"({"protocol":1,"device_id":")" + f.deviceId + R"(","gate":"A","entries":)" + entries +
+    return R"({"protocol":2,"device_id":")" + f.deviceId + R"(","gate":"A","entries":)" + entries +
            "}";
 }
 

@@ -2,13 +2,16 @@
 // replaces: exportReplica copying the same event into an empty encrypted replica, in the same
 // run, alternately. Reported: the roster's size on the wire, the server's time to write it
 // (rosterJson) and the kiosk's time to store it (applyRosterJson), and their ratio to the copy;
-// then the kiosk's time to apply the roster again after one revocation (a diff: one row).
+// then one revocation reaching the kiosk two ways in the same round: as the changes since the
+// kiosk's version (bytes on the wire, kiosk wall and CPU time to apply) and, the peer, as the
+// whole roster again (the kiosk's diff writes one row).
 //
 // Usage: admit_sync_bench [attendees=100000] [rounds=3]
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -33,6 +36,13 @@ double timeMs(F&& f) {
     auto start = Clock::now();
     f();
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+// CPU time of this process (all threads), in ms.
+double cpuMs() {
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
 }
 
 double median(std::vector<double> values) {
@@ -69,9 +79,12 @@ int main(int argc, char** argv) {
         return std::move(*db);
     };
 
-    std::vector<double> copyMs, writeMs, applyMs, changeMs;
+    std::vector<double> copyMs, writeMs, applyMs, changeMs, changeCpuMs;
+    std::vector<double> deltaWriteMs, deltaMs, deltaCpuMs;
     std::int64_t changeRows = 0;
     std::size_t bytes = 0;
+    std::size_t deltaBytes = 0;
+    std::size_t changedBytes = 0;
     for (int round = 0; round < rounds; ++round) {
         {
             auto replica = freshReplica("copy.db");
@@ -92,17 +105,38 @@ int main(int argc, char** argv) {
                     std::exit(1);
                 }
             }));
-            // The organiser revokes one code: the kiosk downloads the roster again and writes
-            // only the difference.
+            // The organiser revokes one code; the kiosk asks with its version and gets only
+            // that change.
+            const std::int64_t have = sync::rosterVersion(org, eventId);
             store::CodeLists(org).add(store::CodeList::kRevoked, eventId,
                                       "revoked-" + std::to_string(round), "refund", round);
+            Result<std::string> delta = fail("not run");
+            deltaWriteMs.push_back(timeMs([&] { delta = sync::rosterJson(org, eventId, have); }));
+            if (!delta) return 1;
+            deltaBytes = delta->size();
+            const double deltaCpuStart = cpuMs();
+            deltaMs.push_back(timeMs([&] {
+                auto applied = sync::applyRosterJson(replica, eventId, *delta);
+                if (!applied || !applied->delta || applied->rowsWritten != 1) {
+                    std::fprintf(stderr, "the change did not apply as one row\n");
+                    std::exit(1);
+                }
+            }));
+            deltaCpuMs.push_back(cpuMs() - deltaCpuStart);
+            // The peer: another revocation, sent as the whole roster (as before the change
+            // log); the kiosk diffs it and writes one row.
+            store::CodeLists(org).add(store::CodeList::kRevoked, eventId,
+                                      "revoked-again-" + std::to_string(round), "refund", round);
             auto changed = sync::rosterJson(org, eventId, 0);
             if (!changed) return 1;
+            changedBytes = changed->size();
+            const double changeCpuStart = cpuMs();
             changeMs.push_back(timeMs([&] {
                 auto applied = sync::applyRosterJson(replica, eventId, *changed);
                 if (!applied) std::exit(1);
                 changeRows = applied->rowsWritten;
             }));
+            changeCpuMs.push_back(cpuMs() - changeCpuStart);
         }
     }
     double copy = median(copyMs), write = median(writeMs), apply = median(applyMs);
@@ -114,11 +148,22 @@ int main(int argc, char** argv) {
     std::printf("kiosk applyRosterJson:               median %8.1f ms   %.2fx of the copy\n", apply,
                 apply / copy);
     std::printf(
-        "kiosk applies a one-code change:     median %8.1f ms   %.2fx of the copy "
+        "kiosk applies a one-code change whole: median %6.1f ms   %.2fx of the copy "
         "(%lld rows written)\n",
         median(changeMs), median(changeMs) / copy, static_cast<long long>(changeRows));
     std::printf("both:                                median %8.1f ms   %.2fx of the copy\n",
                 write + apply, (write + apply) / copy);
+    std::printf(
+        "one revoked code, as changes:        %zu bytes of JSON; server %.2f ms; kiosk "
+        "applies in median %.2f ms (%.2f ms CPU)\n",
+        deltaBytes, median(deltaWriteMs), median(deltaMs), median(deltaCpuMs));
+    std::printf(
+        "one revoked code, as the whole roster (peer): %zu bytes; kiosk applies in median "
+        "%.1f ms (%.1f ms CPU)\n",
+        changedBytes, median(changeMs), median(changeCpuMs));
+    std::printf("ratio whole/changes: %.0fx the bytes, %.0fx the kiosk CPU\n",
+                static_cast<double>(changedBytes) / static_cast<double>(deltaBytes),
+                median(changeCpuMs) / median(deltaCpuMs));
     std::filesystem::remove_all(dir);
     return 0;
 }

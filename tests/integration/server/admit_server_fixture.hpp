@@ -142,7 +142,7 @@ class AdmitServerFixture : public ::testing::Test {
 
     // An upload body for this kiosk with `entries` spliced in as the entries array's text.
     std::string uploadWithEntries(const std::string& entriesText) {
-        return R"({"protocol":1,"device_id":")" + deviceId + R"(","gate":"A","entries":)" +
+        return R"({"protocol":2,"device_id":")" + deviceId + R"(","gate":"A","entries":)" +
                entriesText + "}";
     }
 

@@ -294,7 +294,7 @@ TEST_F(ServerAuth, TheRosterCarriesOnlyThisEventsOperators) {
         dbArgs() + "operator add --name boris --role organiser --event " + otherEventId, "739151");
     ASSERT_EQ(there.exitCode, 0) << there.out;
     startServer();
-    auto roster = send("GET", rosterPath(eventId) + "?have=0", {authorization()});
+    auto roster = send("GET", rosterPath(eventId) + "?protocol=2&have=0", {authorization()});
     ASSERT_TRUE(roster);
     ASSERT_EQ(roster->status, 200) << roster->body;
     auto operators = bodyOf(roster)["tables"]["operators"]["rows"];
@@ -371,7 +371,7 @@ TEST_F(ServerAuth, AReusedCheckInIdWithOtherContentIsQuarantined) {
 TEST_F(ServerAuth, AGateWithANulCharacterIsRefusedNamingTheField) {
     startServer();
     std::string body =
-        R"({"protocol":1,"device_id":")" + deviceId + R"(","gate":"a\u0000b","entries":[]})";
+        R"({"protocol":2,"device_id":")" + deviceId + R"(","gate":"a\u0000b","entries":[]})";
     auto refused = send("POST", checkinsPath(eventId), {authorization()}, body);
     ASSERT_TRUE(refused);
     EXPECT_EQ(refused->status, 400) << refused->body;

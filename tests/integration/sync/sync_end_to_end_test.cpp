@@ -520,7 +520,7 @@ TEST_F(SyncEndToEnd, TransportLimitsAnswersAndCompressesTheRoster) {
     setUp(a);
     HttpClient http;
     HttpRequest request;
-    request.url = server->url() + rosterPath(eventId) + "?have=0";
+    request.url = server->url() + rosterPath(eventId) + "?protocol=2&have=0";
     request.bearerToken = *readDeviceToken(*a.db);
     auto whole = http.perform(request);
     ASSERT_TRUE(whole.ok()) << whole.error().message;

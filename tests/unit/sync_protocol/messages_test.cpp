@@ -117,8 +117,11 @@ TEST(MessagesTest, UploadErrorsNameTheEntryAndItsSeq) {
 }
 
 TEST(MessagesTest, ProtocolVersionIsChecked) {
-    EXPECT_EQ(parseUploadResponse("{\"protocol\": 2}").error().message,
-              "upload response: protocol version is not 1; update Admit");
+    EXPECT_EQ(parseUploadResponse("{\"protocol\": 1}").error().message,
+              "upload response: protocol version is not 2; update Admit");
+    EXPECT_EQ(messageProtocol(R"({"protocol": 1, "entries": []})"), 1);
+    EXPECT_EQ(messageProtocol(R"({"entries": []})"), std::nullopt);
+    EXPECT_EQ(messageProtocol("{"), std::nullopt);
     EXPECT_EQ(parseUploadResponse("[]").error().message, "upload response is not a JSON object");
     EXPECT_EQ(parseUploadResponse("{}").error().message, "upload response: missing field protocol");
 }

@@ -1,5 +1,8 @@
 #include "admit/sync/protocol/roster.hpp"
 
+#include <functional>
+#include <random>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -47,13 +50,17 @@ class RosterTest : public ::testing::Test {
         return a.id;
     }
 
-    RosterApplied download() {
-        std::int64_t have = std::stoll(
-            kiosk
-                ->execAndGet(
+    static std::int64_t held(SQLite::Database& replica) {
+        return std::stoll(
+            replica
+                .execAndGet(
                     "SELECT coalesce((SELECT value FROM meta WHERE key = 'sync.roster_version'), "
                     "'0')")
                 .getString());
+    }
+
+    RosterApplied download() {
+        std::int64_t have = held(*kiosk);
         auto body = rosterJson(*server, eventId, have);
         EXPECT_TRUE(body.ok()) << body.error().message;
         auto applied = applyRosterJson(*kiosk, eventId, *body);
@@ -128,7 +135,9 @@ TEST_F(RosterTest, UnchangedUntilTheRosterChanges) {
     EXPECT_GT(rosterVersion(*server, eventId), first.version);
     RosterApplied withBob = download();
     EXPECT_TRUE(withBob.changed);
-    EXPECT_EQ(withBob.attendees, 2);
+    EXPECT_TRUE(withBob.delta);
+    EXPECT_EQ(withBob.attendees, 1) << "only Bob travelled";
+    EXPECT_EQ(kiosk->execAndGet("SELECT count(*) FROM attendees").getInt(), 2);
 
     store::CodeLists(*server).add(store::CodeList::kRevoked, eventId,
                                   store::Attendees(*server).ticketsOf(adaId).at(0).ref, "refund",
@@ -260,6 +269,377 @@ TEST_F(RosterTest, TheEventsCheckInWindowReachesTheKiosk) {
     auto verdict = rules::CheckInEngine(*kiosk).scan(adaTicket, at(200'000));
     ASSERT_TRUE(verdict.ok());
     EXPECT_EQ(verdict->denial, rules::Denial::kExpired) << verdict->detail;
+}
+
+// A kiosk's roster step as the client runs it: pages of `pageKeys` changes until the last, with
+// `betweenPages` run after each page (the organiser working meanwhile), then one apply.
+Result<RosterApplied, RosterError> syncInPages(SQLite::Database& server, SQLite::Database& replica,
+                                               const std::string& eventId, std::int64_t pageKeys,
+                                               const std::function<void()>& betweenPages = {}) {
+    const std::int64_t have =
+        std::stoll(replica
+                       .execAndGet("SELECT coalesce((SELECT value FROM meta WHERE key = "
+                                   "'sync.roster_version'), '0')")
+                       .getString());
+    RosterDownload download(eventId, have);
+    std::int64_t after = 0;
+    for (;;) {
+        auto body = rosterJson(server, eventId, have, after, pageKeys);
+        if (!body) return fail(body.error());
+        auto next = download.add(*body);
+        if (!next) return fail(next.error());
+        if (!*next) break;
+        after = **next;
+        if (betweenPages) betweenPages();
+    }
+    return download.apply(replica);
+}
+
+// Every roster table of a replica, in key order, as text: two replicas with the same text hold
+// the same roster.
+std::string rosterText(SQLite::Database& replica) {
+    std::string out;
+    for (const char* table :
+         {"events", "event_keys", "ticket_types", "ticket_type_gates", "attendees", "tickets",
+          "revoked_codes", "blocked_codes", "operators"}) {
+        SQLite::Statement q(replica, std::string("SELECT * FROM ") + table + " ORDER BY 1, 2, 3");
+        out += std::string(table) + ":\n";
+        while (q.executeStep()) {
+            for (int i = 0; i < q.getColumnCount(); ++i) {
+                out +=
+                    (q.getColumn(i).isNull() ? std::string("NULL") : q.getColumn(i).getString()) +
+                    "|";
+            }
+            out += "\n";
+        }
+    }
+    return out;
+}
+
+TEST_F(RosterTest, OneRevokedCodeTravelsAsJustThatChange) {
+    download();
+    const std::int64_t have = held(*kiosk);
+    organiser::TicketAdmin admin(*server, eventId);
+    ASSERT_TRUE(
+        admin.revoke({organiser::TicketSelector::By::kText, adaTicket}, "Refunded", {"olga", 5000})
+            .ok());
+    auto body = rosterJson(*server, eventId, have);
+    ASSERT_TRUE(body.ok()) << body.error().message;
+    json sent = json::parse(*body);
+    EXPECT_EQ(sent["full"], false);
+    EXPECT_EQ(sent["since"], have);
+    EXPECT_EQ(sent["more"], false);
+    ASSERT_EQ(sent["tables"].size(), 1u) << *body;
+    ASSERT_EQ(sent["tables"]["revoked_codes"]["rows"].size(), 1u);
+    EXPECT_EQ(sent["tables"]["revoked_codes"]["rows"][0][2], "Refunded");
+    EXPECT_TRUE(sent["removed"].empty());
+    EXPECT_LT(body->size(), 1024u) << *body;
+
+    auto applied = applyRosterJson(*kiosk, eventId, *body);
+    ASSERT_TRUE(applied.ok()) << applied.error().message;
+    EXPECT_TRUE(applied->delta);
+    EXPECT_EQ(applied->rowsWritten, 1);
+    EXPECT_EQ(applied->version, rosterVersion(*server, eventId));
+    EXPECT_EQ(held(*kiosk), rosterVersion(*server, eventId));
+    auto verdict = rules::CheckInEngine(*kiosk).scan(adaTicket, at(6000));
+    ASSERT_TRUE(verdict.ok());
+    EXPECT_EQ(verdict->denial, rules::Denial::kRevoked);
+    EXPECT_EQ(verdict->detail, "Refunded");
+    EXPECT_FALSE(download().changed);
+}
+
+TEST_F(RosterTest, ADeletedRowArrivesAsATombstone) {
+    const std::int64_t bob = addAttendee("b", "Bob");
+    ASSERT_TRUE(organiser::issueTicket(*server, eventId, bob).ok());
+    const std::string bobRef = store::Attendees(*server).ticketsOf(bob).at(0).ref;
+    store::CodeLists(*server).add(store::CodeList::kBlocked, eventId, bobRef, "copied", 4000);
+    download();
+    ASSERT_EQ(kiosk->execAndGet("SELECT count(*) FROM blocked_codes").getInt(), 1);
+    const std::int64_t have = held(*kiosk);
+
+    ASSERT_TRUE(store::CodeLists(*server).remove(store::CodeList::kBlocked, eventId, bobRef));
+    server->exec("DELETE FROM tickets WHERE attendee_id = " + std::to_string(bob));
+    server->exec("DELETE FROM attendees WHERE id = " + std::to_string(bob));
+    auto body = rosterJson(*server, eventId, have);
+    ASSERT_TRUE(body.ok());
+    json sent = json::parse(*body);
+    EXPECT_TRUE(sent["tables"].empty()) << *body;
+    EXPECT_EQ(sent["removed"]["blocked_codes"], json::array({json::array({eventId, bobRef})}));
+    EXPECT_EQ(sent["removed"]["tickets"], json::array({json::array({eventId, bobRef})}));
+    EXPECT_EQ(sent["removed"]["attendees"], json::array({json::array({bob})}));
+
+    auto applied = applyRosterJson(*kiosk, eventId, *body);
+    ASSERT_TRUE(applied.ok()) << applied.error().message;
+    EXPECT_EQ(applied->rowsWritten, 3);
+    EXPECT_EQ(kiosk->execAndGet("SELECT count(*) FROM blocked_codes").getInt(), 0);
+    EXPECT_EQ(kiosk->execAndGet("SELECT count(*) FROM attendees").getInt(), 1);
+    EXPECT_EQ(rosterText(*kiosk), [&] {
+        auto fresh = open("fresh.db");
+        EXPECT_TRUE(applyRosterJson(*fresh, eventId, *rosterJson(*server, eventId, 0)).ok());
+        return rosterText(*fresh);
+    }());
+}
+
+// Found by the differential test below: the whole roster wrote new rows before removing gone
+// ones, so an attendee deleted and imported again (a new id, the same import key) was refused.
+TEST_F(RosterTest, AnAttendeeImportedAgainUnderANewIdReachesAKioskWholeOrAsChanges) {
+    addAttendee("b", "Bob");  // so that Ada's id is not the highest, and is not given again
+    download();
+    auto asChanges = open("changes.db");
+    ASSERT_TRUE(applyRosterJson(*asChanges, eventId, *rosterJson(*server, eventId, 0)).ok());
+    server->exec("DELETE FROM tickets WHERE attendee_id = " + std::to_string(adaId));
+    server->exec("DELETE FROM attendees WHERE id = " + std::to_string(adaId));
+    const std::int64_t again = addAttendee("a", "Ada again");
+    ASSERT_NE(again, adaId);
+    auto whole = applyRosterJson(*kiosk, eventId, *rosterJson(*server, eventId, 0));
+    ASSERT_TRUE(whole.ok()) << whole.error().message;
+    auto changes =
+        applyRosterJson(*asChanges, eventId, *rosterJson(*server, eventId, held(*asChanges)));
+    ASSERT_TRUE(changes.ok()) << changes.error().message;
+    EXPECT_TRUE(changes->delta);
+    EXPECT_EQ(kiosk->execAndGet("SELECT name FROM attendees WHERE import_key = 'a'").getString(),
+              "Ada again");
+    EXPECT_EQ(rosterText(*kiosk), rosterText(*asChanges));
+}
+
+TEST_F(RosterTest, AKioskTheLogNoLongerReachesGetsTheWholeRoster) {
+    download();
+    const std::int64_t have = held(*kiosk);
+    EXPECT_EQ(rosterAnswerFor(*server, eventId, 0), RosterAnswer::kFull);
+    EXPECT_EQ(rosterAnswerFor(*server, eventId, have), RosterAnswer::kUnchanged);
+    EXPECT_EQ(rosterAnswerFor(*server, eventId, have + 5), RosterAnswer::kFull)
+        << "a kiosk ahead of a server restored from a backup";
+    for (int i = 0; i < 5; ++i) addAttendee("n" + std::to_string(i), "New");
+    EXPECT_EQ(rosterAnswerFor(*server, eventId, have), RosterAnswer::kChanges);
+
+    // A window of 2 versions: the changes since `have` are forgotten.
+    pruneRosterChanges(*server, eventId, 2);
+    EXPECT_EQ(rosterAnswerFor(*server, eventId, have), RosterAnswer::kFull);
+    EXPECT_EQ(rosterAnswerFor(*server, eventId, rosterVersion(*server, eventId) - 2),
+              RosterAnswer::kChanges);
+    EXPECT_LE(server->execAndGet("SELECT count(*) FROM roster_changes").getInt(), 3);
+    auto body = rosterJson(*server, eventId, have);
+    ASSERT_TRUE(body.ok());
+    EXPECT_EQ(json::parse(*body)["full"], true);
+    RosterApplied applied = download();
+    EXPECT_FALSE(applied.delta);
+    EXPECT_EQ(applied.attendees, 6);
+    EXPECT_EQ(kiosk->execAndGet("SELECT count(*) FROM attendees").getInt(), 6);
+}
+
+TEST_F(RosterTest, AKiosksOwnReplicaKeepsNoChangeLog) {
+    download();
+    addAttendee("b", "Bob");
+    download();
+    EXPECT_EQ(kiosk->execAndGet("SELECT count(*) FROM roster_changes").getInt(), 0);
+    EXPECT_GT(server->execAndGet("SELECT count(*) FROM roster_changes").getInt(), 0);
+    auto exported = open("exported.db");
+    ASSERT_TRUE(organiser::exportReplica(*server, eventId, *exported).ok());
+    EXPECT_EQ(exported->execAndGet("SELECT count(*) FROM attendees").getInt(), 2);
+    EXPECT_EQ(exported->execAndGet("SELECT count(*) FROM roster_changes").getInt(), 0);
+}
+
+TEST_F(RosterTest, ChangesMadeWhileThePagesArriveAreNotMissed) {
+    download();
+    for (int i = 0; i < 30; ++i) addAttendee("p" + std::to_string(i), "Page " + std::to_string(i));
+    int page = 0;
+    auto applied = syncInPages(*server, *kiosk, eventId, 7, [&] {
+        // The organiser renames a row already sent, and removes another, between pages.
+        ++page;
+        server->exec("UPDATE attendees SET name = 'Renamed " + std::to_string(page) +
+                     "' WHERE import_key = 'p0'");
+        server->exec("DELETE FROM attendees WHERE import_key = 'p" + std::to_string(page) + "'");
+    });
+    ASSERT_TRUE(applied.ok()) << applied.error().message;
+    EXPECT_TRUE(applied->delta);
+    EXPECT_GE(page, 4);
+    EXPECT_EQ(held(*kiosk), rosterVersion(*server, eventId));
+    auto fresh = open("fresh.db");
+    ASSERT_TRUE(applyRosterJson(*fresh, eventId, *rosterJson(*server, eventId, 0)).ok());
+    EXPECT_EQ(rosterText(*kiosk), rosterText(*fresh));
+}
+
+// Differential: random organiser changes; one kiosk follows with changes in pages of random
+// sizes (the organiser working between pages too), another with the whole roster each time;
+// after each round both hold the same roster, and the server's.
+TEST_F(RosterTest, ApplyingChangesEqualsApplyingTheWholeRoster) {
+    int deltas = 0;
+    for (std::uint32_t seed = 1; seed <= 6; ++seed) {
+        SCOPED_TRACE("seed " + std::to_string(seed));
+        std::mt19937 random(seed);
+        auto pick = [&](int n) { return static_cast<int>(random() % static_cast<unsigned>(n)); };
+        auto deltaKiosk = open("delta" + std::to_string(seed) + ".db");
+        auto fullKiosk = open("full" + std::to_string(seed) + ".db");
+        int made = 0;
+        auto randomId = [&]() -> std::optional<std::int64_t> {
+            SQLite::Statement q(*server, "SELECT id FROM attendees ORDER BY random() LIMIT 1");
+            if (!q.executeStep()) return std::nullopt;
+            return q.getColumn(0).getInt64();
+        };
+        auto randomRef = [&]() -> std::optional<std::string> {
+            SQLite::Statement q(*server, "SELECT ref FROM tickets ORDER BY random() LIMIT 1");
+            if (!q.executeStep()) return std::nullopt;
+            return q.getColumn(0).getString();
+        };
+        auto change = [&] {
+            switch (pick(9)) {
+                case 0:
+                case 1: {
+                    const std::int64_t id = addAttendee("s" + std::to_string(++made), "Someone");
+                    ASSERT_TRUE(organiser::issueTicket(*server, eventId, id).ok());
+                    break;
+                }
+                case 2:
+                    if (auto id = randomId()) {
+                        server->exec("UPDATE attendees SET name = 'N" + std::to_string(pick(1000)) +
+                                     "', status = 'cancelled' WHERE id = " + std::to_string(*id));
+                    }
+                    break;
+                case 3:
+                    if (auto ref = randomRef()) {
+                        store::CodeLists(*server).add(
+                            pick(2) ? store::CodeList::kRevoked : store::CodeList::kBlocked,
+                            eventId, *ref, "r" + std::to_string(pick(100)), pick(100000));
+                    }
+                    break;
+                case 4:
+                    server->exec(
+                        "DELETE FROM revoked_codes WHERE rowid IN (SELECT rowid FROM "
+                        "revoked_codes ORDER BY random() LIMIT 1)");
+                    server->exec(
+                        "DELETE FROM blocked_codes WHERE rowid IN (SELECT rowid FROM "
+                        "blocked_codes ORDER BY random() LIMIT 1)");
+                    break;
+                case 5:
+                    if (auto id = randomId()) {
+                        server->exec("DELETE FROM tickets WHERE attendee_id = " +
+                                     std::to_string(*id));
+                        server->exec("DELETE FROM attendees WHERE id = " + std::to_string(*id));
+                    }
+                    break;
+                case 6: {
+                    const std::string name = "op" + std::to_string(pick(4));
+                    if (pick(3) == 0) {
+                        store::Operators(*server).remove(name);
+                    } else {
+                        ASSERT_TRUE(store::Operators(*server)
+                                        .set(name, store::Role::kVolunteer,
+                                             std::to_string(1000 + pick(9000)))
+                                        .ok());
+                        ASSERT_TRUE(store::Operators(*server).allowAtEvent(name, eventId).ok());
+                    }
+                    break;
+                }
+                case 7:
+                    server->exec("UPDATE events SET name = 'Fest " + std::to_string(pick(100)) +
+                                 "'");
+                    break;
+                case 8:
+                    if (pick(2)) {
+                        server->exec("INSERT OR IGNORE INTO ticket_type_gates VALUES ('" + eventId +
+                                     "', 2, 'Gate " + std::to_string(pick(3)) + "')");
+                    } else {
+                        server->exec("DELETE FROM ticket_type_gates WHERE gate = 'Gate " +
+                                     std::to_string(pick(3)) + "'");
+                    }
+                    break;
+            }
+        };
+        for (int round = 0; round < 12; ++round) {
+            const int changes = pick(round == 0 ? 1 : 12);
+            for (int i = 0; i < changes; ++i) change();
+            auto viaChanges = syncInPages(*server, *deltaKiosk, eventId, 1 + pick(6), [&] {
+                if (pick(3) == 0) change();
+            });
+            ASSERT_TRUE(viaChanges.ok()) << viaChanges.error().message;
+            if (viaChanges->delta) ++deltas;
+            auto whole = rosterJson(*server, eventId, 0);
+            ASSERT_TRUE(whole.ok());
+            auto viaWhole = applyRosterJson(*fullKiosk, eventId, *whole);
+            ASSERT_TRUE(viaWhole.ok()) << viaWhole.error().message;
+            ASSERT_EQ(rosterText(*deltaKiosk), rosterText(*fullKiosk)) << "round " << round;
+            ASSERT_EQ(held(*deltaKiosk), held(*fullKiosk));
+        }
+        EXPECT_GT(made, 0);
+    }
+    EXPECT_GE(deltas, 50) << "most rounds came as changes, not whole";
+}
+
+TEST_F(RosterTest, ADamagedChangeIsRefusedWholeAndNamesWhere) {
+    download();
+    const std::int64_t have = held(*kiosk);
+    const std::string before = rosterText(*kiosk);
+    addAttendee("b", "Bob");
+    addAttendee("c", "Cy");
+    const std::string adaRef = store::Attendees(*server).ticketsOf(adaId).at(0).ref;
+    store::CodeLists(*server).add(store::CodeList::kRevoked, eventId, adaRef, "refund", 4000);
+    auto body = rosterJson(*server, eventId, have);
+    ASSERT_TRUE(body.ok());
+    const json good = json::parse(*body);
+    ASSERT_EQ(good["tables"]["attendees"]["rows"].size(), 2u) << *body;
+
+    auto refusedWith = [&](const json& damaged) {
+        auto refused = applyRosterJson(*kiosk, eventId, damaged.dump());
+        EXPECT_FALSE(refused.ok());
+        EXPECT_EQ(rosterText(*kiosk), before) << "the previous roster is kept";
+        EXPECT_EQ(held(*kiosk), have);
+        return refused.ok() ? RosterError{} : refused.error();
+    };
+    json badStatus = good;
+    badStatus["tables"]["attendees"]["rows"][1][6] = "vip";
+    EXPECT_EQ(refusedWith(badStatus).message.rfind("roster table attendees row 2 is refused", 0),
+              0u)
+        << refusedWith(badStatus).message;
+
+    json badColumns = good;
+    badColumns["tables"]["revoked_codes"]["columns"][2] = "why";
+    EXPECT_EQ(refusedWith(badColumns).message.rfind("roster table revoked_codes has columns", 0),
+              0u);
+
+    json shortRow = good;
+    shortRow["tables"]["attendees"]["rows"][0].erase(7);
+    EXPECT_EQ(refusedWith(shortRow).message, "roster table attendees row 1 does not have 8 values");
+
+    json otherEvent = good;
+    otherEvent["removed"]["tickets"] =
+        json::array({json::array({"0190a8c4-5e3b-7c2d-9f00-1a2b3c4d5e6f", adaRef})});
+    EXPECT_EQ(refusedWith(otherEvent).message,
+              "roster table tickets removed key 1 column event_id is not this kiosk's event");
+
+    json unknownTable = good;
+    unknownTable["tables"]["checkins"] = good["tables"]["attendees"];
+    EXPECT_EQ(refusedWith(unknownTable).message, "the roster has an unknown table \"checkins\"");
+
+    json orphan = good;  // a ticket whose attendee the kiosk does not have
+    orphan["tables"]["tickets"] = {{"columns", {"event_id", "ref", "kind", "attendee_id"}},
+                                   {"rows", {{eventId, "ff", "opaque", 999}}}};
+    EXPECT_EQ(refusedWith(orphan).message.rfind("the roster's changes are refused", 0), 0u)
+        << refusedWith(orphan).message;
+
+    json otherBase = good;
+    otherBase["since"] = have - 1;
+    EXPECT_EQ(refusedWith(otherBase).message, "the roster's changes are not since version " +
+                                                  std::to_string(have) +
+                                                  ", the version this kiosk holds");
+
+    json otherProtocol = good;
+    otherProtocol["protocol"] = 1;
+    RosterError protocol = refusedWith(otherProtocol);
+    EXPECT_EQ(protocol.kind, RosterError::Kind::kProtocol);
+    EXPECT_EQ(protocol.message,
+              "the server speaks sync protocol 1, this kiosk 2: update Admit on the server");
+    EXPECT_EQ(refusedWith(badStatus).kind, RosterError::Kind::kRefused);
+
+    json notLast = good;
+    notLast["more"] = true;
+    notLast["next"] = 99;
+    EXPECT_EQ(refusedWith(notLast).message, "the roster answer is one page of several");
+
+    auto applied = applyRosterJson(*kiosk, eventId, good.dump());
+    ASSERT_TRUE(applied.ok()) << applied.error().message;
+    EXPECT_EQ(kiosk->execAndGet("SELECT count(*) FROM attendees").getInt(), 3);
+    EXPECT_FALSE(applyRosterJson(*kiosk, eventId, good.dump()).ok())
+        << "changes since an older version are not applied again";
 }
 
 }  // namespace

@@ -115,7 +115,7 @@ TEST_F(SyncServerTest, EnrolAnswersWithADeviceTokenOnceThen410) {
     ASSERT_EQ(res->status, 200) << res->body;
     auto answer = parseEnrolResponse(res->body);
     ASSERT_TRUE(answer.ok()) << answer.error().message;
-    EXPECT_EQ(json::parse(res->body)["protocol"], 1);
+    EXPECT_EQ(json::parse(res->body)["protocol"], kProtocolVersion);
     EXPECT_EQ(answer->eventName, "Sync Fest");
     secrets.push_back(answer->deviceToken);
 
@@ -138,7 +138,7 @@ TEST_F(SyncServerTest, EnrolRefusalsHaveTheirStatusCodes) {
                 "application/json"),
             401);
     std::string malformed = errorOf(
-        client->Post("/v1/enrol", R"({"protocol": 1, "event_id": 5})", "application/json"), 400);
+        client->Post("/v1/enrol", R"({"protocol": 2, "event_id": 5})", "application/json"), 400);
     EXPECT_NE(malformed.find("event_id"), std::string::npos) << malformed;
     errorOf(client->Post("/v1/enrol", "not json", "application/json"), 400);
 
@@ -218,7 +218,7 @@ TEST_F(SyncServerTest, UploadTwiceStoresOnceAndAnotherKioskDownloadsIt) {
         std::string::npos);
     std::string bad =
         errorOf(client->Post(checkinsPath(eventId), bearer(tokenA),
-                             R"({"protocol":1,"device_id":")" + store::deviceId(*kioskA) +
+                             R"({"protocol":2,"device_id":")" + store::deviceId(*kioskA) +
                                  R"(","gate":"A","entries":[{"seq":"no"}]})",
                              "application/json"),
                 400);
@@ -228,26 +228,26 @@ TEST_F(SyncServerTest, UploadTwiceStoresOnceAndAnotherKioskDownloadsIt) {
 TEST_F(SyncServerTest, RosterAndDevicesOverHttp) {
     auto kiosk = makeKiosk("k");
     std::string token = enrolOverHttp(*kiosk, "Gate A");
-    auto full = client->Get(rosterPath(eventId) + "?have=0", bearer(token));
+    auto full = client->Get(rosterPath(eventId) + "?protocol=2&have=0", bearer(token));
     ASSERT_TRUE(full);
     ASSERT_EQ(full->status, 200);
     auto roster = json::parse(full->body);
-    EXPECT_EQ(roster["protocol"], 1);
+    EXPECT_EQ(roster["protocol"], kProtocolVersion);
     EXPECT_FALSE(roster["unchanged"].get<bool>());
     std::int64_t version = roster["version"];
-    auto same =
-        client->Get(rosterPath(eventId) + "?have=" + std::to_string(version), bearer(token));
+    auto same = client->Get(rosterPath(eventId) + "?protocol=2&have=" + std::to_string(version),
+                            bearer(token));
     ASSERT_TRUE(same);
     EXPECT_TRUE(json::parse(same->body)["unchanged"].get<bool>());
 
     // The next kiosk gets the same body without the roster being read again, until it changes.
     EXPECT_FALSE(full->has_header("X-Admit-Roster"));
-    auto again = client->Get(rosterPath(eventId) + "?have=0", bearer(token));
+    auto again = client->Get(rosterPath(eventId) + "?protocol=2&have=0", bearer(token));
     ASSERT_TRUE(again);
     EXPECT_EQ(again->get_header_value("X-Admit-Roster"), "cached");
     EXPECT_EQ(again->body, full->body);
     org->exec("UPDATE attendees SET name = 'Ada King' WHERE name = 'Ada Lovelace'");
-    auto changed = client->Get(rosterPath(eventId) + "?have=0", bearer(token));
+    auto changed = client->Get(rosterPath(eventId) + "?protocol=2&have=0", bearer(token));
     ASSERT_TRUE(changed);
     EXPECT_FALSE(changed->has_header("X-Admit-Roster"));
     EXPECT_GT(json::parse(changed->body)["version"].get<std::int64_t>(), version);
@@ -264,12 +264,63 @@ TEST_F(SyncServerTest, RosterAndDevicesOverHttp) {
         << "every authenticated request records the device's last sync";
 }
 
+TEST_F(SyncServerTest, AKioskGetsTheChangesSinceItsVersionInPages) {
+    auto kiosk = makeKiosk("k");
+    std::string token = enrolOverHttp(*kiosk, "Gate A");
+    auto full = client->Get(rosterPath(eventId) + "?protocol=2&have=0", bearer(token));
+    ASSERT_TRUE(full);
+    const std::int64_t version = json::parse(full->body)["version"];
+    org->exec("UPDATE attendees SET name = 'Ada King' WHERE name = 'Ada Lovelace'");
+    const std::string since = rosterPath(eventId) + "?protocol=2&have=" + std::to_string(version);
+    auto changes = client->Get(since, bearer(token));
+    ASSERT_TRUE(changes);
+    ASSERT_EQ(changes->status, 200) << changes->body;
+    auto delta = json::parse(changes->body);
+    EXPECT_EQ(delta["full"], false);
+    EXPECT_EQ(delta["since"], version);
+    ASSERT_EQ(delta["tables"]["attendees"]["rows"].size(), 1u);
+    EXPECT_EQ(delta["tables"]["attendees"]["rows"][0][3], "Ada King");
+    EXPECT_FALSE(changes->has_header("X-Admit-Roster")) << "changes are not the cached body";
+
+    // A cursor past the last change: an empty last page.
+    auto past = client->Get(since + "&after=" + std::to_string(delta["next"].get<std::int64_t>()),
+                            bearer(token));
+    ASSERT_TRUE(past);
+    EXPECT_TRUE(json::parse(past->body)["tables"].empty());
+    EXPECT_EQ(errorOf(client->Get(since + "&after=-1", bearer(token)), 400),
+              "after must not be negative");
+}
+
+// A kiosk of protocol 1 asked without `protocol`: it is told, by kind, instead of misreading.
+TEST_F(SyncServerTest, AKioskOfAnotherProtocolVersionIsToldSo) {
+    auto kiosk = makeKiosk("k");
+    std::string token = enrolOverHttp(*kiosk, "Gate A");
+    auto old = client->Get(rosterPath(eventId) + "?have=0", bearer(token));
+    ASSERT_TRUE(old);
+    EXPECT_EQ(old->status, 400);
+    auto body = parseErrorBody(old->body);
+    ASSERT_TRUE(body);
+    EXPECT_EQ(body->kind, ErrorKind::kProtocolMismatch);
+    EXPECT_EQ(body->sentence,
+              "this server speaks sync protocol 2, the kiosk 1: update Admit on the kiosk");
+
+    auto upload = client->Post(checkinsPath(eventId), bearer(token),
+                               R"({"protocol":1,"device_id":")" + store::deviceId(*kiosk) +
+                                   R"(","gate":"A","entries":[]})",
+                               "application/json");
+    ASSERT_TRUE(upload);
+    EXPECT_EQ(upload->status, 400);
+    body = parseErrorBody(upload->body);
+    ASSERT_TRUE(body);
+    EXPECT_EQ(body->kind, ErrorKind::kProtocolMismatch);
+}
+
 TEST_F(SyncServerTest, LargeResponsesAreGzippedWhenTheClientAcceptsIt) {
     auto kiosk = makeKiosk("k");
     std::string token = enrolOverHttp(*kiosk, "k");
     httplib::Headers headers = bearer(token);
     headers.emplace("Accept-Encoding", "gzip");
-    auto res = client->Get(rosterPath(eventId), headers);
+    auto res = client->Get(rosterPath(eventId) + "?protocol=2", headers);
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 200);
     EXPECT_EQ(res->get_header_value("Content-Encoding"), "gzip");
@@ -297,7 +348,7 @@ TEST_F(SyncServerTest, OneLogLinePerRequestAndNoSecretInIt) {
     client->Post(checkinsPath(eventId), bearer(token), toJson(outboxOf(*kiosk)),
                  "application/json");
     client->Get(checkinsPath(eventId), bearer(token));
-    client->Get(rosterPath(eventId), bearer(token));
+    client->Get(rosterPath(eventId) + "?protocol=2", bearer(token));
     client->Get(devicesPath(eventId), bearer(token));
     client->Get(devicesPath(eventId), bearer(token + "x"));
     client->Post("/v1/enrol",

@@ -367,7 +367,12 @@ TEST_F(ServerStoreTest, RosterIsUnchangedUntilTheOrganiserChangesIt) {
     auto changed = nlohmann::json::parse(*server().roster(deviceOf(*kiosk), version));
     EXPECT_FALSE(changed["unchanged"].get<bool>());
     EXPECT_GT(changed["version"].get<std::int64_t>(), version);
-    EXPECT_EQ(changed["tables"]["attendees"]["rows"].size(), 3u);
+    EXPECT_FALSE(changed["full"].get<bool>()) << "only what changed since the kiosk's version";
+    ASSERT_EQ(changed["tables"]["attendees"]["rows"].size(), 1u);
+    EXPECT_EQ(changed["tables"]["attendees"]["rows"][0][3], "Alan Turing");
+    auto whole = nlohmann::json::parse(*server().roster(deviceOf(*kiosk), 0));
+    EXPECT_TRUE(whole["full"].get<bool>());
+    EXPECT_EQ(whole["tables"]["attendees"]["rows"].size(), 3u);
 }
 
 TEST_F(ServerStoreTest, DevicesListsEveryDeviceOfTheEventWithCountsAndLastSync) {

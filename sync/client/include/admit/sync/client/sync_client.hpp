@@ -42,6 +42,7 @@ struct SyncError {
         kLocal,               // the replica could not be read or written
         kWrongServerKey,      // https: the server's key is not the one in the set-up code
         kCertificateRefused,  // https without a pin: the certificate is not trusted
+        kProtocolMismatch,    // the server speaks another sync protocol version: update one
     };
     Kind kind = Kind::kUnreachable;
     std::string step;     // "enrol", "upload", "download", "roster", "devices"

@@ -15,7 +15,10 @@
 
 namespace admit::sync {
 
-inline constexpr int kProtocolVersion = 1;
+// 2 since the incremental roster (docs/sync.md, "Protocol version"): roster answers are whole or
+// changes with tombstones, and events carry their check-in window (schema 5). Every message and
+// answer carries it; a party of another version refuses with kind protocol_mismatch.
+inline constexpr int kProtocolVersion = 2;
 inline constexpr std::size_t kMaxUploadEntries = 500;
 inline constexpr std::int64_t kDefaultDownloadLimit = 1000;
 inline constexpr std::int64_t kMaxDownloadLimit = 2000;
@@ -30,18 +33,22 @@ std::string devicesPath(const std::string& eventId);
 // Why the server refused a request, sent as "kind" beside the sentence in an error body: a
 // client decides on the kind (and the status), never on the sentence's words.
 enum class ErrorKind {
-    kBadRequest,      // 400 "bad_request": a malformed field (the sentence names it)
-    kUnauthorised,    // 401 "unauthorised": no token, or one this server does not accept
-    kDeviceRevoked,   // 401 "device_revoked": the organiser removed this device
-    kForbidden,       // 403 "forbidden": a device token for another event
-    kNotFound,        // 404 "not_found": unknown event (told only to a known device)
-    kDeviceBound,     // 409 "device_bound": the device id is enrolled for another event
-    kGone,            // 410 "gone": the enrolment token was used or has expired
-    kRateLimited,     // 429 "rate_limited": too many failed authentications (Retry-After)
-    kQuarantineFull,  // 507 "quarantine_full": the device's quarantine is at its cap
+    kBadRequest,        // 400 "bad_request": a malformed field (the sentence names it)
+    kUnauthorised,      // 401 "unauthorised": no token, or one this server does not accept
+    kDeviceRevoked,     // 401 "device_revoked": the organiser removed this device
+    kForbidden,         // 403 "forbidden": a device token for another event
+    kNotFound,          // 404 "not_found": unknown event (told only to a known device)
+    kDeviceBound,       // 409 "device_bound": the device id is enrolled for another event
+    kGone,              // 410 "gone": the enrolment token was used or has expired
+    kRateLimited,       // 429 "rate_limited": too many failed authentications (Retry-After)
+    kQuarantineFull,    // 507 "quarantine_full": the device's quarantine is at its cap
+    kProtocolMismatch,  // 400 "protocol_mismatch": the request speaks another protocol version
 };
 
 std::string_view errorKindName(ErrorKind kind);
+// The "protocol" of a JSON message body, if it has an integer one: to tell a request of another
+// protocol version (refused as protocol_mismatch) from a malformed one.
+std::optional<std::int64_t> messageProtocol(std::string_view body);
 std::optional<ErrorKind> parseErrorKind(std::string_view name);
 int httpStatus(ErrorKind kind);
 

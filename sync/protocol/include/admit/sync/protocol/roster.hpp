@@ -1,9 +1,12 @@
 #pragma once
 // The roster as data (docs/sync.md): the rows of one event that a kiosk downloads (event,
 // public keys, ticket types and gate rules, attendees, tickets, revoked and blocked codes,
-// operators), read from the server's database and written into a kiosk's replica. No network.
+// operators), read from the server's database and written into a kiosk's replica, whole or as
+// the rows changed since a version (with tombstones for removed rows). No network.
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,25 +16,86 @@
 
 namespace admit::sync {
 
+// Changed rows per answer: a larger change arrives in several pages.
+inline constexpr std::int64_t kRosterPageKeys = 5000;
+// The server keeps the changes of the last this many versions; a kiosk further behind gets the
+// whole roster.
+inline constexpr std::int64_t kRosterChangeWindow = 100'000;
+
 // The event's roster version (bumped by triggers on any roster change; 0 if never set).
 std::int64_t rosterVersion(SQLite::Database& db, const std::string& eventId);
 
-// The roster response body for `have`: {"unchanged": true} if `have` is current, else every
-// roster table of the event. Fails if the event is unknown.
-Result<std::string> rosterJson(SQLite::Database& db, const std::string& eventId, std::int64_t have);
+// What the server answers a kiosk holding version `have`.
+enum class RosterAnswer {
+    kUnchanged,  // `have` is current
+    kChanges,    // the rows changed since `have`, in pages
+    kFull,       // every roster row: `have` is 0, too old for the change log, or unknown
+};
+RosterAnswer rosterAnswerFor(SQLite::Database& db, const std::string& eventId, std::int64_t have);
+
+// Forgets the changes older than the last `window` versions (the server, before answering), and
+// moves the event's oldest version answered with changes past them. Writes only if any are due.
+void pruneRosterChanges(SQLite::Database& db, const std::string& eventId,
+                        std::int64_t window = kRosterChangeWindow);
+
+// The roster response body for `have`: {"unchanged": true} if `have` is current; else one page
+// of changes (the page after the cursor `after`, 0 for the first) if the log reaches back to
+// `have`, else every roster table of the event. Fails if the event is unknown.
+Result<std::string> rosterJson(SQLite::Database& db, const std::string& eventId, std::int64_t have,
+                               std::int64_t after = 0, std::int64_t pageKeys = kRosterPageKeys);
+
+// Why a roster answer was not applied. The replica keeps its previous roster in every case.
+struct RosterError {
+    enum class Kind {
+        kRefused,   // the answer does not match the schema or this kiosk's version (named)
+        kProtocol,  // the server speaks another sync protocol version
+        kLocal,     // the replica could not be read or written
+    };
+    Kind kind = Kind::kRefused;
+    std::string message;
+
+    RosterError() = default;
+    RosterError(Kind k, std::string m) : kind(k), message(std::move(m)) {}
+    // A plain failure is a refusal of the answer.
+    RosterError(Error error) : message(std::move(error.message)) {}  // NOLINT(runtime/explicit)
+};
 
 struct RosterApplied {
     std::int64_t version = 0;
-    bool changed = false;  // false when the server answered "unchanged"
-    std::int64_t attendees = 0;
+    bool changed = false;          // false when the server answered "unchanged"
+    bool delta = false;            // true when only the changed rows came
+    std::int64_t attendees = 0;    // attendees in the answer (all of them for a full roster)
     std::int64_t rowsWritten = 0;  // rows inserted, changed or removed in the replica
 };
 
-// Makes the event's roster rows in `replica` equal to the body's in one transaction that writes
-// only the rows that differ (check-ins, outbox, audit log, settings and local lock-out counters
-// are kept), and stores the version in meta `sync.roster_version`. A body that does not match the
-// schema is refused whole, naming the table, row and column; the replica keeps its previous roster.
-Result<RosterApplied> applyRosterJson(SQLite::Database& replica, const std::string& eventId,
-                                      std::string_view body);
+// The answers of one roster step on a kiosk holding version `have`: the pages of changes are
+// gathered, then applied together in one transaction (or the whole roster, if that came).
+class RosterDownload {
+  public:
+    RosterDownload(std::string eventId, std::int64_t have);
+    ~RosterDownload();
+    RosterDownload(const RosterDownload&) = delete;
+    RosterDownload& operator=(const RosterDownload&) = delete;
+
+    // Reads one answer: the cursor to ask for next (`after=`), or nullopt when complete.
+    Result<std::optional<std::int64_t>, RosterError> add(std::string_view body);
+
+    // Makes the event's roster rows in `replica` what the answers say, in one transaction that
+    // writes only what differs (check-ins, outbox, audit log, settings and local lock-out
+    // counters are kept), and stores the version in meta `sync.roster_version`. Changes are
+    // applied only to the version they were made for. Anything that does not match the schema
+    // is refused whole, naming the table, row and column; the replica keeps its previous roster.
+    Result<RosterApplied, RosterError> apply(SQLite::Database& replica);
+
+  private:
+    struct Pages;
+    std::unique_ptr<Pages> pages_;
+};
+
+// One complete answer (unchanged, the whole roster, or changes in a single page) applied to
+// `replica` for the version it holds in meta: RosterDownload with one page.
+Result<RosterApplied, RosterError> applyRosterJson(SQLite::Database& replica,
+                                                   const std::string& eventId,
+                                                   std::string_view body);
 
 }  // namespace admit::sync

@@ -84,8 +84,10 @@ class ServerStore {
                                                    std::int64_t after, std::int64_t limit,
                                                    std::int64_t nowMs);
 
-    // The roster response body (rosterJson) for a kiosk that has version `have`.
-    Result<std::string, ServerError> roster(const AuthenticatedDevice& device, std::int64_t have);
+    // The roster response body (rosterJson) for a kiosk that has version `have`, the page after
+    // the cursor `after` when it is changes; first forgets changes older than the log's window.
+    Result<std::string, ServerError> roster(const AuthenticatedDevice& device, std::int64_t have,
+                                            std::int64_t after = 0);
 
     DevicesResponse devices(const AuthenticatedDevice& device);
 
