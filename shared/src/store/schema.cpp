@@ -16,7 +16,7 @@ namespace admit::store {
 namespace {
 
 // Each entry moves the schema one version up. Never edit a released entry: append a new one.
-constexpr std::array<std::string_view, 6> kMigrations{
+constexpr std::array<std::string_view, 7> kMigrations{
     R"sql(
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -361,6 +361,41 @@ BEGIN
         WHERE NEW.annuls IS NOT NULL AND id = NEW.annuls
           AND NOT (event_id = NEW.event_id AND ticket_ref = NEW.ticket_ref);
 END;
+)sql",
+    // 7: issue 15, pretix signed tickets. An event's pretix public keys (raw Ed25519; pretix_sig1
+    // tickets name no key, so each is tried) and which ticket type each pretix item is. Both are
+    // roster data: the triggers bump the event's roster version.
+    R"sql(
+CREATE TABLE event_pretix_keys (
+    event_id   TEXT NOT NULL REFERENCES events (id),
+    public_key BLOB NOT NULL CHECK (length(public_key) = 32),
+    PRIMARY KEY (event_id, public_key)
+) STRICT;
+CREATE TABLE pretix_item_types (
+    event_id    TEXT NOT NULL,
+    item        INTEGER NOT NULL,
+    ticket_type INTEGER NOT NULL,
+    PRIMARY KEY (event_id, item),
+    FOREIGN KEY (event_id, ticket_type) REFERENCES ticket_types (event_id, code)
+) STRICT;
+CREATE TRIGGER roster_event_pretix_keys_insert AFTER INSERT ON event_pretix_keys
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (NEW.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_event_pretix_keys_update AFTER UPDATE ON event_pretix_keys
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (NEW.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_event_pretix_keys_delete AFTER DELETE ON event_pretix_keys
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (OLD.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_pretix_item_types_insert AFTER INSERT ON pretix_item_types
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (NEW.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_pretix_item_types_update AFTER UPDATE ON pretix_item_types
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (NEW.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_pretix_item_types_delete AFTER DELETE ON pretix_item_types
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (OLD.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
 )sql",
 };
 

@@ -10,6 +10,7 @@
 #include "admit/store/attendees.hpp"
 #include "admit/store/operators.hpp"
 #include "admit/store/store.hpp"
+#include "pretix_vectors.hpp"
 #include "temp_dir.hpp"
 
 namespace admit::sync {
@@ -260,6 +261,33 @@ TEST_F(RosterTest, TheEventsCheckInWindowReachesTheKiosk) {
     auto verdict = rules::CheckInEngine(*kiosk).scan(adaTicket, at(200'000));
     ASSERT_TRUE(verdict.ok());
     EXPECT_EQ(verdict->denial, rules::Denial::kExpired) << verdict->detail;
+}
+
+TEST_F(RosterTest, PretixKeysAndItemTypesReachTheKioskAndLeaveIt) {
+    const auto vectors = admit::testing::readPretixVectors();
+    const std::string pretixTicket = vectors.at("tickets").at(1).at("text");  // valid_2, item 42
+    organiser::EventEditor editor(*server, eventId);
+    for (const auto& k : vectors.at("event_keys_pretix_sig1")) {
+        ASSERT_TRUE(editor.addPretixKey(k.get<std::string>(), {"olga", 5000}).ok());
+    }
+    ASSERT_TRUE(editor.mapPretixItem(42, "VIP", {"olga", 5000}).ok());
+    download();
+    EXPECT_EQ(kiosk->execAndGet("SELECT count(*) FROM event_pretix_keys").getInt(), 2);
+    auto verdict = rules::CheckInEngine(*kiosk).evaluate(pretixTicket, at(6000));
+    ASSERT_TRUE(verdict.ok());
+    EXPECT_TRUE(verdict->accepted) << verdict->detail;
+    EXPECT_EQ(verdict->ticketTypeName, "VIP");
+
+    for (const auto& k : vectors.at("event_keys_pretix_sig1")) {
+        ASSERT_TRUE(editor.removePretixKey(k.get<std::string>(), {"olga", 7000}).ok());
+    }
+    ASSERT_TRUE(
+        editor.addPretixKey(vectors.at("other_event_keys_pretix_sig1").at(0), {"olga", 7000}).ok());
+    download();
+    EXPECT_EQ(kiosk->execAndGet("SELECT count(*) FROM event_pretix_keys").getInt(), 1);
+    auto refused = rules::CheckInEngine(*kiosk).evaluate(pretixTicket, at(8000));
+    ASSERT_TRUE(refused.ok());
+    EXPECT_EQ(refused->denial, rules::Denial::kBadSignature) << refused->detail;
 }
 
 }  // namespace
