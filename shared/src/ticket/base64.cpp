@@ -32,6 +32,8 @@ Result<Bytes> base64Decode(std::string_view text) {
         }
     }
     if (padding > 2) return fail("more than two '=' of padding");
+    // libsodium's buffers are declared non-null; an empty vector's data() may be null.
+    if (text.empty()) return Bytes{};
     ensureSodium();
     Bytes out(text.size() / 4 * 3);
     std::size_t length = 0;
@@ -45,6 +47,7 @@ Result<Bytes> base64Decode(std::string_view text) {
 
 std::string base64Encode(ByteView bytes) {
     ensureSodium();
+    if (bytes.empty()) return {};
     std::string out(sodium_base64_ENCODED_LEN(bytes.size(), kVariant), '\0');
     sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(), kVariant);
     out.resize(out.size() - 1);  // the terminating NUL
