@@ -159,4 +159,51 @@ Outcome gateCommand(Context& c, const std::string& action) {
     return 0;
 }
 
+Outcome pretixKeysCommand(Context& c) {
+    auto opened = openForEvent(c);
+    if (!opened) return fail(opened.error());
+    organiser::EventEditor editor(opened->db, opened->eventId);
+    auto add = c.args.option("add");
+    auto remove = c.args.option("remove");
+    if (add && remove) return fail(usage("event pretix-keys takes --add or --remove, not both"));
+    auto keys = add      ? editor.addPretixKey(*add, actor(c))
+                : remove ? editor.removePretixKey(*remove, actor(c))
+                         : editor.pretixKeys();
+    if (!keys) return fail(failed(keys.error()));
+    std::string text;
+    for (const auto& key : *keys) text += key + "\n";
+    print(c, json(*keys), text.empty() ? "the event has no pretix key" : text);
+    return 0;
+}
+
+Outcome mapPretixCommand(Context& c) {
+    auto opened = openForEvent(c);
+    if (!opened) return fail(opened.error());
+    organiser::EventEditor editor(opened->db, opened->eventId);
+    if (!c.args.option("item") && !c.args.option("type")) {
+        auto view = editor.show();
+        if (!view) return fail(failed(view.error()));
+        auto items = editor.pretixItemTypes();
+        if (!items) return fail(failed(items.error()));
+        json out = json::array();
+        std::string text;
+        for (const auto& m : *items) {
+            out.push_back({{"item", m.item}, {"ticket_type", typeName(*view, m.ticketType)}});
+            text += "pretix item " + std::to_string(m.item) + " is " +
+                    typeName(*view, m.ticketType) + "\n";
+        }
+        print(c, out, text.empty() ? "no pretix item is mapped" : text);
+        return 0;
+    }
+    auto item = wholeNumberOption(c, "item");
+    if (!item) return fail(item.error());
+    auto type = requireOption(c, "type");
+    if (!type) return fail(type.error());
+    auto mapped = editor.mapPretixItem(*item, *type, actor(c));
+    if (!mapped) return fail(failed(mapped.error()));
+    print(c, {{"item", mapped->item}, {"ticket_type", *type}},
+          "pretix item " + std::to_string(mapped->item) + " is " + *type);
+    return 0;
+}
+
 }  // namespace admit::cli

@@ -1,6 +1,6 @@
 #pragma once
-// admit event show|set, admit type add|rename|list, admit gate allow|list: an event's settings,
-// ticket types and gate rules.
+// admit event show|set|pretix-keys, admit type add|rename|list|map-pretix, admit gate allow|list:
+// an event's settings, ticket types, gate rules and what it needs for pretix tickets.
 
 #include <string>
 
@@ -11,5 +11,9 @@ namespace admit::cli {
 Outcome eventSettingsCommand(Context& c, const std::string& action);  // show, set
 Outcome typeCommand(Context& c, const std::string& action);
 Outcome gateCommand(Context& c, const std::string& action);
+// admit event pretix-keys [--add KEY | --remove KEY]: the event's pretix public keys.
+Outcome pretixKeysCommand(Context& c);
+// admit type map-pretix [--item N --type NAME]: which ticket type a pretix item is (or the list).
+Outcome mapPretixCommand(Context& c);
 
 }  // namespace admit::cli

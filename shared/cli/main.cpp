@@ -99,6 +99,9 @@ time such as 2026-07-04T18:30. Details and export columns: docs/organiser.md.
   type list --event ID
   type add --event ID --name NAME
   type rename --event ID --type NAME --name NEW
+  event pretix-keys --event ID [--add KEY | --remove KEY]   pretix public keys (base64 PEM, as
+                                        pretix shows them) that pretix_sig1 tickets verify with
+  type map-pretix --event ID [--item N --type TYPE]   pretix item N is ticket type TYPE
   gate allow --event ID --type TYPE --gate GATE   the type enters only at its allowed gates
   gate list --event ID
   operator list [--event ID]            roles, events, wrong PINs and lock-outs
@@ -734,6 +737,7 @@ const std::map<std::string, Handler>& commandTable() {
         {"event list", eventList},
         {"event show", with(eventSettingsCommand, "show")},
         {"event set", with(eventSettingsCommand, "set")},
+        {"event pretix-keys", pretixKeysCommand},
         {"operator add", with(operatorCommand, "add")},
         {"operator list", with(operatorCommand, "list")},
         {"operator remove", with(operatorCommand, "remove")},
@@ -757,6 +761,7 @@ const std::map<std::string, Handler>& commandTable() {
         {"type list", with(typeCommand, "list")},
         {"type add", with(typeCommand, "add")},
         {"type rename", with(typeCommand, "rename")},
+        {"type map-pretix", mapPretixCommand},
         {"gate allow", with(gateCommand, "allow")},
         {"gate list", with(gateCommand, "list")},
     };
@@ -787,7 +792,7 @@ int run(const std::vector<std::string>& words) {
         "out-dir",      "keep",        "reason",    "ref",    "attendee",
         "email",        "type",        "status",    "note",   "offset",
         "valid-from",   "valid-until", "time-zone", "since",  "until",
-        "format",       "tls-cert"};
+        "format",       "tls-cert",    "add",       "remove", "item"};
     auto parsed = Arguments::parse(words, kFlags, kOptions);
     if (!parsed) {
         std::cerr << "admit: " << parsed.error().message << "\n" << kUsage;

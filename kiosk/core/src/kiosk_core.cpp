@@ -17,6 +17,7 @@
 #include "admit/store/attendees.hpp"
 #include "admit/store/events.hpp"
 #include "admit/store/schema.hpp"
+#include "admit/ticket/code_format.hpp"
 #include "admit/ticket/event_setup.hpp"
 #include "damage_controller.hpp"
 #include "event_setup_controller.hpp"
@@ -246,7 +247,9 @@ void KioskCore::publishPendingOnWorker(ReplicaHandles& replica) {
 void KioskCore::handleCodeOnWorker(ReplicaHandles& replica, const std::string& code,
                                    std::int64_t nowMs) {
     if (!replica.open()) return;
-    if (ticket::looksLikeEventSetup(code)) {
+    // Every format is told from the text alone: an event code sets the kiosk up; tickets (ours,
+    // pretix_sig1, imported barcodes) go to the engine, which recognises them the same way.
+    if (ticket::recogniseCode(code) == ticket::CodeFormat::kEventSetup) {
         auto setup = readSetupCode(code);  // the only decode: the value goes on
         if (!setup) {
             publishVerdictOnWorker(messageVerdict(VerdictKind::kInfo, "setup_code_invalid",

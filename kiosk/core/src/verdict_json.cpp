@@ -21,6 +21,7 @@ std::string verdictJsonLine(const ShownVerdict& verdict, const KioskState& state
         {"ticket_ref", verdict.ticketRef},
         {"direction", store::directionName(verdict.direction)},
         {"via", verdict.via},
+        {"format", verdict.format},
         {"at_ms", verdict.atMs},
         {"gate", state.gate},
         {"event", state.event ? state.event->name : std::string()},

@@ -16,6 +16,7 @@ ShownVerdict fromEngineVerdict(const rules::Verdict& verdict, std::int64_t nowMs
     shown.detail = verdict.detail;
     shown.atMs = nowMs;
     shown.via = std::move(via);
+    if (verdict.format) shown.format = ticket::codeFormatName(*verdict.format);
     if (verdict.accepted) {
         shown.code = kAcceptedCode;
         shown.kind = verdict.needsAttention() ? VerdictKind::kAttention : VerdictKind::kAccepted;

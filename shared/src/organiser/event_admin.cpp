@@ -250,8 +250,9 @@ Status<> exportReplica(SQLite::Database& source, const std::string& eventId,
                  "SELECT event_id, key_id, public_key, NULL AS secret_seed FROM event_keys "
                  "WHERE event_id = ?1",
                  eventId);
-        for (const char* table : {"ticket_types", "ticket_type_gates", "attendees", "tickets",
-                                  "revoked_codes", "blocked_codes", "checkins"}) {
+        for (const char* table :
+             {"ticket_types", "ticket_type_gates", "event_pretix_keys", "pretix_item_types",
+              "attendees", "tickets", "revoked_codes", "blocked_codes", "checkins"}) {
             copyRows(source, replica, table,
                      std::string("SELECT * FROM ") + table + " WHERE event_id = ?1", eventId);
         }

@@ -5,6 +5,7 @@
 #include <SQLiteCpp/Transaction.h>
 
 #include "admin_transaction.hpp"
+#include "admit/ticket/pretix_public_key.hpp"
 #include "audit_entry.hpp"
 
 namespace admit::organiser {
@@ -28,6 +29,17 @@ std::invoke_result_t<Change&> changeEvent(SQLite::Database& db, const std::strin
         }
         return change();
     });
+}
+
+std::vector<std::string> pretixKeyTexts(SQLite::Database& db, const std::string& eventId) {
+    std::vector<std::string> out;
+    for (const Bytes& bytes : store::PretixSettings(db).keys(eventId)) {
+        ticket::PretixPublicKey key{};
+        if (bytes.size() != key.bytes.size()) continue;  // the schema's CHECK keeps this out
+        std::copy(bytes.begin(), bytes.end(), key.bytes.begin());
+        out.push_back(ticket::pretixPublicKeyText(key));
+    }
+    return out;
 }
 
 }  // namespace
@@ -171,6 +183,74 @@ AdminResult<std::vector<store::GateRule>> EventEditor::allowAtGate(const std::st
             appendAudit(db_, actor, "gate.allowed", eventId_,
                         {{"event_id", eventId_}, {"ticket_type", type->name}, {"gate", gate}});
             return events.gateRules(eventId_);
+        });
+}
+
+AdminResult<std::vector<std::string>> EventEditor::pretixKeys() {
+    return changeEvent(
+        db_, eventId_, "read the pretix keys",
+        [&]() -> AdminResult<std::vector<std::string>> { return pretixKeyTexts(db_, eventId_); });
+}
+
+AdminResult<std::vector<std::string>> EventEditor::addPretixKey(const std::string& keyText,
+                                                                const Actor& actor) {
+    auto key = ticket::parsePretixPublicKey(keyText);
+    if (!key) return invalid(key.error().message);
+    return changeEvent(db_, eventId_, "add the pretix key",
+                       [&]() -> AdminResult<std::vector<std::string>> {
+                           Bytes bytes(key->bytes.begin(), key->bytes.end());
+                           if (!store::PretixSettings(db_).addKey(eventId_, bytes)) {
+                               return invalid("event " + eventId_ + " has this pretix key already");
+                           }
+                           appendAudit(db_, actor, "pretix_key.added", eventId_,
+                                       {{"event_id", eventId_}, {"public_key", toHex(bytes)}});
+                           return pretixKeyTexts(db_, eventId_);
+                       });
+}
+
+AdminResult<std::vector<std::string>> EventEditor::removePretixKey(const std::string& keyText,
+                                                                   const Actor& actor) {
+    auto key = ticket::parsePretixPublicKey(keyText);
+    if (!key) return invalid(key.error().message);
+    return changeEvent(db_, eventId_, "remove the pretix key",
+                       [&]() -> AdminResult<std::vector<std::string>> {
+                           Bytes bytes(key->bytes.begin(), key->bytes.end());
+                           if (!store::PretixSettings(db_).removeKey(eventId_, bytes)) {
+                               return notFound("event " + eventId_ + " has no such pretix key");
+                           }
+                           appendAudit(db_, actor, "pretix_key.removed", eventId_,
+                                       {{"event_id", eventId_}, {"public_key", toHex(bytes)}});
+                           return pretixKeyTexts(db_, eventId_);
+                       });
+}
+
+AdminResult<std::vector<store::PretixItemType>> EventEditor::pretixItemTypes() {
+    return changeEvent(db_, eventId_, "read the pretix items",
+                       [&]() -> AdminResult<std::vector<store::PretixItemType>> {
+                           return store::PretixSettings(db_).itemTypes(eventId_);
+                       });
+}
+
+AdminResult<store::PretixItemType> EventEditor::mapPretixItem(std::int64_t item,
+                                                              const std::string& typeName,
+                                                              const Actor& actor) {
+    if (item <= 0)
+        return invalid("a pretix item is a positive number, not " + std::to_string(item));
+    return changeEvent(
+        db_, eventId_, "map the pretix item", [&]() -> AdminResult<store::PretixItemType> {
+            auto type = store::Events(db_).findTicketTypeByName(eventId_, typeName);
+            if (!type) {
+                return notFound("event " + eventId_ + " has no ticket type '" + typeName + "'");
+            }
+            store::PretixSettings settings(db_);
+            if (settings.typeForItem(eventId_, item) == type->code) {
+                return invalid("pretix item " + std::to_string(item) + " is " + type->name +
+                               " already");
+            }
+            settings.mapItem(eventId_, item, type->code);
+            appendAudit(db_, actor, "pretix_item.mapped", eventId_,
+                        {{"event_id", eventId_}, {"item", item}, {"ticket_type", type->code}});
+            return store::PretixItemType{item, type->code};
         });
 }
 

@@ -10,7 +10,8 @@
 #include "admit/store/audit_log.hpp"
 #include "admit/store/events.hpp"
 #include "admit/ticket/blind_index.hpp"
-#include "admit/ticket/event_setup.hpp"
+#include "admit/ticket/code_format.hpp"
+#include "admit/ticket/pretix_ticket.hpp"
 #include "admit/ticket/signed_ticket.hpp"
 
 namespace admit::rules {
@@ -55,7 +56,7 @@ std::string utcTime(std::int64_t unixSeconds) {
 }  // namespace
 
 CheckInEngine::CheckInEngine(SQLite::Database& db)
-    : db_(db), clock_(db), events_(db), attendees_(db), codeLists_(db) {}
+    : db_(db), clock_(db), events_(db), attendees_(db), codeLists_(db), pretix_(db) {}
 
 Result<Verdict, CheckInError> CheckInEngine::scan(std::string_view text,
                                                   const ScanContext& context) {
@@ -129,9 +130,12 @@ Verdict CheckInEngine::decide(std::string_view rawText, const store::EventInfo& 
         return deny(verdict, Denial::kMalformed,
                     "the code is " + std::to_string(text.size()) + " characters long");
     }
-    if (ticket::looksLikeEventSetup(text)) return deny(verdict, Denial::kEventSetupCode);
+    verdict.format = ticket::recogniseCode(text);
+    if (verdict.format == ticket::CodeFormat::kEventSetup) {
+        return deny(verdict, Denial::kEventSetupCode);
+    }
 
-    if (ticket::looksLikeSignedTicket(text)) {
+    if (verdict.format == ticket::CodeFormat::kAdmitTicket) {
         auto parsed = ticket::parseSignedTicket(text);
         if (!parsed) return deny(verdict, Denial::kMalformed, parsed.error().detail);
         const ticket::TicketPayload& payload = parsed->payload;
@@ -166,6 +170,63 @@ Verdict CheckInEngine::decide(std::string_view rawText, const store::EventInfo& 
         return verdict;
     }
 
+    if (verdict.format == ticket::CodeFormat::kPretixSig1) {
+        return decidePretix(verdict, text, event, context);
+    }
+    return decideOpaque(verdict, text, event, context);
+}
+
+Verdict& CheckInEngine::decidePretix(Verdict& verdict, std::string_view text,
+                                     const store::EventInfo& event, const ScanContext& context) {
+    std::vector<ticket::PretixPublicKey> keys;
+    for (const Bytes& bytes : pretix_.keys(context.eventId)) {
+        ticket::PretixPublicKey key{};
+        if (bytes.size() != key.bytes.size()) continue;  // the schema's CHECK keeps this out
+        std::copy(bytes.begin(), bytes.end(), key.bytes.begin());
+        keys.push_back(key);
+    }
+    // An event without pretix keys imported pretix's barcodes as opaque codes, if any.
+    if (keys.empty()) return decideOpaque(verdict, text, event, context);
+    auto verified = ticket::verifyPretixTicket(text, keys, context.nowMs / 1000);
+    if (!verified) {
+        const std::string& detail = verified.error().detail;
+        switch (verified.error().failure) {
+            case ticket::PretixTicketFailure::kBadEncoding:
+            case ticket::PretixTicketFailure::kUnsupportedVersion:
+                return deny(verdict, Denial::kMalformed, detail);
+            case ticket::PretixTicketFailure::kUnknownKey:
+                return deny(verdict, Denial::kUnknownKey, detail);
+            case ticket::PretixTicketFailure::kBadSignature:
+                return deny(verdict, Denial::kBadSignature, detail);
+            case ticket::PretixTicketFailure::kNotYetValid:
+                return deny(verdict, Denial::kNotYetValid, detail);
+            case ticket::PretixTicketFailure::kExpired:
+                return deny(verdict, Denial::kExpired, detail);
+        }
+        return deny(verdict, Denial::kMalformed, detail);
+    }
+    if (event.blindIndexKey.size() != 32) {
+        return deny(verdict, Denial::kUnknownTicket, "the event has no blind index key");
+    }
+    auto indexKey =
+        ticket::BlindIndexKey::fromBytes(std::span<const std::uint8_t, 32>(event.blindIndexKey));
+    // pretix's secret is the whole text: the same ref as its barcode imported with an export.
+    verdict.ticketRef = ticket::blindIndex(indexKey, text);
+    if (auto row = attendees_.findTicket(context.eventId, verdict.ticketRef)) {
+        verdict.attendee = attendees_.find(row->attendeeId);
+    }
+    // The item's mapped type; an unmapped item of an imported attendee is the attendee's type.
+    auto type = pretix_.typeForItem(context.eventId, verified->item);
+    decideForTicket(verdict, event, context, type);
+    if (verdict.denial == Denial::kUnknownTicket) {
+        verdict.detail = "pretix item " + std::to_string(verified->item) +
+                         " is not mapped to a ticket type (admit type map-pretix)";
+    }
+    return verdict;
+}
+
+Verdict& CheckInEngine::decideOpaque(Verdict& verdict, std::string_view text,
+                                     const store::EventInfo& event, const ScanContext& context) {
     if (event.blindIndexKey.size() != 32) {
         return deny(verdict, Denial::kUnknownTicket, "the event has no blind index key");
     }

@@ -571,6 +571,84 @@ BEGIN
         coalesce((SELECT version FROM roster_versions WHERE event_id = OLD.event_id), 0));
 END;
 )sql",
+    // 8: issue 15, pretix signed tickets. An event's pretix public keys (raw Ed25519; pretix_sig1
+    // tickets name no key, so each is tried) and which ticket type each pretix item is. Both are
+    // roster data: the triggers bump the event's roster version and log the changed rows for the
+    // incremental roster (migration 7); a public key, a BLOB, is logged as {"hex": ...}.
+    R"sql(
+CREATE TABLE event_pretix_keys (
+    event_id   TEXT NOT NULL REFERENCES events (id),
+    public_key BLOB NOT NULL CHECK (length(public_key) = 32),
+    PRIMARY KEY (event_id, public_key)
+) STRICT;
+CREATE TABLE pretix_item_types (
+    event_id    TEXT NOT NULL,
+    item        INTEGER NOT NULL,
+    ticket_type INTEGER NOT NULL,
+    PRIMARY KEY (event_id, item),
+    FOREIGN KEY (event_id, ticket_type) REFERENCES ticket_types (event_id, code)
+) STRICT;
+CREATE TRIGGER roster_event_pretix_keys_insert AFTER INSERT ON event_pretix_keys
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (NEW.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_event_pretix_keys_update AFTER UPDATE ON event_pretix_keys
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (NEW.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_event_pretix_keys_delete AFTER DELETE ON event_pretix_keys
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (OLD.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_pretix_item_types_insert AFTER INSERT ON pretix_item_types
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (NEW.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_pretix_item_types_update AFTER UPDATE ON pretix_item_types
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (NEW.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_pretix_item_types_delete AFTER DELETE ON pretix_item_types
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (OLD.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_log_event_pretix_keys_insert AFTER INSERT ON event_pretix_keys WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = NEW.event_id AND tbl = 'event_pretix_keys' AND key = json_array(NEW.event_id, json_object('hex', lower(hex(NEW.public_key))));
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (NEW.event_id, 'event_pretix_keys', json_array(NEW.event_id, json_object('hex', lower(hex(NEW.public_key)))),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = NEW.event_id), 0));
+END;
+CREATE TRIGGER roster_log_event_pretix_keys_update AFTER UPDATE ON event_pretix_keys WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = OLD.event_id AND tbl = 'event_pretix_keys' AND key = json_array(OLD.event_id, json_object('hex', lower(hex(OLD.public_key))));
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (OLD.event_id, 'event_pretix_keys', json_array(OLD.event_id, json_object('hex', lower(hex(OLD.public_key)))),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = OLD.event_id), 0));
+    DELETE FROM roster_changes WHERE event_id = NEW.event_id AND tbl = 'event_pretix_keys' AND key = json_array(NEW.event_id, json_object('hex', lower(hex(NEW.public_key))));
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (NEW.event_id, 'event_pretix_keys', json_array(NEW.event_id, json_object('hex', lower(hex(NEW.public_key)))),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = NEW.event_id), 0));
+END;
+CREATE TRIGGER roster_log_event_pretix_keys_delete AFTER DELETE ON event_pretix_keys WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = OLD.event_id AND tbl = 'event_pretix_keys' AND key = json_array(OLD.event_id, json_object('hex', lower(hex(OLD.public_key))));
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (OLD.event_id, 'event_pretix_keys', json_array(OLD.event_id, json_object('hex', lower(hex(OLD.public_key)))),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = OLD.event_id), 0));
+END;
+CREATE TRIGGER roster_log_pretix_item_types_insert AFTER INSERT ON pretix_item_types WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = NEW.event_id AND tbl = 'pretix_item_types' AND key = json_array(NEW.event_id, NEW.item);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (NEW.event_id, 'pretix_item_types', json_array(NEW.event_id, NEW.item),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = NEW.event_id), 0));
+END;
+CREATE TRIGGER roster_log_pretix_item_types_update AFTER UPDATE ON pretix_item_types WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = OLD.event_id AND tbl = 'pretix_item_types' AND key = json_array(OLD.event_id, OLD.item);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (OLD.event_id, 'pretix_item_types', json_array(OLD.event_id, OLD.item),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = OLD.event_id), 0));
+    DELETE FROM roster_changes WHERE event_id = NEW.event_id AND tbl = 'pretix_item_types' AND key = json_array(NEW.event_id, NEW.item);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (NEW.event_id, 'pretix_item_types', json_array(NEW.event_id, NEW.item),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = NEW.event_id), 0));
+END;
+CREATE TRIGGER roster_log_pretix_item_types_delete AFTER DELETE ON pretix_item_types WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = OLD.event_id AND tbl = 'pretix_item_types' AND key = json_array(OLD.event_id, OLD.item);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (OLD.event_id, 'pretix_item_types', json_array(OLD.event_id, OLD.item),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = OLD.event_id), 0));
+END;
+)sql",
 };
 
 int userVersion(SQLite::Database& db) { return db.execAndGet("PRAGMA user_version").getInt(); }

@@ -43,7 +43,7 @@ struct RosterTable {
 };
 
 // Secret seeds and lock-out counters never leave the server's database.
-constexpr std::array<RosterTable, 9> kRosterTables{{
+constexpr std::array<RosterTable, 11> kRosterTables{{
     {"events",
      "id, name, reentry_policy, blind_index_key, created_at, valid_from, valid_until, time_zone",
      "id", "FROM events WHERE id = ?1"},
@@ -54,6 +54,10 @@ constexpr std::array<RosterTable, 9> kRosterTables{{
      "FROM ticket_types WHERE event_id = ?1 ORDER BY code"},
     {"ticket_type_gates", "event_id, ticket_type, gate", "event_id, ticket_type, gate",
      "FROM ticket_type_gates WHERE event_id = ?1"},
+    {"event_pretix_keys", "event_id, public_key", "event_id, public_key",
+     "FROM event_pretix_keys WHERE event_id = ?1 ORDER BY rowid"},
+    {"pretix_item_types", "event_id, item, ticket_type", "event_id, item",
+     "FROM pretix_item_types WHERE event_id = ?1 ORDER BY item"},
     {"attendees", "id, event_id, import_key, name, email, ticket_type, status, attention_note",
      "id", "FROM attendees WHERE event_id = ?1 ORDER BY id"},
     {"tickets", "event_id, ref, kind, attendee_id", "event_id, ref",

@@ -8,6 +8,7 @@
 #include "admit/store/events.hpp"
 #include "admit/store/store.hpp"
 #include "kiosk_fixture.hpp"
+#include "pretix_vectors.hpp"
 
 namespace admit::kiosk::testing {
 namespace {
@@ -117,6 +118,18 @@ TEST_F(KioskTest, VerdictJsonLineCarriesTheDecision) {
     EXPECT_EQ(json["event"], "Harbour Lights Festival");
     EXPECT_EQ(json["ticket_ref"], demo_.event.tickets.at(0).ticketRef);
     EXPECT_EQ(json["pending_uploads"], 1);
+    EXPECT_EQ(json["format"], "admit");
+}
+
+TEST_F(KioskTest, APretixTicketIsRecognisedWithoutConfiguration) {
+    start(options());
+    untilOpen();
+    // The demo event has no pretix keys, so the ticket is looked up as an imported barcode.
+    const std::string text = admit::testing::readPretixVectors().at("tickets").at(0).at("text");
+    auto shown = scanCode(text);
+    EXPECT_EQ(shown.format, "pretix_sig1");
+    EXPECT_EQ(shown.code, "unknown_ticket");
+    EXPECT_EQ(scanCode("EXT-000000").format, "opaque");
 }
 
 }  // namespace

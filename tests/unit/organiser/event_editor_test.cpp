@@ -89,6 +89,49 @@ TEST_F(EventEditorTest, TicketTypesAndGateRules) {
     EXPECT_EQ(editor.show()->gateRules.size(), 1U);
 }
 
+// pretix's form of an Ed25519 key (pretix-sig1 vectors' first event key).
+constexpr const char* kPretixKey =
+    "LS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS0KTUNvd0JRWURLMlZ3QXlFQTdBRDcvdkZBMzNFc1k0ejJQSHI3aVpQc1o4"
+    "bjVkaDBhalA4Z3l6Tm1tSXM9Ci0tLS0tRU5EIFBVQkxJQyBLRVktLS0tLQo=";
+
+TEST_F(EventEditorTest, PretixKeysAreAddedListedAndRemovedWithAuditAndRosterVersion) {
+    EventEditor editor(*db, eventId);
+    EXPECT_TRUE(editor.pretixKeys()->empty());
+    const std::int64_t before = rosterVersion();
+    auto added = editor.addPretixKey(std::string("  ") + kPretixKey + "\n", olga);
+    ASSERT_TRUE(added.ok()) << added.error().message;
+    EXPECT_EQ(*added, std::vector<std::string>{kPretixKey});
+    EXPECT_GT(rosterVersion(), before);
+    EXPECT_EQ(audit().back().entry.action, "pretix_key.added");
+    EXPECT_EQ(editor.addPretixKey(kPretixKey, olga).error().kind, AdminError::Kind::kInvalid);
+    auto notAKey = editor.addPretixKey("aGVsbG8gd29ybGQh", olga);
+    ASSERT_FALSE(notAKey.ok());
+    EXPECT_EQ(notAKey.error().kind, AdminError::Kind::kInvalid);
+    EXPECT_NE(notAKey.error().message.find("PEM"), std::string::npos);
+    auto removed = editor.removePretixKey(kPretixKey, olga);
+    ASSERT_TRUE(removed.ok());
+    EXPECT_TRUE(removed->empty());
+    EXPECT_EQ(audit().back().entry.action, "pretix_key.removed");
+    EXPECT_EQ(editor.removePretixKey(kPretixKey, olga).error().kind, AdminError::Kind::kNotFound);
+}
+
+TEST_F(EventEditorTest, PretixItemsMapToTicketTypesByName) {
+    EventEditor editor(*db, eventId);
+    auto mapped = editor.mapPretixItem(42, "VIP", olga);
+    ASSERT_TRUE(mapped.ok()) << mapped.error().message;
+    EXPECT_EQ(mapped->ticketType, 2);
+    EXPECT_EQ(audit().back().entry.action, "pretix_item.mapped");
+    EXPECT_EQ(editor.mapPretixItem(42, "VIP", olga).error().kind, AdminError::Kind::kInvalid);
+    EXPECT_EQ(editor.mapPretixItem(42, "Gold", olga).error().kind, AdminError::Kind::kNotFound);
+    EXPECT_EQ(editor.mapPretixItem(0, "VIP", olga).error().kind, AdminError::Kind::kInvalid);
+    ASSERT_TRUE(editor.mapPretixItem(42, "General", olga).ok());  // remapped
+    auto items = editor.pretixItemTypes();
+    ASSERT_TRUE(items.ok());
+    ASSERT_EQ(items->size(), 1U);
+    EXPECT_EQ((*items)[0].item, 42);
+    EXPECT_EQ((*items)[0].ticketType, 1);
+}
+
 TEST(TimeZones, KnownNamesOnly) {
     EXPECT_TRUE(isKnownTimeZone("UTC"));
     EXPECT_FALSE(isKnownTimeZone(""));

@@ -63,6 +63,39 @@ TEST(Schema, CheckInsAreAppendOnly) {
     EXPECT_EQ(db->execAndGet("SELECT gate FROM checkins").getString(), "A");
 }
 
+TEST(Schema, Version7AddsPretixKeysAndItemTypesThatMoveTheRosterVersion) {
+    testing::TempDir dir;
+    {
+        auto db =
+            SQLite::Database(dir.file("old.db"), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        ASSERT_TRUE(migrateTo(db, 6).ok());
+        db.exec(
+            "INSERT INTO events (id, name, blind_index_key, created_at) VALUES ('e', 'Old Fest', "
+            "zeroblob(32), 7)");
+        db.exec("INSERT INTO ticket_types (event_id, code, name) VALUES ('e', 1, 'General')");
+        EXPECT_THROW(db.exec("SELECT * FROM event_pretix_keys"), SQLite::Exception);
+    }
+    auto db = openPlainDatabase(dir.file("old.db"), OpenMode::kExisting);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    EXPECT_EQ(db->execAndGet("PRAGMA user_version").getInt(), currentSchemaVersion());
+    EXPECT_EQ(db->execAndGet("SELECT name FROM events").getString(), "Old Fest");
+    auto version = [&] {
+        return db->execAndGet("SELECT version FROM roster_versions WHERE event_id = 'e'")
+            .getInt64();
+    };
+    std::int64_t before = version();
+    db->exec("INSERT INTO event_pretix_keys (event_id, public_key) VALUES ('e', zeroblob(32))");
+    EXPECT_EQ(version(), before + 1);
+    db->exec("INSERT INTO pretix_item_types (event_id, item, ticket_type) VALUES ('e', 42, 1)");
+    EXPECT_EQ(version(), before + 2);
+    EXPECT_THROW(db->exec("INSERT INTO pretix_item_types (event_id, item, ticket_type) VALUES "
+                          "('e', 43, 9)"),
+                 SQLite::Exception);  // no ticket type 9
+    EXPECT_THROW(
+        db->exec("INSERT INTO event_pretix_keys (event_id, public_key) VALUES ('e', zeroblob(31))"),
+        SQLite::Exception);
+}
+
 TEST(Schema, Version5AddsTheEventWindowAndKeepsVersion4Rows) {
     testing::TempDir dir;
     {

@@ -13,6 +13,7 @@
 #include "admit/store/attendees.hpp"
 #include "admit/store/operators.hpp"
 #include "admit/store/store.hpp"
+#include "pretix_vectors.hpp"
 #include "temp_dir.hpp"
 
 namespace admit::sync {
@@ -640,6 +641,33 @@ TEST_F(RosterTest, ADamagedChangeIsRefusedWholeAndNamesWhere) {
     EXPECT_EQ(kiosk->execAndGet("SELECT count(*) FROM attendees").getInt(), 3);
     EXPECT_FALSE(applyRosterJson(*kiosk, eventId, good.dump()).ok())
         << "changes since an older version are not applied again";
+}
+
+TEST_F(RosterTest, PretixKeysAndItemTypesReachTheKioskAndLeaveIt) {
+    const auto vectors = admit::testing::readPretixVectors();
+    const std::string pretixTicket = vectors.at("tickets").at(1).at("text");  // valid_2, item 42
+    organiser::EventEditor editor(*server, eventId);
+    for (const auto& k : vectors.at("event_keys_pretix_sig1")) {
+        ASSERT_TRUE(editor.addPretixKey(k.get<std::string>(), {"olga", 5000}).ok());
+    }
+    ASSERT_TRUE(editor.mapPretixItem(42, "VIP", {"olga", 5000}).ok());
+    download();
+    EXPECT_EQ(kiosk->execAndGet("SELECT count(*) FROM event_pretix_keys").getInt(), 2);
+    auto verdict = rules::CheckInEngine(*kiosk).evaluate(pretixTicket, at(6000));
+    ASSERT_TRUE(verdict.ok());
+    EXPECT_TRUE(verdict->accepted) << verdict->detail;
+    EXPECT_EQ(verdict->ticketTypeName, "VIP");
+
+    for (const auto& k : vectors.at("event_keys_pretix_sig1")) {
+        ASSERT_TRUE(editor.removePretixKey(k.get<std::string>(), {"olga", 7000}).ok());
+    }
+    ASSERT_TRUE(
+        editor.addPretixKey(vectors.at("other_event_keys_pretix_sig1").at(0), {"olga", 7000}).ok());
+    download();
+    EXPECT_EQ(kiosk->execAndGet("SELECT count(*) FROM event_pretix_keys").getInt(), 1);
+    auto refused = rules::CheckInEngine(*kiosk).evaluate(pretixTicket, at(8000));
+    ASSERT_TRUE(refused.ok());
+    EXPECT_EQ(refused->denial, rules::Denial::kBadSignature) << refused->detail;
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 
 #include "admit/organiser/admin_error.hpp"
 #include "admit/store/events.hpp"
+#include "admit/store/pretix_settings.hpp"
 
 namespace admit::organiser {
 
@@ -45,6 +46,18 @@ class EventEditor {
     AdminResult<std::vector<store::GateRule>> allowAtGate(const std::string& typeName,
                                                           const std::string& gate,
                                                           const Actor& actor);
+
+    // pretix_sig1 tickets: the event's pretix public keys, in pretix's form (base64 of the PEM
+    // block, as pretix shows it), and which ticket type each pretix item is.
+    AdminResult<std::vector<std::string>> pretixKeys();
+    // kInvalid for a text that is not such a key (or a key the event has already).
+    AdminResult<std::vector<std::string>> addPretixKey(const std::string& keyText,
+                                                       const Actor& actor);
+    AdminResult<std::vector<std::string>> removePretixKey(const std::string& keyText,
+                                                          const Actor& actor);
+    AdminResult<std::vector<store::PretixItemType>> pretixItemTypes();
+    AdminResult<store::PretixItemType> mapPretixItem(std::int64_t item, const std::string& typeName,
+                                                     const Actor& actor);
 
   private:
     SQLite::Database& db_;

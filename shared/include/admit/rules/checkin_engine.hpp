@@ -18,6 +18,7 @@
 #include "admit/store/checkin_log.hpp"
 #include "admit/store/events.hpp"
 #include "admit/store/hybrid_logical_clock.hpp"
+#include "admit/store/pretix_settings.hpp"
 
 namespace admit::rules {
 
@@ -58,6 +59,13 @@ class CheckInEngine {
     Result<Verdict, CheckInError> decideForAttendee(std::int64_t attendeeId,
                                                     const store::EventInfo& event,
                                                     const ScanContext& context);
+    // A pretix_sig1 ticket: signature by one of the event's pretix keys, its window, its item's
+    // ticket type; then the same rules as ours, by the blind index of its text (its secret).
+    Verdict& decidePretix(Verdict& verdict, std::string_view text, const store::EventInfo& event,
+                          const ScanContext& context);
+    // An imported barcode, by the blind index of its text.
+    Verdict& decideOpaque(Verdict& verdict, std::string_view text, const store::EventInfo& event,
+                          const ScanContext& context);
     void decideForTicket(Verdict& verdict, const store::EventInfo& event,
                          const ScanContext& context, std::optional<std::uint16_t> signedType);
     void record(Verdict& verdict, const ScanContext& context);
@@ -71,6 +79,7 @@ class CheckInEngine {
     store::Events events_;
     store::Attendees attendees_;
     store::CodeLists codeLists_;
+    store::PretixSettings pretix_;
     std::optional<store::CheckInLog> checkInLog_;
     std::optional<store::AuditLog> auditLog_;
 };

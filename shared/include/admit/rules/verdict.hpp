@@ -8,6 +8,7 @@
 
 #include "admit/store/attendees.hpp"
 #include "admit/store/checkin_log.hpp"
+#include "admit/ticket/code_format.hpp"
 
 namespace admit::rules {
 
@@ -39,6 +40,8 @@ struct Verdict {
     std::optional<Denial> denial;
     std::string detail;     // technical particulars (which field was malformed, ...)
     std::string ticketRef;  // empty when the text could not be read as a ticket
+    // The scanned code's format, told from its text; unset for a check-in from the search.
+    std::optional<ticket::CodeFormat> format;
     std::optional<store::Attendee> attendee;
     std::string ticketTypeName;
     std::string attentionNote;               // non-empty: a human must look

@@ -43,6 +43,7 @@ struct ShownVerdict {
     std::string ticketRef;
     store::Direction direction = store::Direction::kEntry;
     std::string via = "scan";  // "scan" or "search"
+    std::string format;        // the code's: "admit", "pretix_sig1", "opaque"; empty if none
     std::int64_t atMs = 0;
     std::uint64_t sequence = 0;  // 1, 2, ... per kiosk run
 
