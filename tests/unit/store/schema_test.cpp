@@ -63,12 +63,12 @@ TEST(Schema, CheckInsAreAppendOnly) {
     EXPECT_EQ(db->execAndGet("SELECT gate FROM checkins").getString(), "A");
 }
 
-TEST(Schema, Version7AddsPretixKeysAndItemTypesThatMoveTheRosterVersion) {
+TEST(Schema, Version8AddsPretixKeysAndItemTypesThatMoveTheRosterVersion) {
     testing::TempDir dir;
     {
         auto db =
             SQLite::Database(dir.file("old.db"), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-        ASSERT_TRUE(migrateTo(db, 6).ok());
+        ASSERT_TRUE(migrateTo(db, 7).ok());
         db.exec(
             "INSERT INTO events (id, name, blind_index_key, created_at) VALUES ('e', 'Old Fest', "
             "zeroblob(32), 7)");
