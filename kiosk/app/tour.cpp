@@ -29,39 +29,70 @@ void Tour::advance(KioskCore& core, ui::UiContext& ui, const Screenshots& shots,
     switch (step_) {
         case 0:
             if (core.finished() && s.screen == Screen::kScanning) {
+                // First an exit kiosk's search: someone inside gets "Mark exit", and leaves.
+                core.setDirection(store::Direction::kExit);
                 core.openScreen(Screen::kSearch);
-                // Finds someone inside with a note, a pending and a cancelled booking.
-                ui.searchText = "oli";
+                ui.searchText = "amelia";
                 core.search(ui.searchText);
                 ++step_;
             }
             break;
         case 1:
-            if (key == "search-results" && shots.taken(key)) {
-                ui.confirm = s.searchResults.front();
+            if (key == "search-results-exit" && shots.taken(key) &&
+                s.searchResults.front().action == SearchAction::kMarkExit) {
+                core.markExit(s.searchResults.front().attendee.id);
                 ++step_;
             }
             break;
         case 2:
+            if (s.screen == Screen::kVerdict) {
+                core.dismissVerdict();
+                core.setDirection(store::Direction::kEntry);
+                // Finds someone inside with a note, someone who left, someone not yet in, a
+                // pending and a cancelled booking.
+                ui.searchText = "li";
+                core.search(ui.searchText);
+                ++step_;
+            }
+            break;
+        case 3:
+            if (key == "search-results" && shots.taken(key) && s.searchQuery == "li") {
+                ui.searchKeysHidden = true;  // every result in view
+                ++step_;
+            }
+            break;
+        case 4:
+            if (key == "search-results-nokeys" && shots.taken(key)) {
+                ui.searchKeysHidden = false;
+                for (const auto& row : s.searchResults) {
+                    if (row.action == SearchAction::kCheckIn) {
+                        ui.confirm = row;
+                        break;
+                    }
+                }
+                ++step_;
+            }
+            break;
+        case 5:
             if (shots.taken("search-confirm")) {
                 ui.confirm.reset();
                 core.askPin(Screen::kDashboard);
                 ++step_;
             }
             break;
-        case 3:
+        case 6:
             if (key == "pin" && shots.taken(key)) {
                 core.enterPin(kDemoOrganiser, kDemoOrganiserPin);
                 ++step_;
             }
             break;
-        case 4:
+        case 7:
             if (key == "dashboard" && s.stats && shots.taken(key)) {
                 core.askPin(Screen::kSettings);
                 ++step_;
             }
             break;
-        case 5:
+        case 8:
             // Open the gate editor and type the new name as key presses.
             if (settingsOverview(key)) {
                 ui.gateText.clear();
@@ -72,13 +103,13 @@ void Tour::advance(KioskCore& core, ui::UiContext& ui, const Screenshots& shots,
                 ++step_;
             }
             break;
-        case 6:
+        case 9:
             if (key == "settings-gate" && shots.taken(key)) {
                 if (core.setGate(ui.gateText)) ui.editingGate = false;
                 ++step_;
             }
             break;
-        case 7:
+        case 10:
             if (settingsOverview(key) && s.camerasListed && shots.taken(key)) {
                 core.signOut();
                 ++step_;
