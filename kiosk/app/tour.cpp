@@ -48,8 +48,7 @@ void Tour::advance(KioskCore& core, ui::UiContext& ui, const Screenshots& shots,
             if (s.screen == Screen::kVerdict) {
                 core.dismissVerdict();
                 core.setDirection(store::Direction::kEntry);
-                // Finds someone inside with a note, someone who left, someone not yet in, a
-                // pending and a cancelled booking.
+                // Someone not yet in, and the one who just left.
                 ui.searchText = "li";
                 core.search(ui.searchText);
                 ++step_;
@@ -57,42 +56,53 @@ void Tour::advance(KioskCore& core, ui::UiContext& ui, const Screenshots& shots,
             break;
         case 3:
             if (key == "search-results" && shots.taken(key) && s.searchQuery == "li") {
-                ui.searchKeysHidden = true;  // every result in view
+                // Someone inside with a note, a pending and a cancelled booking.
+                ui.searchText = "oli";
+                core.search(ui.searchText);
                 ++step_;
             }
             break;
         case 4:
-            if (key == "search-results-nokeys" && shots.taken(key)) {
-                ui.searchKeysHidden = false;
-                for (const auto& row : s.searchResults) {
-                    if (row.action == SearchAction::kCheckIn) {
-                        ui.confirm = row;
-                        break;
-                    }
-                }
+            if (s.searchQuery == "oli" && s.searchResults.size() == 3) {
+                ui.searchKeysHidden = true;  // every result in view, notes in full
                 ++step_;
             }
             break;
         case 5:
+            if (key == "search-results-nokeys" && shots.taken(key)) {
+                ui.searchKeysHidden = false;
+                ui.searchText = "liam";  // someone a check-in is offered for
+                core.search(ui.searchText);
+                ++step_;
+            }
+            break;
+        case 6:
+            if (s.searchQuery == "liam" && !s.searchResults.empty() &&
+                s.searchResults.front().action == SearchAction::kCheckIn) {
+                ui.confirm = s.searchResults.front();
+                ++step_;
+            }
+            break;
+        case 7:
             if (shots.taken("search-confirm")) {
                 ui.confirm.reset();
                 core.askPin(Screen::kDashboard);
                 ++step_;
             }
             break;
-        case 6:
+        case 8:
             if (key == "pin" && shots.taken(key)) {
                 core.enterPin(kDemoOrganiser, kDemoOrganiserPin);
                 ++step_;
             }
             break;
-        case 7:
+        case 9:
             if (key == "dashboard" && s.stats && shots.taken(key)) {
                 core.askPin(Screen::kSettings);
                 ++step_;
             }
             break;
-        case 8:
+        case 10:
             // Open the gate editor and type the new name as key presses.
             if (settingsOverview(key)) {
                 ui.gateText.clear();
@@ -103,13 +113,13 @@ void Tour::advance(KioskCore& core, ui::UiContext& ui, const Screenshots& shots,
                 ++step_;
             }
             break;
-        case 9:
+        case 11:
             if (key == "settings-gate" && shots.taken(key)) {
                 if (core.setGate(ui.gateText)) ui.editingGate = false;
                 ++step_;
             }
             break;
-        case 10:
+        case 12:
             if (settingsOverview(key) && s.camerasListed && shots.taken(key)) {
                 core.signOut();
                 ++step_;

@@ -200,6 +200,19 @@ void drawSearchScreen(UiContext& ui) {
         scrollW = ImGui::GetStyle().ScrollbarSize;
     }
     float textW = inner - buttonW - theme.pad * 2.0f - scrollW;
+    if (keys && !texts.empty()) {
+        // Whole rows above the keyboard: the keyboard takes what the last whole row leaves.
+        float whole = 0.0f;
+        for (const RowText& t : texts) {
+            float rowH = std::max(buttonH, t.height) + theme.pad;
+            if (whole + rowH > listH) break;
+            whole += rowH;
+        }
+        if (whole > 0.0f) {
+            listH = whole;
+            keyboardH = avail - listH - theme.pad;
+        }
+    }
 
     ImGui::BeginChild("results", ImVec2(inner, listH), false);
     if (!state.searchQuery.empty() && state.searchResults.empty()) {

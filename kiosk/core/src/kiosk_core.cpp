@@ -532,6 +532,10 @@ void KioskCore::recordForAttendee(std::int64_t attendeeId,
         if (direction) context.direction = *direction;
         publishEngineVerdictOnWorker(replica, replica.engine->checkInAttendee(attendeeId, context),
                                      now, "search");
+        // The results show the state the verdict left (it is committed: the search reads it).
+        queues_->runOnUi([this](KioskState& s, DrainResult&) {
+            if (!s.searchQuery.empty()) search(s.searchQuery);
+        });
     });
 }
 
