@@ -38,10 +38,17 @@ void Tour::advance(KioskCore& core, ui::UiContext& ui, const Screenshots& shots,
             }
             break;
         case 1:
-            if (key == "search-results-exit" && shots.taken(key) &&
-                s.searchResults.front().action == SearchAction::kMarkExit) {
-                core.markExit(s.searchResults.front().attendee.id);
-                ++step_;
+            if (key == "search-results-exit" && shots.taken(key)) {
+                if (s.searchResults.front().action == SearchAction::kMarkExit) {
+                    core.markExit(s.searchResults.front().attendee.id);
+                    ++step_;
+                } else {
+                    // Not inside (a run whose camera did not admit her): nothing to record.
+                    core.setDirection(store::Direction::kEntry);
+                    ui.searchText = "li";
+                    core.search(ui.searchText);
+                    step_ = 3;
+                }
             }
             break;
         case 2:
