@@ -25,7 +25,9 @@ std::string viewKey(const KioskState& state, const ui::UiContext& ui) {
             key += "-confirm";
         } else if (!state.searchResults.empty()) {
             key += "-results";
+            if (ui.searchKeysHidden) key += "-nokeys";
         }
+        if (state.direction == store::Direction::kExit) key += "-exit";
     }
     if (state.screen == Screen::kSettings && ui.editingGate) key += "-gate";
     // An enrolled kiosk's settings say how it reaches its server.

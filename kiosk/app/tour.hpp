@@ -17,13 +17,14 @@ inline constexpr const char* kTourGate = "North 2";
 
 class Tour {
   public:
-    bool done() const { return step_ > 7 || resynced_; }
+    bool done() const { return step_ > kLastStep || resynced_; }
 
     // Once per rendered frame, after `shots` considered the view `key`.
     void advance(KioskCore& core, ui::UiContext& ui, const Screenshots& shots,
                  const std::string& key);
 
   private:
+    static constexpr int kLastStep = 12;  // advance()'s last case
     int step_ = 0;
     bool resyncPressed_ = false;
     bool resynced_ = false;

@@ -20,7 +20,8 @@ struct UiContext {
     std::int64_t nowMs = 0;
 
     std::string searchText{};
-    std::optional<store::SearchHit> confirm{};  // search row awaiting "Yes, check in"
+    std::optional<SearchRow> confirm{};  // search row awaiting "Yes, check in" / "mark exit"
+    bool searchKeysHidden = false;       // the results take the keyboard's room
     std::string pinOperator{};
     std::string pinDigits{};
     bool editingGate = false;  // settings: the gate name editor with the keyboard is open

@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "admit/kiosk/strings.hpp"
+#include "admit/kiosk/sync_status.hpp"
 #include "screens.hpp"
 #include "widgets.hpp"
 
@@ -22,6 +23,114 @@ ImU32 toneColour(text::SearchTone tone) {
     return Theme::kPaper;
 }
 
+constexpr ImU32 kMailColour = IM_COL32(0xd0, 0xd0, 0xd0, 0xff);
+
+text::SearchState shownState(const KioskState& state, const SearchRow& row) {
+    std::string device;
+    if (row.presence.lastEntry) {
+        device = deviceLabel(row.presence.lastEntry->deviceId, state.deviceId, state.sync.devices);
+    }
+    return text::searchState(row, device);
+}
+
+float wrappedHeight(ImFont* font, const std::string& s, float width) {
+    return font->CalcTextSizeA(font->FontSize, 1e9f, width, s.c_str()).y;
+}
+
+// One result's text block (name, e-mail, state, note in full), laid out in `width`: its height,
+// and whether the e-mail fits beside the name.
+struct RowText {
+    text::SearchState shown;
+    bool mailBeside = true;
+    float height = 0.0f;
+};
+
+RowText layoutRowText(const Theme& theme, const KioskState& state, const SearchRow& row,
+                      float width) {
+    ImFont* large = theme.large;
+    ImFont* body = theme.body;
+    RowText out;
+    out.shown = shownState(state, row);
+    const auto& a = row.attendee;
+    float nameW = large->CalcTextSizeA(large->FontSize, 1e9f, 0.0f, a.name.c_str()).x;
+    float mailW = body->CalcTextSizeA(body->FontSize, 1e9f, 0.0f, a.email.c_str()).x;
+    out.mailBeside = nameW + theme.unit + mailW <= width;
+    out.height = wrappedHeight(large, a.name, width) +
+                 (out.mailBeside ? 0.0f : wrappedHeight(body, a.email, width)) +
+                 wrappedHeight(body, out.shown.text, width);
+    if (!out.shown.note.empty()) out.height += wrappedHeight(body, out.shown.note, width);
+    return out;
+}
+
+void drawRowText(const Theme& theme, const SearchRow& row, const RowText& t, ImVec2 at,
+                 float width) {
+    ImFont* large = theme.large;
+    ImFont* body = theme.body;
+    ImDrawList* list = ImGui::GetWindowDrawList();
+    const auto& a = row.attendee;
+    float y = at.y;
+    list->AddText(large, large->FontSize, ImVec2(at.x, y), Theme::kPaper, a.name.c_str(), nullptr,
+                  width);
+    if (t.mailBeside) {
+        float nameW = large->CalcTextSizeA(large->FontSize, 1e9f, 0.0f, a.name.c_str()).x;
+        list->AddText(
+            body, body->FontSize,
+            ImVec2(at.x + nameW + theme.unit, y + large->FontSize - body->FontSize * 1.1f),
+            kMailColour, a.email.c_str());
+    }
+    y += wrappedHeight(large, a.name, width);
+    if (!t.mailBeside) {
+        list->AddText(body, body->FontSize, ImVec2(at.x, y), kMailColour, a.email.c_str(), nullptr,
+                      width);
+        y += wrappedHeight(body, a.email, width);
+    }
+    list->AddText(body, body->FontSize, ImVec2(at.x, y), toneColour(t.shown.tone),
+                  t.shown.text.c_str(), nullptr, width);
+    y += wrappedHeight(body, t.shown.text, width);
+    if (!t.shown.note.empty()) {
+        list->AddText(body, body->FontSize, ImVec2(at.x, y), Theme::kAmber, t.shown.note.c_str(),
+                      nullptr, width);
+    }
+}
+
+void drawConfirm(UiContext& ui, float inner, float avail, bool changed) {
+    const Theme& theme = ui.theme;
+    const SearchRow& row = *ui.confirm;
+    bool exit = row.action == SearchAction::kMarkExit;
+    // The question gets the whole screen.
+    ImGui::BeginChild("confirm", ImVec2(inner, avail), false);
+    ImGui::PushFont(theme.large);
+    ImGui::TextWrapped("%s", exit ? text::kConfirmExit : text::kConfirmCheckIn);
+    ImGui::TextWrapped("%s", row.attendee.name.c_str());
+    ImGui::PopFont();
+    ImGui::TextWrapped("%s", row.attendee.email.c_str());
+    // What the person's state is, before the answer: the verdict may still refuse.
+    text::SearchState shown = shownState(ui.core.state(), row);
+    ImGui::PushFont(theme.large);
+    ImGui::PushStyleColor(ImGuiCol_Text, toneColour(shown.tone));
+    ImGui::TextWrapped("%s", shown.text.c_str());
+    ImGui::PopStyleColor();
+    ImGui::PopFont();
+    if (!shown.note.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, Theme::kAmber);
+        ImGui::TextWrapped("%s", shown.note.c_str());
+        ImGui::PopStyleColor();
+    }
+    int answer =
+        buttonRow(theme, {{exit ? text::kYesExit : text::kYes, Theme::kGreen}, {text::kNo}},
+                  std::min(inner, theme.unit * 24.0f));
+    if (answer == 0) {
+        if (exit) {
+            ui.core.markExit(row.attendee.id);
+        } else {
+            ui.core.checkIn(row.attendee.id);
+        }
+    }
+    if (answer >= 0 || changed) ui.confirm.reset();
+    if (changed) ui.core.search(ui.searchText);
+    ImGui::EndChild();
+}
+
 }  // namespace
 
 void drawSearchScreen(UiContext& ui) {
@@ -33,83 +142,77 @@ void drawSearchScreen(UiContext& ui) {
     float height = ImGui::GetWindowHeight();
     float inner = width - theme.pad * 2.0f;
 
-    // Query line and Back.
+    // Query line, the keyboard's toggle and Back.
+    const char* keysLabel = ui.searchKeysHidden ? text::kShowKeyboard : text::kHideKeyboard;
     float backW = labelWidth(theme, text::kBack) + theme.unit * 2.0f;
-    textBox(theme, ui.searchText, text::kSearchPrompt, inner - backW - theme.pad);
+    float keysW =
+        std::max(labelWidth(theme, text::kShowKeyboard), labelWidth(theme, text::kHideKeyboard)) +
+        theme.unit * 2.0f;
+    bool showKeysToggle = !state.searchResults.empty() && !ui.confirm;
+    float boxW = inner - backW - theme.pad - (showKeysToggle ? keysW + theme.pad : 0.0f);
+    textBox(theme, ui.searchText, text::kSearchPrompt, boxW);
+    if (showKeysToggle) {
+        ImGui::SameLine();
+        if (bigButton(theme, keysLabel, keysW)) ui.searchKeysHidden = !ui.searchKeysHidden;
+    }
     ImGui::SameLine();
     if (bigButton(theme, text::kBack, backW)) {
         ui.searchText.clear();
         ui.confirm.reset();
+        ui.searchKeysHidden = false;
         ui.core.openScreen(Screen::kScanning);
     }
     bool changed = typePhysicalKeys(ui.searchText);
 
     float avail = ImGui::GetContentRegionAvail().y;
     if (ui.confirm) {
-        // The question gets the whole screen.
-        ImGui::BeginChild("confirm", ImVec2(inner, avail), false);
-        ImGui::PushFont(theme.large);
-        ImGui::TextWrapped("%s", text::kConfirmCheckIn);
-        ImGui::TextWrapped("%s", ui.confirm->attendee.name.c_str());
-        ImGui::PopFont();
-        ImGui::TextWrapped("%s", ui.confirm->attendee.email.c_str());
-        // What the person's state is, before the answer: the verdict may still refuse.
-        text::SearchState shown = text::searchState(*ui.confirm);
-        ImGui::PushFont(theme.large);
-        ImGui::PushStyleColor(ImGuiCol_Text, toneColour(shown.tone));
-        ImGui::TextWrapped("%s", shown.text.c_str());
-        ImGui::PopStyleColor();
-        ImGui::PopFont();
-        if (!shown.note.empty()) {
-            ImGui::PushStyleColor(ImGuiCol_Text, Theme::kAmber);
-            ImGui::TextWrapped("%s", shown.note.c_str());
-            ImGui::PopStyleColor();
-        }
-        int answer = buttonRow(theme, {{text::kYes, Theme::kGreen}, {text::kNo}},
-                               std::min(inner, theme.unit * 24.0f));
-        if (answer == 0) ui.core.checkIn(ui.confirm->attendee.id);
-        if (answer >= 0 || changed) ui.confirm.reset();
-        if (changed) ui.core.search(ui.searchText);
-        ImGui::EndChild();
+        drawConfirm(ui, inner, avail, changed);
         ImGui::End();
         return;
     }
 
-    // Result rows have one fixed height: name and e-mail side by side when every row has room,
-    // else the e-mail under the name. The list shows whole rows only (scrolling for more); the
-    // keyboard below takes the height left over, so no row runs under it.
-    ImFont* large = theme.large;
-    ImFont* body = theme.body;
-    float buttonW = labelWidth(theme, text::kCheckIn) + theme.unit * 1.5f;
-    float buttonH = buttonHeight(theme, large->FontSize);
-    float keyboardH = std::clamp(height * 0.42f, theme.unit * 8.0f, theme.unit * 16.0f);
+    // Rows as high as their text: name (and e-mail beside it when it fits), the person's state
+    // and their attention note in full, wrapped. The button (if any: only an action the engine
+    // would accept) sits at the right; the list scrolls, the keyboard keeps its room below
+    // unless hidden.
+    bool keys = !ui.searchKeysHidden || state.searchResults.empty();
+    float keyboardH =
+        keys ? std::clamp(height * 0.42f, theme.unit * 8.0f, theme.unit * 16.0f) : 0.0f;
+    float listH = std::max(theme.unit * 4.0f, avail - keyboardH - (keys ? theme.pad : 0.0f));
+    if (keys) keyboardH = avail - listH - theme.pad;
+    float buttonW =
+        std::max(labelWidth(theme, text::kCheckIn), labelWidth(theme, text::kMarkExit)) +
+        theme.unit * 1.5f;
+    float buttonH = buttonHeight(theme, theme.large->FontSize);
+
+    std::vector<RowText> texts;
     float scrollW = 0.0f;
-    float textW = 0.0f;
-    float textH = 0.0f;
-    float rowH = 0.0f;
-    float rows = 0.0f;
-    bool oneLine = true;
     // First without a scrollbar; with one if the rows do not all fit.
     for (int pass = 0; pass < 2; ++pass) {
-        textW = inner - buttonW - theme.pad * 2.0f - scrollW;
-        oneLine = true;
-        for (const auto& hit : state.searchResults) {
-            const auto& attendee = hit.attendee;
-            float nameW =
-                large->CalcTextSizeA(large->FontSize, 1e9f, 0.0f, attendee.name.c_str()).x;
-            float mailW = body->CalcTextSizeA(body->FontSize, 1e9f, 0.0f, attendee.email.c_str()).x;
-            if (nameW + theme.unit + mailW > textW) oneLine = false;
+        float textW = inner - buttonW - theme.pad * 2.0f - scrollW;
+        texts.clear();
+        float total = 0.0f;
+        for (const auto& row : state.searchResults) {
+            texts.push_back(layoutRowText(theme, state, row, textW));
+            total += std::max(buttonH, texts.back().height) + theme.pad;
         }
-        // Under the name (and e-mail): the person's state and attention note, one line.
-        textH = (oneLine ? large->FontSize : large->FontSize * 1.1f + body->FontSize) +
-                body->FontSize * 1.15f;
-        rowH = std::max(buttonH, textH) + theme.pad;
-        rows = std::max(1.0f, std::floor((avail - keyboardH - theme.pad) / rowH));
-        if (static_cast<float>(state.searchResults.size()) <= rows) break;
+        if (total <= listH) break;
         scrollW = ImGui::GetStyle().ScrollbarSize;
     }
-    float listH = rows * rowH;
-    keyboardH = std::max(theme.unit * 7.0f, avail - listH - theme.pad);
+    float textW = inner - buttonW - theme.pad * 2.0f - scrollW;
+    if (keys && !texts.empty()) {
+        // Whole rows above the keyboard: the keyboard takes what the last whole row leaves.
+        float whole = 0.0f;
+        for (const RowText& t : texts) {
+            float rowH = std::max(buttonH, t.height) + theme.pad;
+            if (whole + rowH > listH) break;
+            whole += rowH;
+        }
+        if (whole > 0.0f) {
+            listH = whole;
+            keyboardH = avail - listH - theme.pad;
+        }
+    }
 
     ImGui::BeginChild("results", ImVec2(inner, listH), false);
     if (!state.searchQuery.empty() && state.searchResults.empty()) {
@@ -119,40 +222,20 @@ void drawSearchScreen(UiContext& ui) {
     } else {
         ImDrawList* list = ImGui::GetWindowDrawList();
         float rowTop = 0.0f;
-        for (const auto& hit : state.searchResults) {
-            const auto& attendee = hit.attendee;
-            ImGui::PushID(static_cast<int>(attendee.id));
+        for (std::size_t i = 0; i < state.searchResults.size(); ++i) {
+            const SearchRow& row = state.searchResults[i];
+            const RowText& t = texts[i];
+            float rowH = std::max(buttonH, t.height) + theme.pad;
+            ImGui::PushID(static_cast<int>(row.attendee.id));
             ImGui::SetCursorPos(ImVec2(0.0f, rowTop));
             ImVec2 at = ImGui::GetCursorScreenPos();
-            float textTop = at.y + (rowH - theme.pad - textH) * 0.5f;
-            list->PushClipRect(at, ImVec2(at.x + textW, at.y + rowH), true);
-            list->AddText(large, large->FontSize, ImVec2(at.x, textTop), Theme::kPaper,
-                          attendee.name.c_str());
-            if (oneLine) {
-                float nameW =
-                    large->CalcTextSizeA(large->FontSize, 1e9f, 0.0f, attendee.name.c_str()).x;
-                list->AddText(body, body->FontSize,
-                              ImVec2(at.x + nameW + theme.unit,
-                                     textTop + large->FontSize - body->FontSize * 1.1f),
-                              IM_COL32(0xd0, 0xd0, 0xd0, 0xff), attendee.email.c_str());
-            } else {
-                list->AddText(body, body->FontSize, ImVec2(at.x, textTop + large->FontSize * 1.1f),
-                              IM_COL32(0xd0, 0xd0, 0xd0, 0xff), attendee.email.c_str());
+            float textTop = at.y + (rowH - theme.pad - t.height) * 0.5f;
+            drawRowText(theme, row, t, ImVec2(at.x, textTop), textW);
+            if (const char* label = text::searchActionLabel(row.action)) {
+                ImGui::SetCursorPos(ImVec2(inner - buttonW - scrollW - theme.pad,
+                                           rowTop + (rowH - theme.pad - buttonH) * 0.5f));
+                if (bigButton(theme, label, buttonW)) ui.confirm = row;
             }
-            text::SearchState shown = text::searchState(hit);
-            float stateTop = textTop + textH - body->FontSize;
-            list->AddText(body, body->FontSize, ImVec2(at.x, stateTop), toneColour(shown.tone),
-                          shown.text.c_str());
-            if (!shown.note.empty()) {
-                float stateW =
-                    body->CalcTextSizeA(body->FontSize, 1e9f, 0.0f, shown.text.c_str()).x;
-                list->AddText(body, body->FontSize, ImVec2(at.x + stateW + theme.unit, stateTop),
-                              Theme::kAmber, shown.note.c_str());
-            }
-            list->PopClipRect();
-            ImGui::SetCursorPos(ImVec2(inner - buttonW - scrollW - theme.pad,
-                                       rowTop + (rowH - theme.pad - buttonH) * 0.5f));
-            if (bigButton(theme, text::kCheckIn, buttonW)) ui.confirm = hit;
             float lineY = at.y + rowH - theme.pad * 0.5f;
             list->AddLine(ImVec2(at.x, lineY), ImVec2(at.x + inner - scrollW, lineY),
                           IM_COL32(0x50, 0x55, 0x60, 0xff));
@@ -163,7 +246,7 @@ void drawSearchScreen(UiContext& ui) {
         ImGui::Dummy(ImVec2(1.0f, 0.0f));
     }
     ImGui::EndChild();
-    if (!ui.confirm && keyboard(theme, ui.searchText, inner, keyboardH)) changed = true;
+    if (keys && keyboard(theme, ui.searchText, inner, keyboardH)) changed = true;
     if (changed) {
         ui.confirm.reset();
         ui.core.search(ui.searchText);

@@ -74,10 +74,11 @@ void drawSettingsScreen(UiContext& ui) {
     bool beside = inner > theme.unit * 26.0f;
     float labelW = beside ? theme.unit * 6.5f : 0.0f;
     float rowH = buttonHeight(theme, theme.large->FontSize);
-    auto label = [&](const char* name) {
+    // Centred on a row of buttons; level with the first line of a row of text.
+    auto label = [&](const char* name, bool buttons = true) {
         if (beside) {
             float y = ImGui::GetCursorPosY();
-            ImGui::SetCursorPosY(y + (rowH - theme.body->FontSize) * 0.5f);
+            if (buttons) ImGui::SetCursorPosY(y + (rowH - theme.body->FontSize) * 0.5f);
             ImGui::TextUnformatted(name);
             ImGui::SameLine(labelW + theme.pad);
             ImGui::SetCursorPosY(y);
@@ -132,7 +133,8 @@ void drawSettingsScreen(UiContext& ui) {
     if (sound == 1) ui.core.setMuted(true);
 
     // How the kiosk reaches its server: plain HTTP is said plainly (issue 12).
-    label(text::kSyncServer);
+    ImGui::Dummy(ImVec2(1.0f, theme.pad * 0.5f));  // text rows apart like button rows
+    label(text::kSyncServer, false);
     ImGui::BeginGroup();
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + controlW);
     switch (state.sync.connection) {
@@ -153,7 +155,8 @@ void drawSettingsScreen(UiContext& ui) {
     ImGui::PopTextWrapPos();
     ImGui::EndGroup();
 
-    label(text::kCamera);
+    ImGui::Dummy(ImVec2(1.0f, theme.pad * 0.5f));
+    label(text::kCamera, false);
     ImGui::BeginGroup();
     std::string inUse = std::string(text::kCameraInUse) + ": " +
                         (state.cameraDescription.empty() ? "-" : state.cameraDescription);

@@ -428,6 +428,12 @@ void KioskCore::openScreen(Screen screen) {
             if (screen == Screen::kSearch) {
                 state_.searchQuery.clear();
                 state_.searchResults.clear();
+                // The index is built now, not on the first keystroke (it takes a while at a
+                // large event); on the statistics thread, like every search.
+                stats_->runOnStatsThread([this](StatsHandles& handles) {
+                    auto event = session_->snapshot().event;
+                    if (event) handles.searchOf(event->id).prepare();
+                });
             }
             return;
         case Screen::kDashboard:
@@ -490,25 +496,49 @@ void KioskCore::signOut() {
 
 void KioskCore::search(std::string query) {
     state_.searchQuery = query;
-    stats_->runOnStatsThread([this, query = std::move(query)](StatsHandles& handles) {
-        auto event = session_->snapshot().event;
-        if (!event) return;
-        auto found = query.empty() ? std::vector<store::SearchHit>{}
-                                   : handles.searchOf(event->id).find(query, 20);
-        queues_->runOnUi([query, found = std::move(found)](KioskState& s, DrainResult&) {
-            if (s.searchQuery == query) s.searchResults = found;
+    // Typing runs ahead of the statistics thread: only the newest query is worth answering.
+    std::uint64_t asked = ++searchesAsked_;
+    // The direction as shown: the session's copy is updated on the worker, maybe later.
+    stats_->runOnStatsThread([this, asked, direction = state_.direction,
+                              query = std::move(query)](StatsHandles& handles) {
+        if (asked != searchesAsked_.load()) return;
+        SessionSnapshot session = session_->snapshot();
+        if (!session.event) return;
+        std::vector<SearchRow> rows;
+        if (!query.empty()) {
+            auto event = store::Events(*handles.db).find(session.event->id);
+            auto policy = event ? event->reentryPolicy : store::ReentryPolicy::kSingle;
+            for (auto& hit : handles.searchOf(session.event->id).find(query, 20)) {
+                SearchAction action = searchAction(hit, direction, policy);
+                rows.push_back({std::move(hit), action});
+            }
+        }
+        queues_->runOnUi([query, rows = std::move(rows)](KioskState& s, DrainResult&) {
+            if (s.searchQuery == query) s.searchResults = rows;
         });
     });
 }
 
-void KioskCore::checkIn(std::int64_t attendeeId) {
-    queues_->runOnWorker([this, attendeeId](ReplicaHandles& replica) {
+void KioskCore::checkIn(std::int64_t attendeeId) { recordForAttendee(attendeeId, std::nullopt); }
+
+void KioskCore::markExit(std::int64_t attendeeId) {
+    recordForAttendee(attendeeId, store::Direction::kExit);
+}
+
+void KioskCore::recordForAttendee(std::int64_t attendeeId,
+                                  std::optional<store::Direction> direction) {
+    queues_->runOnWorker([this, attendeeId, direction](ReplicaHandles& replica) {
         SessionSnapshot session = session_->snapshot();
         if (!replica.open() || !session.event) return;
         std::int64_t now = options_.clock();
-        publishEngineVerdictOnWorker(
-            replica, replica.engine->checkInAttendee(attendeeId, scanContext(session, now)), now,
-            "search");
+        rules::ScanContext context = scanContext(session, now);
+        if (direction) context.direction = *direction;
+        publishEngineVerdictOnWorker(replica, replica.engine->checkInAttendee(attendeeId, context),
+                                     now, "search");
+        // The results show the state the verdict left (it is committed: the search reads it).
+        queues_->runOnUi([this](KioskState& s, DrainResult&) {
+            if (!s.searchQuery.empty()) search(s.searchQuery);
+        });
     });
 }
 

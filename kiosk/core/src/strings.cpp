@@ -21,7 +21,7 @@ std::string withReason(const std::string& reason) { return reason.empty() ? "" :
 
 }  // namespace
 
-SearchState searchState(const store::SearchHit& hit) {
+SearchState searchState(const store::SearchHit& hit, const std::string& entryDevice) {
     SearchState out;
     if (!hit.attendee.attentionNote.empty()) out.note = "Note: " + hit.attendee.attentionNote;
     const store::AttendeePresence& p = hit.presence;
@@ -38,15 +38,29 @@ SearchState searchState(const store::SearchHit& hit) {
             out.text = "Not checked in yet";
             break;
     }
-    if (p.inside && p.lastEntry) {
-        out.text =
-            "Inside since " + clockTime(p.lastEntry->wallTimeMs) + ", Gate " + p.lastEntry->gate;
+    if (!p.lastEntry) return out;
+    std::string where = "Gate " + p.lastEntry->gate;
+    if (!entryDevice.empty()) where += ", " + entryDevice;
+    if (p.inside) {
+        out.text = "Inside since " + clockTime(p.lastEntry->wallTimeMs) + " - " + where;
         out.tone = SearchTone::kAlreadyIn;
-    } else if (p.lastEntry && p.lastExit) {
-        out.text = "Left at " + clockTime(p.lastExit->wallTimeMs) + " (came in " +
-                   clockTime(p.lastEntry->wallTimeMs) + ", Gate " + p.lastEntry->gate + ")";
+    } else if (p.lastExit) {
+        out.text = "Left at " + clockTime(p.lastExit->wallTimeMs) + " - came in " +
+                   clockTime(p.lastEntry->wallTimeMs) + ", " + where;
     }
     return out;
+}
+
+const char* searchActionLabel(SearchAction action) {
+    switch (action) {
+        case SearchAction::kCheckIn:
+            return kCheckIn;
+        case SearchAction::kMarkExit:
+            return kMarkExit;
+        case SearchAction::kNone:
+            return nullptr;
+    }
+    return nullptr;
 }
 
 std::string denialReason(const rules::Verdict& verdict) {

@@ -104,6 +104,15 @@ std::optional<Attendee> Attendees::find(std::int64_t id) {
     return readAttendee(*q);
 }
 
+std::vector<Attendee> Attendees::findAll(const std::vector<std::int64_t>& ids) {
+    auto q = statements_.prepare(std::string(kAttendeeColumns) +
+                                 "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id");
+    q->bind(1, jsonIdList(ids));
+    std::vector<Attendee> out;
+    while (q->executeStep()) out.push_back(readAttendee(*q));
+    return out;
+}
+
 bool Attendees::update(const Attendee& attendee) {
     auto update = statements_.prepare(
         "UPDATE attendees SET name = ?, email = ?, ticket_type = ?, status = ?, "

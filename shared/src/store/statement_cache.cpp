@@ -44,4 +44,13 @@ StatementCache::Lease StatementCache::prepare(std::string_view sql) {
     return Lease(entry.statement.get(), &entry.inUse);
 }
 
+std::string jsonIdList(const std::vector<std::int64_t>& ids) {
+    std::string out = "[";
+    for (std::int64_t id : ids) {
+        if (out.size() > 1) out += ',';
+        out += std::to_string(id);
+    }
+    return out + "]";
+}
+
 }  // namespace admit::store

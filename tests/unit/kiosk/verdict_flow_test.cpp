@@ -126,11 +126,37 @@ TEST_F(KioskTest, SearchFindsByNameOrEmailAndChecksIn) {
         return s.searchQuery == "SHÁRMA" && !s.searchResults.empty() &&
                s.searchResults.front().presence.inside;
     });
-    const store::SearchHit& hit = core_->state().searchResults.front();
+    const SearchRow& hit = core_->state().searchResults.front();
     EXPECT_EQ(hit.attendee.name, "Priya Sharma");
-    EXPECT_EQ(text::searchState(hit).text, "Inside since " + text::clockTime(*nowMs_) + ", Gate " +
-                                               hit.presence.lastEntry->gate);
-    EXPECT_EQ(text::searchState(hit).tone, text::SearchTone::kAlreadyIn);
+    EXPECT_EQ(text::searchState(hit, "This kiosk").text,
+              "Inside since " + text::clockTime(*nowMs_) + " - Gate " +
+                  hit.presence.lastEntry->gate + ", This kiosk");
+    EXPECT_EQ(text::searchState(hit, "").tone, text::SearchTone::kAlreadyIn);
+    // A single-entry event: no button that would only lead to "already checked in".
+    EXPECT_EQ(hit.action, SearchAction::kNone);
+
+    // At an exit kiosk the same result offers the exit, and the engine records it.
+    core_->setDirection(store::Direction::kExit);
+    core_->search("sharma");
+    until([](const KioskState& s) {
+        return s.searchQuery == "sharma" && !s.searchResults.empty() &&
+               s.searchResults.front().action == SearchAction::kMarkExit;
+    });
+    before = core_->state().verdictCount;
+    core_->markExit(core_->state().searchResults.front().attendee.id);
+    seen = until([before](const KioskState& s) { return s.verdictCount > before; });
+    ASSERT_EQ(seen.size(), 1U);
+    EXPECT_TRUE(seen.front().accepted());
+    EXPECT_EQ(seen.front().direction, store::Direction::kExit);
+    core_->dismissVerdict();
+    core_->search("priya");
+    until([](const KioskState& s) {
+        return s.searchQuery == "priya" && !s.searchResults.empty() &&
+               !s.searchResults.front().presence.inside;
+    });
+    const SearchRow& left = core_->state().searchResults.front();
+    EXPECT_EQ(left.action, SearchAction::kNone) << "nothing to do for someone outside at an exit";
+    EXPECT_EQ(text::searchState(left, "").text.rfind("Left at ", 0), 0U);
 }
 
 TEST_F(KioskTest, OrganiserUndoesTheLastCheckIn) {

@@ -114,5 +114,68 @@ TEST_F(AttendeeSearchTest, EachHitSaysWhetherThePersonIsInsideLeftPendingOrCance
     EXPECT_FALSE(again[0].presence.lastEntry);
 }
 
+TEST_F(AttendeeSearchTest, TypingAndDeletingFindsWhatAFreshSearchFinds) {
+    // Enough people that a short query matches more than the page (and, for "a", more than the
+    // matches kept for narrowing), with names that share prefixes.
+    const char* first[] = {"Ana", "Anaïs", "Andrés", "Bea", "Ben", "Björn", "Cai", "Chloé"};
+    const char* last[] = {"Ek", "Eklund", "Ekström", "Berg", "Bergman", "Öberg"};
+    int n = 0;
+    SQLite::Transaction adding(*db);
+    for (int round = 0; round < 90; ++round) {
+        for (const char* f : first) {
+            for (const char* l : last) {
+                std::string id = std::to_string(n++);
+                add(std::string(f) + " " + l + " " + id, "p" + id + "@example.org");
+            }
+        }
+    }
+    adding.commit();
+    AttendeeSearch typing(*db, kEvent);
+    auto check = [&](const std::string& query, int limit) {
+        AttendeeSearch fresh(*db, kEvent);
+        EXPECT_EQ(names(typing.find(query, limit)), names(fresh.find(query, limit))) << query;
+    };
+    for (const std::string typed : {"andres ekstrom 1", "ana", "ek", "berg 42", "p4319@"}) {
+        for (std::size_t k = 1; k <= typed.size(); ++k) check(typed.substr(0, k), 20);
+        for (std::size_t k = typed.size(); k >= 1; --k) check(typed.substr(0, k), 20);
+    }
+    check("anais", 20);
+    check("anais e", 5);
+    check("anais ek", 50);
+    // A roster change between two keystrokes.
+    check("chloe oberg 9", 20);
+    add("Chloé Öberg 9x", "new@example.org");
+    check("chloe oberg 9x", 20);
+    EXPECT_EQ(names(typing.find("chloe oberg 9x", 20)), std::vector<std::string>{"Chloé Öberg 9x"});
+}
+
+TEST_F(AttendeeSearchTest, ThePresenceCoversEveryTicketOfThePerson) {
+    std::int64_t two = add("Tove Two", "tove@example.org");
+    Attendees(*db).addTicket({kEvent, "ref-tove-2", TicketKind::kSigned, two});
+    std::int64_t other = add("Tove Other", "other@example.org");
+    HybridLogicalClock clock(*db);
+    CheckInLog log(*db, clock);
+    {
+        SQLite::Transaction t(*db);
+        log.append({kEvent, "ref-tove@example.org", two, "North", Direction::kEntry, ""}, 1'000);
+        log.append({kEvent, "ref-tove@example.org", two, "North", Direction::kExit, ""}, 2'000);
+        log.append({kEvent, "ref-tove-2", two, "West", Direction::kEntry, ""}, 3'000);
+        log.append({kEvent, "ref-other@example.org", other, "East", Direction::kEntry, ""}, 4'000);
+        log.append({kEvent, "ref-other@example.org", other, "East", Direction::kExit, ""}, 5'000);
+        t.commit();
+    }
+    AttendeeSearch search(*db, kEvent);
+    auto hits = search.find("tove", 10);
+    ASSERT_EQ(names(hits), (std::vector<std::string>{"Tove Other", "Tove Two"}));
+    EXPECT_FALSE(hits[0].presence.inside);
+    ASSERT_TRUE(hits[0].presence.lastExit);
+    EXPECT_EQ(hits[0].presence.lastExit->wallTimeMs, 5'000);
+    EXPECT_TRUE(hits[1].presence.inside) << "the second ticket's entry is the latest record";
+    ASSERT_TRUE(hits[1].presence.lastEntry);
+    EXPECT_EQ(hits[1].presence.lastEntry->gate, "West");
+    ASSERT_TRUE(hits[1].presence.lastExit);
+    EXPECT_EQ(hits[1].presence.lastExit->wallTimeMs, 2'000);
+}
+
 }  // namespace
 }  // namespace admit::store

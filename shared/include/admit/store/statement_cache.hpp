@@ -8,10 +8,12 @@
 // left stepped would hold its read snapshot open, and this connection would stop seeing what
 // other connections commit. The cache must be destroyed before its database.
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -60,5 +62,9 @@ class StatementCache {
     SQLite::Database& db_;
     std::unordered_map<std::string, Entry> entries_;
 };
+
+// `ids` as a JSON array, to bind where a statement reads `IN (SELECT value FROM json_each(?))`:
+// one prepared statement for a list of any length.
+std::string jsonIdList(const std::vector<std::int64_t>& ids);
 
 }  // namespace admit::store

@@ -12,6 +12,7 @@
 // function that must run on one thread says so at the end of its name: ...OnUi, ...OnWorker,
 // ...OnSyncThread, ...OnForwardThread.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -97,7 +98,10 @@ class KioskCore {
     // The search and the dashboard's figures run on the statistics thread, never on the worker
     // that decides verdicts.
     void search(std::string query);
+    // A search result's action: an entry (checkIn) or an exit (markExit, whatever this kiosk's
+    // direction) for the attendee, decided by the engine like a scan.
     void checkIn(std::int64_t attendeeId);
+    void markExit(std::int64_t attendeeId);
     void undoLast();  // organiser, on the dashboard
     void refreshStats();
     // Settings: applied at once and stored in the database (kiosk_settings.hpp). A gate name
@@ -127,6 +131,9 @@ class KioskCore {
     void publishPendingOnWorker(ReplicaHandles& replica);
     void jobFailedOnWorker(ReplicaHandles& replica, const std::exception& e);
     void undoLastOnWorker(ReplicaHandles& replica);
+    // checkIn and markExit (UI thread): the engine's decision on the worker, in `direction`
+    // (unset: the kiosk's).
+    void recordForAttendee(std::int64_t attendeeId, std::optional<store::Direction> direction);
 
     // ---- forward thread: debounced scan events to worker jobs ----
     void forwardOnForwardThread(std::stop_token stop);
@@ -152,7 +159,8 @@ class KioskCore {
     std::shared_ptr<KioskSession> session_;  // event, gate, direction, operator: the owner
     std::unique_ptr<ThreadQueues> queues_;
     std::shared_ptr<SyncRunner> sync_;
-    std::unique_ptr<StatsThread> stats_;  // the dashboard's figures and the search
+    std::unique_ptr<StatsThread> stats_;           // the dashboard's figures and the search
+    std::atomic<std::uint64_t> searchesAsked_{0};  // bumped by each search(): the newest wins
     std::unique_ptr<SettingsController> settings_;
     std::unique_ptr<DamageController> damage_;
     std::unique_ptr<EventSetupController> eventSetup_;

@@ -11,6 +11,7 @@
 #include "admit/kiosk/camera_devices.hpp"
 #include "admit/kiosk/kiosk_session.hpp"
 #include "admit/kiosk/screen.hpp"
+#include "admit/kiosk/search_row.hpp"
 #include "admit/kiosk/shown_verdict.hpp"
 #include "admit/kiosk/sync_status.hpp"
 #include "admit/scan/source_status.hpp"
@@ -73,7 +74,7 @@ struct KioskState {
     std::string notice;  // a transient line under the status bar ("Check-in undone: ...")
 
     std::string searchQuery;
-    std::vector<store::SearchHit> searchResults;
+    std::vector<SearchRow> searchResults;  // each with the action this kiosk may take
 
     PinPrompt pin;
     std::vector<store::Operator> operators;     // names for the PIN screen (never PINs)

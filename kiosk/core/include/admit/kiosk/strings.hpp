@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "admit/kiosk/search_row.hpp"
 #include "admit/rules/verdict.hpp"
 #include "admit/store/attendee_search.hpp"
 
@@ -63,6 +64,8 @@ inline constexpr const char* kViaSearch = "checked in by search";
 inline constexpr const char* kSearchTitle = "Find an attendee";
 inline constexpr const char* kSearchPrompt = "Type a name or e-mail";
 inline constexpr const char* kSearchNoResults = "Nobody found";
+inline constexpr const char* kHideKeyboard = "Hide keys";
+inline constexpr const char* kShowKeyboard = "Keys";
 
 // What a search result says about the person before the volunteer confirms, and how loudly.
 enum class SearchTone {
@@ -72,14 +75,22 @@ enum class SearchTone {
     kRefused,    // cancelled or not approved
 };
 struct SearchState {
-    std::string text;  // "Inside since 10:42, Gate B", "Left at 11:02", "Not checked in yet", ...
+    // "Inside since 10:42 - Gate B, This kiosk", "Left at 11:02 - came in 10:42, Gate B, ...",
+    // "Not checked in yet", "Waiting for approval", "Booking cancelled"
+    std::string text;
     SearchTone tone = SearchTone::kReady;
-    std::string note;  // "Note: <attention note>", or empty
+    std::string note;  // "Note: <attention note>" in full, or empty
 };
-SearchState searchState(const store::SearchHit& hit);
+// entryDevice: how the device of the person's last entry is shown (deviceLabel), or empty.
+SearchState searchState(const store::SearchHit& hit, const std::string& entryDevice);
 inline constexpr const char* kCheckIn = "Check in";
+inline constexpr const char* kMarkExit = "Mark exit";
 inline constexpr const char* kConfirmCheckIn = "Check in this person?";
+inline constexpr const char* kConfirmExit = "Record that this person left?";
 inline constexpr const char* kYes = "Yes, check in";
+inline constexpr const char* kYesExit = "Yes, mark exit";
+// The button of a search result's action; null for kNone (no button).
+const char* searchActionLabel(SearchAction action);
 inline constexpr const char* kNo = "No";
 inline constexpr const char* kBack = "Back";
 inline constexpr const char* kClear = "Clear";
