@@ -16,7 +16,7 @@ namespace admit::store {
 namespace {
 
 // Each entry moves the schema one version up. Never edit a released entry: append a new one.
-constexpr std::array<std::string_view, 7> kMigrations{
+constexpr std::array<std::string_view, 8> kMigrations{
     R"sql(
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
