@@ -704,12 +704,15 @@ Result<std::optional<std::int64_t>, RosterError> RosterDownload::Pages::addChang
             }
             for (std::size_t k = 0; k < key.size(); ++k) {
                 const json& value = key[k];
-                if (!value.is_string() && !value.is_number_integer()) {
+                // A BLOB key (a pretix public key) travels as {"hex": ...}, as in rows.
+                const bool hexBlob = value.is_object() && value.size() == 1 &&
+                                     value.contains("hex") && value["hex"].is_string();
+                if (!value.is_string() && !value.is_number_integer() && !hexBlob) {
                     return fail(where + " column " + shape.columns[shape.keyColumns[k]] +
-                                " is not a number or text");
+                                " is not a number, text or {\"hex\": ...}");
                 }
                 if (shape.keyColumns[k] == eventColumn &&
-                    value.get_ref<const std::string&>() != eventId) {
+                    (!value.is_string() || value.get_ref<const std::string&>() != eventId)) {
                     return fail(where + " column " + shape.columns[eventColumn] +
                                 " is not this kiosk's event");
                 }
