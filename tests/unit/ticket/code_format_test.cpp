@@ -12,7 +12,8 @@ namespace {
 TEST(CodeFormat, TellsTheFormatsApartFromTheTextAlone) {
     EXPECT_EQ(recogniseCode("AE1:ABC"), CodeFormat::kEventSetup);
     EXPECT_EQ(recogniseCode("AT1:ABC"), CodeFormat::kAdmitTicket);
-    for (const auto& vector : testing::readPretixVectors().at("tickets")) {
+    const auto vectors = testing::readPretixVectors();  // kept: the loop reads into it
+    for (const auto& vector : vectors.at("tickets")) {
         EXPECT_EQ(recogniseCode(vector.at("text").get<std::string>()), CodeFormat::kPretixSig1)
             << vector.at("name");
     }
