@@ -18,6 +18,12 @@ std::vector<store::OperatorDetails> OperatorAdmin::list(const std::string& event
     return all;
 }
 
+bool OperatorAdmin::exists(const std::string& name) {
+    const auto all = store::Operators(db_).list();
+    return std::any_of(all.begin(), all.end(),
+                       [&](const store::Operator& o) { return o.name == name; });
+}
+
 std::vector<std::string> OperatorAdmin::eventsOf(const std::string& name) {
     for (auto& d : store::Operators(db_).details()) {
         if (d.who.name == name) return d.eventIds;
@@ -33,9 +39,7 @@ Status<AdminError> OperatorAdmin::add(const std::string& name, store::Role role,
             return notFound("there is no event '" + eventId + "'");
         }
         store::Operators operators(db_);
-        const auto all = operators.list();
-        const bool known = std::any_of(all.begin(), all.end(),
-                                       [&](const store::Operator& o) { return o.name == name; });
+        const bool known = exists(name);
         if (auto saved = operators.set(name, role, pin); !saved)
             return invalid(saved.error().message);
         if (auto allowed = operators.allowAtEvent(name, eventId); !allowed) {
@@ -61,18 +65,17 @@ Status<AdminError> OperatorAdmin::remove(const std::string& name, const Actor& a
 
 Status<AdminError> OperatorAdmin::setPin(const std::string& name, std::string_view pin,
                                          const Actor& actor) {
-    return inAdminTransaction(
-        db_, "set the PIN of operator '" + name + "'", [&]() -> Status<AdminError> {
-            store::Operators operators(db_);
-            const auto all = operators.list();
-            auto known = std::any_of(all.begin(), all.end(),
-                                     [&](const store::Operator& o) { return o.name == name; });
-            if (!known) return notFound("there is no operator '" + name + "'");
-            if (auto set = operators.setPin(name, pin); !set) return invalid(set.error().message);
-            appendAudit(db_, actor, "operator.pin_set", "operator:" + name,
-                        {{"event_ids", eventsOf(name)}});
-            return Ok{};
-        });
+    return inAdminTransaction(db_, "set the PIN of operator '" + name + "'",
+                              [&]() -> Status<AdminError> {
+                                  store::Operators operators(db_);
+                                  if (!exists(name))
+                                      return notFound("there is no operator '" + name + "'");
+                                  if (auto set = operators.setPin(name, pin); !set)
+                                      return invalid(set.error().message);
+                                  appendAudit(db_, actor, "operator.pin_set", "operator:" + name,
+                                              {{"event_ids", eventsOf(name)}});
+                                  return Ok{};
+                              });
 }
 
 Status<AdminError> OperatorAdmin::resetLockout(const std::string& name, const Actor& actor) {

@@ -121,6 +121,12 @@ json columnValue(const SQLite::Column& column) {
 }
 
 // Binds one JSON value, or says why it cannot be a column value.
+// A BLOB as the roster carries it, in rows and in removed keys: {"hex": "..."}.
+bool isHexBlob(const json& value) {
+    return value.is_object() && value.size() == 1 && value.contains("hex") &&
+           value["hex"].is_string();
+}
+
 Status<> bindValue(SQLite::Statement& insert, int index, const json& value) {
     if (value.is_null()) {
         insert.bind(index);
@@ -130,8 +136,7 @@ Status<> bindValue(SQLite::Statement& insert, int index, const json& value) {
         insert.bind(index, value.get<double>());
     } else if (value.is_string()) {
         insert.bind(index, value.get<std::string>());
-    } else if (value.is_object() && value.size() == 1 && value.contains("hex") &&
-               value["hex"].is_string()) {
+    } else if (isHexBlob(value)) {
         auto bytes = fromHex(value["hex"].get<std::string>());
         if (!bytes) return fail("hex is not hexadecimal");
         insert.bind(index, bytes->data(), static_cast<int>(bytes->size()));
@@ -704,10 +709,8 @@ Result<std::optional<std::int64_t>, RosterError> RosterDownload::Pages::addChang
             }
             for (std::size_t k = 0; k < key.size(); ++k) {
                 const json& value = key[k];
-                // A BLOB key (a pretix public key) travels as {"hex": ...}, as in rows.
-                const bool hexBlob = value.is_object() && value.size() == 1 &&
-                                     value.contains("hex") && value["hex"].is_string();
-                if (!value.is_string() && !value.is_number_integer() && !hexBlob) {
+                // A BLOB key (a pretix public key) travels as in rows.
+                if (!value.is_string() && !value.is_number_integer() && !isHexBlob(value)) {
                     return fail(where + " column " + shape.columns[shape.keyColumns[k]] +
                                 " is not a number, text or {\"hex\": ...}");
                 }

@@ -31,6 +31,7 @@ class OperatorAdmin {
     Status<AdminError> resetLockout(const std::string& name, const Actor& actor);
 
   private:
+    bool exists(const std::string& name);
     std::vector<std::string> eventsOf(const std::string& name);
 
     SQLite::Database& db_;
