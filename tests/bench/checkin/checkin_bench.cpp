@@ -33,23 +33,14 @@
 #include "admit/ticket/pretix_ticket.hpp"
 #include "admit/ticket/signed_ticket.hpp"
 #include "bench_event.hpp"
+#include "bench_timing.hpp"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double percentile(std::vector<double> values, double p) {
-    std::sort(values.begin(), values.end());
-    auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1));
-    return values[index];
-}
-
-template <class F>
-double timeMs(F&& f) {
-    auto start = Clock::now();
-    f();
-    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
+using admit::bench::percentile;
+using admit::bench::timeMs;
 
 void report(const char* name, const std::vector<double>& ms, const std::vector<double>& bare) {
     double p50 = percentile(ms, 0.5), p99 = percentile(ms, 0.99), max = percentile(ms, 1.0);

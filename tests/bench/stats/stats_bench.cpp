@@ -41,25 +41,15 @@
 #include "admit/store/store.hpp"
 #include "admit/store/uuid.hpp"
 #include "bench_event.hpp"
+#include "bench_timing.hpp"
 
 namespace {
 
 using namespace admit;
 using Clock = std::chrono::steady_clock;
 
-double percentile(std::vector<double> values, double p) {
-    if (values.empty()) return 0.0;
-    std::sort(values.begin(), values.end());
-    auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1));
-    return values[index];
-}
-
-template <class F>
-double timeMs(F&& f) {
-    auto start = Clock::now();
-    f();
-    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
+using admit::bench::percentile;
+using admit::bench::timeMs;
 
 SQLite::Database openCopy(const std::filesystem::path& path, const replica::ReplicaKey& key,
                           replica::OpenMode mode) {
