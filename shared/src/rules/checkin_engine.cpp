@@ -328,13 +328,10 @@ void CheckInEngine::record(Verdict& verdict, const ScanContext& context) {
                                 context.nowMs);
         return;
     }
-    nlohmann::json detail{{"event_id", context.eventId},
-                          {"reason", denialCode(*verdict.denial)},
-                          {"detail", verdict.detail},
-                          {"gate", context.gate},
-                          {"direction", store::directionName(context.direction)}};
-    auditLog().append({context.operatorName, "checkin.denied", verdict.ticketRef, detail.dump()},
-                      clock_.tick(context.nowMs), context.nowMs);
+    deniedScanLog().append(
+        {context.eventId, verdict.ticketRef, context.gate, context.direction, context.operatorName,
+         std::string(denialCode(*verdict.denial)), verdict.detail},
+        context.nowMs);
 }
 
 Result<store::CheckIn, CheckInError> CheckInEngine::undoLast(const ScanContext& context) {
@@ -358,9 +355,9 @@ store::CheckInLog& CheckInEngine::checkInLog() {
     return *checkInLog_;
 }
 
-store::AuditLog& CheckInEngine::auditLog() {
-    if (!auditLog_) auditLog_.emplace(db_);
-    return *auditLog_;
+store::DeniedScanLog& CheckInEngine::deniedScanLog() {
+    if (!deniedScanLog_) deniedScanLog_.emplace(db_, clock_);
+    return *deniedScanLog_;
 }
 
 }  // namespace admit::rules

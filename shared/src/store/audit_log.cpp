@@ -66,6 +66,16 @@ constexpr const char* kColumns =
 AuditLog::AuditLog(SQLite::Database& db) : db_(db), deviceId_(store::deviceId(db)) {}
 
 void AuditLog::append(const AuditEntry& entry, HlcTime hlc, std::int64_t wallTimeMs) {
+    appendAs(deviceId_, entry, hlc, wallTimeMs);
+}
+
+void AuditLog::appendReceived(const std::string& deviceId, const AuditEntry& entry, HlcTime hlc,
+                              std::int64_t wallTimeMs) {
+    appendAs(deviceId, entry, hlc, wallTimeMs);
+}
+
+void AuditLog::appendAs(const std::string& deviceId, const AuditEntry& entry, HlcTime hlc,
+                        std::int64_t wallTimeMs) {
     Hash previous{};
     std::int64_t seq = 1;
     auto last = statements_.prepare("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
@@ -73,7 +83,7 @@ void AuditLog::append(const AuditEntry& entry, HlcTime hlc, std::int64_t wallTim
         seq = last->getColumn(0).getInt64() + 1;
         previous = toHash(last->getColumn(1));
     }
-    AuditRecord record{seq, wallTimeMs, hlc, deviceId_, entry};
+    AuditRecord record{seq, wallTimeMs, hlc, deviceId, entry};
     Hash hash = chainHash(previous, record);
     auto insert = statements_.prepare(
         "INSERT INTO audit_log (seq, wall_time, hlc, device_id, operator, "
@@ -81,7 +91,7 @@ void AuditLog::append(const AuditEntry& entry, HlcTime hlc, std::int64_t wallTim
     insert->bind(1, seq);
     insert->bind(2, wallTimeMs);
     insert->bind(3, hlc);
-    insert->bind(4, deviceId_);
+    insert->bind(4, deviceId);
     insert->bind(5, entry.operatorName);
     insert->bind(6, entry.action);
     insert->bind(7, entry.subject);

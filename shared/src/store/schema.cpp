@@ -16,7 +16,7 @@ namespace admit::store {
 namespace {
 
 // Each entry moves the schema one version up. Never edit a released entry: append a new one.
-constexpr std::array<std::string_view, 8> kMigrations{
+constexpr std::array<std::string_view, 9> kMigrations{
     R"sql(
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -648,6 +648,19 @@ BEGIN
     INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (OLD.event_id, 'pretix_item_types', json_array(OLD.event_id, OLD.item),
         coalesce((SELECT version FROM roster_versions WHERE event_id = OLD.event_id), 0));
 END;
+)sql",
+    // 9: issue 17, kiosks' denied scans reach the organiser. The server stores each uploaded
+    // denial as an audit entry under the kiosk's device id; this table remembers which denials
+    // it has (and what each said), so a retried upload is counted, not stored twice, and a
+    // different denial under a used id is quarantined.
+    R"sql(
+CREATE TABLE received_denials (
+    denial_id   TEXT PRIMARY KEY,
+    event_id    TEXT NOT NULL,
+    device_id   TEXT NOT NULL,
+    payload     TEXT NOT NULL,
+    received_at INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
 )sql",
 };
 

@@ -479,4 +479,49 @@ Result<CheckInRecord> parseCheckInRecord(std::string_view payload) {
 
 std::string toJson(const CheckInRecord& record) { return checkInToJson(record).dump(); }
 
+Result<store::DeniedScan> parseDeniedScan(std::string_view payload) {
+    auto read = parseBoundedJson(payload, smallMessage(), "the denial");
+    if (!read) return fail(read.error().message);
+    const json& j = *read;
+    if (!j.is_object()) return fail("the denial must be an object");
+    Fields f(j, "");
+    store::DeniedScan d;
+    ADMIT_FIELD(id, f.text("id"));
+    if (!store::isUuid(id)) return fail("id is not a UUID");
+    ADMIT_FIELD(eventId, f.text("event_id"));
+    if (!ticket::eventIdFromString(eventId)) return fail("event_id is not a UUID");
+    ADMIT_FIELD(ticketRef, f.text("ticket_ref", 128));
+    ADMIT_FIELD(deviceId, f.text("device_id"));
+    if (!store::isUuid(deviceId)) return fail("device_id is not a UUID");
+    ADMIT_FIELD(gate, f.text("gate", 256));
+    ADMIT_FIELD(direction, f.text("direction"));
+    if (direction != "entry" && direction != "exit") {
+        return fail("direction must be \"entry\" or \"exit\"");
+    }
+    ADMIT_FIELD(hlc, f.integer("hlc", 1));
+    ADMIT_FIELD(wallTime, f.integer("wall_time"));
+    ADMIT_FIELD(operatorName, f.text("operator", 256));
+    ADMIT_FIELD(reason, f.text("reason", 64, false));
+    // A code, not a sentence: a newer kiosk's reason is kept as it is, so only its shape is
+    // checked.
+    for (char ch : reason) {
+        if (!((ch >= 'a' && ch <= 'z') || ch == '_')) {
+            return fail("reason must be lower-case letters and '_'");
+        }
+    }
+    ADMIT_FIELD(detail, f.text("detail", store::kMaxDenialDetailBytes));
+    d.id = std::move(id);
+    d.eventId = std::move(eventId);
+    d.ticketRef = std::move(ticketRef);
+    d.deviceId = std::move(deviceId);
+    d.gate = std::move(gate);
+    d.direction = direction == "exit" ? store::Direction::kExit : store::Direction::kEntry;
+    d.hlc = hlc;
+    d.wallTimeMs = wallTime;
+    d.operatorName = std::move(operatorName);
+    d.reason = std::move(reason);
+    d.detail = std::move(detail);
+    return d;
+}
+
 }  // namespace admit::sync

@@ -20,6 +20,7 @@
 #include "admit/sync/store/enrolment_tokens.hpp"
 #include "admit/sync/store/quarantine.hpp"
 #include "admit/sync/store/received_checkins.hpp"
+#include "admit/sync/store/received_denials.hpp"
 
 namespace admit::sync {
 namespace {
@@ -44,10 +45,10 @@ std::string entryText(const UploadEntry& entry) {
            ",\"payload\":" + payload + "}";
 }
 
-// Why the entry cannot be stored, or an empty string if it can.
-std::string rejection(ReceivedCheckIns& received, const UploadEntry& entry,
-                      const Result<CheckInRecord>& record, const AuthenticatedDevice& device) {
-    if (entry.kind != "checkin") return "unknown entry kind '" + entry.kind + "'";
+// Why the check-in cannot be stored, or an empty string if it can.
+std::string checkInRejection(ReceivedCheckIns& received, const UploadEntry& entry,
+                             const Result<CheckInRecord>& record,
+                             const AuthenticatedDevice& device) {
     if (!record) return "the payload is not a check-in: " + record.error().message;
     const store::CheckIn& c = record->checkIn;
     if (c.id != entry.recordId) return "record_id differs from the payload's id";
@@ -65,6 +66,21 @@ std::string rejection(ReceivedCheckIns& received, const UploadEntry& entry,
         if (target->checkIn.eventId != c.eventId) {
             return "the annulled check-in " + record->annuls + " belongs to another event";
         }
+    }
+    return {};
+}
+
+// Why the denial cannot be stored, or an empty string if it can.
+std::string denialRejection(const UploadEntry& entry, const Result<store::DeniedScan>& denial,
+                            const AuthenticatedDevice& device) {
+    if (!denial) return "the payload is not a denial: " + denial.error().message;
+    if (denial->id != entry.recordId) return "record_id differs from the payload's id";
+    if (denial->hlc != entry.hlc) return "hlc differs from the payload's hlc";
+    if (denial->eventId != device.eventId) {
+        return "the denial is for event " + denial->eventId + ", not " + device.eventId;
+    }
+    if (denial->deviceId != device.deviceId) {
+        return "the denial was made by device " + denial->deviceId + ", not by " + device.deviceId;
     }
     return {};
 }
@@ -167,36 +183,61 @@ Result<UploadResponse, ServerError> ServerStore::upload(const AuthenticatedDevic
     store::CheckInLog log(db_, clock);
     Quarantine quarantine(db_);
     ReceivedCheckIns received(db_);
+    ReceivedDenials denials(db_);
     for (const UploadEntry& entry : request.entries) {
         response.acknowledgedThrough = std::max(response.acknowledgedThrough, entry.seq);
-        auto record = parseCheckInRecord(entry.payload);
-        std::string reason = rejection(received, entry, record, device);
-        if (reason.empty()) {
-            // A known id is a retry only if the content is the same; other content under a
-            // used id would otherwise vanish as "already had".
-            if (auto stored = received.find(record->checkIn.id)) {
-                if (*stored == *record) {
+        std::string reason;
+        if (entry.kind == store::kDeniedScanKind) {
+            // A denial is an audit entry under the kiosk's id; received_denials makes a retry
+            // count as "already had" and a different denial under a used id a quarantine.
+            auto denial = parseDeniedScan(entry.payload);
+            reason = denialRejection(entry, denial, device);
+            if (reason.empty()) {
+                auto stored = denials.findPayload(denial->id);
+                if (!stored) {
+                    denials.add(*denial, nowMs);
+                    ++response.stored;
+                    continue;
+                }
+                if (*stored == store::deniedScanPayload(*denial)) {
                     ++response.alreadyHad;
                     continue;
                 }
-                reason = "check-in " + record->checkIn.id + " is stored already with other content";
+                reason = "denial " + denial->id + " is stored already with other content";
             }
-        }
-        if (reason.empty()) {
-            // A savepoint per entry: a row the schema refuses (a constraint the parser does not
-            // know about) is quarantined instead of failing the whole batch.
-            db_.exec("SAVEPOINT entry");
-            try {
-                log.storeReceived(record->checkIn, record->annulment, record->annuls, nowMs);
-                received.add(record->checkIn.id, device.eventId, device.deviceId, nowMs);
-                db_.exec("RELEASE entry");
-                ++response.stored;
-                continue;
-            } catch (const SQLite::Exception& e) {
-                if ((e.getErrorCode() & 0xff) != SQLITE_CONSTRAINT) throw;
-                db_.exec("ROLLBACK TO entry");
-                db_.exec("RELEASE entry");
-                reason = std::string("the database refused it: ") + e.getErrorStr();
+        } else if (entry.kind != "checkin") {
+            reason = "unknown entry kind '" + entry.kind + "'";
+        } else {
+            auto record = parseCheckInRecord(entry.payload);
+            reason = checkInRejection(received, entry, record, device);
+            if (reason.empty()) {
+                // A known id is a retry only if the content is the same; other content under a
+                // used id would otherwise vanish as "already had".
+                if (auto stored = received.find(record->checkIn.id)) {
+                    if (*stored == *record) {
+                        ++response.alreadyHad;
+                        continue;
+                    }
+                    reason =
+                        "check-in " + record->checkIn.id + " is stored already with other content";
+                }
+            }
+            if (reason.empty()) {
+                // A savepoint per entry: a row the schema refuses (a constraint the parser does
+                // not know about) is quarantined instead of failing the whole batch.
+                db_.exec("SAVEPOINT entry");
+                try {
+                    log.storeReceived(record->checkIn, record->annulment, record->annuls, nowMs);
+                    received.add(record->checkIn.id, device.eventId, device.deviceId, nowMs);
+                    db_.exec("RELEASE entry");
+                    ++response.stored;
+                    continue;
+                } catch (const SQLite::Exception& e) {
+                    if ((e.getErrorCode() & 0xff) != SQLITE_CONSTRAINT) throw;
+                    db_.exec("ROLLBACK TO entry");
+                    db_.exec("RELEASE entry");
+                    reason = std::string("the database refused it: ") + e.getErrorStr();
+                }
             }
         }
         // Refused whole (the transaction rolls back): the kiosk keeps the batch in its outbox

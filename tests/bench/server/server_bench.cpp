@@ -254,8 +254,8 @@ std::string sendAndRead(int port, const std::string& request, std::chrono::milli
 }
 
 std::string uploadWithEntries(const Fixture& f, const std::string& entries) {
-    return R"({"protocol":2,"device_id":")" + f.deviceId + R"(","gate":"A","entries":)" + entries +
-           "}";
+    return R"({"protocol":)" + std::to_string(sync::kProtocolVersion) + R"(,"device_id":")" +
+           f.deviceId + R"(","gate":"A","entries":)" + entries + "}";
 }
 
 std::string arrayOfEmptyObjects(std::size_t bytes) {

@@ -332,6 +332,29 @@ TEST_F(KioskWithServerTest, DeskChangesReachTheKioskOnItsNextRound) {
     for (const auto& line : nlohmann::json::parse(audit.out)) actions.push_back(line["action"]);
     EXPECT_EQ(actions,
               (std::vector<std::string>{"ticket.revoked", "attendee.added", "ticket.issued"}));
+
+    // The door's refusal reached the organiser with the round that brought the walk-in (a round
+    // uploads before it downloads): an audit entry of the kiosk's, naming the gate and reason.
+    auto denials = admit::testing::admit(db + "--json audit --event " + event_.eventId);
+    ASSERT_EQ(denials.exitCode, 0) << denials.out;
+    std::vector<nlohmann::json> kioskDenials;
+    for (const auto& line : nlohmann::json::parse(denials.out)) {
+        if (line["action"] == "checkin.denied") kioskDenials.push_back(line);
+    }
+    ASSERT_EQ(kioskDenials.size(), 1u) << denials.out;
+    std::string kioskDevice;
+    {
+        auto kioskDb = openKioskDatabase(options.database);
+        ASSERT_TRUE(kioskDb);
+        kioskDevice = store::deviceId(*kioskDb);
+    }
+    EXPECT_EQ(kioskDenials[0]["device_id"], kioskDevice);
+    EXPECT_EQ(kioskDenials[0]["gate"], "A");
+    EXPECT_EQ(kioskDenials[0]["detail"]["reason"], "revoked");
+    auto byDevice = admit::testing::admit(db + "--json audit --event " + event_.eventId +
+                                          " --device " + kioskDevice);
+    ASSERT_EQ(byDevice.exitCode, 0) << byDevice.out;
+    EXPECT_NE(byDevice.out.find("checkin.denied"), std::string::npos) << byDevice.out;
 }
 
 }  // namespace

@@ -142,8 +142,8 @@ class AdmitServerFixture : public ::testing::Test {
 
     // An upload body for this kiosk with `entries` spliced in as the entries array's text.
     std::string uploadWithEntries(const std::string& entriesText) {
-        return R"({"protocol":2,"device_id":")" + deviceId + R"(","gate":"A","entries":)" +
-               entriesText + "}";
+        return R"({"protocol":)" + std::to_string(kProtocolVersion) + R"(,"device_id":")" +
+               deviceId + R"(","gate":"A","entries":)" + entriesText + "}";
     }
 
     std::string authorization() { return "Authorization: Bearer " + deviceToken; }

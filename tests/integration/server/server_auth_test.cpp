@@ -370,8 +370,8 @@ TEST_F(ServerAuth, AReusedCheckInIdWithOtherContentIsQuarantined) {
 // Item 7: a gate "a\u0000b" was stored.
 TEST_F(ServerAuth, AGateWithANulCharacterIsRefusedNamingTheField) {
     startServer();
-    std::string body =
-        R"({"protocol":2,"device_id":")" + deviceId + R"(","gate":"a\u0000b","entries":[]})";
+    std::string body = R"({"protocol":)" + std::to_string(kProtocolVersion) + R"(,"device_id":")" +
+                       deviceId + R"(","gate":"a\u0000b","entries":[]})";
     auto refused = send("POST", checkinsPath(eventId), {authorization()}, body);
     ASSERT_TRUE(refused);
     EXPECT_EQ(refused->status, 400) << refused->body;

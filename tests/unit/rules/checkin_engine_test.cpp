@@ -224,13 +224,28 @@ TEST_F(CheckInEngineTest, SingleEntryPolicyRefusesReentryEvenAfterExit) {
     expectDenied(scan(text, at()), Denial::kAlreadyCheckedIn);
 }
 
-TEST_F(CheckInEngineTest, DenialsAreAuditedButNotQueuedForUpload) {
+// The organiser learns which gate refused whom: a denial is audited and queued for upload in
+// the scan's transaction, as a check-in is.
+TEST_F(CheckInEngineTest, DenialsAreAuditedAndQueuedForUpload) {
     scan("AT1:nonsense", at());
     auto audit = store::AuditLog(*db).latest(1);
     ASSERT_EQ(audit.size(), 1u);
     EXPECT_EQ(audit[0].entry.action, "checkin.denied");
     EXPECT_NE(audit[0].entry.detail.find("\"reason\":\"malformed\""), std::string::npos);
-    EXPECT_EQ(store::Outbox(*db).pendingCount(), 0);
+    auto pending = store::Outbox(*db).pending(10);
+    ASSERT_EQ(pending.size(), 1u);
+    EXPECT_EQ(pending[0].kind, store::kDeniedScanKind);
+    EXPECT_NE(audit[0].entry.detail.find(pending[0].recordId), std::string::npos);
+
+    std::string text = ticketOf(ada);
+    EXPECT_TRUE(scan(text, at("Main")).accepted);
+    expectDenied(scan(text, at("Side")), Denial::kAlreadyCheckedIn);
+    pending = store::Outbox(*db).pending(10);
+    ASSERT_EQ(pending.size(), 3u);
+    EXPECT_EQ(pending[1].kind, "checkin");
+    EXPECT_EQ(pending[2].kind, store::kDeniedScanKind);
+    EXPECT_NE(pending[2].payload.find("\"gate\":\"Side\""), std::string::npos);
+    EXPECT_NE(pending[2].payload.find("\"reason\":\"already_checked_in\""), std::string::npos);
 }
 
 TEST_F(CheckInEngineTest, EvaluateRecordsNothing) {
@@ -240,6 +255,11 @@ TEST_F(CheckInEngineTest, EvaluateRecordsNothing) {
     EXPECT_TRUE(v->accepted);
     EXPECT_EQ(db->execAndGet("SELECT count(*) FROM checkins").getInt(), 0);
     EXPECT_EQ(db->execAndGet("SELECT count(*) FROM audit_log").getInt(), 0);
+    auto denied = engine->evaluate("AT1:nonsense", at());
+    ASSERT_TRUE(denied.ok());
+    EXPECT_FALSE(denied->accepted);
+    EXPECT_EQ(db->execAndGet("SELECT count(*) FROM audit_log").getInt(), 0);
+    EXPECT_EQ(store::Outbox(*db).pendingCount(), 0);
     EXPECT_TRUE(scan(text, at()).accepted);
 }
 

@@ -61,6 +61,52 @@ TEST(MessagesTest, CheckInRecordErrorsNameTheField) {
     EXPECT_EQ(parseCheckInRecord("{}").error().message, "missing field id");
 }
 
+store::DeniedScan sampleDenial() {
+    store::DeniedScan d;
+    d.id = store::newUuidV7(1'700'000'000'000);
+    d.eventId = kEvent;
+    d.ticketRef = "00112233445566778899aabbccddeeff";
+    d.deviceId = store::newUuidV7(1'600'000'000'000);
+    d.gate = "Gate B";
+    d.direction = store::Direction::kExit;
+    d.hlc = (1'700'000'000'000LL << 16) | 3;
+    d.wallTimeMs = 1'700'000'000'000;
+    d.operatorName = "sam";
+    d.reason = "not_checked_in";
+    d.detail = "José was never inside";
+    return d;
+}
+
+TEST(MessagesTest, DeniedScansRoundTripFromTheOutboxPayload) {
+    store::DeniedScan denial = sampleDenial();
+    auto parsed = parseDeniedScan(store::deniedScanPayload(denial));
+    ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+    EXPECT_EQ(*parsed, denial);
+    // A code that named no ticket (a malformed one) has no ticket ref.
+    denial.ticketRef.clear();
+    EXPECT_EQ(*parseDeniedScan(store::deniedScanPayload(denial)), denial);
+}
+
+TEST(MessagesTest, DeniedScanErrorsNameTheField) {
+    auto with = [](auto change) {
+        store::DeniedScan d = sampleDenial();
+        change(d);
+        return parseDeniedScan(store::deniedScanPayload(d)).error().message;
+    };
+    EXPECT_EQ(with([](auto& d) { d.id = "x"; }), "id is not a UUID");
+    EXPECT_EQ(with([](auto& d) { d.eventId = "x"; }), "event_id is not a UUID");
+    EXPECT_EQ(with([](auto& d) { d.deviceId = "x"; }), "device_id is not a UUID");
+    EXPECT_EQ(with([](auto& d) { d.hlc = 0; }), "hlc is out of range");
+    EXPECT_EQ(with([](auto& d) { d.reason = ""; }), "reason must not be empty");
+    EXPECT_EQ(with([](auto& d) { d.reason = "Revoked!"; }),
+              "reason must be lower-case letters and '_'");
+    EXPECT_EQ(with([](auto& d) { d.detail = std::string(1001, 'x'); }),
+              "detail is longer than 1000 bytes");
+    EXPECT_EQ(with([](auto& d) { d.gate = "A\nB"; }), "gate must not contain control characters");
+    EXPECT_EQ(parseDeniedScan("[]").error().message, "the denial must be an object");
+    EXPECT_EQ(parseDeniedScan("{}").error().message, "missing field id");
+}
+
 // Each field reader names the field and the type it wants, never the value it got.
 TEST(MessagesTest, AFieldOfTheWrongTypeIsNamedWithTheTypeItMustBe) {
     const std::string version = "{\"protocol\":" + std::to_string(kProtocolVersion);
@@ -118,7 +164,8 @@ TEST(MessagesTest, UploadErrorsNameTheEntryAndItsSeq) {
 
 TEST(MessagesTest, ProtocolVersionIsChecked) {
     EXPECT_EQ(parseUploadResponse("{\"protocol\": 1}").error().message,
-              "upload response: protocol version is not 2; update Admit");
+              "upload response: protocol version is not " + std::to_string(kProtocolVersion) +
+                  "; update Admit");
     EXPECT_EQ(messageProtocol(R"({"protocol": 1, "entries": []})"), 1);
     EXPECT_EQ(messageProtocol(R"({"entries": []})"), std::nullopt);
     EXPECT_EQ(messageProtocol("{"), std::nullopt);

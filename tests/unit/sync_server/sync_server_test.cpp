@@ -138,7 +138,10 @@ TEST_F(SyncServerTest, EnrolRefusalsHaveTheirStatusCodes) {
                 "application/json"),
             401);
     std::string malformed = errorOf(
-        client->Post("/v1/enrol", R"({"protocol": 2, "event_id": 5})", "application/json"), 400);
+        client->Post("/v1/enrol",
+                     R"({"protocol": )" + std::to_string(kProtocolVersion) + R"(, "event_id": 5})",
+                     "application/json"),
+        400);
     EXPECT_NE(malformed.find("event_id"), std::string::npos) << malformed;
     errorOf(client->Post("/v1/enrol", "not json", "application/json"), 400);
 
@@ -216,12 +219,12 @@ TEST_F(SyncServerTest, UploadTwiceStoresOnceAndAnotherKioskDownloadsIt) {
     EXPECT_NE(
         errorOf(client->Get(checkinsPath(eventId) + "?after=x", bearer(tokenB)), 400).find("after"),
         std::string::npos);
-    std::string bad =
-        errorOf(client->Post(checkinsPath(eventId), bearer(tokenA),
-                             R"({"protocol":2,"device_id":")" + store::deviceId(*kioskA) +
-                                 R"(","gate":"A","entries":[{"seq":"no"}]})",
-                             "application/json"),
-                400);
+    std::string bad = errorOf(
+        client->Post(checkinsPath(eventId), bearer(tokenA),
+                     R"({"protocol":)" + std::to_string(kProtocolVersion) + R"(,"device_id":")" +
+                         store::deviceId(*kioskA) + R"(","gate":"A","entries":[{"seq":"no"}]})",
+                     "application/json"),
+        400);
     EXPECT_NE(bad.find("seq"), std::string::npos) << bad;
 }
 

@@ -1,10 +1,13 @@
 #include "admit/sync/store/server_store.hpp"
 #include "admit/sync/store/enrolment_tokens.hpp"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "admit/organiser/attendee_import.hpp"
+#include "admit/store/denied_scan.hpp"
 #include "admit/store/hybrid_logical_clock.hpp"
 #include "admit/sync/protocol/roster.hpp"
 #include "server_fixture.hpp"
@@ -203,6 +206,82 @@ TEST_F(ServerStoreTest, BadEntriesAreQuarantinedVerbatimAndStillAcknowledged) {
     EXPECT_EQ(retried->alreadyHad, 1);
     EXPECT_EQ(retried->quarantined, 3);
     EXPECT_EQ(count("SELECT count(*) FROM sync_quarantine"), 3);
+}
+
+// A kiosk's denied scan becomes the organiser's audit entry under the kiosk's id, once: a retry
+// is "already had"; another denial under a used id, or one for another event or device, is
+// quarantined.
+TEST_F(ServerStoreTest, DenialsBecomeAuditEntriesOfTheKioskOnce) {
+    auto kiosk = makeKiosk("k");
+    enrol(*kiosk, "k");
+    store::DeniedScan made;
+    {
+        SQLite::Transaction transaction(*kiosk);
+        store::HybridLogicalClock clock(*kiosk);
+        made = store::DeniedScanLog(*kiosk, clock)
+                   .append({eventId, tickets[0].ticketRef, "North", store::Direction::kEntry,
+                            "olga", "revoked", "Refunded"},
+                           kT0 + 1000);
+        transaction.commit();
+    }
+    admitOn(*kiosk, tickets[1], kT0 + 2000);
+    auto request = outboxOf(*kiosk, "North");
+    ASSERT_EQ(request.entries.size(), 2u);
+    ASSERT_EQ(request.entries[0].kind, "denial");
+
+    auto first = server().upload(deviceOf(*kiosk), request, kT0 + 5000);
+    ASSERT_TRUE(first.ok()) << first.error().message;
+    EXPECT_EQ(first->stored, 2);
+    EXPECT_EQ(first->quarantined, 0);
+    store::AuditQuery query;
+    query.deviceId = store::deviceId(*kiosk);
+    auto audit = store::AuditLog(*org).find(query);
+    ASSERT_EQ(audit.size(), 1u);
+    EXPECT_EQ(audit[0].entry.action, "checkin.denied");
+    EXPECT_EQ(audit[0].entry.subject, tickets[0].ticketRef);
+    EXPECT_EQ(audit[0].entry.operatorName, "olga");
+    EXPECT_EQ(audit[0].wallTimeMs, kT0 + 1000);
+    EXPECT_EQ(audit[0].hlc, made.hlc);
+    EXPECT_EQ(audit[0].entry.detail, store::deniedScanAuditEntry(made).detail);
+    query.deviceId.reset();
+    query.eventId = eventId;
+    auto ofEvent = store::AuditLog(*org).find(query);
+    EXPECT_EQ(std::count_if(ofEvent.begin(), ofEvent.end(),
+                            [](const auto& r) { return r.entry.action == "checkin.denied"; }),
+              1);
+    EXPECT_TRUE(store::AuditLog(*org).verify().ok());
+
+    auto retried = server().upload(deviceOf(*kiosk), request, kT0 + 6000);
+    ASSERT_TRUE(retried.ok());
+    EXPECT_EQ(retried->alreadyHad, 2);
+    EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'checkin.denied'"), 1);
+
+    UploadEntry denial = request.entries[0];
+    auto withPayload = [&](std::int64_t seq, const std::string& from, const std::string& to) {
+        UploadEntry e = denial;
+        e.seq = seq;
+        auto at = e.payload.find(from);
+        EXPECT_NE(at, std::string::npos) << e.payload;
+        e.payload.replace(at, from.size(), to);
+        return e;
+    };
+    UploadRequest bad{store::deviceId(*kiosk), "North", {}};
+    bad.entries = {withPayload(3, "Refunded", "Stolen"), withPayload(4, eventId, otherEventId),
+                   withPayload(5, store::deviceId(*kiosk), kStranger),
+                   withPayload(6, "\"revoked\"", "\"Revoked!\"")};
+    auto refused = server().upload(deviceOf(*kiosk), bad, kT0 + 7000);
+    ASSERT_TRUE(refused.ok()) << refused.error().message;
+    EXPECT_EQ(refused->quarantined, 4);
+    EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'checkin.denied'"), 1);
+    SQLite::Statement reasons(*org, "SELECT reason FROM sync_quarantine ORDER BY seq");
+    std::vector<std::string> why;
+    while (reasons.executeStep()) why.push_back(reasons.getColumn(0).getString());
+    ASSERT_EQ(why.size(), 4u);
+    EXPECT_EQ(why[0], "denial " + made.id + " is stored already with other content");
+    EXPECT_EQ(why[1], "the denial is for event " + otherEventId + ", not " + eventId);
+    EXPECT_EQ(why[2], "the denial was made by device " + std::string(kStranger) + ", not by " +
+                          store::deviceId(*kiosk));
+    EXPECT_EQ(why[3], "the payload is not a denial: reason must be lower-case letters and '_'");
 }
 
 TEST_F(ServerStoreTest, AnAnnulmentIsStoredAfterItsTargetAndQuarantinedWithoutIt) {

@@ -16,6 +16,7 @@
 #include "admit/store/attendees.hpp"
 #include "admit/store/audit_log.hpp"
 #include "admit/store/checkin_log.hpp"
+#include "admit/store/denied_scan.hpp"
 #include "admit/store/events.hpp"
 #include "admit/store/hybrid_logical_clock.hpp"
 #include "admit/store/pretix_settings.hpp"
@@ -71,7 +72,7 @@ class CheckInEngine {
     void record(Verdict& verdict, const ScanContext& context);
     // Made on first use, inside the guarded paths: opening them reads the database.
     store::CheckInLog& checkInLog();
-    store::AuditLog& auditLog();
+    store::DeniedScanLog& deniedScanLog();
 
     SQLite::Database& db_;
     store::HybridLogicalClock clock_;
@@ -81,7 +82,7 @@ class CheckInEngine {
     store::CodeLists codeLists_;
     store::PretixSettings pretix_;
     std::optional<store::CheckInLog> checkInLog_;
-    std::optional<store::AuditLog> auditLog_;
+    std::optional<store::DeniedScanLog> deniedScanLog_;
 };
 
 }  // namespace admit::rules

@@ -49,6 +49,10 @@ class AuditLog {
 
     // Appends within the caller's transaction (if any).
     void append(const AuditEntry& entry, HlcTime hlc, std::int64_t wallTimeMs);
+    // Appends an entry another device made, under that device's id and with its times (the
+    // server storing a kiosk's denied scan); within the caller's transaction (if any).
+    void appendReceived(const std::string& deviceId, const AuditEntry& entry, HlcTime hlc,
+                        std::int64_t wallTimeMs);
     std::vector<AuditRecord> latest(int limit);
     // Matching entries, oldest first.
     std::vector<AuditRecord> find(const AuditQuery& query);
@@ -58,6 +62,9 @@ class AuditLog {
     const std::string& deviceId() const { return deviceId_; }
 
   private:
+    void appendAs(const std::string& deviceId, const AuditEntry& entry, HlcTime hlc,
+                  std::int64_t wallTimeMs);
+
     SQLite::Database& db_;
     StatementCache statements_{db_};
     std::string deviceId_;

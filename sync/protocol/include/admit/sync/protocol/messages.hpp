@@ -12,13 +12,14 @@
 
 #include "admit/base/result.hpp"
 #include "admit/store/checkin_log.hpp"
+#include "admit/store/denied_scan.hpp"
 
 namespace admit::sync {
 
-// 2 since the incremental roster (docs/sync.md, "Protocol version"): roster answers are whole or
-// changes with tombstones, and events carry their check-in window (schema 5). Every message and
-// answer carries it; a party of another version refuses with kind protocol_mismatch.
-inline constexpr int kProtocolVersion = 2;
+// 3 since kiosks upload their denied scans (entries of kind "denial", which a protocol-2 server
+// would quarantine); 2 brought the incremental roster (docs/sync.md, "Protocol version"). Every
+// message and answer carries it; a party of another version refuses with kind protocol_mismatch.
+inline constexpr int kProtocolVersion = 3;
 inline constexpr std::size_t kMaxUploadEntries = 500;
 inline constexpr std::int64_t kDefaultDownloadLimit = 1000;
 inline constexpr std::int64_t kMaxDownloadLimit = 2000;
@@ -82,7 +83,7 @@ struct EnrolResponse {
 
 struct UploadEntry {
     std::int64_t seq = 0;
-    std::string kind;  // "checkin"
+    std::string kind;  // "checkin" or "denial" (store::kDeniedScanKind)
     std::string recordId;
     std::int64_t hlc = 0;
     std::string payload;  // the outbox payload, JSON text, kept verbatim
@@ -156,5 +157,8 @@ std::optional<ErrorBody> parseErrorBody(std::string_view body);
 // (ids, direction, verdict, annuls present exactly for annulments).
 Result<CheckInRecord> parseCheckInRecord(std::string_view payload);
 std::string toJson(const CheckInRecord& record);
+// A denied scan from an outbox payload (store::deniedScanPayload writes it). Validates every
+// field: ids, direction, a reason of lower-case letters and '_', lengths.
+Result<store::DeniedScan> parseDeniedScan(std::string_view payload);
 
 }  // namespace admit::sync
