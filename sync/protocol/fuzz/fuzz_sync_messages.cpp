@@ -25,6 +25,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     checkRejectionIsExplained(record);
     if (record.ok()) ADMIT_FUZZ_CHECK(parseCheckInRecord(toJson(*record)).value() == *record);
 
+    auto denial = parseDeniedScan(body);
+    checkRejectionIsExplained(denial);
+    if (denial.ok()) {
+        ADMIT_FUZZ_CHECK(parseDeniedScan(store::deniedScanPayload(*denial)).value() == *denial);
+    }
+
     auto upload = parseUploadRequest(body);
     checkRejectionIsExplained(upload);
     if (upload.ok()) {
