@@ -141,8 +141,7 @@ CheckIn CheckInLog::append(const NewCheckIn& n, std::int64_t wallTimeMs) {
     c.direction = n.direction;
     c.wallTimeMs = wallTimeMs;
     c.operatorName = n.operatorName;
-    // The outbox entry first: the change-list trigger sees the record is there, so this
-    // device's own check-in writes no change row (AttendanceTally reads it from the outbox).
+    // No change row: AttendanceTally reads this device's own records from the outbox.
     std::string record = toJson(c, "accepted", "").dump();
     outbox_.enqueue("checkin", c.id, record, c.hlc);
     insertCheckIn(statements_, c, "accepted", "");
@@ -195,6 +194,20 @@ bool CheckInLog::storeReceived(const CheckIn& checkIn, bool annulment, const std
                                std::int64_t wallTimeMs) {
     if (contains(checkIn.id)) return false;
     insertCheckIn(statements_, checkIn, annulment ? "annulled" : "accepted", annuls);
+    // The change list (schema 6 and 10): a record with no outbox entry here is one the
+    // statistics would not see otherwise; an annulment changes its target's ticket too.
+    auto changed = statements_.prepare(
+        "INSERT INTO checkin_changes (event_id, ticket_ref) VALUES (?1, ?2) UNION ALL "
+        "SELECT event_id, ticket_ref FROM checkins WHERE ?3 IS NOT NULL AND id = ?3 AND NOT "
+        "(event_id = ?1 AND ticket_ref = ?2)");
+    changed->bind(1, checkIn.eventId);
+    changed->bind(2, checkIn.ticketRef);
+    if (annulment && !annuls.empty()) {
+        changed->bind(3, annuls);
+    } else {
+        changed->bind(3);
+    }
+    changed->exec();
     clock_.receive(checkIn.hlc, wallTimeMs);
     return true;
 }
@@ -218,7 +231,7 @@ CheckIn CheckInLog::annul(const CheckIn& target, const std::string& operatorName
     a.wallTimeMs = wallTimeMs;
     a.operatorName = operatorName;
     std::string record = toJson(a, "annulled", target.id).dump();
-    outbox_.enqueue("checkin", a.id, record, a.hlc);  // first: see append()
+    outbox_.enqueue("checkin", a.id, record, a.hlc);
     insertCheckIn(statements_, a, "annulled", target.id);
     audit_.append({operatorName, "checkin.annulled", target.id, std::move(record)}, a.hlc,
                   wallTimeMs);

@@ -260,7 +260,7 @@ TEST_F(AttendanceTallyTest, AnAnnulmentNamesItsTargetsTicket) {
 }
 
 // A replica of the previous schema version holding check-ins: after the migration the tally
-// counts those (its first refresh reads the whole log) and what comes after (the trigger).
+// counts those (its first refresh reads the whole log) and what comes after (the outbox).
 TEST(AttendanceTallyMigration, CountsCheckInsStoredBeforeTheMigration) {
     testing::TempDir dir;
     const std::string path = dir.file("old.db");

@@ -63,6 +63,23 @@ TEST(Schema, CheckInsAreAppendOnly) {
     EXPECT_EQ(db->execAndGet("SELECT gate FROM checkins").getString(), "A");
 }
 
+// The verdict path writes a check-in, its outbox entry and its audit entry and nothing else: no
+// trigger runs on a check-in's insert (migration 10 dropped the change list's;
+// docs/performance.md).
+TEST(Schema, NoTriggerRunsWhenACheckInIsInserted) {
+    testing::TempDir dir;
+    auto db = openPlainDatabase(dir.file("a.db"), OpenMode::kCreate);
+    ASSERT_TRUE(db.ok());
+    EXPECT_EQ(db->execAndGet("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND "
+                             "tbl_name = 'checkins' AND sql LIKE '% INSERT ON checkins%'")
+                  .getInt(),
+              0);
+    EXPECT_GT(db->execAndGet("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND "
+                             "tbl_name = 'checkins'")
+                  .getInt(),
+              0);  // the append-only guards stay
+}
+
 TEST(Schema, Version8AddsPretixKeysAndItemTypesThatMoveTheRosterVersion) {
     testing::TempDir dir;
     {

@@ -2,7 +2,8 @@
 // An event's attendance statistics, kept up to date by an incremental pass (docs/performance.md,
 // "Statistics"). The first refresh derives every ticket's figures in one scan of the check-in
 // log; each later one reads which tickets changed since (this device's own records from the
-// outbox, every other record from checkin_changes, written by a trigger in the same transaction)
+// outbox, every other record from checkin_changes, which CheckInLog::storeReceived writes in the
+// same transaction)
 // and re-derives only those, so a refresh costs in proportion to what changed. Roster figures
 // (expected, by ticket type) are re-read only when the event's roster version moves.
 //

@@ -128,7 +128,8 @@ class CheckInLog {
     // True if a check-in (or annulment) with this id is stored.
     bool contains(const std::string& id);
     // Stores a record another device made (sync) unless it is here already, and merges its HLC
-    // into this database's clock. No outbox or audit entry: it is not this device's record.
+    // into this database's clock. No outbox or audit entry: it is not this device's record; a
+    // change-list row instead (`checkin_changes`, for AttendanceTally; this is its one writer).
     // An annulment's target must be stored first. Returns whether it was new. Call inside a
     // transaction.
     bool storeReceived(const CheckIn& checkIn, bool annulment, const std::string& annuls,
