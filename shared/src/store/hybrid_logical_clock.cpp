@@ -28,7 +28,8 @@ HlcTime HybridLogicalClock::tick(std::int64_t wallMs) {
 
 HlcTime HybridLogicalClock::receive(HlcTime remote, std::int64_t wallMs) {
     HlcTime wall = static_cast<HlcTime>(wallMs) << 16;
-    HlcTime next = std::max({wall, loaded() + 1, remote + 1});
+    const bool farAhead = hlcMillis(remote) > wallMs + kMaxMergedLeadMs;
+    HlcTime next = std::max({wall, loaded() + 1, farAhead ? HlcTime{0} : remote + 1});
     store(next);
     return next;
 }

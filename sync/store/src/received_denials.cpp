@@ -13,7 +13,8 @@ std::optional<std::string> ReceivedDenials::findPayload(const std::string& denia
     return q.getColumn(0).getString();
 }
 
-void ReceivedDenials::add(const store::DeniedScan& denial, std::int64_t nowMs) {
+void ReceivedDenials::add(const store::DeniedScan& denial, store::HlcTime serverHlc,
+                          std::int64_t nowMs) {
     SQLite::Statement insert(db_,
                              "INSERT INTO received_denials (denial_id, event_id, device_id, "
                              "payload, received_at) VALUES (?, ?, ?, ?, ?)");
@@ -24,7 +25,7 @@ void ReceivedDenials::add(const store::DeniedScan& denial, std::int64_t nowMs) {
     insert.bind(5, nowMs);
     insert.exec();
     store::AuditLog(db_).appendReceived(denial.deviceId, store::deniedScanAuditEntry(denial),
-                                        denial.hlc, denial.wallTimeMs);
+                                        serverHlc, denial.wallTimeMs);
 }
 
 }  // namespace admit::sync

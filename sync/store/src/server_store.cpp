@@ -195,7 +195,7 @@ Result<UploadResponse, ServerError> ServerStore::upload(const AuthenticatedDevic
             if (reason.empty()) {
                 auto stored = denials.findPayload(denial->id);
                 if (!stored) {
-                    denials.add(*denial, nowMs);
+                    denials.add(*denial, clock.receive(denial->hlc, nowMs), nowMs);
                     ++response.stored;
                     continue;
                 }

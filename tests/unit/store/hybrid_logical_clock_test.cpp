@@ -66,5 +66,22 @@ TEST(HybridLogicalClock, AReceivedValueSurvivesRestart) {
     EXPECT_GT(HybridLogicalClock(*db).tick(10'000), remote);
 }
 
+// A device whose clock runs far ahead (a kiosk set to next year) must not drag every clock it
+// syncs with: a value more than kMaxMergedLeadMs ahead of this wall clock is not merged.
+TEST(HybridLogicalClock, AValueFarAheadOfTheWallClockIsNotMerged) {
+    testing::TempDir dir;
+    auto db = openPlainDatabase(dir.file("a.db"), OpenMode::kCreate);
+    ASSERT_TRUE(db.ok());
+    HybridLogicalClock clock(*db);
+    const std::int64_t wall = 1'800'000'000'000;
+    HlcTime nextYear = HlcTime{wall + 365LL * 24 * 3'600'000} << 16;
+    HlcTime merged = clock.receive(nextYear, wall);
+    EXPECT_LT(hlcMillis(merged), wall + 1'000);
+    EXPECT_LT(hlcMillis(clock.tick(wall)), wall + 1'000);
+
+    HlcTime justAhead = HlcTime{wall + kMaxMergedLeadMs} << 16;
+    EXPECT_GT(clock.receive(justAhead, wall), justAhead);
+}
+
 }  // namespace
 }  // namespace admit::store

@@ -139,14 +139,36 @@ TEST_F(ServerStoreTest, UploadStoresEachCheckInOnceAndCountsRepeats) {
     EXPECT_EQ(count("SELECT count(*) FROM received_checkins"), 3);
 }
 
-TEST_F(ServerStoreTest, UploadMergesTheHighestClockIntoTheServers) {
+TEST_F(ServerStoreTest, UploadMergesAClockAheadButNotOneFarAhead) {
     auto kiosk = makeKiosk("k");
     enrol(*kiosk, "k");
-    // The kiosk's clock runs an hour ahead of the server's.
-    auto made = admitOn(*kiosk, tickets[0], kT0 + 3'600'000);
+    // The kiosk's clock runs a minute ahead of the server's: merged.
+    auto made = admitOn(*kiosk, tickets[0], kT0 + 60'000);
     ASSERT_TRUE(server().upload(deviceOf(*kiosk), outboxOf(*kiosk), kT0).ok());
+    EXPECT_GT(store::HybridLogicalClock(*org).last(), made.hlc);
+
+    // A kiosk set a day ahead: its check-in and its denial are stored, the server's clock is
+    // not dragged along.
+    auto farKiosk = makeKiosk("far");
+    enrol(*farKiosk, "far");
+    const std::int64_t dayAhead = kT0 + 86'400'000;
+    auto far = admitOn(*farKiosk, tickets[1], dayAhead);
+    {
+        SQLite::Transaction transaction(*farKiosk);
+        store::HybridLogicalClock clock(*farKiosk);
+        store::DeniedScanLog(*farKiosk, clock)
+            .append(
+                {eventId, tickets[0].ticketRef, "A", store::Direction::kEntry, "", "revoked", ""},
+                dayAhead + 1);
+        transaction.commit();
+    }
+    auto stored = server().upload(deviceOf(*farKiosk), outboxOf(*farKiosk), kT0 + 1000);
+    ASSERT_TRUE(stored.ok());
+    EXPECT_EQ(stored->stored, 2);
     store::HybridLogicalClock serverClock(*org);
-    EXPECT_GT(serverClock.last(), made.hlc);
+    EXPECT_LT(store::hlcMillis(serverClock.last()), kT0 + 120'000);
+    EXPECT_LT(serverClock.last(), far.hlc);
+    EXPECT_EQ(count("SELECT count(*) FROM checkins WHERE id = '" + far.id + "'"), 1);
 }
 
 TEST_F(ServerStoreTest, BadEntriesAreQuarantinedVerbatimAndStillAcknowledged) {
@@ -241,7 +263,7 @@ TEST_F(ServerStoreTest, DenialsBecomeAuditEntriesOfTheKioskOnce) {
     EXPECT_EQ(audit[0].entry.subject, tickets[0].ticketRef);
     EXPECT_EQ(audit[0].entry.operatorName, "olga");
     EXPECT_EQ(audit[0].wallTimeMs, kT0 + 1000);
-    EXPECT_EQ(audit[0].hlc, made.hlc);
+    EXPECT_GT(audit[0].hlc, made.hlc);  // the server's clock, past the kiosk's
     EXPECT_EQ(audit[0].entry.detail, store::deniedScanAuditEntry(made).detail);
     query.deviceId.reset();
     query.eventId = eventId;

@@ -18,6 +18,12 @@ using HlcTime = std::int64_t;
 
 constexpr std::int64_t hlcMillis(HlcTime t) { return t >> 16; }
 
+// How far ahead of this device's wall clock a received value may be and still be merged. A
+// device whose clock is further ahead (set to the wrong day) would otherwise drag every clock
+// it syncs with; its records keep their values, and the device is listed as off (docs/sync.md,
+// "Heartbeat"). The same 2 minutes beyond which `admit device list` flags a clock.
+inline constexpr std::int64_t kMaxMergedLeadMs = 120'000;
+
 class HybridLogicalClock {
   public:
     // Reads nothing yet: the stored value is loaded on first use, inside the caller's

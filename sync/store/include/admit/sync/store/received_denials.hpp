@@ -19,9 +19,11 @@ class ReceivedDenials {
 
     // The payload stored under this denial id (store::deniedScanPayload), if any.
     std::optional<std::string> findPayload(const std::string& denialId);
-    // Records the denial and appends its audit entry under its device's id; call in the
-    // transaction of the upload.
-    void add(const store::DeniedScan& denial, std::int64_t nowMs);
+    // Records the denial and appends its audit entry under its device's id, with the device's
+    // wall time and `serverHlc`, the server's clock having received the denial's (the audit
+    // log's clock values are its own: a kiosk's far-ahead clock must not become the server's
+    // when it resumes). Call in the transaction of the upload.
+    void add(const store::DeniedScan& denial, store::HlcTime serverHlc, std::int64_t nowMs);
 
   private:
     SQLite::Database& db_;
