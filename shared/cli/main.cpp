@@ -33,6 +33,7 @@
 #include "admit/store/events.hpp"
 #include "admit/store/schema.hpp"
 #include "admit/store/store.hpp"
+#include "admit/sync/protocol/heartbeat.hpp"
 #include "admit/sync/server/server_certificate.hpp"
 #include "admit/sync/store/device_registry.hpp"
 #include "admit/sync/store/enrolment_tokens.hpp"
@@ -112,7 +113,8 @@ time such as 2026-07-04T18:30. Details and export columns: docs/organiser.md.
   export checkins|attendees|audit --event ID --format csv|json [--out FILE]
 
 Sync server (the server's database, while it runs too):
-  device list --event ID                the event's kiosks: last sync, gate, revoked or not
+  device list --event ID                the event's kiosks: last sync, gate, version, unsent
+                                        entries, a clock more than 2 min off, revoked or not
   device revoke --event ID --device ID  the kiosk's token is refused from its next request
   quarantine list --event ID [--limit N]    uploaded entries the server could not store,
                                         newest first (50 unless --limit)
@@ -321,7 +323,11 @@ json deviceJson(const sync::DeviceRecord& device) {
             {"gate", device.gate},
             {"enrolled_at", device.enrolledAtMs},
             {"last_sync_at", optional(device.lastSyncAtMs)},
-            {"revoked_at", optional(device.revokedAtMs)}};
+            {"revoked_at", optional(device.revokedAtMs)},
+            {"app_version", device.appVersion.empty() ? json(nullptr) : json(device.appVersion)},
+            {"outbox_depth", optional(device.outboxDepth)},
+            {"clock_offset_ms", optional(device.clockOffsetMs)},
+            {"clock_off", sync::clockIsOff(device.clockOffsetMs)}};
 }
 
 std::string deviceLine(const sync::DeviceRecord& device) {
@@ -329,6 +335,11 @@ std::string deviceLine(const sync::DeviceRecord& device) {
            (device.gate.empty() ? "" : " (" + device.gate + ")") +
            (device.lastSyncAtMs ? "  last sync " + std::to_string(*device.lastSyncAtMs)
                                 : "  never synced") +
+           (device.appVersion.empty() ? "" : "  version " + device.appVersion) +
+           (device.outboxDepth ? "  " + std::to_string(*device.outboxDepth) + " unsent" : "") +
+           (sync::clockIsOff(device.clockOffsetMs)
+                ? "  CLOCK OFF: " + sync::clockOffsetText(*device.clockOffsetMs)
+                : "") +
            (device.revoked() ? "  REVOKED" : "");
 }
 

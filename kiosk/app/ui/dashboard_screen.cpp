@@ -2,6 +2,7 @@
 #include <vector>
 
 #include "admit/kiosk/strings.hpp"
+#include "admit/sync/protocol/heartbeat.hpp"
 #include "screens.hpp"
 #include "widgets.hpp"
 
@@ -48,6 +49,15 @@ void syncedDevices(const Theme& theme, const std::vector<sync::DeviceStatus>& de
             ImGui::TextUnformatted(name.c_str());
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(synced.c_str());
+            if (sync::clockIsOff(device.clockOffsetMs)) {
+                // A clock off by minutes orders its check-ins wrongly: someone should fix it. Its
+                // own line, wrapped: the column is narrow on a small screen.
+                std::string off = sync::clockOffsetText(*device.clockOffsetMs);
+                off[0] = 'C';
+                ImGui::PushStyleColor(ImGuiCol_Text, Theme::kAmber);
+                ImGui::TextWrapped("%s", off.c_str());
+                ImGui::PopStyleColor();
+            }
         }
         ImGui::EndTable();
     }

@@ -16,7 +16,7 @@ namespace admit::store {
 namespace {
 
 // Each entry moves the schema one version up. Never edit a released entry: append a new one.
-constexpr std::array<std::string_view, 10> kMigrations{
+constexpr std::array<std::string_view, 11> kMigrations{
     R"sql(
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -668,6 +668,13 @@ CREATE TABLE received_denials (
     // (docs/performance.md), where the goal is 5 %.
     R"sql(
 DROP TRIGGER checkins_changed;
+)sql",
+    // 11: issue 14, the heartbeat. What each device reported with its last request: its app
+    // version, its outbox's unsent entries and how far its clock was from the server's.
+    R"sql(
+ALTER TABLE devices ADD COLUMN app_version TEXT;
+ALTER TABLE devices ADD COLUMN outbox_depth INTEGER;
+ALTER TABLE devices ADD COLUMN clock_offset_ms INTEGER;
 )sql",
 };
 

@@ -115,6 +115,9 @@ Result<HttpResponse, HttpError> HttpClient::perform(const HttpRequest& request) 
     if (!request.bearerToken.empty()) {
         headersOk = headersOk && append(headers, "Authorization: Bearer " + request.bearerToken);
     }
+    for (const auto& [name, value] : request.fields) {
+        headersOk = headersOk && append(headers, name + ": " + value);
+    }
     if (!headersOk)
         return failure(HttpError::Kind::kLocal, "cannot set up libcurl (out of memory)");
 

@@ -10,11 +10,13 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
+#include "admit/base/version.hpp"
 #include "admit/replica/replica_error.hpp"
 #include "admit/store/outbox.hpp"
 #include "admit/store/schema.hpp"
 #include "admit/sync/client/http_client.hpp"
 #include "admit/sync/client/sync_state.hpp"
+#include "admit/sync/protocol/heartbeat.hpp"
 #include "admit/sync/protocol/roster.hpp"
 #include "downloaded_page.hpp"
 #include "meta.hpp"
@@ -293,7 +295,20 @@ class Round {
         r.connectTimeout = timeouts_.connect;
         r.timeout = timeout;
         r.maxResponseBytes = kAnswerMaxBytes;
+        r.fields = heartbeatFields(heartbeat());
         return r;
+    }
+
+    // What this device tells the server with each request: its clock now (the round's time
+    // moved on by the time the round has taken), its version and its outbox's unsent entries.
+    DeviceHeartbeat heartbeat() const {
+        const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - started_);
+        DeviceHeartbeat h;
+        h.clockMs = nowMs_ + elapsed.count();
+        h.appVersion = std::string(admit::version());
+        h.outboxDepth = store::Outbox(db_).pendingCount();
+        return h;
     }
 
     ServerAddress server_;
@@ -302,6 +317,7 @@ class Round {
     std::string eventId_;
     std::string gate_;
     std::int64_t nowMs_;
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     std::string token_;
     HttpClient http_;  // one handle per round: its requests share a connection
 };

@@ -74,10 +74,12 @@ class Fields {
         return out;
     }
 
-    Result<std::optional<std::int64_t>> optionalInteger(const char* field) const {
+    Result<std::optional<std::int64_t>> optionalInteger(
+        const char* field, std::int64_t min = 0,
+        std::int64_t max = std::numeric_limits<std::int64_t>::max()) const {
         auto it = object_.find(field);
         if (it == object_.end() || it->is_null()) return std::optional<std::int64_t>{};
-        auto value = integer(field);
+        auto value = integer(field, min, max);
         if (!value) return fail(value.error().message);
         return std::optional<std::int64_t>(*value);
     }
@@ -271,12 +273,16 @@ std::string toJson(const DevicesResponse& m) {
     json j = message();
     json devices = json::array();
     for (const DeviceStatus& d : m.devices) {
-        devices.push_back({{"device_id", d.deviceId},
-                           {"name", d.name},
-                           {"gate", d.gate},
-                           {"enrolled_at", d.enrolledAtMs},
-                           {"last_sync_at", d.lastSyncAtMs ? json(*d.lastSyncAtMs) : json(nullptr)},
-                           {"checkins", d.checkins}});
+        devices.push_back(
+            {{"device_id", d.deviceId},
+             {"name", d.name},
+             {"gate", d.gate},
+             {"enrolled_at", d.enrolledAtMs},
+             {"last_sync_at", d.lastSyncAtMs ? json(*d.lastSyncAtMs) : json(nullptr)},
+             {"checkins", d.checkins},
+             {"app_version", d.appVersion},
+             {"outbox_depth", d.outboxDepth ? json(*d.outboxDepth) : json(nullptr)},
+             {"clock_offset_ms", d.clockOffsetMs ? json(*d.clockOffsetMs) : json(nullptr)}});
     }
     j["devices"] = std::move(devices);
     return j.dump();
@@ -445,8 +451,17 @@ Result<DevicesResponse> parseDevicesResponse(std::string_view body) {
         ADMIT_FIELD(enrolledAt, df.integer("enrolled_at"));
         ADMIT_FIELD(lastSync, df.optionalInteger("last_sync_at"));
         ADMIT_FIELD(count, df.integer("checkins"));
-        out.devices.push_back(
-            {std::move(deviceId), std::move(name), std::move(gate), enrolledAt, lastSync, count});
+        // Heartbeat figures: absent from a server before them.
+        std::string appVersion;
+        if (d.contains("app_version")) {
+            ADMIT_FIELD(version, df.text("app_version", 64));
+            appVersion = std::move(version);
+        }
+        ADMIT_FIELD(outboxDepth, df.optionalInteger("outbox_depth"));
+        ADMIT_FIELD(clockOffset, df.optionalInteger("clock_offset_ms",
+                                                    std::numeric_limits<std::int64_t>::min()));
+        out.devices.push_back({std::move(deviceId), std::move(name), std::move(gate), enrolledAt,
+                               lastSync, count, std::move(appVersion), outboxDepth, clockOffset});
     }
     return out;
 }

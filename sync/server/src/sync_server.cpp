@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "admit/replica/replica_error.hpp"
+#include "admit/sync/protocol/heartbeat.hpp"
 #include "admit/sync/protocol/messages.hpp"
 #include "admit/sync/protocol/roster.hpp"
 #include "admit/sync/store/server_store.hpp"
@@ -356,9 +357,17 @@ struct SyncServer::Impl {
     // The caller holds dbMutex.
     Result<AuthenticatedDevice, ServerResponse> authenticate(const ServerRequest& req) {
         auto path = eventPath(req.path);
+        auto heartbeat = parseHeartbeat(req.field(kClockField), req.field(kVersionField),
+                                        req.field(kOutboxField));
         auto device = ServerStore(db).authenticate(
-            bearerToken(req), path ? path->eventId : std::string(), options.clock());
+            bearerToken(req), path ? path->eventId : std::string(), options.clock(),
+            heartbeat ? *heartbeat : DeviceHeartbeat{});
         if (!device) return fail(refused(req, device.error()));
+        // Told only to a device the token names: a stranger gets 401 whatever its fields.
+        if (!heartbeat) {
+            return fail(
+                errorFrom(ServerError{ServerErrorKind::kBadRequest, heartbeat.error().message}));
+        }
         return std::move(device).value();
     }
 

@@ -6,7 +6,8 @@ namespace admit::sync {
 namespace {
 
 constexpr const char* kColumns =
-    "device_id, event_id, name, gate, enrolled_at, last_sync_at, revoked_at";
+    "device_id, event_id, name, gate, enrolled_at, last_sync_at, revoked_at, app_version, "
+    "outbox_depth, clock_offset_ms";
 
 DeviceRecord readDevice(SQLite::Statement& q) {
     DeviceRecord device;
@@ -17,6 +18,9 @@ DeviceRecord readDevice(SQLite::Statement& q) {
     device.enrolledAtMs = q.getColumn(4).getInt64();
     if (!q.getColumn(5).isNull()) device.lastSyncAtMs = q.getColumn(5).getInt64();
     if (!q.getColumn(6).isNull()) device.revokedAtMs = q.getColumn(6).getInt64();
+    device.appVersion = q.getColumn(7).getString();
+    if (!q.getColumn(8).isNull()) device.outboxDepth = q.getColumn(8).getInt64();
+    if (!q.getColumn(9).isNull()) device.clockOffsetMs = q.getColumn(9).getInt64();
     return device;
 }
 
@@ -55,10 +59,30 @@ void DeviceRegistry::enrol(const std::string& deviceId, const std::string& event
     upsert.exec();
 }
 
-void DeviceRegistry::recordSync(const std::string& deviceId, std::int64_t nowMs) {
-    SQLite::Statement update(db_, "UPDATE devices SET last_sync_at = ? WHERE device_id = ?");
+void DeviceRegistry::recordSync(const std::string& deviceId, std::int64_t nowMs,
+                                const DeviceHeartbeat& heartbeat) {
+    SQLite::Statement update(
+        db_,
+        "UPDATE devices SET last_sync_at = ?1, app_version = coalesce(?2, "
+        "app_version), outbox_depth = coalesce(?3, outbox_depth), "
+        "clock_offset_ms = coalesce(?4, clock_offset_ms) WHERE device_id = ?5");
     update.bind(1, nowMs);
-    update.bind(2, deviceId);
+    if (heartbeat.appVersion.empty()) {
+        update.bind(2);
+    } else {
+        update.bind(2, heartbeat.appVersion);
+    }
+    if (heartbeat.outboxDepth) {
+        update.bind(3, *heartbeat.outboxDepth);
+    } else {
+        update.bind(3);
+    }
+    if (heartbeat.clockMs) {
+        update.bind(4, *heartbeat.clockMs - nowMs);
+    } else {
+        update.bind(4);
+    }
+    update.bind(5, deviceId);
     update.exec();
 }
 

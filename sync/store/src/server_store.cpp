@@ -137,9 +137,9 @@ Result<EnrolResponse, ServerError> ServerStore::enrol(const EnrolRequest& reques
     return response;
 }
 
-Result<AuthenticatedDevice, ServerError> ServerStore::authenticate(std::string_view bearerToken,
-                                                                   const std::string& eventId,
-                                                                   std::int64_t nowMs) {
+Result<AuthenticatedDevice, ServerError> ServerStore::authenticate(
+    std::string_view bearerToken, const std::string& eventId, std::int64_t nowMs,
+    const DeviceHeartbeat& heartbeat) {
     if (bearerToken.empty()) {
         return refuse(ServerErrorKind::kUnauthorised, "a device token is required");
     }
@@ -158,7 +158,7 @@ Result<AuthenticatedDevice, ServerError> ServerStore::authenticate(std::string_v
         }
         return refuse(ServerErrorKind::kForbidden, "the device token is for another event");
     }
-    devices.recordSync(device.deviceId, nowMs);
+    devices.recordSync(device.deviceId, nowMs, heartbeat);
     return device;
 }
 
@@ -333,7 +333,8 @@ DevicesResponse ServerStore::devices(const AuthenticatedDevice& device) {
         // in `admit device list`).
         if (known.revoked()) continue;
         response.devices.push_back({known.deviceId, known.name, known.gate, known.enrolledAtMs,
-                                    known.lastSyncAtMs, counts[known.deviceId]});
+                                    known.lastSyncAtMs, counts[known.deviceId], known.appVersion,
+                                    known.outboxDepth, known.clockOffsetMs});
     }
     return response;
 }

@@ -210,7 +210,7 @@ TEST_F(KioskWithServerTest, EnrolGetTheRosterUploadAndSeeAnotherKiosksCheckIns) 
     EXPECT_EQ(syncLines.back()["pending_uploads"], 0);
     std::int64_t uploaded = 0;
     for (const auto& line : syncLines) uploaded += line["uploaded"].get<std::int64_t>();
-    EXPECT_EQ(uploaded, 1);  // the accepted one (a denial is not a check-in)
+    EXPECT_EQ(uploaded, 2);  // the accepted one and the denial: both are the organiser's records
     std::string deviceB;
     {
         auto db = openKioskDatabase({dir_ / "b.replica", keyB});

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "admit/base/version.hpp"
 #include "admit/store/audit_log.hpp"
 #include "admit/store/uuid.hpp"
 #include "admit/sync/client/sync_client.hpp"
@@ -294,7 +295,9 @@ TEST_F(ServerAuth, TheRosterCarriesOnlyThisEventsOperators) {
         dbArgs() + "operator add --name boris --role organiser --event " + otherEventId, "739151");
     ASSERT_EQ(there.exitCode, 0) << there.out;
     startServer();
-    auto roster = send("GET", rosterPath(eventId) + "?protocol=2&have=0", {authorization()});
+    auto roster = send(
+        "GET", rosterPath(eventId) + "?protocol=" + std::to_string(kProtocolVersion) + "&have=0",
+        {authorization()});
     ASSERT_TRUE(roster);
     ASSERT_EQ(roster->status, 200) << roster->body;
     auto operators = bodyOf(roster)["tables"]["operators"]["rows"];
@@ -392,6 +395,42 @@ TEST_F(ServerAuth, TheServersDatabaseFilesAreForTheOwnerOnly) {
 
 // Item 4, the kiosk's side: a round against the real server after the organiser revoked the
 // kiosk fails with its own kind (the kiosk shows "This kiosk was removed by the organiser").
+// The heartbeat: a malformed field is named, but only to the token's device; a kiosk whose clock
+// is 5 minutes slow is listed by `admit device list` as off, with its version and backlog.
+TEST_F(ServerAuth, TheOrganiserSeesEachKiosksVersionBacklogAndAClockThatIsOff) {
+    startServer();
+    const std::string path = devicesPath(eventId);
+    auto stranger = send("GET", path, {"Authorization: Bearer nope", "Admit-Clock: soon"});
+    ASSERT_TRUE(stranger);
+    EXPECT_EQ(stranger->status, 401);
+    auto malformed = send("GET", path, {authorization(), "Admit-Clock: soon"});
+    ASSERT_TRUE(malformed);
+    EXPECT_EQ(malformed->status, 400);
+    EXPECT_EQ(bodyOf(malformed).value("error", ""),
+              "header field Admit-Clock must be a whole number of milliseconds");
+
+    saveEnrolment(*kiosk, server->url(), deviceToken);
+    auto round =
+        SyncClient(server->url()).runRound(*kiosk, eventId, "A", store::systemTimeMs() - 300'000);
+    ASSERT_TRUE(round.ok()) << round.error().message;
+    auto listed = admit(dbArgs() + "device list --event " + eventId);
+    ASSERT_EQ(listed.exitCode, 0) << listed.out;
+    EXPECT_NE(listed.out.find("CLOCK OFF: clock 5 min behind"), std::string::npos) << listed.out;
+    EXPECT_NE(listed.out.find("version " + std::string(admit::version())), std::string::npos)
+        << listed.out;
+    EXPECT_NE(listed.out.find("0 unsent"), std::string::npos) << listed.out;
+    auto asJson = admit(dbArgs() + "--json device list --event " + eventId);
+    auto device = json::parse(asJson.out, nullptr, false)["devices"][0];
+    EXPECT_EQ(device["clock_off"], true) << asJson.out;
+    EXPECT_LT(device["clock_offset_ms"].get<std::int64_t>(), -290'000) << asJson.out;
+
+    // On time again: no longer flagged.
+    round = SyncClient(server->url()).runRound(*kiosk, eventId, "A", store::systemTimeMs());
+    ASSERT_TRUE(round.ok()) << round.error().message;
+    listed = admit(dbArgs() + "device list --event " + eventId);
+    EXPECT_EQ(listed.out.find("CLOCK OFF"), std::string::npos) << listed.out;
+}
+
 TEST_F(ServerAuth, TheKiosksClientTellsARevocationFromOtherRefusals) {
     startServer();
     saveEnrolment(*kiosk, server->url(), deviceToken);

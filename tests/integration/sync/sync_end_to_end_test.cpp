@@ -13,6 +13,7 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
+#include "admit/base/version.hpp"
 #include "admit/organiser/attendee_import.hpp"
 #include "admit/organiser/event_admin.hpp"
 #include "admit/replica/replica.hpp"
@@ -28,6 +29,8 @@
 #include "admit/sync/client/http_client.hpp"
 #include "admit/sync/client/sync_client.hpp"
 #include "admit/sync/client/sync_state.hpp"
+#include "admit/sync/protocol/heartbeat.hpp"
+#include "admit/sync/store/device_registry.hpp"
 #include "admit/sync/store/enrolment_tokens.hpp"
 #include "admit/sync/store/received_checkins.hpp"
 #include "admit/sync/store/server_store.hpp"
@@ -196,6 +199,39 @@ TEST_F(SyncEndToEnd, EnrolmentAndTheFirstRoundBringTheRosterToAnEmptyReplica) {
     EXPECT_EQ(serverCount("SELECT count(*) FROM checkins WHERE id = '" + admitted.checkIn->id +
                           "' AND gate = 'North'"),
               1);
+}
+
+// Each round tells the server the kiosk's version, unsent entries and clock; a kiosk whose clock
+// is 10 minutes ahead is listed with that offset, and every kiosk sees it in the devices list.
+TEST_F(SyncEndToEnd, EachRoundReportsVersionBacklogAndClock) {
+    Kiosk a = newKiosk("kiosk-a", "North");
+    setUp(a);
+    scan(a, ticketOf("Ada Lovelace").text, now + 1000);
+    scan(a, "AT1:nonsense", now + 2000);
+    ASSERT_EQ(pending(a), 2);
+    const std::int64_t realNow = now;
+    now = store::systemTimeMs() + 600'000;  // this kiosk's clock: 10 minutes fast
+    roundOk(a);
+    now = realNow;
+    auto seen = sync::DeviceRegistry(*org).find(store::deviceId(*a.db));
+    ASSERT_TRUE(seen);
+    EXPECT_EQ(seen->appVersion, std::string(admit::version()));
+    // Reported with the download, after the upload emptied the outbox.
+    EXPECT_EQ(seen->outboxDepth, 0);
+    ASSERT_TRUE(seen->clockOffsetMs);
+    EXPECT_GT(*seen->clockOffsetMs, 590'000);
+    EXPECT_LT(*seen->clockOffsetMs, 610'000);
+    EXPECT_TRUE(clockIsOff(seen->clockOffsetMs));
+
+    Kiosk b = newKiosk("kiosk-b", "South");
+    setUp(b);
+    SyncState state = readSyncState(*b.db);
+    ASSERT_EQ(state.devices.size(), 2u);
+    auto off = std::find_if(state.devices.begin(), state.devices.end(),
+                            [](const DeviceStatus& d) { return clockIsOff(d.clockOffsetMs); });
+    ASSERT_NE(off, state.devices.end());
+    EXPECT_EQ(off->name, "kiosk-a");
+    EXPECT_EQ(clockOffsetText(*off->clockOffsetMs), "clock 10 min ahead");
 }
 
 TEST_F(SyncEndToEnd, OfflineCheckInsUploadLaterInBatchesWithNothingLost) {
@@ -520,7 +556,8 @@ TEST_F(SyncEndToEnd, TransportLimitsAnswersAndCompressesTheRoster) {
     setUp(a);
     HttpClient http;
     HttpRequest request;
-    request.url = server->url() + rosterPath(eventId) + "?protocol=2&have=0";
+    request.url = server->url() + rosterPath(eventId) +
+                  "?protocol=" + std::to_string(kProtocolVersion) + "&have=0";
     request.bearerToken = *readDeviceToken(*a.db);
     auto whole = http.perform(request);
     ASSERT_TRUE(whole.ok()) << whole.error().message;

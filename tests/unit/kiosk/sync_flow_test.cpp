@@ -322,8 +322,10 @@ TEST_F(KioskSyncTest, BuildWithoutTheSyncClientRefusesOnlineCodesPlainly) {
 }
 
 TEST_F(KioskSyncTest, DevicesFromTheLastRoundReachTheState) {
-    fake_->devices = {{"dev-1", "north-kiosk", "A", 1'790'000'000'000, 1'789'999'880'000, 12},
-                      {"dev-2", "south-kiosk", "B", 1'790'000'000'000, std::nullopt, 0}};
+    fake_->devices = {
+        {"dev-1", "north-kiosk", "A", 1'790'000'000'000, 1'789'999'880'000, 12, "0.1.0", 0,
+         600'000},
+        {"dev-2", "south-kiosk", "B", 1'790'000'000'000, std::nullopt, 0, "", {}, {}}};
     startEnrolled();
     ASSERT_EQ(core_->state().sync.devices.size(), 2U);
     EXPECT_EQ(core_->state().sync.devices[0].name, "north-kiosk");

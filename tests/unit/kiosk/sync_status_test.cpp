@@ -170,8 +170,9 @@ TEST(DeviceLabel, ThisKioskThenTheServersNameThenTheStartOfTheId) {
     const std::string own = "01a1fc71-9942-7000-8000-000000000001";
     const std::string north = "01a1fc71-aaaa-7000-8000-000000000002";
     const std::string unknown = "01a1fc72-bbbb-7000-8000-000000000003";
-    std::vector<sync::DeviceStatus> devices = {{north, "north-kiosk", "A", 0, std::nullopt, 3},
-                                               {unknown, "", "B", 0, std::nullopt, 0}};
+    std::vector<sync::DeviceStatus> devices = {
+        {north, "north-kiosk", "A", 0, std::nullopt, 3, "", {}, {}},
+        {unknown, "", "B", 0, std::nullopt, 0, "", {}, {}}};
     EXPECT_EQ(deviceLabel(own, own, devices), "This kiosk");
     EXPECT_EQ(deviceLabel(north, own, devices), "north-kiosk");
     EXPECT_EQ(deviceLabel(unknown, own, devices), "01a1fc72-bbbb...") << "known but unnamed";

@@ -74,8 +74,10 @@ TEST_F(SyncStateTest, ReadsEveryKeyTheClientWrites) {
     setMeta("sync.last_attempt_at", "1780315215000");
     setMeta("sync.last_error", "upload failed: could not reach the server: Connection refused");
     DevicesResponse devices;
-    devices.devices.push_back({"dev-a", "Kiosk A", "North", 1780315000000, 1780315200000, 12});
-    devices.devices.push_back({"dev-b", "Kiosk B", "South", 1780315100000, std::nullopt, 0});
+    devices.devices.push_back(
+        {"dev-a", "Kiosk A", "North", 1780315000000, 1780315200000, 12, "0.1.0", 3, -180'000});
+    devices.devices.push_back(
+        {"dev-b", "Kiosk B", "South", 1780315100000, std::nullopt, 0, "", {}, {}});
     setMeta("sync.devices", toJson(devices));
 
     SyncState state = readSyncState(*db);

@@ -213,10 +213,19 @@ TEST(MessagesTest, DownloadAndDevicesRoundTrip) {
     EXPECT_EQ(parseDownloadResponse(broken).error().message,
               "checkins[0].direction must be \"entry\" or \"exit\"");
 
-    DevicesResponse devices{{{"d1", "Kiosk 1", "Main", 5, 9, 3}, {"d2", "Kiosk 2", "", 6, {}, 0}}};
+    DevicesResponse devices{{{"d1", "Kiosk 1", "Main", 5, 9, 3, "0.2.0", 4, -300'000},
+                             {"d2", "Kiosk 2", "", 6, {}, 0, "", {}, {}}}};
     auto parsedDevices = parseDevicesResponse(toJson(devices));
     ASSERT_TRUE(parsedDevices.ok()) << parsedDevices.error().message;
     EXPECT_EQ(parsedDevices->devices, devices.devices);
+    // A server from before the heartbeat sends none of its figures.
+    auto older = parseDevicesResponse(
+        "{\"protocol\":" + std::to_string(kProtocolVersion) +
+        R"(,"devices":[{"device_id":"d1","name":"K","gate":"","enrolled_at":1,)"
+        R"("last_sync_at":null,"checkins":0}]})");
+    ASSERT_TRUE(older.ok()) << older.error().message;
+    EXPECT_EQ(older->devices[0].appVersion, "");
+    EXPECT_FALSE(older->devices[0].clockOffsetMs);
 }
 
 TEST(MessagesTest, ErrorBodies) {

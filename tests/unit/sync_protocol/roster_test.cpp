@@ -13,6 +13,7 @@
 #include "admit/store/attendees.hpp"
 #include "admit/store/operators.hpp"
 #include "admit/store/store.hpp"
+#include "admit/sync/protocol/messages.hpp"
 #include "pretix_vectors.hpp"
 #include "temp_dir.hpp"
 
@@ -627,8 +628,9 @@ TEST_F(RosterTest, ADamagedChangeIsRefusedWholeAndNamesWhere) {
     otherProtocol["protocol"] = 1;
     RosterError protocol = refusedWith(otherProtocol);
     EXPECT_EQ(protocol.kind, RosterError::Kind::kProtocol);
-    EXPECT_EQ(protocol.message,
-              "the server speaks sync protocol 1, this kiosk 2: update Admit on the server");
+    EXPECT_EQ(protocol.message, "the server speaks sync protocol 1, this kiosk " +
+                                    std::to_string(kProtocolVersion) +
+                                    ": update Admit on the server");
     EXPECT_EQ(refusedWith(badStatus).kind, RosterError::Kind::kRefused);
 
     json notLast = good;

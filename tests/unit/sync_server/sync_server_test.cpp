@@ -231,26 +231,33 @@ TEST_F(SyncServerTest, UploadTwiceStoresOnceAndAnotherKioskDownloadsIt) {
 TEST_F(SyncServerTest, RosterAndDevicesOverHttp) {
     auto kiosk = makeKiosk("k");
     std::string token = enrolOverHttp(*kiosk, "Gate A");
-    auto full = client->Get(rosterPath(eventId) + "?protocol=2&have=0", bearer(token));
+    auto full = client->Get(
+        rosterPath(eventId) + "?protocol=" + std::to_string(kProtocolVersion) + "&have=0",
+        bearer(token));
     ASSERT_TRUE(full);
     ASSERT_EQ(full->status, 200);
     auto roster = json::parse(full->body);
     EXPECT_EQ(roster["protocol"], kProtocolVersion);
     EXPECT_FALSE(roster["unchanged"].get<bool>());
     std::int64_t version = roster["version"];
-    auto same = client->Get(rosterPath(eventId) + "?protocol=2&have=" + std::to_string(version),
+    auto same = client->Get(rosterPath(eventId) + "?protocol=" + std::to_string(kProtocolVersion) +
+                                "&have=" + std::to_string(version),
                             bearer(token));
     ASSERT_TRUE(same);
     EXPECT_TRUE(json::parse(same->body)["unchanged"].get<bool>());
 
     // The next kiosk gets the same body without the roster being read again, until it changes.
     EXPECT_FALSE(full->has_header("X-Admit-Roster"));
-    auto again = client->Get(rosterPath(eventId) + "?protocol=2&have=0", bearer(token));
+    auto again = client->Get(
+        rosterPath(eventId) + "?protocol=" + std::to_string(kProtocolVersion) + "&have=0",
+        bearer(token));
     ASSERT_TRUE(again);
     EXPECT_EQ(again->get_header_value("X-Admit-Roster"), "cached");
     EXPECT_EQ(again->body, full->body);
     org->exec("UPDATE attendees SET name = 'Ada King' WHERE name = 'Ada Lovelace'");
-    auto changed = client->Get(rosterPath(eventId) + "?protocol=2&have=0", bearer(token));
+    auto changed = client->Get(
+        rosterPath(eventId) + "?protocol=" + std::to_string(kProtocolVersion) + "&have=0",
+        bearer(token));
     ASSERT_TRUE(changed);
     EXPECT_FALSE(changed->has_header("X-Admit-Roster"));
     EXPECT_GT(json::parse(changed->body)["version"].get<std::int64_t>(), version);
@@ -270,11 +277,15 @@ TEST_F(SyncServerTest, RosterAndDevicesOverHttp) {
 TEST_F(SyncServerTest, AKioskGetsTheChangesSinceItsVersionInPages) {
     auto kiosk = makeKiosk("k");
     std::string token = enrolOverHttp(*kiosk, "Gate A");
-    auto full = client->Get(rosterPath(eventId) + "?protocol=2&have=0", bearer(token));
+    auto full = client->Get(
+        rosterPath(eventId) + "?protocol=" + std::to_string(kProtocolVersion) + "&have=0",
+        bearer(token));
     ASSERT_TRUE(full);
     const std::int64_t version = json::parse(full->body)["version"];
     org->exec("UPDATE attendees SET name = 'Ada King' WHERE name = 'Ada Lovelace'");
-    const std::string since = rosterPath(eventId) + "?protocol=2&have=" + std::to_string(version);
+    const std::string since = rosterPath(eventId) +
+                              "?protocol=" + std::to_string(kProtocolVersion) +
+                              "&have=" + std::to_string(version);
     auto changes = client->Get(since, bearer(token));
     ASSERT_TRUE(changes);
     ASSERT_EQ(changes->status, 200) << changes->body;
@@ -304,8 +315,9 @@ TEST_F(SyncServerTest, AKioskOfAnotherProtocolVersionIsToldSo) {
     auto body = parseErrorBody(old->body);
     ASSERT_TRUE(body);
     EXPECT_EQ(body->kind, ErrorKind::kProtocolMismatch);
-    EXPECT_EQ(body->sentence,
-              "this server speaks sync protocol 2, the kiosk 1: update Admit on the kiosk");
+    EXPECT_EQ(body->sentence, "this server speaks sync protocol " +
+                                  std::to_string(kProtocolVersion) +
+                                  ", the kiosk 1: update Admit on the kiosk");
 
     auto upload = client->Post(checkinsPath(eventId), bearer(token),
                                R"({"protocol":1,"device_id":")" + store::deviceId(*kiosk) +
@@ -323,7 +335,8 @@ TEST_F(SyncServerTest, LargeResponsesAreGzippedWhenTheClientAcceptsIt) {
     std::string token = enrolOverHttp(*kiosk, "k");
     httplib::Headers headers = bearer(token);
     headers.emplace("Accept-Encoding", "gzip");
-    auto res = client->Get(rosterPath(eventId) + "?protocol=2", headers);
+    auto res =
+        client->Get(rosterPath(eventId) + "?protocol=" + std::to_string(kProtocolVersion), headers);
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 200);
     EXPECT_EQ(res->get_header_value("Content-Encoding"), "gzip");
@@ -351,7 +364,8 @@ TEST_F(SyncServerTest, OneLogLinePerRequestAndNoSecretInIt) {
     client->Post(checkinsPath(eventId), bearer(token), toJson(outboxOf(*kiosk)),
                  "application/json");
     client->Get(checkinsPath(eventId), bearer(token));
-    client->Get(rosterPath(eventId) + "?protocol=2", bearer(token));
+    client->Get(rosterPath(eventId) + "?protocol=" + std::to_string(kProtocolVersion),
+                bearer(token));
     client->Get(devicesPath(eventId), bearer(token));
     client->Get(devicesPath(eventId), bearer(token + "x"));
     client->Post("/v1/enrol",

@@ -45,6 +45,30 @@ TEST_F(DeviceRegistryTest, RemembersHowFarItHoldsEachDevicesOutbox) {
     EXPECT_EQ(devices.acknowledgedThrough("dev-1"), 7);
 }
 
+TEST_F(DeviceRegistryTest, RecordsEachHeartbeatAndKeepsWhatOneDidNotReport) {
+    DeviceRegistry devices(*org);
+    devices.enrol("dev-1", eventId, "Gate A", kHashA, kT0);
+    EXPECT_EQ(devices.find("dev-1")->clockOffsetMs, std::nullopt);
+    // The kiosk's clock reads 5 minutes ahead of the server's when the request arrives.
+    devices.recordSync("dev-1", kT0 + 1000, {kT0 + 1000 + 300'000, "0.3.0", 12});
+    auto seen = devices.find("dev-1");
+    EXPECT_EQ(seen->lastSyncAtMs, kT0 + 1000);
+    EXPECT_EQ(seen->clockOffsetMs, 300'000);
+    EXPECT_EQ(seen->appVersion, "0.3.0");
+    EXPECT_EQ(seen->outboxDepth, 12);
+    // A request without a heartbeat (an older kiosk, the enrolment) keeps the last figures.
+    devices.recordSync("dev-1", kT0 + 2000);
+    seen = devices.find("dev-1");
+    EXPECT_EQ(seen->lastSyncAtMs, kT0 + 2000);
+    EXPECT_EQ(seen->clockOffsetMs, 300'000);
+    EXPECT_EQ(seen->appVersion, "0.3.0");
+    devices.recordSync("dev-1", kT0 + 3000, {kT0 + 2500, "", 0});
+    seen = devices.find("dev-1");
+    EXPECT_EQ(seen->clockOffsetMs, -500);
+    EXPECT_EQ(seen->outboxDepth, 0);
+    EXPECT_EQ(devices.list(eventId).front().clockOffsetMs, -500);
+}
+
 TEST_F(DeviceRegistryTest, ARevokedDeviceKeepsItsTokenHashSoItIsRecognised) {
     DeviceRegistry devices(*org);
     devices.enrol("dev-1", eventId, "Gate A", kHashA, kT0);

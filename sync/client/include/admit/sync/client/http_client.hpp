@@ -11,6 +11,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "admit/base/result.hpp"
 
@@ -22,6 +24,8 @@ struct HttpRequest {
     std::string url;
     std::string body;         // POST only, sent as application/json
     std::string bearerToken;  // empty: no Authorization header
+    // More header fields, e.g. the sync heartbeat's ("Admit-Clock", "12345"); never secrets.
+    std::vector<std::pair<std::string, std::string>> fields;
     std::chrono::milliseconds connectTimeout{5'000};
     std::chrono::milliseconds timeout{30'000};  // the whole request
     std::size_t maxResponseBytes = 32u << 20;   // after decompression

@@ -123,6 +123,10 @@ struct DeviceStatus {
     std::int64_t enrolledAtMs = 0;
     std::optional<std::int64_t> lastSyncAtMs;
     std::int64_t checkins = 0;
+    // From its last heartbeat (below); unset for a device that never sent one.
+    std::string appVersion;
+    std::optional<std::int64_t> outboxDepth;
+    std::optional<std::int64_t> clockOffsetMs;  // its clock minus the server's, when it reported
 
     friend bool operator==(const DeviceStatus&, const DeviceStatus&) = default;
 };

@@ -12,6 +12,8 @@
 
 #include "admit/base/bytes.hpp"
 #include "admit/base/result.hpp"
+#include "admit/sync/protocol/heartbeat.hpp"
+#include "admit/sync/protocol/messages.hpp"
 
 namespace admit::sync {
 
@@ -23,6 +25,10 @@ struct DeviceRecord {
     std::int64_t enrolledAtMs = 0;
     std::optional<std::int64_t> lastSyncAtMs;
     std::optional<std::int64_t> revokedAtMs;  // set: its token is refused
+    // From its last heartbeat (messages.hpp); unset for a device that never sent one.
+    std::string appVersion;
+    std::optional<std::int64_t> outboxDepth;
+    std::optional<std::int64_t> clockOffsetMs;  // its clock minus the server's
 
     bool revoked() const { return revokedAtMs.has_value(); }
 };
@@ -41,7 +47,10 @@ class DeviceRegistry {
     void enrol(const std::string& deviceId, const std::string& eventId, const std::string& name,
                const Bytes& tokenHash, std::int64_t nowMs);
 
-    void recordSync(const std::string& deviceId, std::int64_t nowMs);
+    // A request from the device at nowMs, with what its heartbeat reported (a figure it did not
+    // report keeps its last value).
+    void recordSync(const std::string& deviceId, std::int64_t nowMs,
+                    const DeviceHeartbeat& heartbeat = {});
     // The server holds the device's outbox through `seq` (an upload's acknowledged_through);
     // the figure only grows.
     void recordAcknowledged(const std::string& deviceId, std::int64_t seq);

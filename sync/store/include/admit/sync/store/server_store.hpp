@@ -14,6 +14,7 @@
 #include <SQLiteCpp/Database.h>
 
 #include "admit/base/result.hpp"
+#include "admit/sync/protocol/heartbeat.hpp"
 #include "admit/sync/protocol/messages.hpp"
 
 namespace admit::sync {
@@ -65,10 +66,11 @@ class ServerStore {
     Result<EnrolResponse, ServerError> enrol(const EnrolRequest& request, std::int64_t nowMs);
 
     // The device named by `bearerToken`, if it belongs to `eventId` and is not revoked
-    // (kDeviceRevoked); records nowMs as the device's last sync.
+    // (kDeviceRevoked); records nowMs as the device's last sync, with its heartbeat.
     Result<AuthenticatedDevice, ServerError> authenticate(std::string_view bearerToken,
                                                           const std::string& eventId,
-                                                          std::int64_t nowMs);
+                                                          std::int64_t nowMs,
+                                                          const DeviceHeartbeat& heartbeat = {});
 
     // Stores the batch in one transaction: new check-ins are stored and queued for download,
     // ones already here (the same content) are counted, ones that cannot be stored (a known id
