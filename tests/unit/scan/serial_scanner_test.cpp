@@ -5,9 +5,6 @@
 
 #include "admit/scan/serial_scanner.hpp"
 
-#include <pty.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -16,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include "fake_serial_device.hpp"
 #include "temp_dir.hpp"
 #include "wait_for.hpp"
 
@@ -23,36 +21,8 @@ namespace admit::scan {
 namespace {
 
 namespace fs = std::filesystem;
+using admit::testing::FakeSerialDevice;
 using test::waitFor;
-
-// A pseudo-terminal behind `link`; destroying it is unplugging the scanner.
-class FakeDevice {
-  public:
-    explicit FakeDevice(const fs::path& link) : link_(link) {
-        std::array<char, 128> name{};
-        if (openpty(&master_, &slave_, name.data(), nullptr, nullptr) != 0) return;
-        fs::remove(link_);
-        fs::create_symlink(name.data(), link_);
-    }
-    ~FakeDevice() {
-        std::error_code ignored;
-        fs::remove(link_, ignored);
-        if (slave_ >= 0) close(slave_);
-        if (master_ >= 0) close(master_);
-    }
-    FakeDevice(const FakeDevice&) = delete;
-    FakeDevice& operator=(const FakeDevice&) = delete;
-    bool ok() const { return master_ >= 0; }
-    // What the scanner sends.
-    bool send(const std::string& bytes) {
-        return write(master_, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
-    }
-
-  private:
-    fs::path link_;
-    int master_ = -1;
-    int slave_ = -1;
-};
 
 // What the scanner thread reported, collected under a lock.
 struct Reports {
@@ -103,7 +73,7 @@ struct Reports {
 
 TEST(SerialScanner, CodesArriveWithCrLfOrCrLfLineEnds) {
     testing::TempDir dir;
-    FakeDevice device(dir / "scanner");
+    FakeSerialDevice device(dir / "scanner");
     ASSERT_TRUE(device.ok());
     Reports reports;
     SerialScanner scanner(reports.options(dir / "scanner"));
@@ -122,7 +92,7 @@ TEST(SerialScanner, CodesArriveWithCrLfOrCrLfLineEnds) {
 
 TEST(SerialScanner, AnOverLongLineIsRefusedAndReadingGoesOn) {
     testing::TempDir dir;
-    FakeDevice device(dir / "scanner");
+    FakeSerialDevice device(dir / "scanner");
     ASSERT_TRUE(device.ok());
     Reports reports;
     auto options = reports.options(dir / "scanner");
@@ -146,7 +116,7 @@ TEST(SerialScanner, UnpluggedThenPluggedInAgain) {
     Reports reports;
     SerialScanner scanner(reports.options(dir / "scanner"));
     {
-        FakeDevice device(dir / "scanner");
+        FakeSerialDevice device(dir / "scanner");
         ASSERT_TRUE(device.ok());
         scanner.start();
         ASSERT_TRUE(waitFor([&] { return reports.connections() == 1; }));
@@ -159,7 +129,7 @@ TEST(SerialScanner, UnpluggedThenPluggedInAgain) {
     }));
     EXPECT_FALSE(reports.last()->detail.empty());
 
-    FakeDevice again(dir / "scanner");
+    FakeSerialDevice again(dir / "scanner");
     ASSERT_TRUE(again.ok());
     ASSERT_TRUE(waitFor([&] { return reports.connections() == 2; }));
     ASSERT_TRUE(again.send("AFTER\r"));
@@ -176,7 +146,7 @@ TEST(SerialScanner, AMissingDeviceSaysWhyAndIsOpenedOnceItAppears) {
     EXPECT_FALSE(reports.last()->connected);
     EXPECT_EQ(reports.last()->detail, "No such file or directory");
 
-    FakeDevice device(dir / "scanner");
+    FakeSerialDevice device(dir / "scanner");
     ASSERT_TRUE(device.ok());
     ASSERT_TRUE(waitFor([&] { return reports.connections() == 1; }));
     ASSERT_TRUE(device.send("LATE\n"));
