@@ -163,7 +163,6 @@ void KioskCore::start(std::unique_ptr<scan::FrameSource> source) {
                 s.notice = text::scannerLineRefused(why);
             });
         };
-        state_.scanner = scan::ScannerState{*options_.scannerDevice, false, ""};
         serialScanner_ = std::make_unique<scan::SerialScanner>(std::move(serial));
         serialScanner_->start();
     }

@@ -2,7 +2,9 @@
 // types into the kiosk's window the way a USB scanner does (a whole code and Enter within a few
 // milliseconds) and the kiosk's verdict lines on stdout say what it decided. Typing at a
 // person's pace on the scanning screen decides nothing, a repeated read is dropped, and keys on
-// the search screen go to the search, even at scanner speed.
+// the search screen go to the search, even at scanner speed. The same kiosk has a serial scanner
+// (--scanner, a pseudo-terminal) that is missing at first, then plugged in: the scanning screen
+// says so, and its codes are decided too.
 
 #include <chrono>
 #include <cstdlib>
@@ -20,6 +22,7 @@
 #include "admit/demo/demo_frames.hpp"
 #include "admit/store/clock.hpp"
 #include "child_process.hpp"
+#include "fake_serial_device.hpp"
 #include "temp_dir.hpp"
 
 namespace {
@@ -126,7 +129,7 @@ TEST(KioskWedge, ScannerSpeedIsAScanTypingIsNotAndSearchKeepsItsKeys) {
     admit::testing::Child kiosk(
         {ADMIT_KIOSK_BIN, "--windowed", "--size", "800x480", "--db", demo->replica.string(),
          "--key-file", demo->keyFile.string(), "--source-folder", (dir / "camera").string(),
-         "--mute", "--screenshot-dir", shots.string()},
+         "--mute", "--screenshot-dir", shots.string(), "--scanner", (dir / "scanner").string()},
         dir / "kiosk.err");
     ASSERT_TRUE(kiosk.started());
     auto shown = shots / "shown-800x480.jsonl";
@@ -157,9 +160,18 @@ TEST(KioskWedge, ScannerSpeedIsAScanTypingIsNotAndSearchKeepsItsKeys) {
     ASSERT_TRUE(second);
     EXPECT_EQ((*second)["name"], "Oliver Bennett");
 
+    // The serial scanner: "Scanner disconnected" until it is plugged in, then its codes count.
+    ASSERT_TRUE(waitForView(shown, "scanning-scanner-disconnected"));
+    admit::testing::FakeSerialDevice serial(dir / "scanner");
+    ASSERT_TRUE(serial.ok());
+    ASSERT_TRUE(waitForView(shown, "scanning-scanner-800x480"));
+    ASSERT_TRUE(serial.send(demo->event.tickets.at(3).text + "\r\n"));
+    auto third = nextVerdict(kiosk);
+    ASSERT_TRUE(third);
+    EXPECT_EQ((*third)["name"], "Mateo Garcia");
+
     // Search: keys typed there go into the search, even at a scanner's speed with Enter.
-    ASSERT_TRUE(waitForView(shown, "scanning"));  // the verdict has gone
-    std::this_thread::sleep_for(seconds(3));
+    std::this_thread::sleep_for(seconds(3));  // the verdict has gone
     x.run("mousemove 130 445 click 1");
     ASSERT_TRUE(waitForView(shown, "search")) << "the search screen never showed";
     x.type("amelia", 0);
@@ -167,6 +179,13 @@ TEST(KioskWedge, ScannerSpeedIsAScanTypingIsNotAndSearchKeepsItsKeys) {
         << "the typed name did not reach the search";
     EXPECT_TRUE(verdictsWithin(kiosk, milliseconds(500)).empty());
     EXPECT_TRUE(kiosk.running());
+    fs::create_directories(ADMIT_UI_OUT);
+    for (const auto& entry : fs::directory_iterator(shots)) {
+        if (entry.path().filename().string().starts_with("scanning-scanner")) {
+            fs::copy_file(entry.path(), fs::path(ADMIT_UI_OUT) / entry.path().filename(),
+                          fs::copy_options::overwrite_existing);
+        }
+    }
 }
 
 }  // namespace
