@@ -91,7 +91,7 @@ class KioskCore {
     std::optional<cv::Rect> guideRect(cv::Size frame) const;
 
     // ---- intents (UI thread; the work happens on the worker) ----
-    void submitCode(std::string text);  // as if scanned, every time (tests, demo tools)
+    void submitCode(std::string text);  // as if scanned, never dropped as a repeat (tests)
     // A handheld scanner's read (keyboard wedge or serial line), any thread: decided like a
     // camera's, and like those dropped when the same code was read (by any reader) less than
     // the debounce's forgetAfter ago.
