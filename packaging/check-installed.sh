@@ -26,7 +26,7 @@ getent passwd admit || fail "no user admit"
 getent passwd admit-kiosk || fail "no user admit-kiosk"
 groups=$(id -nG admit-kiosk)
 echo "admit-kiosk: $groups"
-for group in video render input audio; do
+for group in video render input audio dialout; do
     case " $groups " in *" $group "*) ;; *) fail "admit-kiosk is not in $group" ;; esac
 done
 

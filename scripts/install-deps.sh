@@ -14,7 +14,7 @@ packages=(
   libimgui-dev libglfw3-dev libgl-dev libopencv-dev libzxing-dev libasound2-dev libsystemd-dev
   fonts-dejavu-core
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev libzbar-dev xvfb xauth x11-apps imagemagick
+  libgtest-dev libgmock-dev libbenchmark-dev libzbar-dev xvfb xauth xdotool x11-apps imagemagick
   # promtool checks admit-server's /metrics (the prometheus package ships it)
   prometheus
   # Debian packages and their install test (scripts/package.sh, scripts/test-packages.sh)

@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
     kiosk.dashboardOnly = options.dashboard;
     kiosk.muted = options.muted;
     kiosk.camera = options.camera;
+    kiosk.scannerDevice = options.scanner;
     kiosk.liveness = supervision.monitor();
     if (options.demo) {
         std::cerr << "admit-kiosk: preparing the demo event and video...\n";

@@ -21,7 +21,7 @@ std::string usage() {
            "                   [--db PATH [--key-file PATH]] [--camera N|PATH | --source-folder "
            "DIR |\n"
            "                    --source-video FILE [--fps N]] [--gate NAME] [--exit]\n"
-           "                   [--event ID] [--mode kiosk|dashboard] [--mute]\n"
+           "                   [--scanner DEVICE] [--event ID] [--mode kiosk|dashboard] [--mute]\n"
            "                   [--state-dir DIR] [--screenshot-dir DIR] [--quit-when-done] "
            "[--tour]\n"
            "       admit-kiosk --version | --help\n";
@@ -69,6 +69,10 @@ Result<AppOptions> parseOptions(int argc, char** argv) {
         } else if (arg == "--camera") {
             if (!value(v) || v.empty()) return fail("--camera needs a number or a device path");
             options.camera = v;
+        } else if (arg == "--scanner") {
+            if (!value(v) || v.empty())
+                return fail("--scanner needs a device path, e.g. /dev/ttyACM0");
+            options.scanner = v;
         } else if (arg == "--source-folder") {
             if (!value(v)) return fail("--source-folder needs a folder");
             options.sourceFolder = v;

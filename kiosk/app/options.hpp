@@ -22,8 +22,9 @@ struct AppOptions {
     bool quitWhenDone = false;  // exit once a file source has ended (tests)
     bool tour = false;          // after the demo video, visit every staff screen (screenshots)
     std::string databasePath;
-    std::string keyFile;                // the replica key (mode 0600); empty: systemd credential
-    std::optional<std::string> camera;  // an index ("0") or a device path
+    std::string keyFile;                 // the replica key (mode 0600); empty: systemd credential
+    std::optional<std::string> camera;   // an index ("0") or a device path
+    std::optional<std::string> scanner;  // a serial handheld scanner's device (/dev/ttyACM0)
     std::optional<std::filesystem::path> sourceFolder;
     std::optional<std::filesystem::path> sourceVideo;
     double fileFps = 10.0;

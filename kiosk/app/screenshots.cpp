@@ -50,6 +50,9 @@ std::string viewKey(const KioskState& state, const ui::UiContext& ui) {
     if (state.screen == Screen::kScanning && state.sync.enrolled && state.sync.activity.empty()) {
         key += describeSync(state.sync, ui.nowMs).online ? "-synced" : "-offline";
     }
+    if (state.screen == Screen::kScanning && state.scanner) {
+        key += state.scanner->connected ? "-scanner" : "-scanner-disconnected";
+    }
     if (state.screen == Screen::kSetup && !state.resyncedFrom.empty()) key += "-resynced";
     if (state.screen == Screen::kDashboard && !state.stats) key += "-loading";
     if (state.screen == Screen::kDashboard && state.dashboardOnly) key += "-readonly";
@@ -84,6 +87,7 @@ void Screenshots::consider(const std::string& key, int width, int height, const 
                         {"height", height},
                         {"gate", state.gate},
                         {"direction", store::directionName(state.direction)}};
+    if (state.screen == Screen::kSearch) line["query"] = state.searchQuery;
     if (state.screen == Screen::kVerdict && state.verdict) {
         line["kind"] = verdictKindName(state.verdict->kind);
         line["headline"] = state.verdict->headline;

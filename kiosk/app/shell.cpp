@@ -8,6 +8,7 @@
 #include <imgui.h>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <iostream>
 #include <string>
@@ -22,11 +23,14 @@
 #include "ui/preview.hpp"
 #include "ui/screens.hpp"
 #include "ui/theme.hpp"
+#include "wedge_keys.hpp"
 
 namespace admit::kiosk::app {
 namespace {
 
 std::atomic<bool> inputArrived{false};
+// The keyboard wedge's keys, in the order GLFW delivered them (its callbacks have no context).
+WedgeKeys* wedgeKeys = nullptr;
 
 extern "C" void onGlfwError(int code, const char* description) {
     std::cerr << "admit-kiosk: GLFW error " << code << ": " << description << "\n";
@@ -34,8 +38,17 @@ extern "C" void onGlfwError(int code, const char* description) {
 extern "C" void onCursor(GLFWwindow*, double, double) { inputArrived = true; }
 extern "C" void onMouse(GLFWwindow*, int, int, int) { inputArrived = true; }
 extern "C" void onScroll(GLFWwindow*, double, double) { inputArrived = true; }
-extern "C" void onKey(GLFWwindow*, int, int, int, int) { inputArrived = true; }
-extern "C" void onChar(GLFWwindow*, unsigned int) { inputArrived = true; }
+extern "C" void onKey(GLFWwindow*, int key, int, int action, int) {
+    inputArrived = true;
+    bool enter = key == GLFW_KEY_ENTER || key == GLFW_KEY_KP_ENTER;
+    if (enter && action == GLFW_PRESS && wedgeKeys) {
+        wedgeKeys->enterOnUi(std::chrono::steady_clock::now());
+    }
+}
+extern "C" void onChar(GLFWwindow*, unsigned int codepoint) {
+    inputArrived = true;
+    if (wedgeKeys) wedgeKeys->characterOnUi(codepoint, std::chrono::steady_clock::now());
+}
 extern "C" void onResize(GLFWwindow*, int, int) { inputArrived = true; }
 extern "C" void onRefresh(GLFWwindow*) { inputArrived = true; }
 
@@ -134,6 +147,11 @@ int runWindowed(KioskCore& core, const AppOptions& options,
     }
     glfwMakeContextCurrent(window.get());
     glfwSwapInterval(1);
+    WedgeKeys wedge;
+    wedgeKeys = &wedge;
+    struct Unhook {  // the callbacks must not outlive `wedge`
+        ~Unhook() { wedgeKeys = nullptr; }
+    } unhook;
     // Ours first: ImGui's backend chains to them.
     glfwSetCursorPosCallback(window.get(), onCursor);
     glfwSetMouseButtonCallback(window.get(), onMouse);
@@ -180,6 +198,8 @@ int runWindowed(KioskCore& core, const AppOptions& options,
         bool dirty = inputArrived.exchange(false);
         bool newPicture = false;
         auto news = core.drain();
+        // After drain: a code typed on a verdict that has just expired is the scanning screen's.
+        wedge.deliverOnUi(core);
         supervision.onUiLoop(core.state());
         dirty = dirty || news.changed;
         for (const auto& verdict : news.verdicts) {

@@ -47,6 +47,15 @@ void drawScanningScreen(UiContext& ui) {
         y += centredText(theme.body, state.notice, origin.x + theme.pad, y,
                          width - theme.pad * 2.0f, Theme::kAmber);
     }
+    // A serial scanner (--scanner): whether it can be used. Amber while it is unplugged; the
+    // kiosk opens it again by itself once it is back.
+    if (state.scanner) {
+        bool connected = state.scanner->connected;
+        y += centredText(theme.body,
+                         connected ? text::kScannerConnected : text::kScannerDisconnected,
+                         origin.x + theme.pad, y, width - theme.pad * 2.0f,
+                         connected ? IM_COL32(0x7c, 0xe0, 0x8a, 0xff) : Theme::kAmber);
+    }
     // Search, Organiser, Settings: one row in the large font; when that does not fit (portrait),
     // Search gets a row of its own above the other two.
     float rowW = width - theme.pad * 2.0f;

@@ -14,6 +14,7 @@
 #include "admit/replica/replica_error.hpp"
 #include "admit/scan/camera_source.hpp"
 #include "admit/scan/scan_pipeline.hpp"
+#include "admit/scan/serial_scanner.hpp"
 #include "admit/store/attendees.hpp"
 #include "admit/store/events.hpp"
 #include "admit/store/schema.hpp"
@@ -146,9 +147,30 @@ void KioskCore::start(std::unique_ptr<scan::FrameSource> source) {
         forwardThread_ =
             std::jthread([this](std::stop_token stop) { forwardOnForwardThread(stop); });
     }
+    if (options_.scannerDevice && !options_.dashboardOnly) {
+        scan::SerialScannerOptions serial;
+        serial.device = *options_.scannerDevice;
+        serial.retryEvery = options_.scannerRetry;
+        // These run on the scanner thread.
+        serial.onCode = [this](std::string code) { submitHandheldRead(std::move(code)); };
+        serial.onState = [this](scan::ScannerState scanner) {
+            queues_->runOnUi([scanner = std::move(scanner)](KioskState& s, DrainResult&) {
+                s.scanner = scanner;
+            });
+        };
+        serial.onRefused = [this](std::string why) {
+            queues_->runOnUi([why = std::move(why)](KioskState& s, DrainResult&) {
+                s.notice = text::scannerLineRefused(why);
+            });
+        };
+        serialScanner_ = std::make_unique<scan::SerialScanner>(std::move(serial));
+        serialScanner_->start();
+    }
 }
 
 void KioskCore::stop() {
+    // First: its codes become worker jobs.
+    if (serialScanner_) serialScanner_->stop();
     stopPipelineOnUi();
     // Before the worker: a worker job waiting for the sync thread (re-sync) is released.
     if (sync_) sync_->stop(options_.syncStopGrace);
@@ -353,6 +375,8 @@ void KioskCore::postScan(scan::ScanEvent event) {
             ~Forget() { scanning.reset(); }
         } forget{scanning_};
         scanning_ = event;
+        // Already debounced by the pipeline; noted so that a handheld read of it is a repeat.
+        freshReadOnWorker(event.code.text);
         handleCodeOnWorker(replica, event.code.text, options_.clock());
     });
 }
@@ -413,6 +437,17 @@ void KioskCore::submitCode(std::string code) {
     queues_->runOnWorker([this, code = std::move(code)](ReplicaHandles& replica) {
         handleCodeOnWorker(replica, code, options_.clock());
     });
+}
+
+void KioskCore::submitHandheldRead(std::string code) {
+    queues_->runOnWorker([this, code = std::move(code)](ReplicaHandles& replica) {
+        if (!freshReadOnWorker(code)) return;
+        handleCodeOnWorker(replica, code, options_.clock());
+    });
+}
+
+bool KioskCore::freshReadOnWorker(const std::string& code) {
+    return recentReads_.accept(code, std::chrono::steady_clock::now());
 }
 
 void KioskCore::dismissVerdict() { navigateOnUi(state_, nav::VerdictEnded{}); }

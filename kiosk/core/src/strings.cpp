@@ -118,6 +118,10 @@ std::string switchNeedsOrganiser(const std::string& eventName) {
     return "Switching to " + eventName + " needs an organiser PIN";
 }
 std::string scanEventCodeFirst() { return "Scan the event code first to set this kiosk up"; }
+
+std::string scannerLineRefused(const std::string& why) {
+    return "The scanner sent " + why + ": not a code, ignored";
+}
 std::string storageFailure() {
     return "The check-in could not be saved (storage problem). Nothing was recorded.";
 }

@@ -31,6 +31,7 @@
 #include "admit/kiosk/sync_backend.hpp"
 #include "admit/rules/checkin_error.hpp"
 #include "admit/rules/verdict.hpp"
+#include "admit/scan/debouncer.hpp"
 #include "admit/scan/frame.hpp"
 #include "admit/scan/frame_source.hpp"
 #include "admit/scan/scan_event.hpp"
@@ -38,6 +39,7 @@
 
 namespace admit::scan {
 class ScanPipeline;
+class SerialScanner;
 struct PipelineOptions;
 }  // namespace admit::scan
 
@@ -89,7 +91,11 @@ class KioskCore {
     std::optional<cv::Rect> guideRect(cv::Size frame) const;
 
     // ---- intents (UI thread; the work happens on the worker) ----
-    void submitCode(std::string text);  // as if scanned (keyboard wedge, tests)
+    void submitCode(std::string text);  // as if scanned, never dropped as a repeat (tests)
+    // A handheld scanner's read (keyboard wedge or serial line), any thread: decided like a
+    // camera's, and like those dropped when the same code was read (by any reader) less than
+    // the debounce's forgetAfter ago.
+    void submitHandheldRead(std::string code);
     void dismissVerdict();
     void openScreen(Screen screen);  // kSearch, kScanning; PIN-protected ones via askPin
     void askPin(Screen target);      // kSettings (anyone) or kDashboard (organisers)
@@ -138,6 +144,8 @@ class KioskCore {
     // ---- forward thread: debounced scan events to worker jobs ----
     void forwardOnForwardThread(std::stop_token stop);
     void postScan(scan::ScanEvent event);  // any thread
+    // Whether to decide this read: false for a repeat within the debounce time.
+    bool freshReadOnWorker(const std::string& code);
 
     // ---- UI thread ----
     void showSessionOnUi();  // copies the session into state_ when it changed
@@ -173,11 +181,14 @@ class KioskCore {
     std::optional<std::string> cameraDue_;  // chosen or stored, not started yet
     std::unique_ptr<scan::ScanPipeline> pipeline_;
     std::jthread forwardThread_;
+    std::unique_ptr<scan::SerialScanner> serialScanner_;  // its own thread; null without one
 
     // Database worker only.
     std::uint64_t verdictSequence_ = 0;
     // The pipeline's scan event being decided (for the verdict's timing), while it is handled.
     std::optional<scan::ScanEvent> scanning_;
+    // Every reader's codes, recent ones: a handheld read of one of them is a repeat.
+    scan::Debouncer recentReads_;
 };
 
 }  // namespace admit::kiosk

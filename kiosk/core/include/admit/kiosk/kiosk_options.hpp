@@ -36,6 +36,10 @@ struct KioskOptions {
     bool cameraFromSettings = false;
     // Opens a camera by device path or index ("" = the first camera). Default: scan::CameraSource.
     std::function<std::unique_ptr<scan::FrameSource>(const std::string& device)> openCamera;
+    // A handheld scanner on a serial line (--scanner /dev/ttyACM0): read on a thread of its own
+    // (scan::SerialScanner), its codes decided like the camera's.
+    std::optional<std::string> scannerDevice;
+    std::chrono::milliseconds scannerRetry{1000};  // between attempts to open it while missing
     // Sync (docs/sync.md): rounds on a thread of their own with its own connection to the
     // replica, once it holds a server URL and a device token. Default: the libcurl client
     // (makeSyncClientBackend); tests give a stand-in.

@@ -14,6 +14,7 @@
 #include "admit/kiosk/search_row.hpp"
 #include "admit/kiosk/shown_verdict.hpp"
 #include "admit/kiosk/sync_status.hpp"
+#include "admit/scan/scanner_state.hpp"
 #include "admit/scan/source_status.hpp"
 #include "admit/store/attendee_search.hpp"
 #include "admit/store/attendees.hpp"
@@ -68,6 +69,7 @@ struct KioskState {
     SyncView sync;         // read from the replica after each sync round (sync_status.hpp)
     std::int64_t pendingUploads = 0;
     scan::SourceState source;
+    std::optional<scan::ScannerState> scanner;  // the serial scanner, when there is one
 
     std::optional<ShownVerdict> verdict;  // the latest, shown on kVerdict
     std::uint64_t verdictCount = 0;

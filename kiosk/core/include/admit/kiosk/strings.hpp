@@ -43,6 +43,8 @@ inline constexpr const char* kOrganiserButton = "Organiser";
 inline constexpr const char* kSettingsButton = "Settings";
 inline constexpr const char* kNoCamera = "No camera picture";
 inline constexpr const char* kCameraFinished = "The demo video has ended";
+inline constexpr const char* kScannerConnected = "Scanner connected";
+inline constexpr const char* kScannerDisconnected = "Scanner disconnected";
 
 // Verdict screen
 inline constexpr const char* kWelcome = "WELCOME";
@@ -181,6 +183,8 @@ std::string setupDone(const std::string& eventName);
 std::string alreadySetUp(const std::string& eventName);
 std::string switchNeedsOrganiser(const std::string& eventName);
 std::string scanEventCodeFirst();
+// The serial scanner sent a line too long to be a code ("a line of 5000 characters, ...").
+std::string scannerLineRefused(const std::string& why);
 std::string storageFailure();
 std::string noSyncClient();
 std::string notASetupCode();
