@@ -164,7 +164,7 @@ Result<ColumnMapping, ImportProblem> ColumnMapping::fromHeader(ImportFormat form
                 std::string("the header has no '") + column + "' column" +
                     (format == ImportFormat::kAdmit
                          ? std::string()
-                         : " (needed for a " + std::string(importFormatName(format)) + " import)"));
+                         : " (the " + std::string(importFormatName(format)) + " format needs it)"));
         }
     }
     return mapping;

@@ -212,7 +212,7 @@ TEST_F(OrganiserCommands, ImportTakesTheFormatFlagAndTellsTheFormatOtherwise) {
     refused("import" + ev + "--format csv " + eventbrite, 2,
             "--format must be admit, pretix or eventbrite, not 'csv'");
     refused("import" + ev + "--format pretix " + eventbrite, 1,
-            eventbrite + ":1: the header has no 'Order code' column (needed for a pretix import)");
+            eventbrite + ":1: the header has no 'Order code' column (the pretix format needs it)");
     std::ofstream(dir.file("german.csv")) << "Vorname,Nachname,E-Mail\nAda,Lovelace,a@x.org\n";
     refused("import" + ev + dir.file("german.csv"), 1,
             dir.file("german.csv") +

@@ -292,8 +292,8 @@ TEST_F(ExportImportTest, BadExportsAreAnsweredExactlyAndNothingIsHalfApplied) {
     };
     std::vector<Case> cases{
         {replaced(good, "Attendee Status,", "Status,"), ImportProblem::Kind::kMissingColumn,
-         "export.csv:1: the header has no 'Attendee Status' column (needed for a eventbrite "
-         "import)"},
+         "export.csv:1: the header has no 'Attendee Status' column (the eventbrite format needs "
+         "it)"},
         {replaced(good, "Checked In", "Maybe"), ImportProblem::Kind::kBadStatus,
          "export.csv:5: field 'Attendee Status': 'Maybe' is not an Eventbrite attendee status "
          "(Attending, Checked In, Pending, Unpaid, Not Attending, Refunded, Cancelled, Deleted, "

@@ -106,9 +106,9 @@ TEST(ColumnMappingTest, AMissingColumnIsNamedAsTheExportSpellsIt) {
     EXPECT_EQ(made.error().kind, Kind::kMissingColumn);
     EXPECT_EQ(made.error().column, "Attendee Status");
     EXPECT_EQ(made.error().line, 1);
-    EXPECT_EQ(made.error().message,
-              "eb.csv:1: the header has no 'Attendee Status' column (needed for a eventbrite "
-              "import)");
+    EXPECT_EQ(
+        made.error().message,
+        "eb.csv:1: the header has no 'Attendee Status' column (the eventbrite format needs it)");
 }
 
 TEST(ColumnMappingTest, AdmitsOwnFormatRefusesUnknownAndRepeatedColumns) {
