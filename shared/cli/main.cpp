@@ -67,7 +67,10 @@ bytes (mode 0600), --key-credential a systemd credential (LoadCredential=) holdi
 Events and attendees (organiser database):
   event create --name NAME [--types General,VIP] [--reentry single|multiple|after_exit]
   event list
-  import --event ID FILE.csv
+  import --event ID [--format admit|pretix|eventbrite] FILE.csv
+                                        Admit's columns, pretix's order positions export or
+                                        Eventbrite's attendee report; told from the header row
+                                        unless --format names it (docs/import-formats.md)
   tickets --event ID --out DIR          one QR PNG per ticket + tickets.csv for mail merge
   setup-code --event ID [--png FILE] [--server URL [--token-file FILE] [--tls-cert FILE]]
                                         online codes carry a one-time enrolment token
@@ -209,21 +212,36 @@ Outcome eventList(Context& c) {
 
 Outcome importCsv(Context& c) {
     if (c.args.positional().size() != 2) return fail(usage("import needs one CSV file"));
+    std::optional<organiser::ImportFormat> format;
+    if (auto named = c.args.option("format")) {
+        format = organiser::parseImportFormat(*named);
+        if (!format) {
+            return fail(
+                usage("--format must be admit, pretix or eventbrite, not '" + *named + "'"));
+        }
+    }
     auto opened = openForEvent(c);
     if (!opened) return fail(opened.error());
     SQLite::Database& db = opened->db;
     const std::string& eventId = opened->eventId;
     auto summary = organiser::importAttendeesFile(db, eventId, c.args.positional()[1],
                                                   c.args.option("operator").value_or(""),
-                                                  store::systemTimeMs());
+                                                  store::systemTimeMs(), format);
     if (!summary) return fail(failed(summary.error()));
+    std::string formatName(organiser::importFormatName(summary->format));
+    std::string ignored;
+    for (const auto& column : summary->ignoredColumns) {
+        ignored += (ignored.empty() ? "" : ", ") + column;
+    }
     print(c,
-          {{"inserted", summary->inserted},
+          {{"format", formatName},
+           {"inserted", summary->inserted},
            {"updated", summary->updated},
-           {"unchanged", summary->unchanged}},
-          "imported: " + std::to_string(summary->inserted) + " new, " +
+           {"unchanged", summary->unchanged},
+           {"ignored_columns", summary->ignoredColumns}},
+          "imported (" + formatName + "): " + std::to_string(summary->inserted) + " new, " +
               std::to_string(summary->updated) + " updated, " + std::to_string(summary->unchanged) +
-              " unchanged");
+              " unchanged" + (ignored.empty() ? std::string() : "\nignored columns: " + ignored));
     return exit_code::kOk;
 }
 

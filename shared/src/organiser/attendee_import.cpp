@@ -3,14 +3,13 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
-#include <optional>
 #include <sstream>
 
 #include <SQLiteCpp/Transaction.h>
 #include <nlohmann/json.hpp>
 
+#include "admit/organiser/column_mapping.hpp"
 #include "admit/organiser/csv_reader.hpp"
-#include "admit/organiser/event_admin.hpp"
 #include "admit/store/attendees.hpp"
 #include "admit/store/audit_log.hpp"
 #include "admit/store/events.hpp"
@@ -19,12 +18,7 @@
 namespace admit::organiser {
 namespace {
 
-constexpr int kMaxReportedErrors = 20;
-
-enum Column { kName, kEmail, kTicketType, kStatus, kExternalCode, kAttentionNote, kColumnCount };
-constexpr std::array<const char*, kColumnCount> kColumnNames{
-    "name", "email", "ticket_type", "status", "external_code", "attention_note"};
-constexpr int kRequiredColumns = 4;  // the first four
+using Kind = ImportProblem::Kind;
 
 std::string lower(std::string text) {
     std::transform(text.begin(), text.end(), text.begin(),
@@ -32,125 +26,123 @@ std::string lower(std::string text) {
     return text;
 }
 
-std::string trim(const std::string& text) {
-    auto first = text.find_first_not_of(" \t");
-    if (first == std::string::npos) return {};
-    auto last = text.find_last_not_of(" \t");
-    return text.substr(first, last - first + 1);
-}
-
 struct Row {
-    int line = 0;
+    MappedRow mapped;
     store::Attendee attendee;
-    std::string externalCode;
 };
+
+Failure<ImportError> wholeFile(Kind kind, const std::string& source, int line,
+                               const std::string& what) {
+    std::string where = source + (line > 0 ? ":" + std::to_string(line) : std::string()) + ": ";
+    return fail(importError({{kind, source, line, {}, where + what}}, false));
+}
 
 }  // namespace
 
-Result<ImportSummary> importAttendees(SQLite::Database& db, const std::string& eventId,
-                                      const std::string& csvText, const std::string& sourceName,
-                                      const std::string& operatorName, std::int64_t nowMs) {
+Result<ImportSummary, ImportError> importAttendees(SQLite::Database& db, const std::string& eventId,
+                                                   const std::string& csvText,
+                                                   const std::string& sourceName,
+                                                   const std::string& operatorName,
+                                                   std::int64_t nowMs,
+                                                   std::optional<ImportFormat> format) {
     store::Events events(db);
     auto event = events.find(eventId);
-    if (!event) return fail("unknown event " + eventId);
+    if (!event || event->blindIndexKey.size() != 32) {
+        return fail(importError(
+            {{Kind::kUnknownEvent, sourceName, 0, {}, "unknown event " + eventId}}, false));
+    }
     auto records = parseCsv(csvText, sourceName);
-    if (!records) return fail(records.error());
-    if (records->empty()) return fail(sourceName + ": the file is empty (a header row is needed)");
-
-    // Header: map each known column to its position.
-    std::array<std::optional<std::size_t>, kColumnCount> position{};
+    if (!records) {
+        return fail(importError(
+            {{Kind::kInvalidCsv, sourceName, records.error().line, {}, records.error().message}},
+            false));
+    }
+    if (records->empty()) {
+        return wholeFile(Kind::kEmptyFile, sourceName, 0,
+                         "the file is empty (a header row is needed)");
+    }
     const CsvRecord& header = records->front();
-    for (std::size_t i = 0; i < header.fields.size(); ++i) {
-        std::string name = lower(trim(header.fields[i]));
-        auto known = std::find(kColumnNames.begin(), kColumnNames.end(), name);
-        if (known == kColumnNames.end()) {
-            return fail(sourceName + ":" + std::to_string(header.line) + ": unknown column '" +
-                        header.fields[i] +
-                        "' (columns are name, email, ticket_type, status, external_code, "
-                        "attention_note)");
-        }
-        auto column = static_cast<std::size_t>(known - kColumnNames.begin());
-        if (position[column]) {
-            return fail(sourceName + ":" + std::to_string(header.line) + ": column '" + name +
-                        "' appears twice");
-        }
-        position[column] = i;
+    if (!format) format = detectImportFormat(header.fields);
+    if (!format) {
+        return wholeFile(Kind::kUnknownFormat, sourceName, header.line,
+                         recognisedFormatsSentence());
     }
-    for (int c = 0; c < kRequiredColumns; ++c) {
-        if (!position[static_cast<std::size_t>(c)]) {
-            return fail(sourceName + ":" + std::to_string(header.line) + ": the header has no '" +
-                        kColumnNames[static_cast<std::size_t>(c)] + "' column");
-        }
-    }
+    auto mapping = ColumnMapping::fromHeader(*format, header, sourceName);
+    if (!mapping) return fail(importError({mapping.error()}, false));
 
-    std::vector<std::string> errors;
+    auto indexKey = ticket::BlindIndexKey::fromBytes(
+        std::span<const std::uint8_t, 32>(event->blindIndexKey.data(), 32));
+    std::vector<ImportProblem> problems;
     std::vector<Row> rows;
+    rows.reserve(records->size() - 1);
     std::map<std::string, int> seenIdentity;
     std::map<std::string, int> seenCode;
+    std::map<std::string, int> seenPosition;
+    std::map<std::string, std::optional<std::uint16_t>> typeByName;  // lower-case name
     std::string typeNames;
     for (const auto& t : events.ticketTypes(eventId)) {
         typeNames += (typeNames.empty() ? "" : ", ") + t.name;
     }
     for (std::size_t r = 1; r < records->size(); ++r) {
         const CsvRecord& record = (*records)[r];
-        std::string where = sourceName + ":" + std::to_string(record.line) + ": ";
-        if (record.fields.size() != header.fields.size()) {
-            errors.push_back(where + "has " + std::to_string(record.fields.size()) +
-                             " fields, the header has " + std::to_string(header.fields.size()));
-            continue;
-        }
-        auto field = [&](Column c) {
-            auto p = position[static_cast<std::size_t>(c)];
-            return p ? trim(record.fields[*p]) : std::string();
-        };
-        auto bad = [&](Column c, const std::string& what) {
-            errors.push_back(where + "field '" + kColumnNames[static_cast<std::size_t>(c)] +
-                             "': " + what);
+        auto mapped = mapping->map(record, problems);
+        if (!mapped) continue;
+        std::size_t before = problems.size();
+        auto bad = [&](Kind kind, const std::string& column, const std::string& what) {
+            problems.push_back({kind, sourceName, record.line, column,
+                                sourceName + ":" + std::to_string(record.line) + ": field '" +
+                                    column + "': " + what});
         };
         Row row;
-        row.line = record.line;
+        row.mapped = std::move(*mapped);
+        const MappedRow& m = row.mapped;
         store::Attendee& a = row.attendee;
         a.eventId = eventId;
-        a.name = field(kName);
-        a.email = field(kEmail);
-        a.attentionNote = field(kAttentionNote);
-        row.externalCode = field(kExternalCode);
-        std::size_t errorsBefore = errors.size();
-        if (a.name.empty()) bad(kName, "is empty");
-        auto at = a.email.find('@');
-        if (a.email.empty()) {
-            bad(kEmail, "is empty");
-        } else if (at == std::string::npos || at == 0 || at + 1 == a.email.size() ||
-                   a.email.find_first_of(" \t,;") != std::string::npos) {
-            bad(kEmail, "'" + a.email + "' is not an email address");
+        a.name = m.name;
+        a.email = m.email;
+        a.status = m.status;
+        a.attentionNote = m.attentionNote;
+        auto cached = typeByName.find(lower(m.ticketType));
+        if (cached == typeByName.end()) {
+            auto type = events.findTicketTypeByName(eventId, m.ticketType);
+            cached = typeByName
+                         .emplace(lower(m.ticketType),
+                                  type ? std::optional<std::uint16_t>(type->code) : std::nullopt)
+                         .first;
         }
-        auto type = events.findTicketTypeByName(eventId, field(kTicketType));
-        if (!type) {
-            bad(kTicketType, "'" + field(kTicketType) + "' is not a ticket type of this event (" +
-                                 typeNames + ")");
+        if (!cached->second) {
+            bad(Kind::kUnknownTicketType, m.ticketTypeColumn,
+                "'" + m.ticketType + "' is not a ticket type of this event (" + typeNames + ")");
         } else {
-            a.ticketType = type->code;
+            a.ticketType = *cached->second;
         }
-        std::string statusText = lower(field(kStatus));
-        auto status = store::parseAttendeeStatus(statusText.empty() ? "approved" : statusText);
-        if (!status) {
-            bad(kStatus, status.error().message);
-        } else {
-            a.status = *status;
-        }
-        if (!row.externalCode.empty()) {
-            auto [it, fresh] = seenCode.emplace(row.externalCode, record.line);
+        if (!m.code.empty()) {
+            auto [it, fresh] = seenCode.emplace(m.code, record.line);
             if (!fresh) {
-                bad(kExternalCode, "the same code is on line " + std::to_string(it->second));
+                bad(Kind::kDuplicateCode, m.codeColumn,
+                    "the same code is on line " + std::to_string(it->second));
             }
         }
-        if (errors.size() != errorsBefore) continue;
-        // The identity that makes re-imports idempotent: the external code (as its blind index,
-        // so the database never holds it) or the email and name, counted for repeats.
-        if (!row.externalCode.empty()) {
-            auto key = ticket::BlindIndexKey::fromBytes(
-                std::span<const std::uint8_t, 32>(event->blindIndexKey.data(), 32));
-            a.importKey = "code:" + ticket::blindIndex(key, row.externalCode);
+        if (!m.orderPosition.empty()) {
+            auto [it, fresh] = seenPosition.emplace(m.orderPosition, record.line);
+            if (!fresh) {
+                problems.push_back({Kind::kDuplicateRow,
+                                    sourceName,
+                                    record.line,
+                                    {},
+                                    sourceName + ":" + std::to_string(record.line) +
+                                        ": the same order position is on line " +
+                                        std::to_string(it->second)});
+            }
+        }
+        if (problems.size() != before) continue;
+        // The identity that makes re-imports idempotent, never holding a barcode: an export's
+        // order position (its ticket's barcode may be derived from it, so as a blind index too),
+        // else the external code's blind index, else the email and name, counted for repeats.
+        if (!m.orderPosition.empty()) {
+            a.importKey = "order:" + ticket::blindIndex(indexKey, m.orderPosition);
+        } else if (!m.code.empty()) {
+            a.importKey = "code:" + ticket::blindIndex(indexKey, m.code);
         } else {
             std::string identity = lower(a.email) + "|" + a.name;
             int repeat = seenIdentity[identity]++;
@@ -158,29 +150,22 @@ Result<ImportSummary> importAttendees(SQLite::Database& db, const std::string& e
         }
         rows.push_back(std::move(row));
     }
-    if (!errors.empty()) {
-        std::string message;
-        for (std::size_t i = 0; i < errors.size() && i < kMaxReportedErrors; ++i) {
-            message += (i ? "\n" : "") + errors[i];
-        }
-        if (errors.size() > kMaxReportedErrors) {
-            message +=
-                "\n... and " + std::to_string(errors.size() - kMaxReportedErrors) + " more errors";
-        }
-        message += "\nnothing was imported";
-        return fail(message);
-    }
+    if (!problems.empty()) return fail(importError(std::move(problems), true));
 
+    std::string formatName(importFormatName(*format));
     try {
         SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
         ImportSummary summary;
+        summary.format = *format;
+        summary.ignoredColumns = mapping->ignoredColumns();
         store::Attendees attendees(db);
         store::HybridLogicalClock clock(db);
         store::AuditLog audit(db);
         // Each attendee's own entry, so that `admit attendee history` can tell where they came
         // from; the import as a whole has one more below.
         auto auditAttendee = [&](const char* action, std::int64_t id) {
-            nlohmann::json detail{{"event_id", eventId}, {"source", sourceName}};
+            nlohmann::json detail{
+                {"event_id", eventId}, {"source", sourceName}, {"format", formatName}};
             audit.append({operatorName, action, "attendee:" + std::to_string(id), detail.dump()},
                          clock.tick(nowMs), nowMs);
         };
@@ -198,40 +183,51 @@ Result<ImportSummary> importAttendees(SQLite::Database& db, const std::string& e
                     ++summary.unchanged;
                     break;
             }
-            if (!row.externalCode.empty()) {
-                auto attached = addOpaqueCode(db, eventId, row.attendee.id, row.externalCode);
-                if (!attached) {
-                    return fail(sourceName + ":" + std::to_string(row.line) +
-                                ": field 'external_code': " + attached.error().message +
-                                "\nnothing was imported");
-                }
+            const MappedRow& m = row.mapped;
+            if (m.code.empty()) continue;
+            // The same check as addOpaqueCode's, with the blind index made once per row.
+            std::string ref = ticket::blindIndex(indexKey, m.code);
+            if (auto existing = attendees.findTicket(eventId, ref)) {
+                if (existing->attendeeId == row.attendee.id) continue;
+                // Leaving without commit rolls every row back.
+                return fail(importError(
+                    {{Kind::kCodeTaken, sourceName, m.line, m.codeColumn,
+                      sourceName + ":" + std::to_string(m.line) + ": field '" + m.codeColumn +
+                          "': the code is already attached to another attendee"}},
+                    true));
             }
+            attendees.addTicket({eventId, ref, store::TicketKind::kOpaque, row.attendee.id});
         }
         if (summary.inserted + summary.updated > 0) {
-            nlohmann::json detail{{"event_id", eventId},
-                                  {"source", sourceName},
-                                  {"inserted", summary.inserted},
-                                  {"updated", summary.updated},
-                                  {"unchanged", summary.unchanged}};
+            nlohmann::json detail{{"event_id", eventId},        {"source", sourceName},
+                                  {"format", formatName},       {"inserted", summary.inserted},
+                                  {"updated", summary.updated}, {"unchanged", summary.unchanged}};
             audit.append({operatorName, "attendees.imported", eventId, detail.dump()},
                          clock.tick(nowMs), nowMs);
         }
         transaction.commit();
         return summary;
     } catch (const SQLite::Exception& e) {
-        return fail(std::string("could not import ") + sourceName + ": " + e.what() +
-                    "\nnothing was imported");
+        return fail(importError({{Kind::kStorage,
+                                  sourceName,
+                                  0,
+                                  {},
+                                  std::string("could not import ") + sourceName + ": " + e.what()}},
+                                true));
     }
 }
 
-Result<ImportSummary> importAttendeesFile(SQLite::Database& db, const std::string& eventId,
-                                          const std::string& path, const std::string& operatorName,
-                                          std::int64_t nowMs) {
+Result<ImportSummary, ImportError> importAttendeesFile(
+    SQLite::Database& db, const std::string& eventId, const std::string& path,
+    const std::string& operatorName, std::int64_t nowMs, std::optional<ImportFormat> format) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return fail("cannot read " + path);
+    if (!in) {
+        return fail(
+            importError({{Kind::kUnreadableFile, path, 0, {}, "cannot read " + path}}, false));
+    }
     std::ostringstream text;
     text << in.rdbuf();
-    return importAttendees(db, eventId, text.str(), path, operatorName, nowMs);
+    return importAttendees(db, eventId, text.str(), path, operatorName, nowMs, format);
 }
 
 }  // namespace admit::organiser

@@ -4,12 +4,23 @@
 
 namespace admit::organiser {
 
-Result<std::vector<CsvRecord>> parseCsv(std::string_view text, const std::string& sourceName) {
+namespace {
+
+Failure<CsvError> csvError(CsvError::Kind kind, const std::string& sourceName, int line,
+                           const std::string& what) {
+    return fail(CsvError{kind, line, sourceName + ":" + std::to_string(line) + ": " + what});
+}
+
+}  // namespace
+
+Result<std::vector<CsvRecord>, CsvError> parseCsv(std::string_view text,
+                                                  const std::string& sourceName) {
     if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
     if (auto bad = codec::findInvalidUtf8(text)) {
         int line = 1;
         for (std::size_t i = 0; i < *bad; ++i) line += text[i] == '\n';
-        return fail(sourceName + ":" + std::to_string(line) + ": the file is not valid UTF-8");
+        return csvError(CsvError::Kind::kInvalidUtf8, sourceName, line,
+                        "the file is not valid UTF-8");
     }
     std::vector<CsvRecord> records;
     CsvRecord record{1, {}};
@@ -58,14 +69,15 @@ Result<std::vector<CsvRecord>> parseCsv(std::string_view text, const std::string
             endRecord();
             ++line;
         } else if (afterQuote) {
-            return fail(sourceName + ":" + std::to_string(line) + ": field " +
-                        std::to_string(record.fields.size() + 1) +
-                        ": text after a closing quote (write \"\" for a quote inside a field)");
+            return csvError(CsvError::Kind::kMisplacedQuote, sourceName, line,
+                            "field " + std::to_string(record.fields.size() + 1) +
+                                ": text after a closing quote (write \"\" for a quote inside a "
+                                "field)");
         } else if (c == '"') {
             if (!field.empty()) {
-                return fail(sourceName + ":" + std::to_string(line) + ": field " +
-                            std::to_string(record.fields.size() + 1) +
-                            ": a quote in the middle of an unquoted field");
+                return csvError(CsvError::Kind::kMisplacedQuote, sourceName, line,
+                                "field " + std::to_string(record.fields.size() + 1) +
+                                    ": a quote in the middle of an unquoted field");
             }
             quoted = true;
             recordStarted = true;
@@ -75,8 +87,8 @@ Result<std::vector<CsvRecord>> parseCsv(std::string_view text, const std::string
         }
     }
     if (quoted) {
-        return fail(sourceName + ":" + std::to_string(record.line) +
-                    ": a quoted field is never closed");
+        return csvError(CsvError::Kind::kUnclosedQuote, sourceName, record.line,
+                        "a quoted field is never closed");
     }
     if (recordStarted || !field.empty()) endRecord();
     return records;

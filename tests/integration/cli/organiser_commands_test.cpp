@@ -2,6 +2,7 @@
 // unknown ref, the wrong event, a bad status, an empty reason) answered with one sentence and
 // exit code 1 or 2, with nothing changed.
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <string>
@@ -184,6 +185,42 @@ TEST_F(OrganiserCommands, EventTypesGatesOperatorsAuditAndExports) {
             "the report must be checkins, attendees or audit, not 'people'");
     refused("export checkins" + ev + "--format xml", 2,
             "the format must be csv or json, not 'xml'");
+}
+
+TEST_F(OrganiserCommands, ImportTakesTheFormatFlagAndTellsTheFormatOtherwise) {
+    CliRun help = admit("--help");
+    EXPECT_NE(help.out.find("import --event ID [--format admit|pretix|eventbrite] FILE.csv"),
+              std::string::npos);
+    EXPECT_NE(help.out.find("docs/import-formats.md"), std::string::npos);
+
+    const std::string eventbrite =
+        std::string(ADMIT_SOURCE_DIR) + "/tests/data/eventbrite-attendee-report.csv";
+    run("type add" + ev + "--name 'General Admission'");
+    json told = run("import" + ev + eventbrite);
+    EXPECT_EQ(told["format"], "eventbrite");
+    EXPECT_EQ(told["inserted"], 5);
+    EXPECT_NE(
+        std::find(told["ignored_columns"].begin(), told["ignored_columns"].end(), "Job Title"),
+        told["ignored_columns"].end());
+    json named = run("import" + ev + "--format eventbrite " + eventbrite);
+    EXPECT_EQ(named["unchanged"], 5);
+    CliRun text = admit(db + "import" + ev + eventbrite);
+    EXPECT_EQ(text.exitCode, 0);
+    EXPECT_EQ(text.out.substr(0, text.out.find('\n')),
+              "imported (eventbrite): 0 new, 0 updated, 5 unchanged");
+
+    refused("import" + ev + "--format csv " + eventbrite, 2,
+            "--format must be admit, pretix or eventbrite, not 'csv'");
+    refused("import" + ev + "--format pretix " + eventbrite, 1,
+            eventbrite + ":1: the header has no 'Order code' column (the pretix format needs it)");
+    std::ofstream(dir.file("german.csv")) << "Vorname,Nachname,E-Mail\nAda,Lovelace,a@x.org\n";
+    refused("import" + ev + dir.file("german.csv"), 1,
+            dir.file("german.csv") +
+                ":1: the header row is none of the recognised formats: Admit's own (name, email, "
+                "ticket_type, status), pretix's order positions export (Order code, Position ID) "
+                "or Eventbrite's attendee report (Order #, Attendee #); choose one with --format "
+                "admit|pretix|eventbrite");
+    EXPECT_EQ(run("attendee list" + ev + "--limit 100").size(), 7u);
 }
 
 }  // namespace

@@ -16,7 +16,20 @@ struct CsvRecord {
     std::vector<std::string> fields;
 };
 
+// Why a text is not CSV; callers decide by the kind, the message names source, line and field.
+struct CsvError {
+    enum class Kind {
+        kInvalidUtf8,
+        kMisplacedQuote,  // a quote inside an unquoted field, or text after a closing quote
+        kUnclosedQuote,
+    };
+    Kind kind = Kind::kInvalidUtf8;
+    int line = 0;
+    std::string message;
+};
+
 // Errors name the source (a file name, for messages), the line and what is wrong.
-Result<std::vector<CsvRecord>> parseCsv(std::string_view text, const std::string& sourceName);
+Result<std::vector<CsvRecord>, CsvError> parseCsv(std::string_view text,
+                                                  const std::string& sourceName);
 
 }  // namespace admit::organiser
