@@ -251,8 +251,9 @@ struct SyncServer::Impl {
         auto parking = std::make_shared<Parking>();
         parking->key = device.eventId;
         parking->owner = device.deviceId;
-        parking->wait =
-            std::min<std::chrono::milliseconds>(std::chrono::seconds(*wait), options.maxWait);
+        // Cut before converting, so that no `wait` overflows the duration.
+        parking->wait = std::min<std::chrono::milliseconds>(
+            std::chrono::seconds(std::min<std::int64_t>(*wait, 3600)), options.maxWait);
         parking->overCap = errorFrom(
             {ErrorKind::kTooManyWaiting,
              "the server holds as many waiting downloads as it allows; download without waiting"});

@@ -15,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -58,12 +59,15 @@ struct SimFixture {
     std::int64_t rosterVersion = 0;
     std::vector<SimDevice> devices;
     std::unique_ptr<SQLite::Database> writerReplica;
+    // Every kiosk's replica, when asked for (makeSimFixture's keepReplicas).
+    std::vector<std::unique_ptr<SQLite::Database>> replicas;
 
     std::string keyFile() const { return (dir / "server.key").string(); }
     std::string dbFile() const { return (dir / "server.db").string(); }
 };
 
-inline SimFixture makeSimFixture(const std::filesystem::path& dir, int devices) {
+inline SimFixture makeSimFixture(const std::filesystem::path& dir, int devices,
+                                 bool keepReplicas = false) {
     SimFixture f;
     f.dir = dir;
     auto key = replica::ReplicaKey::generate();
@@ -88,7 +92,11 @@ inline SimFixture makeSimFixture(const std::filesystem::path& dir, int devices) 
             {f.eventId, *token, deviceId, "kiosk " + std::to_string(i)}, now);
         if (!enrolled) simDie(enrolled.error().message);
         f.devices.push_back({deviceId, enrolled->deviceToken});
-        if (i == 0) f.writerReplica = std::make_unique<SQLite::Database>(std::move(*kiosk));
+        if (keepReplicas) {
+            f.replicas.push_back(std::make_unique<SQLite::Database>(std::move(*kiosk)));
+        } else if (i == 0) {
+            f.writerReplica = std::make_unique<SQLite::Database>(std::move(*kiosk));
+        }
     }
     f.rosterVersion = sync::rosterVersion(*db, f.eventId);
     return f;
@@ -122,6 +130,30 @@ inline SimCheckIn makeCheckIn(SimFixture& f, int n) {
     return c;
 }
 
+// `count` check-ins of kiosk `device`, recorded in its replica now (one transaction) and
+// returned as one-entry uploads, in order: a load run sends them without touching a replica.
+inline std::vector<SimCheckIn> prepareCheckIns(SimFixture& f, std::size_t device, int count) {
+    SQLite::Database& kiosk = *f.replicas.at(device);
+    {
+        SQLite::Transaction transaction(kiosk);
+        store::HybridLogicalClock clock(kiosk);
+        store::CheckInLog log(kiosk, clock);
+        for (int n = 0; n < count; ++n) {
+            log.append({f.eventId, "ref-" + std::to_string(device) + "-" + std::to_string(n),
+                        std::nullopt, "G" + std::to_string(device), store::Direction::kEntry, ""},
+                       store::systemTimeMs());
+        }
+        transaction.commit();
+    }
+    std::vector<SimCheckIn> out;
+    for (auto& item : store::Outbox(kiosk).pending(static_cast<std::size_t>(count))) {
+        SimCheckIn c{item.recordId, {f.devices[device].deviceId, "G" + std::to_string(device), {}}};
+        c.upload.entries.push_back({item.seq, item.kind, item.recordId, item.hlc, item.payload});
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
 inline sync::HttpRequest simRequest(const std::string& url, const std::string& token) {
     sync::HttpRequest r;
     r.url = url;
@@ -130,10 +162,14 @@ inline sync::HttpRequest simRequest(const std::string& url, const std::string& t
     return r;
 }
 
-// When each check-in id arrived at each reader (ms since `origin`).
+// When each check-in id arrived at each reader (ms since `origin`); with `tracked`, only those
+// ids (a sample, so that many kiosks do not make the log the bottleneck).
 class ArrivalLog {
   public:
+    ArrivalLog() = default;
+    explicit ArrivalLog(std::set<std::string> tracked) : tracked_(std::move(tracked)) {}
     void arrived(std::size_t reader, const std::string& id, double ms) {
+        if (!tracked_.empty() && !tracked_.count(id)) return;
         std::lock_guard lock(mutex_);
         arrivals_[id][reader] = ms;
     }
@@ -143,6 +179,7 @@ class ArrivalLog {
     }
 
   private:
+    std::set<std::string> tracked_;
     mutable std::mutex mutex_;
     std::map<std::string, std::map<std::size_t, double>> arrivals_;
 };

@@ -133,6 +133,28 @@ TEST_F(WaitingDownload, AChangeByTheOrganisersProcessEndsTheWait) {
     EXPECT_GT(*page->rosterVersion, roster);
 }
 
+// A wait is cut to the server's most (25 s): an absurd one is no overflow and no hang, and a
+// negative one is refused by its field.
+TEST_F(WaitingDownload, AWaitIsCutAndANegativeOneRefused) {
+    startServer();
+    const std::int64_t roster = currentRosterVersion();
+    RawConnection huge(port);
+    ASSERT_TRUE(huge.send(rawRequest("GET",
+                                     checkinsPath(eventId) + "?after=0&wait=9223372036854775807" +
+                                         "&roster=" + std::to_string(roster),
+                                     {authorization()})));
+    EXPECT_FALSE(huge.readResponse(1000ms)) << "answered without waiting";
+    RawConnection negative(port);
+    ASSERT_TRUE(negative.send(rawRequest(
+        "GET", checkinsPath(eventId) + "?after=0&wait=-5&roster=" + std::to_string(roster),
+        {authorization()})));
+    auto refused = negative.readResponse(5000ms);
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 400);
+    EXPECT_NE(refused->body.find("wait must be a whole number of seconds"), std::string::npos)
+        << refused->body;
+}
+
 TEST_F(WaitingDownload, ATokenIsCheckedBeforeAnyWait) {
     startServer();
     const std::int64_t roster = currentRosterVersion();
