@@ -424,9 +424,6 @@ Result<DownloadResponse> parseDownloadResponse(std::string_view body) {
     ADMIT_FIELD(more, f.boolean("more"));
     ADMIT_FIELD(acknowledged, f.optionalInteger("device_acknowledged_through"));
     ADMIT_FIELD(rosterVersion, f.optionalInteger("roster_version"));
-    if (rosterVersion && *rosterVersion < 0) {
-        return fail(std::string("roster_version must not be negative"));
-    }
     out.rosterVersion = rosterVersion;
     if (j.contains("order")) {
         ADMIT_FIELD(order, f.text("order", 64));

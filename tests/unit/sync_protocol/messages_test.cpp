@@ -215,7 +215,7 @@ TEST(MessagesTest, DownloadAndDevicesRoundTrip) {
     EXPECT_EQ(waited->rosterVersion, 57);
     download.rosterVersion = -3;
     EXPECT_EQ(parseDownloadResponse(toJson(download)).error().message,
-              "roster_version must not be negative");
+              "roster_version is out of range");
     download.rosterVersion.reset();
 
     std::string broken = toJson(download);
