@@ -77,7 +77,7 @@ KioskCore::KioskCore(KioskOptions options)
     // The read-only dashboard syncs too: its counts are only live with the other devices'
     // check-ins. It records none, so its rounds only download.
     sync_ = std::make_shared<SyncRunner>(options_.syncBackend, options_.database, options_.clock,
-                                         session_);
+                                         session_, options_.syncInterval);
     settings_ = std::make_unique<SettingsController>(
         *queues_, options_, *session_, [this](const std::string& device) { cameraDue_ = device; });
     stats_ = std::make_unique<StatsThread>(options_.database, [this](KioskDatabaseError problem) {

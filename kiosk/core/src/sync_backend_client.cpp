@@ -26,6 +26,14 @@ class ClientBackend final : public SyncBackend {
                                                         std::int64_t nowMs) override {
         return sync::SyncClient(server).runRound(replica, eventId, gate, nowMs);
     }
+    std::optional<sync::WaitRequest> prepareWait(SQLite::Database& replica,
+                                                 const std::string& eventId) override {
+        return sync::SyncClient::prepareWait(replica, eventId);
+    }
+    Result<sync::WaitOutcome, sync::SyncError> waitForNews(
+        const sync::ServerAddress& server, const sync::WaitRequest& request) override {
+        return sync::SyncClient(server).waitForNews(request);
+    }
 };
 
 }  // namespace

@@ -69,15 +69,18 @@ ServerConnection serverConnection(const sync::SyncState& state) {
 }  // namespace
 
 SyncRunner::SyncRunner(std::shared_ptr<SyncBackend> backend, KioskDatabaseConfig database,
-                       store::WallClock clock, std::shared_ptr<const KioskSession> session)
+                       store::WallClock clock, std::shared_ptr<const KioskSession> session,
+                       std::chrono::milliseconds interval)
     : backend_(std::move(backend)),
       database_(std::move(database)),
       clock_(std::move(clock)),
-      session_(std::move(session)) {}
+      session_(std::move(session)),
+      schedule_(interval) {}
 
 SyncRunner::~SyncRunner() {
-    // stop() joined or detached it; the thread itself holds a reference until it ends.
+    // stop() joined or detached them; each thread holds a reference until it ends.
     if (thread_.joinable()) thread_.detach();
+    if (waitingThread_.joinable()) waitingThread_.detach();
 }
 
 void SyncRunner::start(SyncSink sink) {
@@ -86,6 +89,12 @@ void SyncRunner::start(SyncSink sink) {
         sink_ = std::move(sink);
     }
     thread_ = std::thread([self = shared_from_this()] { self->loopOnSyncThread(); });
+    if (backend_->available()) {
+        waitingThread_ = std::thread([self = shared_from_this()] { self->loopOnWaitingThread(); });
+    } else {
+        std::lock_guard lock(mutex_);
+        waitingExited_ = true;
+    }
 }
 
 void SyncRunner::stop(std::chrono::milliseconds grace) {
@@ -96,16 +105,32 @@ void SyncRunner::stop(std::chrono::milliseconds grace) {
     {
         std::lock_guard lock(mutex_);
         signal(SyncSignal::kStopAsked);
+        stopAsked_ = true;
+        waitRequest_.reset();
     }
     cv_.notify_all();
-    if (!thread_.joinable()) return;
-    std::unique_lock lock(mutex_);
-    bool ended = cv_.wait_for(lock, grace, [this] { return phase_ == SyncPhase::kExited; });
-    lock.unlock();
-    if (ended) {
-        thread_.join();
-    } else {
-        thread_.detach();
+    const auto giveUp = std::chrono::steady_clock::now() + grace;
+    if (thread_.joinable()) {
+        std::unique_lock lock(mutex_);
+        bool ended = cv_.wait_until(lock, giveUp, [this] { return phase_ == SyncPhase::kExited; });
+        lock.unlock();
+        if (ended) {
+            thread_.join();
+        } else {
+            thread_.detach();
+        }
+    }
+    if (waitingThread_.joinable()) {
+        // A waiting download notices the stop within about a second (libcurl's progress
+        // callback); past the grace it is left to end on its own.
+        std::unique_lock lock(mutex_);
+        bool ended = cv_.wait_until(lock, giveUp, [this] { return waitingExited_; });
+        lock.unlock();
+        if (ended) {
+            waitingThread_.join();
+        } else {
+            waitingThread_.detach();
+        }
     }
 }
 
@@ -299,9 +324,54 @@ SyncRoundOutcome SyncRunner::runRoundOnSyncThread(bool afterEnrolment,
         schedule_.roundFailed(SyncSchedule::Clock::now(), false);
     }
     refreshStateOnSyncThread();
+    offerWaitOnSyncThread(out.ok, *eventId);
     out.pendingUploads = pending_;
     out.atMs = clock_();
     return out;
+}
+
+void SyncRunner::offerWaitOnSyncThread(bool roundOk, const std::string& eventId) {
+    std::optional<sync::WaitRequest> request;
+    if (roundOk) request = backend_->prepareWait(*db_, eventId);
+    {
+        std::lock_guard lock(mutex_);
+        waitRequest_ = std::move(request);
+        waitServer_ = sync::serverAddress(syncState_);
+        ++waitOffers_;
+    }
+    cv_.notify_all();
+}
+
+void SyncRunner::loopOnWaitingThread() {
+    std::unique_lock lock(mutex_);
+    std::uint64_t seen = 0;
+    bool again = false;  // the last wait ran out: wait again for the same
+    for (;;) {
+        cv_.wait(lock, [&] {
+            return stopAsked_.load() ||
+                   (waitRequest_ && waitServer_ && (again || waitOffers_ != seen));
+        });
+        if (stopAsked_) break;
+        sync::WaitRequest request = *waitRequest_;
+        const sync::ServerAddress server = *waitServer_;
+        seen = waitOffers_;
+        again = false;
+        lock.unlock();
+        request.cancelled = [this] { return stopAsked_.load(); };
+        auto outcome = backend_->waitForNews(server, request);
+        lock.lock();
+        if (outcome && *outcome == sync::WaitOutcome::kNothingNew) {
+            again = true;
+        } else if (outcome && *outcome == sync::WaitOutcome::kNews) {
+            // A round at once; it offers the next wait, from the cursor it moved.
+            newsPoke_ = true;
+            cv_.notify_all();
+        }
+        // Otherwise (an older server that does not wait, the server's cap on waits, or no
+        // answer): the rounds' polling stands, and the next successful round offers again.
+    }
+    waitingExited_ = true;
+    cv_.notify_all();
 }
 
 void SyncRunner::enrolOnSyncThread(const EnrolJob& job) {
@@ -380,6 +450,7 @@ void SyncRunner::loopOnSyncThread() {
                 cv_.notify_all();
                 return;
             case SyncPhase::kSuspending:
+                waitRequest_.reset();  // the replica goes away: nothing to wait for
                 lock.unlock();
                 db_.reset();
                 lock.lock();
@@ -430,6 +501,10 @@ void SyncRunner::loopOnSyncThread() {
         if (checkInPoke_) {
             checkInPoke_ = false;
             schedule_.checkInRecorded(SyncSchedule::Clock::now());
+        }
+        if (newsPoke_) {
+            newsPoke_ = false;
+            schedule_.newsArrived(SyncSchedule::Clock::now());
         }
         auto next = schedule_.nextRoundAt();
         bool canRun = roundsActive();

@@ -5,15 +5,22 @@
 // server is unreachable (SyncSchedule), and enrols the kiosk when an online event code is
 // scanned. It tells the core what happened through a SyncSink, never touching KioskState.
 //
+// While the kiosk is online, a second thread (the waiting thread) holds a waiting download open
+// with its own HTTP connection (docs/sync.md, "Waiting downloads"): when the server answers
+// that it has news for this kiosk, the sync thread runs a round at once. The waiting thread
+// never touches the replica (the sync thread hands it what to wait for after each successful
+// round), and a check-in's upload never waits behind it: the sync thread is free.
+//
 // Shutdown does not wait for the network: stop() waits a moment for the thread, then detaches
 // it. The thread owns everything it uses (this object is shared with it), and after stop() its
 // news goes nowhere.
 //
 // Threads: the public members are called from the UI thread or the database worker; members
-// ending in OnSyncThread run on the sync thread only. The thread's life is a SyncPhase
-// (sync_phase.hpp), changed only through nextSyncPhase under mutex_.
+// ending in OnSyncThread run on the sync thread only, OnWaitingThread on the waiting thread. The
+// thread's life is a SyncPhase (sync_phase.hpp), changed only through nextSyncPhase under mutex_.
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -64,7 +71,8 @@ class SyncRunner : public std::enable_shared_from_this<SyncRunner> {
   public:
     // Rounds upload for the session's event and gate, read when each round starts.
     SyncRunner(std::shared_ptr<SyncBackend> backend, KioskDatabaseConfig database,
-               store::WallClock clock, std::shared_ptr<const KioskSession> session);
+               store::WallClock clock, std::shared_ptr<const KioskSession> session,
+               std::chrono::milliseconds interval = SyncSchedule::kInterval);
     ~SyncRunner();
     SyncRunner(const SyncRunner&) = delete;
     SyncRunner& operator=(const SyncRunner&) = delete;
@@ -96,6 +104,9 @@ class SyncRunner : public std::enable_shared_from_this<SyncRunner> {
 
   private:
     void loopOnSyncThread();
+    void loopOnWaitingThread();
+    // After a round: what the waiting thread waits for next (nothing after a failed round).
+    void offerWaitOnSyncThread(bool roundOk, const std::string& eventId);
     // Opens the connection and reads the state; false if it cannot be opened.
     bool openDatabaseOnSyncThread();
     void refreshStateOnSyncThread();  // reads the state from the replica and reports it
@@ -133,12 +144,20 @@ class SyncRunner : public std::enable_shared_from_this<SyncRunner> {
     std::uint64_t checkIns_ = 0;         // check-ins recorded while rounds are active
     std::uint64_t checkInsOffered_ = 0;  // ... of which a finished round started after
     bool checkInPoke_ = false;
+    // The waiting thread: what to wait for (none: it idles), a count of offers, and news.
+    std::optional<sync::WaitRequest> waitRequest_;
+    std::optional<sync::ServerAddress> waitServer_;
+    std::uint64_t waitOffers_ = 0;
+    bool newsPoke_ = false;
+    std::atomic<bool> stopAsked_{false};
+    bool waitingExited_ = false;
     bool firstRoundPending_ = false;  // enrolled at start: the first round has not finished
     std::string activity_;
 
     std::mutex sinkMutex_;
     std::optional<SyncSink> sink_;
     std::thread thread_;
+    std::thread waitingThread_;
 };
 
 }  // namespace admit::kiosk

@@ -50,7 +50,7 @@ void SyncSchedule::restart(Clock::time_point now) {
 void SyncSchedule::roundSucceeded(Clock::time_point now) {
     failures_ = 0;
     stopped_ = false;
-    next_ = now + kInterval;
+    next_ = now + interval_;
 }
 
 void SyncSchedule::roundFailed(Clock::time_point now, bool refused) {
@@ -65,6 +65,11 @@ void SyncSchedule::roundFailed(Clock::time_point now, bool refused) {
 void SyncSchedule::checkInRecorded(Clock::time_point now) {
     if (stopped_ || failures_ > 0) return;
     next_ = std::min(next_, now + kAfterCheckIn);
+}
+
+void SyncSchedule::newsArrived(Clock::time_point now) {
+    if (stopped_ || failures_ > 0) return;
+    next_ = std::min(next_, now);
 }
 
 std::optional<SyncSchedule::Clock::time_point> SyncSchedule::nextRoundAt() const {

@@ -54,6 +54,11 @@ std::size_t writeBody(char* data, std::size_t size, std::size_t count, void* use
     return n;
 }
 
+int progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    const auto* cancelled = static_cast<const std::function<bool()>*>(user);
+    return (*cancelled)() ? 1 : 0;  // non-zero: CURLE_ABORTED_BY_CALLBACK
+}
+
 // Whether the request got as far as a connection to the server (libcurl knows its address).
 bool connected(CURL* curl) {
     char* ip = nullptr;
@@ -156,10 +161,20 @@ Result<HttpResponse, HttpError> HttpClient::perform(const HttpRequest& request) 
                          static_cast<curl_off_t>(request.body.size()));
     }
 
+    if (request.cancelled) {
+        curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, progress);
+        curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &request.cancelled);
+        curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    }
+
     const CURLcode code = curl_easy_perform(curl);
     // The easy handle keeps pointers to these; clear them before they go out of scope.
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
+    if (request.cancelled) {
+        curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 1L);
+        curl_easy_setopt(curl, CURLOPT_XFERINFODATA, nullptr);
+    }
     const std::string curlText = errorBuffer[0] != '\0' ? errorBuffer : curl_easy_strerror(code);
 
     switch (code) {
@@ -231,6 +246,8 @@ Result<HttpResponse, HttpError> HttpClient::perform(const HttpRequest& request) 
         case CURLE_OUT_OF_MEMORY:
         case CURLE_FAILED_INIT:
             return failure(HttpError::Kind::kLocal, "libcurl failed: " + curlText);
+        case CURLE_ABORTED_BY_CALLBACK:
+            return failure(HttpError::Kind::kCancelled, "the request was cancelled");
         default:
             return failure(HttpError::Kind::kUnreachable,
                            "could not reach the server: " + curlText);

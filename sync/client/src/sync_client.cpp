@@ -84,6 +84,7 @@ Result<HttpResponse, SyncError> exchange(HttpClient& http, const std::string& st
                     return SyncError::Kind::kWrongServerKey;
                 case HttpError::Kind::kCertificateRefused:
                     return SyncError::Kind::kCertificateRefused;
+                case HttpError::Kind::kCancelled:
                 case HttpError::Kind::kUnreachable:
                     break;
             }
@@ -356,6 +357,50 @@ std::optional<SyncError> stillAskedToWait(SQLite::Database& db, std::int64_t now
 }
 
 }  // namespace
+
+std::optional<WaitRequest> SyncClient::prepareWait(SQLite::Database& replica,
+                                                   const std::string& eventId) {
+    try {
+        auto token = readDeviceToken(replica);
+        if (!token || detail::readMeta(replica, detail::kRevoked)) return std::nullopt;
+        WaitRequest request;
+        request.eventId = eventId;
+        request.deviceToken = *token;
+        request.after = detail::readMetaInt(replica, detail::kCheckinsAfter).value_or(0);
+        request.rosterVersion = detail::readMetaInt(replica, detail::kRosterVersion).value_or(0);
+        return request;
+    } catch (const std::exception&) {
+        return std::nullopt;  // the round that follows reports the replica's failure
+    }
+}
+
+Result<WaitOutcome, SyncError> SyncClient::waitForNews(const WaitRequest& wait) {
+    const std::string step = "wait";
+    HttpClient http;
+    HttpRequest get;
+    get.url = server_.url + checkinsPath(wait.eventId) + "?after=" + std::to_string(wait.after) +
+              "&limit=1&wait=" + std::to_string(wait.wait.count()) +
+              "&roster=" + std::to_string(wait.rosterVersion);
+    get.serverKeySha256 = server_.keySha256;
+    get.bearerToken = wait.deviceToken;
+    get.connectTimeout = timeouts_.connect;
+    // The server answers within `wait`; the rest is for the answer itself.
+    get.timeout =
+        std::chrono::duration_cast<std::chrono::milliseconds>(wait.wait) + timeouts_.request;
+    get.maxResponseBytes = kAnswerMaxBytes;
+    get.cancelled = wait.cancelled;
+    auto answer = exchange(http, step, std::move(get), wait.deviceToken);
+    if (!answer) return fail(answer.error());
+    auto page = parseDownloadResponse(answer->body);
+    if (!page) return fail(badResponse(step, page.error().message));
+    // A server that does not know `wait` answers at once without the roster version.
+    if (!page->rosterVersion) return WaitOutcome::kNotWaiting;
+    if (!page->checkins.empty() || page->next != wait.after ||
+        *page->rosterVersion != wait.rosterVersion) {
+        return WaitOutcome::kNews;
+    }
+    return WaitOutcome::kNothingNew;
+}
 
 SyncClient::SyncClient(ServerAddress server, Timeouts timeouts)
     : server_(withoutTrailingSlash(std::move(server.url)), server.keySha256), timeouts_(timeouts) {}

@@ -266,6 +266,7 @@ std::string toJson(const DownloadResponse& m) {
         j["device_acknowledged_through"] = *m.deviceAcknowledgedThrough;
     }
     if (!m.order.empty()) j["order"] = m.order;
+    if (m.rosterVersion) j["roster_version"] = *m.rosterVersion;
     return j.dump();
 }
 
@@ -306,6 +307,7 @@ constexpr ErrorKindInfo kErrorKinds[] = {
     {ErrorKind::kRateLimited, "rate_limited", 429},
     {ErrorKind::kQuarantineFull, "quarantine_full", 507},
     {ErrorKind::kProtocolMismatch, "protocol_mismatch", 400},
+    {ErrorKind::kTooManyWaiting, "too_many_waiting", 429},
 };
 
 const ErrorKindInfo& infoOf(ErrorKind kind) {
@@ -421,6 +423,8 @@ Result<DownloadResponse> parseDownloadResponse(std::string_view body) {
     ADMIT_FIELD(next, f.integer("next"));
     ADMIT_FIELD(more, f.boolean("more"));
     ADMIT_FIELD(acknowledged, f.optionalInteger("device_acknowledged_through"));
+    ADMIT_FIELD(rosterVersion, f.optionalInteger("roster_version"));
+    out.rosterVersion = rosterVersion;
     if (j.contains("order")) {
         ADMIT_FIELD(order, f.text("order", 64));
         out.order = order;

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <limits>
 #include <mutex>
+#include <unordered_map>
 #include <unordered_set>
 
 // GCC 12 at -O2 warns of a null dereference in Asio's scheduler (thread_info of the calling
@@ -190,6 +191,7 @@ enum class Phase {
     kHead,       // waiting for the request head (idle between requests included)
     kBody,       // reading the body
     kWorking,    // a worker has the request (admit or handle): no deadline, never shed
+    kParked,     // the handler parked it (ServerResponse::park): its own deadline, never shed
     kWriting,    // writing the answer
     kLingering,  // answered and closing: reading and dropping what the client still sends
 };
@@ -232,6 +234,16 @@ struct Connection {
     std::string responseHead;
     ServerResponse response;
     std::shared_ptr<const std::string> responseBody;
+
+    // A parked request: what it waits for, its answer when the wait ends without a wake, and
+    // whether it counts against the caps (from its first park to its answer).
+    std::shared_ptr<ServerRequest> parkedRequest;
+    std::string parkKey;
+    std::string parkOwner;
+    ServerResponse parkedAnswer;
+    bool parkGzip = false;
+    bool parkCounted = false;
+    SteadyClock::time_point parkUntil;
 };
 
 using ConnectionPtr = std::shared_ptr<Connection>;
@@ -348,7 +360,10 @@ struct HttpServer::Impl {
                                                                          : 2;
         };
         for (const auto& c : connections) {
-            if (c->phase == Phase::kWorking || c->phase == Phase::kWriting) continue;
+            if (c->phase == Phase::kWorking || c->phase == Phase::kWriting ||
+                c->phase == Phase::kParked) {
+                continue;
+            }
             if (!best || rank(c->phase) < rank(best->phase) ||
                 (rank(c->phase) == rank(best->phase) && c->requestStart < best->requestStart)) {
                 best = c;
@@ -411,6 +426,7 @@ struct HttpServer::Impl {
                              return readMore(c);
                          case Phase::kHandshake:
                          case Phase::kWorking:
+                         case Phase::kParked:
                          case Phase::kWriting:
                              return;  // kept for the next request
                      }
@@ -577,14 +593,15 @@ struct HttpServer::Impl {
 
     // --- answering ---
 
-    void handle(const ConnectionPtr& c) {
+    void handle(const ConnectionPtr& c) { runHandler(c, std::move(c->request)); }
+
+    void runHandler(const ConnectionPtr& c, std::shared_ptr<ServerRequest> request) {
         c->phase = Phase::kWorking;
-        auto request = std::move(c->request);
         asio::post(workers, [this, c, request, handler = c->route.handle] {
             bool gzip = request->acceptsGzip();
             ServerResponse response = handleOnWorker(*request, handler, gzip);
-            asio::post(io, [this, c, response = std::move(response), gzip]() mutable {
-                handledOnIo(c, std::move(response), gzip);
+            asio::post(io, [this, c, request, response = std::move(response), gzip]() mutable {
+                handledOnIo(c, std::move(response), gzip, request);
             });
         });
     }
@@ -604,10 +621,16 @@ struct HttpServer::Impl {
         return response;
     }
 
-    void handledOnIo(const ConnectionPtr& c, ServerResponse response, bool gzip) {
+    void handledOnIo(const ConnectionPtr& c, ServerResponse response, bool gzip,
+                     std::shared_ptr<ServerRequest> request) {
         largeBodiesHeld -= c->largeBodyHeld;
         c->largeBodyHeld = 0;
         if (c->closed) return;
+        if (response.park) {
+            auto parking = std::move(response.park);
+            if (!stopping) return park(c, *parking, std::move(response), gzip, std::move(request));
+        }
+        releaseParkSlot(c);
         const auto& body = gzip && response.gzipBody ? response.gzipBody : response.body;
         std::size_t size = body ? body->size() : 0;
         if (!response.shared && responsesHeld + size > limits.responseBudget) {
@@ -618,6 +641,104 @@ struct HttpServer::Impl {
             return answer(c, std::move(response), false);
         }
         answer(c, std::move(response), false, gzip);
+    }
+
+    // --- parked requests ---
+
+    void park(const ConnectionPtr& c, const Parking& parking, ServerResponse fallback, bool gzip,
+              std::shared_ptr<ServerRequest> request) {
+        auto now = SteadyClock::now();
+        if (!c->parkCounted) {
+            auto& owned = parkedPerOwner[parking.owner];
+            if (parkedCount >= limits.maxParked || owned >= limits.maxParkedPerOwner) {
+                if (owned == 0) parkedPerOwner.erase(parking.owner);
+                ++total.parkRefused;
+                return answer(c, parking.overCap, false, gzip);
+            }
+            ++owned;
+            ++parkedCount;
+            total.parked = parkedCount;
+            c->parkCounted = true;
+            c->parkOwner = parking.owner;
+            c->parkUntil = now + parking.wait;
+        }
+        if (now >= c->parkUntil) {
+            releaseParkSlot(c);
+            return answer(c, std::move(fallback), false, gzip);
+        }
+        c->phase = Phase::kParked;
+        c->deadline = c->parkUntil;
+        c->parkKey = parking.key;
+        c->parkedAnswer = std::move(fallback);
+        c->parkGzip = gzip;
+        c->parkedRequest = std::move(request);
+        parked.emplace(c->parkKey, c);
+        // Watches the socket: a client that hangs up stops waiting at once (and frees its
+        // slot); bytes it sends are kept for its next request.
+        if (c->buffer.size() == 0) readMore(c);
+    }
+
+    // Takes the connection out of the parked index (its slot stays counted).
+    void unpark(const ConnectionPtr& c) {
+        auto [first, last] = parked.equal_range(c->parkKey);
+        for (auto it = first; it != last; ++it) {
+            if (it->second == c) {
+                parked.erase(it);
+                break;
+            }
+        }
+    }
+
+    void releaseParkSlot(const ConnectionPtr& c) {
+        if (!c->parkCounted) return;
+        c->parkCounted = false;
+        --parkedCount;
+        total.parked = parkedCount;
+        auto owned = parkedPerOwner.find(c->parkOwner);
+        if (owned != parkedPerOwner.end() && --owned->second == 0) parkedPerOwner.erase(owned);
+        c->parkOwner.clear();
+        c->parkedRequest.reset();
+        c->parkedAnswer = {};
+    }
+
+    // The wait is over without news (time, or the server stopping): the parked answer.
+    void answerParked(const ConnectionPtr& c) {
+        unpark(c);
+        ServerResponse fallback = std::move(c->parkedAnswer);
+        bool gzip = c->parkGzip;
+        releaseParkSlot(c);
+        answer(c, std::move(fallback), false, gzip);
+    }
+
+    void wakeOnIo(const std::string* key) {
+        std::vector<ConnectionPtr> woken;
+        if (key) {
+            auto [first, last] = parked.equal_range(*key);
+            for (auto it = first; it != last; ++it) woken.push_back(it->second);
+        } else {
+            for (const auto& [k, c] : parked) woken.push_back(c);
+        }
+        for (const auto& c : woken) {
+            unpark(c);
+            runHandler(c, c->parkedRequest);
+        }
+    }
+
+    void pollParkedIfDue(SteadyClock::time_point now) {
+        if (parked.empty() || pollInFlight || !hooks.pollParked ||
+            now - lastParkPoll < limits.parkPollInterval) {
+            return;
+        }
+        pollInFlight = true;
+        lastParkPoll = now;
+        asio::post(workers, [this] {
+            try {
+                hooks.pollParked();
+            } catch (...) {
+                // A failed look is tried again at the next interval; waiters time out anyway.
+            }
+            asio::post(io, [this] { pollInFlight = false; });
+        });
     }
 
     // Answers without handling: the request is refused, its body (if any) is not read, and
@@ -716,6 +837,8 @@ struct HttpServer::Impl {
             largeBodiesHeld -= c->largeBodyHeld;
             c->largeBodyHeld = 0;
         }
+        if (c->phase == Phase::kParked) unpark(c);
+        releaseParkSlot(c);
         connections.erase(c);
         total.open = connections.size();
         finishStopIfDone();
@@ -739,6 +862,10 @@ struct HttpServer::Impl {
             if (c->phase != Phase::kWorking && now >= c->deadline) expired.push_back(c);
         }
         for (const auto& c : expired) {
+            if (c->phase == Phase::kParked) {
+                answerParked(c);
+                continue;
+            }
             bool midRequest = (c->phase == Phase::kHead && c->bytesThisRequest > 0) ||
                               c->phase == Phase::kHandshake || c->phase == Phase::kBody ||
                               c->phase == Phase::kWriting;
@@ -748,6 +875,7 @@ struct HttpServer::Impl {
             }
             closeConnection(c);
         }
+        pollParkedIfDue(now);
         if (now - lastSummary >= kSummaryInterval) {
             lastSummary = now;
             if (shedAtCap + refusedAtCap + timedOut + handshakeFailures + busyRefusals +
@@ -788,6 +916,7 @@ struct HttpServer::Impl {
         acceptRetry.cancel();
         auto now = SteadyClock::now();
         std::vector<ConnectionPtr> idle;
+        std::vector<ConnectionPtr> waiting;
         for (const auto& c : connections) {
             switch (c->phase) {
                 case Phase::kHead:
@@ -804,12 +933,17 @@ struct HttpServer::Impl {
                 case Phase::kLingering:
                     idle.push_back(c);
                     break;
+                case Phase::kParked:
+                    waiting.push_back(c);
+                    break;
                 case Phase::kWorking:
                 case Phase::kWriting:
                     break;  // answered, then closed
             }
         }
         for (const auto& c : idle) closeConnection(c);
+        // Waiting requests get their answer now (nothing new), and their connections close.
+        for (const auto& c : waiting) answerParked(c);
         finishStopIfDone();
     }
 
@@ -829,6 +963,12 @@ struct HttpServer::Impl {
     asio::steady_timer sweep;
     asio::thread_pool workers;
     std::unordered_set<ConnectionPtr> connections;
+    // Parked requests by key, and the caps' counts.
+    std::unordered_multimap<std::string, ConnectionPtr> parked;
+    std::unordered_map<std::string, std::size_t> parkedPerOwner;
+    std::size_t parkedCount = 0;
+    bool pollInFlight = false;
+    SteadyClock::time_point lastParkPoll;
     bool stopping = false;
     std::size_t largeBodiesHeld = 0;
     std::size_t responsesHeld = 0;
@@ -848,6 +988,8 @@ struct HttpServer::Impl {
         std::atomic<std::size_t> cutOffAtDeadline{0};
         std::atomic<std::size_t> answeredBusy{0};
         std::atomic<std::size_t> handshakeFailures{0};
+        std::atomic<std::size_t> parked{0};
+        std::atomic<std::size_t> parkRefused{0};
     } total;
 
     // For stop() from any thread.
@@ -865,7 +1007,16 @@ ConnectionFigures HttpServer::connectionFigures() const {
     const auto& t = impl_->total;
     return {t.open.load(),         t.closedAtCap.load(),
             t.refusedAtCap.load(), t.cutOffAtDeadline.load(),
-            t.answeredBusy.load(), t.handshakeFailures.load()};
+            t.answeredBusy.load(), t.handshakeFailures.load(),
+            t.parked.load(),       t.parkRefused.load()};
+}
+
+void HttpServer::wake(std::string key) {
+    asio::post(impl_->io, [impl = impl_.get(), key = std::move(key)] { impl->wakeOnIo(&key); });
+}
+
+void HttpServer::wakeAll() {
+    asio::post(impl_->io, [impl = impl_.get()] { impl->wakeOnIo(nullptr); });
 }
 
 Result<int> HttpServer::bind(const std::string& host, int port) {

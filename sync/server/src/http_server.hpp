@@ -20,8 +20,14 @@
 //   chunked or not; bodies over kSmallBodyBytes are held only within largeBodyBudget, and
 //   answers not shared with a cache only within responseBudget (503 beyond either).
 //
+// - waiting: a handler may park its request (ServerResponse::park) until wake() names its key
+//   or its time is up; a parked request holds no worker and no thread (the I/O thread watches
+//   its socket and its deadline), counts against maxParked and maxParkedPerOwner, and is
+//   answered at once on stop().
+//
 // Threads: bind(), run() and stop() are for the owner; the Router runs on the I/O thread and
-// must not block; a route's admit and handle run on a worker thread.
+// must not block; a route's admit and handle, and hooks.pollParked, run on a worker thread;
+// wake() and wakeAll() are safe from any thread.
 
 #include <any>
 #include <atomic>
@@ -59,6 +65,8 @@ struct ServerRequest {
     bool acceptsGzip() const;
 };
 
+struct Parking;
+
 struct ServerResponse {
     int status = 200;
     std::shared_ptr<const std::string> body;
@@ -71,6 +79,20 @@ struct ServerResponse {
     bool shared = false;
     std::vector<std::pair<std::string, std::string>> fields;  // extra header fields
     std::string errorSentence;  // for the log line of a non-2xx answer; never a secret
+    // Set: do not answer yet. The request waits (without a worker) until wake(key), when the
+    // route's handle runs again with the same request (and may park it again), or until its
+    // time is up or the server stops, when this response (without `park`) is the answer.
+    std::shared_ptr<const Parking> park;
+};
+
+struct Parking {
+    std::string key;    // wake(key) runs the handler again, e.g. an event id
+    std::string owner;  // counted against HttpLimits::maxParkedPerOwner, e.g. a device id
+    // How long at most, from the moment the request first parked (a park after a wake keeps
+    // the first deadline).
+    std::chrono::milliseconds wait{25'000};
+    // The answer instead, when a cap refuses the wait.
+    ServerResponse overCap;
 };
 
 struct ServerRoute {
@@ -101,6 +123,11 @@ struct HttpLimits {
     std::size_t responseBudget = std::size_t{64} << 20;
     std::size_t maxRequestsPerConnection = 1000;
     unsigned workerThreads = 2;
+    // Parked requests at most, in all and per owner (Parking::owner).
+    std::size_t maxParked = 512;
+    std::size_t maxParkedPerOwner = 2;
+    // While requests are parked, hooks.pollParked runs this often (one at a time).
+    std::chrono::milliseconds parkPollInterval{250};
 };
 
 // Bodies up to this size need no share of the large-body budget: the connection cap bounds them.
@@ -122,6 +149,8 @@ struct ConnectionFigures {
     std::size_t cutOffAtDeadline = 0;   // a request that did not arrive in time
     std::size_t answeredBusy = 0;       // 503 for want of body or response budget
     std::size_t handshakeFailures = 0;  // TLS handshakes that failed (not those cut off)
+    std::size_t parked = 0;             // requests waiting now (ServerResponse::park)
+    std::size_t parkRefused = 0;        // waits refused by maxParked or maxParkedPerOwner
 };
 
 struct HttpServerHooks {
@@ -133,6 +162,9 @@ struct HttpServerHooks {
     std::function<void(std::string_view)> log;
     // A handler threw: the answer (a 500), on the worker thread that caught it.
     std::function<ServerResponse(const ServerRequest&, std::exception_ptr)> fault;
+    // Optional; while requests are parked, runs on a worker every parkPollInterval: to look for
+    // changes this process did not make (another process's writes) and wake() their waiters.
+    std::function<void()> pollParked;
 };
 
 // A JSON answer with this status and body.
@@ -163,6 +195,10 @@ class HttpServer {
     // bytes in) finish within stopGrace, answers those being handled. Before run(), run()
     // does just that and returns.
     void stop();
+
+    // Safe from any thread: the requests parked under `key` (or all) run their handler again.
+    void wake(std::string key);
+    void wakeAll();
 
     // Safe from any thread.
     ConnectionFigures connectionFigures() const;

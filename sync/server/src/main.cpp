@@ -33,7 +33,7 @@ namespace {
 
 constexpr const char* kUsage =
     R"(usage: admit-server --db PATH (--key-file KEY | --key-credential NAME) [--listen HOST:PORT]
-                    [--max-connections N] [--request-timeout SECONDS]
+                    [--max-connections N] [--request-timeout SECONDS] [--max-waiting N]
                     [--tls-cert FILE --tls-key FILE]
        admit-server --version | --help
 
@@ -45,6 +45,8 @@ constexpr const char* kUsage =
                              has waited longest for its request is closed
   --request-timeout SECONDS  a request must arrive within this long (default 10), and
                              with TLS, the handshake too
+  --max-waiting N            waiting downloads at most (default 512, at most half the
+                             connections); over it a kiosk is told to download without waiting
   --tls-cert FILE            serve HTTPS with this PEM certificate (chain, leaf first)
   --tls-key FILE             and its PEM private key: unencrypted, mode 0600 or 0640
                              (without both, plain HTTP)
@@ -58,6 +60,7 @@ struct Options {
     int port = 8470;
     std::size_t maxConnections = 1024;
     int requestTimeoutSeconds = 10;
+    std::size_t maxWaiting = 512;
     std::optional<std::string> tlsCertificate;
     std::optional<std::string> tlsKey;
 };
@@ -73,7 +76,7 @@ admit::Result<Options, UsageError> parseArguments(const std::vector<std::string>
         const std::string& word = words[i];
         if (word != "--db" && word != "--key-file" && word != "--key-credential" &&
             word != "--listen" && word != "--max-connections" && word != "--request-timeout" &&
-            word != "--tls-cert" && word != "--tls-key") {
+            word != "--max-waiting" && word != "--tls-cert" && word != "--tls-key") {
             return admit::fail(UsageError{"unknown argument " + word});
         }
         if (i + 1 == words.size()) return admit::fail(UsageError{word + " needs a value"});
@@ -89,9 +92,10 @@ admit::Result<Options, UsageError> parseArguments(const std::vector<std::string>
             options.tlsCertificate = value;
         } else if (word == "--tls-key") {
             options.tlsKey = value;
-        } else if (word == "--max-connections" || word == "--request-timeout") {
+        } else if (word == "--max-connections" || word == "--request-timeout" ||
+                   word == "--max-waiting") {
             const bool connections = word == "--max-connections";
-            const int most = connections ? 1'000'000 : 3600;
+            const int most = connections || word == "--max-waiting" ? 1'000'000 : 3600;
             if (value.empty() || value.size() > 7 ||
                 value.find_first_not_of("0123456789") != std::string::npos ||
                 std::stoi(value) < 1 || std::stoi(value) > most) {
@@ -100,6 +104,8 @@ admit::Result<Options, UsageError> parseArguments(const std::vector<std::string>
             }
             if (connections) {
                 options.maxConnections = static_cast<std::size_t>(std::stoi(value));
+            } else if (word == "--max-waiting") {
+                options.maxWaiting = static_cast<std::size_t>(std::stoi(value));
             } else {
                 options.requestTimeoutSeconds = std::stoi(value);
             }
@@ -208,6 +214,10 @@ int serve(const Options& options) {
     admit::sync::ServerOptions serverOptions;
     serverOptions.maxConnections = fitDescriptorLimit(options.maxConnections);
     serverOptions.requestTimeout = std::chrono::seconds(options.requestTimeoutSeconds);
+    // Waiting connections are never closed for new ones, so half the connections stay free
+    // for kiosks' other requests whatever waits.
+    serverOptions.maxWaiting =
+        std::max<std::size_t>(1, std::min(options.maxWaiting, serverOptions.maxConnections / 2));
     serverOptions.tls = tls;
     admit::sync::SyncServer server(*db, serverOptions);
     auto port = server.bind(options.host, options.port);

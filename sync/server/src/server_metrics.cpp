@@ -97,6 +97,12 @@ std::string ServerMetrics::render(const ConnectionFigures& connections, const St
     out << "admit_connections_dropped_total{reason=\"tls_handshake_failed\"} "
         << connections.handshakeFailures << '\n';
 
+    header(out, "admit_waiting_downloads", "gauge", "Downloads waiting for news now.");
+    out << "admit_waiting_downloads " << connections.parked << '\n';
+    header(out, "admit_waits_refused_total", "counter",
+           "Waiting downloads refused at the server's caps (429 too_many_waiting).");
+    out << "admit_waits_refused_total " << connections.parkRefused << '\n';
+
     header(out, "admit_checkins_stored", "gauge", "Check-ins the server holds, by event.");
     for (const auto& e : store.events) {
         out << "admit_checkins_stored{event=\"" << prometheusLabel(e.eventId) << "\"} "

@@ -120,6 +120,9 @@ struct SyncServer::Impl {
         HttpLimits limits;
         limits.maxConnections = options.maxConnections;
         limits.requestTimeout = options.requestTimeout;
+        limits.maxParked = options.maxWaiting;
+        limits.maxParkedPerOwner = options.maxWaitingPerDevice;
+        limits.parkPollInterval = options.waitPollInterval;
         return limits;
     }
 
@@ -131,6 +134,7 @@ struct SyncServer::Impl {
         h.fault = [this](const ServerRequest& req, std::exception_ptr thrown) {
             return faultOnWorker(req, thrown);
         };
+        h.pollParked = [this] { lookForOthersChangesOnWorker(); };
         return h;
     }
 
@@ -146,7 +150,7 @@ struct SyncServer::Impl {
         auto path = eventPath(req.path);
         if (path && path->what == "checkins") {
             if (req.method == "POST") return uploadRoute();
-            if (req.method == "GET") return downloadRoute();
+            if (req.method == "GET") return downloadRoute(req.param("wait").has_value());
             ServerResponse refused = errorResponse(405, "this method is not allowed on this path");
             refused.fields.emplace_back("Allow", "GET, POST");
             return fail(std::move(refused));
@@ -198,28 +202,76 @@ struct SyncServer::Impl {
             std::lock_guard lock(dbMutex);
             auto response = ServerStore(db).upload(device, *request, options.clock());
             if (!response) return errorFrom(response.error());
+            // Other kiosks of the event waiting for news get it now.
+            if (response->stored > 0) http.wake(device.eventId);
             return jsonResponse(200, toJson(*response));
         };
         return r;
     }
 
-    ServerRoute downloadRoute() {
+    // With `wait=S` (seconds) and `roster=V` (the kiosk's roster version), a download that has
+    // nothing new waits, holding no worker, until an upload of another kiosk of the event, a
+    // change by another process (the organiser's), S seconds (at most maxWait) or the server's
+    // stop; then it is answered as without waiting. The token is checked before any wait.
+    ServerRoute downloadRoute(bool waiting) {
         ServerRoute r;
-        r.name = "download";
+        r.name = waiting ? "download_wait" : "download";
         r.maxBodyBytes = kSmallBodyBytes;
-        r.handle = [this](ServerRequest& req) {
-            auto after = integerParam(req, "after", 0);
-            if (!after) return errorResponse(400, after.error().message);
-            auto limit = integerParam(req, "limit", kDefaultDownloadLimit);
-            if (!limit) return errorResponse(400, limit.error().message);
-            std::lock_guard lock(dbMutex);
+        r.handle = [this](ServerRequest& req) { return downloadOnWorker(req); };
+        return r;
+    }
+
+    ServerResponse downloadOnWorker(ServerRequest& req) {
+        auto after = integerParam(req, "after", 0);
+        if (!after) return errorResponse(400, after.error().message);
+        auto limit = integerParam(req, "limit", kDefaultDownloadLimit);
+        if (!limit) return errorResponse(400, limit.error().message);
+        auto wait = integerParam(req, "wait", 0);
+        if (!wait || *wait < 0) return errorResponse(400, "wait must be a whole number of seconds");
+        auto roster = integerParam(req, "roster", -1);
+        if (!roster) return errorResponse(400, roster.error().message);
+        std::lock_guard lock(dbMutex);
+        // A waiting request run again after a wake keeps the device it was admitted as: its
+        // token was checked (and its last sync recorded) when it arrived.
+        if (!req.admitted.has_value()) {
             auto device = authenticate(req);
             if (!device) return device.error();
-            auto response = ServerStore(db).download(*device, *after, *limit, options.clock());
-            if (!response) return errorFrom(response.error());
-            return jsonResponse(200, toJson(*response));
-        };
-        return r;
+            req.admitted = std::move(*device);
+        }
+        const auto& device = std::any_cast<const AuthenticatedDevice&>(req.admitted);
+        ServerStore store(db);
+        auto response = store.download(device, *after, *limit, options.clock());
+        if (!response) return errorFrom(response.error());
+        if (*wait == 0) return jsonResponse(200, toJson(*response));
+        response->rosterVersion = store.rosterVersion(device.eventId);
+        const bool news = !response->checkins.empty() || response->next != *after ||
+                          (*roster >= 0 && *response->rosterVersion != *roster);
+        ServerResponse answer = jsonResponse(200, toJson(*response));
+        if (news) return answer;
+        auto parking = std::make_shared<Parking>();
+        parking->key = device.eventId;
+        parking->owner = device.deviceId;
+        // Cut before converting, so that no `wait` overflows the duration.
+        parking->wait = std::min<std::chrono::milliseconds>(
+            std::chrono::seconds(std::min<std::int64_t>(*wait, 3600)), options.maxWait);
+        parking->overCap = errorFrom(
+            {ErrorKind::kTooManyWaiting,
+             "the server holds as many waiting downloads as it allows; download without waiting"});
+        answer.park = std::move(parking);
+        return answer;
+    }
+
+    // A worker, while downloads wait: another process's commit (a revocation, a desk check-in,
+    // a roster change) may be news for any of them, so all look again.
+    void lookForOthersChangesOnWorker() {
+        std::int64_t counter = 0;
+        {
+            std::lock_guard lock(dbMutex);
+            counter = ServerStore(db).othersChangeCounter();
+        }
+        if (counter == othersChangeCounter) return;
+        othersChangeCounter = counter;
+        http.wakeAll();
     }
 
     ServerRoute rosterRoute() {
@@ -430,6 +482,8 @@ struct SyncServer::Impl {
     std::map<std::string, std::shared_ptr<CachedRoster>> rosterCache;
     FailedAuthLimiter failedAuth;
     ServerMetrics metrics;
+    // The last othersChangeCounter() seen (by one poll at a time).
+    std::int64_t othersChangeCounter = -1;
     HttpServer http;
 };
 

@@ -308,6 +308,14 @@ Result<DownloadResponse, ServerError> ServerStore::download(const AuthenticatedD
     return response;
 }
 
+std::int64_t ServerStore::rosterVersion(const std::string& eventId) {
+    return sync::rosterVersion(db_, eventId);
+}
+
+std::int64_t ServerStore::othersChangeCounter() {
+    return db_.execAndGet("PRAGMA data_version").getInt64();
+}
+
 Result<std::string, ServerError> ServerStore::roster(const AuthenticatedDevice& device,
                                                      std::int64_t have, std::int64_t after) {
     if (have < 0) return refuse(ServerErrorKind::kBadRequest, "have must not be negative");
@@ -348,7 +356,7 @@ StoreFigures ServerStore::figures() {
         checkIns.bind(1, event.id);
         checkIns.executeStep();
         StoreFigures::Event figure{event.id, checkIns.getColumn(0).getInt64(), 0,
-                                   rosterVersion(db_, event.id)};
+                                   sync::rosterVersion(db_, event.id)};
         checkIns.reset();
         for (const auto& device : registry.list(event.id)) {
             if (device.revoked()) continue;

@@ -5,9 +5,11 @@
 // downloads A's check-in (so A's ticket is "already checked in" at B) and uploads its own; its
 // JSON lines include one per sync round.
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -355,6 +357,90 @@ TEST_F(KioskWithServerTest, DeskChangesReachTheKioskOnItsNextRound) {
                                           " --device " + kioskDevice);
     ASSERT_EQ(byDevice.exitCode, 0) << byDevice.out;
     EXPECT_NE(byDevice.out.find("checkin.denied"), std::string::npos) << byDevice.out;
+}
+
+// Waiting downloads (docs/sync.md): with rounds only every 60 s, a check-in at kiosk A and a
+// revocation by the organiser (the real `admit`, another process) reach kiosk B within 10 s,
+// through the download B keeps waiting at the server. The bound is on behaviour (long before
+// the next poll), not a timing figure.
+TEST_F(KioskWithServerTest, ACheckInAndARevocationReachAWaitingKioskLongBeforeItsNextPoll) {
+    struct Kiosk {
+        std::unique_ptr<KioskCore> core;
+        std::vector<ShownVerdict> verdicts;
+        std::vector<SyncRoundOutcome> rounds;
+        bool until(const std::function<bool()>& done, std::chrono::seconds limit = 90s) {
+            auto giveUp = std::chrono::steady_clock::now() + limit;
+            while (std::chrono::steady_clock::now() < giveUp) {
+                core->waitForWork(50ms);
+                auto news = core->drain();
+                verdicts.insert(verdicts.end(), news.verdicts.begin(), news.verdicts.end());
+                rounds.insert(rounds.end(), news.syncRounds.begin(), news.syncRounds.end());
+                if (done()) return true;
+            }
+            return false;
+        }
+        ShownVerdict scan(const std::string& text) {
+            verdicts.clear();
+            core->dismissVerdict();
+            core->submitCode(text);
+            EXPECT_TRUE(until([&] { return !verdicts.empty(); }));
+            return verdicts.empty() ? ShownVerdict{} : verdicts.back();
+        }
+    };
+    auto start = [&](const std::string& name, int token) {
+        KioskOptions options;
+        options.database = {dir_ / (name + ".replica"), kioskKey(name)};
+        options.gate = name;
+        options.selectSingleEvent = false;
+        options.deviceName = "kiosk-" + name;
+        options.syncInterval = 60s;
+        Kiosk kiosk{std::make_unique<KioskCore>(options), {}, {}};
+        kiosk.core->start(nullptr);
+        EXPECT_TRUE(kiosk.until([&] { return kiosk.core->state().ready; }));
+        kiosk.core->submitCode(onlineCode(token));
+        EXPECT_TRUE(kiosk.until([&] { return !kiosk.verdicts.empty() && !kiosk.rounds.empty(); }));
+        EXPECT_EQ(kiosk.verdicts.back().code, "enrolled") << kiosk.verdicts.back().reason;
+        EXPECT_TRUE(kiosk.rounds.back().ok) << kiosk.rounds.back().error;
+        return kiosk;
+    };
+    Kiosk a = start("A", 0);
+    Kiosk b = start("B", 1);
+    b.rounds.clear();
+
+    // A check-in at A: B has it within 10 s (its next poll is a minute away).
+    const std::string ticket = event_.tickets.at(0).text;
+    ASSERT_EQ(a.scan(ticket).code, "accepted");
+    const auto checkedIn = std::chrono::steady_clock::now();
+    ASSERT_TRUE(b.until(
+        [&] {
+            return std::any_of(b.rounds.begin(), b.rounds.end(),
+                               [](const SyncRoundOutcome& r) { return r.ok && r.downloaded == 1; });
+        },
+        10s))
+        << "A's check-in did not reach B within 10 s";
+    EXPECT_LT(std::chrono::steady_clock::now() - checkedIn, 10s);
+    ShownVerdict again = b.scan(ticket);
+    EXPECT_EQ(again.code, "already_checked_in") << again.reason;
+
+    // A revocation at the organiser's desk: B has the new roster within 10 s.
+    b.rounds.clear();
+    const std::string db = "--db " + (dir_ / "organiser.db").string() + " --key-file " +
+                           (dir_ / "organiser.key").string() + " ";
+    const std::string stolen = event_.tickets.at(2).text;
+    auto revoked =
+        admit::testing::admit(db + "--operator olga ticket revoke --event " + event_.eventId +
+                              " '" + stolen + "' --reason 'Reported stolen'");
+    ASSERT_EQ(revoked.exitCode, 0) << revoked.out;
+    const auto revokedAt = std::chrono::steady_clock::now();
+    ASSERT_TRUE(b.until(
+        [&] {
+            return std::any_of(b.rounds.begin(), b.rounds.end(),
+                               [](const SyncRoundOutcome& r) { return r.ok && r.rosterChanged; });
+        },
+        10s))
+        << "the revocation did not reach B within 10 s";
+    EXPECT_LT(std::chrono::steady_clock::now() - revokedAt, 10s);
+    EXPECT_EQ(b.scan(stolen).code, "revoked");
 }
 
 }  // namespace

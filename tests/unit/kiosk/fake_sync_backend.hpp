@@ -105,6 +105,43 @@ class FakeSyncBackend final : public SyncBackend {
         return report;
     }
 
+    // Waiting downloads: with offersWaits, each successful round's wait is taken; a wait ends
+    // with news when sendNews() is called, or cancelled when the runner stops.
+    bool offersWaits = false;
+    std::optional<sync::WaitRequest> prepareWait(SQLite::Database&,
+                                                 const std::string& eventId) override {
+        std::lock_guard lock(mutex);
+        if (!offersWaits) return std::nullopt;
+        sync::WaitRequest request;
+        request.eventId = eventId;
+        request.deviceToken = savedToken;
+        return request;
+    }
+    Result<sync::WaitOutcome, sync::SyncError> waitForNews(
+        const sync::ServerAddress&, const sync::WaitRequest& request) override {
+        std::unique_lock lock(mutex);
+        ++waitsStarted;
+        changed.notify_all();
+        while (news == 0) {
+            if (request.cancelled && request.cancelled()) {
+                return fail(sync::SyncError{sync::SyncError::Kind::kUnreachable, "wait",
+                                            "cancelled", std::nullopt});
+            }
+            changed.wait_for(lock, std::chrono::milliseconds(10));
+        }
+        --news;
+        return sync::WaitOutcome::kNews;
+    }
+    void sendNews() {
+        std::lock_guard lock(mutex);
+        ++news;
+        changed.notify_all();
+    }
+    bool waitWaitsStarted(int count, std::chrono::milliseconds timeout) {
+        std::unique_lock lock(mutex);
+        return changed.wait_for(lock, timeout, [&] { return waitsStarted >= count; });
+    }
+
     void release() {
         std::lock_guard lock(mutex);
         blockRounds = false;
@@ -130,6 +167,8 @@ class FakeSyncBackend final : public SyncBackend {
     std::vector<RoundCall> rounds;
     int roundsStarted = 0;
     int roundsEnded = 0;
+    int waitsStarted = 0;
+    int news = 0;
 };
 
 }  // namespace admit::kiosk::testing

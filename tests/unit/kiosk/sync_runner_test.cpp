@@ -50,5 +50,36 @@ TEST_F(KioskTest, SyncRunnerWalksItsPhases) {
     EXPECT_FALSE(runner->suspend()) << "a stopped runner cannot be suspended";
 }
 
+// With rounds a minute apart, news from the waiting thread's wait brings a round at once, and
+// the round offers the next wait; stop() ends a wait in progress.
+TEST_F(KioskTest, SyncRunnerRunsARoundAtOnceWhenItsWaitBringsNews) {
+    auto backend = std::make_shared<FakeSyncBackend>();
+    backend->offersWaits = true;
+    backend->state.serverUrl = "http://127.0.0.1:9";
+    backend->state.hasDeviceToken = true;
+    auto session = std::make_shared<KioskSession>();
+    session->setEvent(EventSummary{"event-1", "Fest"});
+    auto runner = std::make_shared<SyncRunner>(
+        backend, KioskDatabaseConfig{demo_.replica, demo_.keyFile},
+        [] { return std::int64_t{1'790'000'000'000}; }, session, std::chrono::seconds(60));
+    runner->start({});
+    runner->databaseReady();
+    ASSERT_TRUE(backend->waitRoundsEnded(1, std::chrono::seconds(10)));  // the first, at once
+    ASSERT_TRUE(backend->waitWaitsStarted(1, std::chrono::seconds(10)));
+    for (int n = 2; n <= 3; ++n) {
+        backend->sendNews();
+        EXPECT_TRUE(backend->waitRoundsEnded(n, std::chrono::seconds(10)))
+            << "news did not bring round " << n;
+        EXPECT_TRUE(backend->waitWaitsStarted(n, std::chrono::seconds(10)))
+            << "no wait after round " << n;
+    }
+    auto stopping = std::chrono::steady_clock::now();
+    runner->stop(std::chrono::milliseconds(5000));
+    EXPECT_LT(std::chrono::steady_clock::now() - stopping, std::chrono::seconds(5));
+    EXPECT_EQ(runner->phase(), SyncPhase::kExited);
+    std::lock_guard lock(backend->mutex);
+    EXPECT_EQ(backend->roundsEnded, 3) << "a round without news or interval";
+}
+
 }  // namespace
 }  // namespace admit::kiosk::testing

@@ -132,6 +132,26 @@ TEST(SyncSchedule, RoundsEvery15SecondsAndSoonerAfterACheckIn) {
     EXPECT_EQ(schedule.nextRoundAt(), t0 + 6s);
 }
 
+// A waiting download that ends with news brings the round forward to now; the interval is the
+// kiosk's own (KioskOptions::syncInterval); failing rounds keep their backoff.
+TEST(SyncSchedule, NewsFromAWaitingDownloadMeansARoundAtOnce) {
+    SyncSchedule schedule(60s);
+    auto t0 = SyncSchedule::Clock::time_point{} + 1000s;
+    schedule.restart(t0);
+    schedule.roundSucceeded(t0);
+    EXPECT_EQ(schedule.nextRoundAt(), t0 + 60s);
+    schedule.newsArrived(t0 + 3s);
+    EXPECT_EQ(schedule.nextRoundAt(), t0 + 3s);
+    schedule.roundSucceeded(t0 + 4s);
+    schedule.roundFailed(t0 + 5s, false);
+    auto due = *schedule.nextRoundAt();
+    schedule.newsArrived(t0 + 6s);
+    EXPECT_EQ(schedule.nextRoundAt(), due);
+    schedule.roundFailed(t0 + 7s, true);
+    schedule.newsArrived(t0 + 8s);
+    EXPECT_FALSE(schedule.nextRoundAt());
+}
+
 TEST(SyncSchedule, FailuresBackOffAndACheckInDoesNotHurryThem) {
     SyncSchedule schedule;
     auto t = SyncSchedule::Clock::time_point{} + 1000s;

@@ -207,6 +207,16 @@ TEST(MessagesTest, DownloadAndDevicesRoundTrip) {
     download.deviceAcknowledgedThrough = -1;
     EXPECT_FALSE(parseDownloadResponse(toJson(download)).ok());
     download.deviceAcknowledgedThrough.reset();
+    // The roster version of a waiting download's answer: absent from an older server's.
+    EXPECT_EQ(parsed->rosterVersion, std::nullopt);
+    download.rosterVersion = 57;
+    auto waited = parseDownloadResponse(toJson(download));
+    ASSERT_TRUE(waited.ok()) << waited.error().message;
+    EXPECT_EQ(waited->rosterVersion, 57);
+    download.rosterVersion = -3;
+    EXPECT_EQ(parseDownloadResponse(toJson(download)).error().message,
+              "roster_version is out of range");
+    download.rosterVersion.reset();
 
     std::string broken = toJson(download);
     broken.replace(broken.find("\"exit\""), 6, "\"in\"");

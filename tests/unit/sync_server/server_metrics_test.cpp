@@ -62,7 +62,7 @@ TEST(ServerMetrics, StoreAndConnectionFigures) {
     store.devices.push_back({"ev-1", "dev-a", 10'000});
     store.devices.push_back({"ev-1", "dev-b", 0});  // never synced: no age
     store.quarantined = 5;
-    ConnectionFigures connections{3, 1, 2, 4, 6, 7};
+    ConnectionFigures connections{3, 1, 2, 4, 6, 7, 9, 11};
     const std::string text = metrics.render(connections, store, 12'500);
     EXPECT_TRUE(hasLine(text, R"(admit_checkins_stored{event="ev-1"} 12)")) << text;
     EXPECT_TRUE(hasLine(text, R"(admit_devices{event="ev-1"} 2)")) << text;
@@ -73,6 +73,8 @@ TEST(ServerMetrics, StoreAndConnectionFigures) {
         << text;
     EXPECT_EQ(text.find("dev-b"), std::string::npos) << text;
     EXPECT_TRUE(hasLine(text, "admit_open_connections 3")) << text;
+    EXPECT_TRUE(hasLine(text, "admit_waiting_downloads 9")) << text;
+    EXPECT_TRUE(hasLine(text, "admit_waits_refused_total 11")) << text;
     EXPECT_TRUE(hasLine(text, R"(admit_connections_dropped_total{reason="closed_at_cap"} 1)"));
     EXPECT_TRUE(hasLine(text, R"(admit_connections_dropped_total{reason="refused_at_cap"} 2)"));
     EXPECT_TRUE(hasLine(text, R"(admit_connections_dropped_total{reason="deadline"} 4)"));

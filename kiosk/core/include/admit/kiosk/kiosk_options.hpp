@@ -11,6 +11,7 @@
 #include "admit/base/liveness.hpp"
 #include "admit/kiosk/kiosk_database.hpp"
 #include "admit/kiosk/sync_backend.hpp"
+#include "admit/kiosk/sync_status.hpp"
 #include "admit/scan/frame_source.hpp"
 #include "admit/store/checkin_log.hpp"
 #include "admit/store/clock.hpp"
@@ -46,6 +47,9 @@ struct KioskOptions {
     std::shared_ptr<SyncBackend> syncBackend;
     // How long stop() waits for a sync request in flight before leaving it to its timeout.
     std::chrono::milliseconds syncStopGrace{500};
+    // Rounds this often when nothing else asks for one (SyncSchedule::kInterval); a waiting
+    // download brings other kiosks' news sooner whenever the server supports it.
+    std::chrono::milliseconds syncInterval{SyncSchedule::kInterval};
     std::string deviceName;  // sent when enrolling; default: the host name
     // The systemd watchdog (docs/kiosk.md, "Watchdog"): the database worker, the capture thread
     // and the QR reader beat heartbeats watched here. Optional.

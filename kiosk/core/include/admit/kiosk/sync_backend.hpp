@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <SQLiteCpp/Database.h>
@@ -34,6 +35,19 @@ class SyncBackend {
                                                                 const std::string& eventId,
                                                                 const std::string& gate,
                                                                 std::int64_t nowMs) = 0;
+
+    // Waiting downloads (docs/sync.md, "Waiting downloads"). On the sync thread: the wait for
+    // what the replica holds now. The default (a stand-in, a build without the client): none,
+    // and the kiosk polls.
+    virtual std::optional<sync::WaitRequest> prepareWait(SQLite::Database& /*replica*/,
+                                                         const std::string& /*eventId*/) {
+        return std::nullopt;
+    }
+    // On the sync runner's waiting thread, without the replica: one waiting download.
+    virtual Result<sync::WaitOutcome, sync::SyncError> waitForNews(
+        const sync::ServerAddress& /*server*/, const sync::WaitRequest& /*request*/) {
+        return sync::WaitOutcome::kNotWaiting;
+    }
 };
 
 // The libcurl client (sync::SyncClient), or, in a build without admit_sync_client, a backend

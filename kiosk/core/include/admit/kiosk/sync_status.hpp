@@ -67,8 +67,9 @@ std::string deviceLabel(const std::string& deviceId, const std::string& ownDevic
 // "host:port" (or "host") from a server URL, for people; the URL itself if it has no host.
 std::string serverDisplayName(const std::string& url);
 
-// When the sync thread runs its next round: every kInterval after a success, sooner
-// (kAfterCheckIn) after a check-in, and after failures with a backoff that doubles from
+// When the sync thread runs its next round: every interval (kInterval unless told) after a
+// success, sooner (kAfterCheckIn) after a check-in, at once when a waiting download says the
+// server has news, and after failures with a backoff that doubles from
 // kInterval up to kMaxBackoff. A refused device token stops the rounds until a new enrolment.
 class SyncSchedule {
   public:
@@ -76,6 +77,8 @@ class SyncSchedule {
     static constexpr std::chrono::milliseconds kInterval{15'000};
     static constexpr std::chrono::milliseconds kMaxBackoff{120'000};
     static constexpr std::chrono::milliseconds kAfterCheckIn{1'000};
+
+    explicit SyncSchedule(std::chrono::milliseconds interval = kInterval) : interval_(interval) {}
 
     // The wait after `failures` failed rounds in a row (0: the normal interval).
     static std::chrono::milliseconds delayAfter(int failures);
@@ -88,6 +91,9 @@ class SyncSchedule {
     // A check-in waits for upload: bring the next round forward, unless rounds are failing
     // (the backoff stands: the server is unreachable, a check-in does not change that).
     void checkInRecorded(Clock::time_point now);
+    // The server has something new for this kiosk (a waiting download ended with news): a
+    // round at once, unless rounds are failing or stopped.
+    void newsArrived(Clock::time_point now);
 
     // nullopt: stopped.
     std::optional<Clock::time_point> nextRoundAt() const;
@@ -95,6 +101,7 @@ class SyncSchedule {
     bool stopped() const { return stopped_; }
 
   private:
+    std::chrono::milliseconds interval_;
     Clock::time_point next_{};
     int failures_ = 0;
     bool stopped_ = false;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,6 +35,9 @@ struct HttpRequest {
     // authority is asked (a venue server's certificate is usually self-signed); without it,
     // the certificate must chain to a system CA and name the host.
     std::optional<std::array<std::uint8_t, 32>> serverKeySha256;
+    // Optional: asked about once a second (and whenever data moves) while the request runs;
+    // true abandons it (HttpError::kCancelled). For a waiting download that the kiosk stops.
+    std::function<bool()> cancelled;
 };
 
 struct HttpResponse {
@@ -52,6 +56,7 @@ struct HttpError {
         kWrongServerKey,      // https: the server's key is not the one pinned (not who it claims)
         kCertificateRefused,  // https without a pin: the certificate is not trusted or the
                               // TLS handshake failed
+        kCancelled,           // HttpRequest::cancelled said so
     };
     Kind kind = Kind::kUnreachable;
     std::string message;  // "could not reach the server: Connection refused"

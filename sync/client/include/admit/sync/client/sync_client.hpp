@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -66,6 +67,24 @@ struct Timeouts {
     std::chrono::milliseconds roster{120'000};
 };
 
+// A waiting download (docs/sync.md, "Waiting downloads"): what the kiosk has, so the server can
+// tell when there is something new for it. Made from the replica on the sync thread
+// (SyncClient::prepareWait); waitForNews uses no replica, so another thread can wait with it.
+struct WaitRequest {
+    std::string eventId;
+    std::string deviceToken;          // a secret: never logged
+    std::int64_t after = 0;           // sync.checkins_after
+    std::int64_t rosterVersion = 0;   // sync.roster_version
+    std::chrono::seconds wait{25};    // the server cuts it to its own maximum
+    std::function<bool()> cancelled;  // optional: true abandons the wait (within about 1 s)
+};
+
+enum class WaitOutcome {
+    kNews,        // something new for this kiosk: a round downloads it
+    kNothingNew,  // the wait ran out (or the server stopped): wait again
+    kNotWaiting,  // the server answered at once without waiting (an older one): poll instead
+};
+
 class SyncClient {
   public:
     explicit SyncClient(ServerAddress server, Timeouts timeouts = {});
@@ -79,6 +98,14 @@ class SyncClient {
     // and fails at once with the time left.
     Result<RoundReport, SyncError> runRound(SQLite::Database& replica, const std::string& eventId,
                                             const std::string& gate, std::int64_t nowMs);
+
+    // On the thread that owns the replica: the waiting download for what it holds now; nullopt
+    // if the kiosk is not enrolled, was removed, or the replica cannot be read.
+    static std::optional<WaitRequest> prepareWait(SQLite::Database& replica,
+                                                  const std::string& eventId);
+    // Any thread, no replica: one waiting download (up to request.wait plus the request
+    // timeout). Whatever it answers is downloaded by the next round, not here.
+    Result<WaitOutcome, SyncError> waitForNews(const WaitRequest& request);
 
   private:
     ServerAddress server_;

@@ -44,6 +44,8 @@ enum class ErrorKind {
     kRateLimited,       // 429 "rate_limited": too many failed authentications (Retry-After)
     kQuarantineFull,    // 507 "quarantine_full": the device's quarantine is at its cap
     kProtocolMismatch,  // 400 "protocol_mismatch": the request speaks another protocol version
+    kTooManyWaiting,    // 429 "too_many_waiting": the server holds as many waiting downloads as
+                        // it allows (in all or for this device); download without waiting
 };
 
 std::string_view errorKindName(ErrorKind kind);
@@ -114,6 +116,10 @@ struct DownloadResponse {
     // kiosk whose cursor counts in the old order (past seqs the restored server hands out again)
     // reads from the start; what it has already is ignored. Empty: an older server.
     std::string order;
+    // The event's roster version now: answered to a waiting download (wait=...), so the kiosk
+    // knows whether the wait ended for a roster change. Absent: an older server, which does not
+    // wait. (Initialised here so that brace-initialised answers without it stay complete.)
+    std::optional<std::int64_t> rosterVersion = std::nullopt;
 };
 
 struct DeviceStatus {

@@ -34,6 +34,14 @@ struct ServerOptions {
     FailedAuthLimiter::Limits failedAuthLimits;
     // Serve HTTPS with this identity (TlsContext::load); null: plain HTTP.
     std::shared_ptr<TlsContext> tls;
+    // Waiting downloads (docs/sync.md, "Waiting downloads"): at most this many in all and per
+    // device (over either: 429, kind too_many_waiting), each at most maxWait (a longer `wait`
+    // is cut to it). While any wait, the database is looked at every waitPollInterval for
+    // changes another process made (the organiser's revocations and desk check-ins).
+    std::size_t maxWaiting = 512;
+    std::size_t maxWaitingPerDevice = 2;
+    std::chrono::milliseconds maxWait{25'000};
+    std::chrono::milliseconds waitPollInterval{250};
 };
 
 class SyncServer {

@@ -96,6 +96,15 @@ class ServerStore {
     // Counts for /metrics, from the tables' owners: a few queries per event.
     StoreFigures figures();
 
+    // The event's roster version now (0 for an event without one).
+    std::int64_t rosterVersion(const std::string& eventId);
+
+    // A number that changes whenever another connection (another process: the organiser's
+    // `admit`) commits to the database, and not for this connection's own commits: the server
+    // compares it between looks to learn that its waiting downloads may have news. Costs no
+    // read of the database file (SQLite's data_version).
+    std::int64_t othersChangeCounter();
+
   private:
     void adoptLocalCheckIns(std::int64_t nowMs);
 
