@@ -1,4 +1,5 @@
 #include "admit/scan/serial_scanner.hpp"
+#include "admit/base/unique_fd.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -14,20 +15,6 @@
 
 namespace admit::scan {
 namespace {
-
-class Fd {
-  public:
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return fd_; }
-
-  private:
-    int fd_;
-};
 
 std::string errorText(int error) { return std::strerror(error); }
 
@@ -64,7 +51,7 @@ void SerialScanner::runOnScannerThread(std::stop_token stop) {
 }
 
 bool SerialScanner::readDeviceOnScannerThread(std::stop_token stop) {
-    Fd fd(::open(options_.device.c_str(), O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC));
+    UniqueFd fd(::open(options_.device.c_str(), O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC));
     if (fd.get() < 0) {
         reportOnScannerThread(false, errorText(errno));
         return false;

@@ -1,4 +1,5 @@
 #include "admit/replica/replica_key.hpp"
+#include "admit/base/unique_fd.hpp"
 
 #include <fcntl.h>
 #include <sodium.h>
@@ -27,22 +28,6 @@ std::uint8_t* allocateSecret() {
     if (bytes == nullptr) throw std::bad_alloc();
     return bytes;
 }
-
-// Owns a file descriptor.
-class Fd {
-  public:
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return fd_; }
-    int release() { return std::exchange(fd_, -1); }
-
-  private:
-    int fd_;
-};
 
 ReplicaError keyError(ReplicaErrorKind kind, const std::filesystem::path& path,
                       const std::string& what) {
@@ -97,7 +82,7 @@ bool ReplicaKey::sameAs(const ReplicaKey& other) const {
 }
 
 Result<ReplicaKey, ReplicaError> loadKeyFile(const std::filesystem::path& path) {
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
     if (fd.get() < 0) {
         const int err = errno;
         return fail(keyError(err == ENOENT ? ReplicaErrorKind::NotFound : ReplicaErrorKind::Io,
@@ -150,7 +135,7 @@ Result<ReplicaKey, ReplicaError> loadKeyFromCredential(std::string_view name) {
 }
 
 Status<ReplicaError> writeKeyFile(const std::filesystem::path& path, const ReplicaKey& key) {
-    Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+    UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
     if (fd.get() < 0) {
         const int err = errno;
         return fail(keyError(
@@ -176,7 +161,7 @@ Status<ReplicaError> writeKeyFile(const std::filesystem::path& path, const Repli
     }
     // Make the new directory entry durable too.
     const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
-    Fd dirFd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    UniqueFd dirFd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (dirFd.get() >= 0) ::fsync(dirFd.get());
     return Ok{};
 }

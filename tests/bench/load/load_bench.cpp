@@ -19,6 +19,7 @@
 
 #include "bench_timing.hpp"
 #include "kiosk_simulator.hpp"
+#include "process_usage.hpp"
 #include "server_process.hpp"
 
 using namespace admit;
@@ -26,25 +27,6 @@ using namespace admit::bench;
 using namespace std::chrono_literals;
 
 namespace {
-
-double cpuMs(pid_t pid) {
-    // Read with stdio: an istreambuf_iterator here trips -Wnull-dereference at -O2.
-    char text[1024] = {};
-    FILE* file = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
-    if (!file) return 0;
-    const std::size_t n = std::fread(text, 1, sizeof text - 1, file);
-    std::fclose(file);
-    const std::string stat(text, n);
-    // Fields after the command (which is in parentheses and may hold spaces): utime is the
-    // 14th field and stime the 15th, in clock ticks.
-    std::istringstream fields(stat.substr(stat.rfind(')') + 2));
-    std::string field;
-    long ticks = 0;
-    for (int i = 3; i <= 15 && fields >> field; ++i) {
-        if (i == 14 || i == 15) ticks += std::stol(field);
-    }
-    return static_cast<double>(ticks) * 1000.0 / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
 
 struct RunFigures {
     int kiosks = 0;
@@ -90,7 +72,7 @@ RunFigures run(SimFixture& f, testing::ServerProcess& server, std::size_t first,
         });
     }
     std::this_thread::sleep_for(2s);  // the waiting downloads are in place
-    const double cpuBefore = cpuMs(server.pid());
+    const double cpuBefore = bench::processCpuMs(server.pid());
     const auto start = SimClock::now();
     const auto end = start + std::chrono::seconds(seconds);
     for (int k = 0; k < kiosks; ++k) {
@@ -132,7 +114,7 @@ RunFigures run(SimFixture& f, testing::ServerProcess& server, std::size_t first,
     }
     uploadsDone = true;
     r.seconds = std::chrono::duration<double>(SimClock::now() - start).count();
-    r.cpuMsPerSecond = (cpuMs(server.pid()) - cpuBefore) / r.seconds;
+    r.cpuMsPerSecond = (bench::processCpuMs(server.pid()) - cpuBefore) / r.seconds;
     r.rssMib = static_cast<double>(server.memoryKib("VmRSS")) / 1024.0;
     std::this_thread::sleep_for(3s);  // the last check-ins reach the waiting kiosks
     stop = true;

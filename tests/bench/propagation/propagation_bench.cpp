@@ -16,6 +16,7 @@
 
 #include "bench_timing.hpp"
 #include "kiosk_simulator.hpp"
+#include "process_usage.hpp"
 #include "raw_http.hpp"
 #include "server_process.hpp"
 
@@ -24,26 +25,6 @@ using namespace admit::bench;
 using namespace std::chrono_literals;
 
 namespace {
-
-// The server's user + system CPU time so far, in ms.
-double cpuMs(pid_t pid) {
-    // Read with stdio: an istreambuf_iterator here trips -Wnull-dereference at -O2.
-    char text[1024] = {};
-    FILE* file = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
-    if (!file) return 0;
-    const std::size_t n = std::fread(text, 1, sizeof text - 1, file);
-    std::fclose(file);
-    const std::string stat(text, n);
-    // Fields after the command (which is in parentheses and may hold spaces): utime is the
-    // 14th field and stime the 15th, in clock ticks.
-    std::istringstream fields(stat.substr(stat.rfind(')') + 2));
-    std::string field;
-    long ticks = 0;
-    for (int i = 3; i <= 15 && fields >> field; ++i) {
-        if (i == 14 || i == 15) ticks += std::stol(field);
-    }
-    return static_cast<double>(ticks) * 1000.0 / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
 
 struct Window {
     std::vector<double> each;  // per check-in and reader
@@ -89,9 +70,9 @@ struct IdleFigures {
 };
 
 IdleFigures idleFor(testing::ServerProcess& server, std::chrono::seconds seconds) {
-    const double before = cpuMs(server.pid());
+    const double before = bench::processCpuMs(server.pid());
     std::this_thread::sleep_for(seconds);
-    const double after = cpuMs(server.pid());
+    const double after = bench::processCpuMs(server.pid());
     return {static_cast<double>(server.memoryKib("VmRSS")) / 1024.0,
             (after - before) / static_cast<double>(seconds.count())};
 }
