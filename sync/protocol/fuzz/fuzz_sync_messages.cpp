@@ -28,7 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto denial = parseDeniedScan(body);
     checkRejectionIsExplained(denial);
     if (denial.ok()) {
-        ADMIT_FUZZ_CHECK(parseDeniedScan(store::deniedScanPayload(*denial)).value() == *denial);
+        ADMIT_FUZZ_CHECK(parseDeniedScan(admit::store::deniedScanPayload(*denial)).value() ==
+                         *denial);
     }
 
     auto upload = parseUploadRequest(body);
