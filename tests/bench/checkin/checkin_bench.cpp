@@ -32,6 +32,7 @@
 #include "admit/store/store.hpp"
 #include "admit/ticket/pretix_ticket.hpp"
 #include "admit/ticket/signed_ticket.hpp"
+#include "bench_arguments.hpp"
 #include "bench_event.hpp"
 #include "bench_timing.hpp"
 
@@ -70,8 +71,11 @@ double walPagesPerCommit(SQLite::Database& db, F&& commitOnce) {
 
 int main(int argc, char** argv) {
     using namespace admit;
-    int attendeeCount = argc > 1 ? std::stoi(argv[1]) : 100'000;
-    int scans = argc > 2 ? std::stoi(argv[2]) : 2'000;
+    constexpr const char* kUsage = "admit_checkin_bench [attendees=100000] [scans=2000]";
+    const auto attendeeCount =
+        static_cast<int>(bench::countArgument(argc, argv, 1, 100'000, "attendees", kUsage));
+    const auto scans =
+        static_cast<int>(bench::countArgument(argc, argv, 2, 2'000, "scans", kUsage));
     auto dir = std::filesystem::temp_directory_path() / "admit-checkin-bench";
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);

@@ -41,6 +41,7 @@
 #include "admit/store/schema.hpp"
 #include "admit/store/store.hpp"
 #include "admit/store/uuid.hpp"
+#include "bench_arguments.hpp"
 #include "bench_event.hpp"
 #include "bench_timing.hpp"
 
@@ -237,9 +238,12 @@ std::vector<double> scanLatencies(rules::CheckInEngine& engine, SQLite::Database
 }  // namespace
 
 int main(int argc, char** argv) {
-    int attendeeCount = argc > 1 ? std::stoi(argv[1]) : 100'000;
-    std::int64_t checkIns = argc > 2 ? std::stoll(argv[2]) : 100'000;
-    int scans = argc > 3 ? std::stoi(argv[3]) : 500;
+    constexpr const char* kUsage =
+        "admit_stats_bench [attendees=100000] [checkins=100000] [scans=500] [parts=1234]";
+    const auto attendeeCount =
+        static_cast<int>(bench::countArgument(argc, argv, 1, 100'000, "attendees", kUsage));
+    const std::int64_t checkIns = bench::countArgument(argc, argv, 2, 100'000, "checkins", kUsage);
+    const auto scans = static_cast<int>(bench::countArgument(argc, argv, 3, 500, "scans", kUsage));
     std::string parts = argc > 4 ? argv[4] : "1234";
     auto runs = [&](char part) { return parts.find(part) != std::string::npos; };
     std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress shows when piped

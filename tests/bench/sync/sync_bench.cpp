@@ -25,6 +25,7 @@
 #include "admit/store/schema.hpp"
 #include "admit/store/store.hpp"
 #include "admit/sync/protocol/roster.hpp"
+#include "bench_arguments.hpp"
 #include "bench_event.hpp"
 
 namespace {
@@ -54,8 +55,10 @@ double median(std::vector<double> values) {
 
 int main(int argc, char** argv) {
     using namespace admit;
-    int attendeeCount = argc > 1 ? std::stoi(argv[1]) : 100'000;
-    int rounds = argc > 2 ? std::stoi(argv[2]) : 3;
+    constexpr const char* kUsage = "admit_sync_bench [attendees=100000] [rounds=3]";
+    const auto attendeeCount =
+        static_cast<int>(bench::countArgument(argc, argv, 1, 100'000, "attendees", kUsage));
+    const auto rounds = static_cast<int>(bench::countArgument(argc, argv, 2, 3, "rounds", kUsage));
     auto dir = std::filesystem::temp_directory_path() / "admit-sync-bench";
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
