@@ -50,8 +50,11 @@
 #include "admit/replica/replica_key.hpp"
 #include "admit/store/attendees.hpp"
 #include "admit/store/store.hpp"
+#include "bench_timing.hpp"
 
 extern char** environ;
+
+using admit::bench::percentile;
 
 namespace {
 
@@ -83,13 +86,6 @@ struct Fatal : std::runtime_error {
 
 double msSince(Clock::time_point start) {
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-double percentile(std::vector<double> values, double p) {
-    if (values.empty()) return 0.0;
-    std::sort(values.begin(), values.end());
-    auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
-    return values[std::min(index, values.size() - 1)];
 }
 
 std::string readFile(const fs::path& path) {

@@ -20,6 +20,9 @@
 #include <vector>
 
 #include "admit/replica/replica.hpp"
+#include "bench_timing.hpp"
+
+using admit::bench::percentile;
 
 namespace {
 
@@ -181,11 +184,6 @@ void cleanup(const fs::path& dir) {
             fs::remove(dir / (std::string(name) + suffix));
         }
     }
-}
-
-double percentile(std::vector<double> v, double p) {
-    std::sort(v.begin(), v.end());
-    return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
 }
 
 double median(std::vector<double> v) { return percentile(std::move(v), 0.5); }

@@ -25,7 +25,10 @@
 
 #include "admit/scan/qr_reader.hpp"
 #include "admit/scan/scan_pipeline.hpp"
+#include "bench_timing.hpp"
 #include "zxing_samples.hpp"
+
+using admit::bench::percentile;
 
 namespace {
 
@@ -154,13 +157,6 @@ struct Tally {
     int reads = 0;     // expected text among the codes read
     int misreads = 0;  // a code read whose text is not the expected one
 };
-
-double percentile(std::vector<double> v, double p) {
-    if (v.empty()) return 0.0;
-    std::sort(v.begin(), v.end());
-    const auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
-    return v[i];
-}
 
 void compare(const char* label, const std::vector<BenchFrame>& frames, std::vector<Peer>& peers) {
     std::vector<Tally> tallies(peers.size());

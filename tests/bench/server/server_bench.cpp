@@ -50,11 +50,14 @@
 #include "admit/sync/protocol/messages.hpp"
 #include "admit/sync/store/enrolment_tokens.hpp"
 #include "admit/sync/store/server_store.hpp"
+#include "bench_timing.hpp"
 #include "gzip_bomb.hpp"
 #include "raw_http.hpp"
 #include "self_signed_certificate.hpp"
 #include "server_process.hpp"
 #include "tls_client_hello.hpp"
+
+using admit::bench::percentile;
 
 namespace {
 
@@ -66,13 +69,6 @@ using testing::rawRequest;
 
 double msSince(Clock::time_point start) {
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-double percentile(std::vector<double> values, double p) {
-    if (values.empty()) return 0;
-    std::sort(values.begin(), values.end());
-    auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
-    return values[std::min(index, values.size() - 1)];
 }
 
 [[noreturn]] void die(const std::string& message) {

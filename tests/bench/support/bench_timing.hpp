@@ -7,12 +7,12 @@
 
 namespace admit::bench {
 
-// The p-th percentile (0..1) by nearest rank below; 0 for no values.
+// The p-th percentile (0..1) by nearest rank; 0 for no values.
 inline double percentile(std::vector<double> values, double p) {
     if (values.empty()) return 0.0;
     std::sort(values.begin(), values.end());
-    auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1));
-    return values[index];
+    auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
+    return values[std::min(index, values.size() - 1)];
 }
 
 // Milliseconds `f` took, on the steady clock.
