@@ -143,7 +143,7 @@ CheckIn CheckInLog::append(const NewCheckIn& n, std::int64_t wallTimeMs) {
     c.operatorName = n.operatorName;
     // No change row: AttendanceTally reads this device's own records from the outbox.
     std::string record = toJson(c, "accepted", "").dump();
-    outbox_.enqueue("checkin", c.id, record, c.hlc);
+    outbox_.enqueue(std::string(kCheckInKind), c.id, record, c.hlc);
     insertCheckIn(statements_, c, "accepted", "");
     audit_.append({c.operatorName, "checkin.accepted", c.id, std::move(record)}, c.hlc, wallTimeMs);
     return c;
@@ -231,7 +231,7 @@ CheckIn CheckInLog::annul(const CheckIn& target, const std::string& operatorName
     a.wallTimeMs = wallTimeMs;
     a.operatorName = operatorName;
     std::string record = toJson(a, "annulled", target.id).dump();
-    outbox_.enqueue("checkin", a.id, record, a.hlc);
+    outbox_.enqueue(std::string(kCheckInKind), a.id, record, a.hlc);
     insertCheckIn(statements_, a, "annulled", target.id);
     audit_.append({operatorName, "checkin.annulled", target.id, std::move(record)}, a.hlc,
                   wallTimeMs);

@@ -85,6 +85,65 @@ std::string denialRejection(const UploadEntry& entry, const Result<store::Denied
     return {};
 }
 
+enum class Stored { kNew, kAlreadyHad };
+
+// Stores an uploaded check-in; returns why it cannot be stored (to quarantine) or an empty
+// string, with `stored` saying whether it was new or a retry of the same content.
+std::string storeCheckIn(SQLite::Database& db, store::CheckInLog& log, ReceivedCheckIns& received,
+                         const UploadEntry& entry, const AuthenticatedDevice& device,
+                         std::int64_t nowMs, Stored& stored) {
+    auto record = parseCheckInRecord(entry.payload);
+    if (std::string reason = checkInRejection(received, entry, record, device); !reason.empty()) {
+        return reason;
+    }
+    // A known id is a retry only if the content is the same; other content under a used id
+    // would otherwise vanish as "already had".
+    if (auto known = received.find(record->checkIn.id)) {
+        if (*known != *record) {
+            return "check-in " + record->checkIn.id + " is stored already with other content";
+        }
+        stored = Stored::kAlreadyHad;
+        return {};
+    }
+    // A savepoint per entry: a row the schema refuses (a constraint the parser does not know
+    // about) is quarantined instead of failing the whole batch.
+    db.exec("SAVEPOINT entry");
+    try {
+        log.storeReceived(record->checkIn, record->annulment, record->annuls, nowMs);
+        received.add(record->checkIn.id, device.eventId, device.deviceId, nowMs);
+        db.exec("RELEASE entry");
+        stored = Stored::kNew;
+        return {};
+    } catch (const SQLite::Exception& e) {
+        if ((e.getErrorCode() & 0xff) != SQLITE_CONSTRAINT) throw;
+        db.exec("ROLLBACK TO entry");
+        db.exec("RELEASE entry");
+        return std::string("the database refused it: ") + e.getErrorStr();
+    }
+}
+
+// Stores an uploaded denial as the kiosk's audit entry (received_denials makes a retry "already
+// had" and a different denial under a used id a quarantine); returns as storeCheckIn does.
+std::string storeDenial(ReceivedDenials& denials, store::HybridLogicalClock& clock,
+                        const UploadEntry& entry, const AuthenticatedDevice& device,
+                        std::int64_t nowMs, Stored& stored) {
+    auto denial = parseDeniedScan(entry.payload);
+    if (std::string reason = denialRejection(entry, denial, device); !reason.empty()) {
+        return reason;
+    }
+    auto known = denials.findPayload(denial->id);
+    if (!known) {
+        denials.add(*denial, clock.receive(denial->hlc, nowMs), nowMs);
+        stored = Stored::kNew;
+        return {};
+    }
+    if (*known != store::deniedScanPayload(*denial)) {
+        return "denial " + denial->id + " is stored already with other content";
+    }
+    stored = Stored::kAlreadyHad;
+    return {};
+}
+
 }  // namespace
 
 Result<EnrolResponse, ServerError> ServerStore::enrol(const EnrolRequest& request,
@@ -187,58 +246,17 @@ Result<UploadResponse, ServerError> ServerStore::upload(const AuthenticatedDevic
     for (const UploadEntry& entry : request.entries) {
         response.acknowledgedThrough = std::max(response.acknowledgedThrough, entry.seq);
         std::string reason;
+        Stored stored = Stored::kNew;
         if (entry.kind == store::kDeniedScanKind) {
-            // A denial is an audit entry under the kiosk's id; received_denials makes a retry
-            // count as "already had" and a different denial under a used id a quarantine.
-            auto denial = parseDeniedScan(entry.payload);
-            reason = denialRejection(entry, denial, device);
-            if (reason.empty()) {
-                auto stored = denials.findPayload(denial->id);
-                if (!stored) {
-                    denials.add(*denial, clock.receive(denial->hlc, nowMs), nowMs);
-                    ++response.stored;
-                    continue;
-                }
-                if (*stored == store::deniedScanPayload(*denial)) {
-                    ++response.alreadyHad;
-                    continue;
-                }
-                reason = "denial " + denial->id + " is stored already with other content";
-            }
-        } else if (entry.kind != "checkin") {
-            reason = "unknown entry kind '" + entry.kind + "'";
+            reason = storeDenial(denials, clock, entry, device, nowMs, stored);
+        } else if (entry.kind == store::kCheckInKind) {
+            reason = storeCheckIn(db_, log, received, entry, device, nowMs, stored);
         } else {
-            auto record = parseCheckInRecord(entry.payload);
-            reason = checkInRejection(received, entry, record, device);
-            if (reason.empty()) {
-                // A known id is a retry only if the content is the same; other content under a
-                // used id would otherwise vanish as "already had".
-                if (auto stored = received.find(record->checkIn.id)) {
-                    if (*stored == *record) {
-                        ++response.alreadyHad;
-                        continue;
-                    }
-                    reason =
-                        "check-in " + record->checkIn.id + " is stored already with other content";
-                }
-            }
-            if (reason.empty()) {
-                // A savepoint per entry: a row the schema refuses (a constraint the parser does
-                // not know about) is quarantined instead of failing the whole batch.
-                db_.exec("SAVEPOINT entry");
-                try {
-                    log.storeReceived(record->checkIn, record->annulment, record->annuls, nowMs);
-                    received.add(record->checkIn.id, device.eventId, device.deviceId, nowMs);
-                    db_.exec("RELEASE entry");
-                    ++response.stored;
-                    continue;
-                } catch (const SQLite::Exception& e) {
-                    if ((e.getErrorCode() & 0xff) != SQLITE_CONSTRAINT) throw;
-                    db_.exec("ROLLBACK TO entry");
-                    db_.exec("RELEASE entry");
-                    reason = std::string("the database refused it: ") + e.getErrorStr();
-                }
-            }
+            reason = "unknown entry kind '" + entry.kind + "'";
+        }
+        if (reason.empty()) {
+            ++(stored == Stored::kNew ? response.stored : response.alreadyHad);
+            continue;
         }
         // Refused whole (the transaction rolls back): the kiosk keeps the batch in its outbox
         // and the organiser sees why in the quarantine.
@@ -278,7 +296,7 @@ void ServerStore::adoptLocalCheckIns(std::int64_t nowMs) {
     for (auto pending = outbox.pending(kMaxUploadEntries); !pending.empty();
          pending = outbox.pending(kMaxUploadEntries)) {
         for (const auto& item : pending) {
-            if (item.kind != "checkin") continue;
+            if (item.kind != store::kCheckInKind) continue;
             received.adopt(item.recordId, nowMs);
         }
         outbox.markSentThrough(pending.back().seq, nowMs);

@@ -17,8 +17,6 @@
 
 namespace admit::store {
 
-// The outbox kind of a denied scan.
-inline constexpr std::string_view kDeniedScanKind = "denial";
 // The longest detail a denial carries (bytes); longer ones are cut at a character boundary.
 inline constexpr std::size_t kMaxDenialDetailBytes = 1000;
 

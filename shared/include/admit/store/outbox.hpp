@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <SQLiteCpp/Database.h>
@@ -20,9 +21,13 @@ namespace admit::store {
 // The outbox's table, as damage reports name it.
 inline constexpr const char* kOutboxTable = "outbox";
 
+// What an entry is: the sync protocol's upload entry kinds.
+inline constexpr std::string_view kCheckInKind = "checkin";    // a check-in or an annulment
+inline constexpr std::string_view kDeniedScanKind = "denial";  // a denied scan (DeniedScanLog)
+
 struct OutboxItem {
     std::int64_t seq = 0;
-    std::string kind;      // "checkin"
+    std::string kind;      // kCheckInKind or kDeniedScanKind
     std::string recordId;  // the record's id (a check-in UUID)
     std::string payload;   // JSON
     HlcTime hlc = 0;

@@ -85,7 +85,7 @@ struct EnrolResponse {
 
 struct UploadEntry {
     std::int64_t seq = 0;
-    std::string kind;  // "checkin" or "denial" (store::kDeniedScanKind)
+    std::string kind;  // store::kCheckInKind or store::kDeniedScanKind (outbox.hpp)
     std::string recordId;
     std::int64_t hlc = 0;
     std::string payload;  // the outbox payload, JSON text, kept verbatim
