@@ -1,5 +1,7 @@
 #include "admit/sync/protocol/heartbeat.hpp"
 
+#include <charconv>
+
 #include "admit/store/hybrid_logical_clock.hpp"
 
 namespace admit::sync {
@@ -14,17 +16,15 @@ std::vector<std::pair<std::string, std::string>> heartbeatFields(const DeviceHea
 
 namespace {
 
-// A whole number of at most 18 digits (so it fits), with a '-' when `signedValue`.
+// A whole number of at most 18 digits (a clock in ms has 13), negative only when `signedValue`.
 std::optional<std::int64_t> wholeNumber(std::string_view text, bool signedValue) {
-    const bool negative = signedValue && !text.empty() && text.front() == '-';
-    if (negative) text.remove_prefix(1);
-    if (text.empty() || text.size() > 18) return std::nullopt;
+    const std::size_t digits = text.size() - (!text.empty() && text.front() == '-' ? 1 : 0);
+    if (digits == 0 || digits > 18) return std::nullopt;
     std::int64_t value = 0;
-    for (char ch : text) {
-        if (ch < '0' || ch > '9') return std::nullopt;
-        value = value * 10 + (ch - '0');
-    }
-    return negative ? -value : value;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    if (value < 0 && !signedValue) return std::nullopt;
+    return value;
 }
 
 }  // namespace
