@@ -11,6 +11,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "admit/kiosk/strings.hpp"
 #include "admit/kiosk/sync_status.hpp"
 
 namespace admit::kiosk::app {
@@ -26,6 +27,11 @@ std::string viewKey(const KioskState& state, const ui::UiContext& ui) {
         } else if (!state.searchResults.empty()) {
             key += "-results";
             if (ui.searchKeysHidden) key += "-nokeys";
+            // A person the rules would refuse for a reason their state does not tell.
+            if (state.searchResults.size() == 1 &&
+                text::showsRefusal(state.searchResults.front())) {
+                key += "-refused";
+            }
         }
         if (state.direction == store::Direction::kExit) key += "-exit";
     }

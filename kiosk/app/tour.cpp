@@ -78,38 +78,45 @@ void Tour::advance(KioskCore& core, ui::UiContext& ui, const Screenshots& shots,
         case 5:
             if (key == "search-results-nokeys" && shots.taken(key)) {
                 ui.searchKeysHidden = false;
-                ui.searchText = "liam";  // someone a check-in is offered for
+                ui.searchText = "kwame";  // the demo's revoked ticket: no button, the reason
                 core.search(ui.searchText);
                 ++step_;
             }
             break;
         case 6:
+            if (key == "search-results-refused" && shots.taken(key)) {
+                ui.searchText = "liam";  // someone a check-in is offered for
+                core.search(ui.searchText);
+                ++step_;
+            }
+            break;
+        case 7:
             if (s.searchQuery == "liam" && !s.searchResults.empty() &&
                 s.searchResults.front().action == SearchAction::kCheckIn) {
                 ui.confirm = s.searchResults.front();
                 ++step_;
             }
             break;
-        case 7:
+        case 8:
             if (shots.taken("search-confirm")) {
                 ui.confirm.reset();
                 core.askPin(Screen::kDashboard);
                 ++step_;
             }
             break;
-        case 8:
+        case 9:
             if (key == "pin" && shots.taken(key)) {
                 core.enterPin(kDemoOrganiser, kDemoOrganiserPin);
                 ++step_;
             }
             break;
-        case 9:
+        case 10:
             if (key == "dashboard" && s.stats && shots.taken(key)) {
                 core.askPin(Screen::kSettings);
                 ++step_;
             }
             break;
-        case 10:
+        case 11:
             // Open the gate editor and type the new name as key presses.
             if (settingsOverview(key)) {
                 ui.gateText.clear();
@@ -120,13 +127,13 @@ void Tour::advance(KioskCore& core, ui::UiContext& ui, const Screenshots& shots,
                 ++step_;
             }
             break;
-        case 11:
+        case 12:
             if (key == "settings-gate" && shots.taken(key)) {
                 if (core.setGate(ui.gateText)) ui.editingGate = false;
                 ++step_;
             }
             break;
-        case 12:
+        case 13:
             if (settingsOverview(key) && s.camerasListed && shots.taken(key)) {
                 core.signOut();
                 ++step_;

@@ -24,7 +24,7 @@ class Tour {
                  const std::string& key);
 
   private:
-    static constexpr int kLastStep = 12;  // advance()'s last case
+    static constexpr int kLastStep = 13;  // advance()'s last case
     int step_ = 0;
     bool resyncPressed_ = false;
     bool resynced_ = false;

@@ -173,8 +173,9 @@ void drawSearchScreen(UiContext& ui) {
 
     // Rows as high as their text: name (and e-mail beside it when it fits), the person's state
     // and their attention note in full, wrapped. The button (if any: only an action the engine
-    // would accept) sits at the right; the list scrolls, the keyboard keeps its room below
-    // unless hidden.
+    // would accept) sits at the right, or below the text where beside it would leave the text
+    // less than 60 % of the row (portrait); a row without one gives its text the whole width.
+    // The list scrolls, the keyboard keeps its room below unless hidden.
     bool keys = !ui.searchKeysHidden || state.searchResults.empty();
     float keyboardH =
         keys ? std::clamp(height * 0.42f, theme.unit * 8.0f, theme.unit * 16.0f) : 0.0f;
@@ -185,28 +186,51 @@ void drawSearchScreen(UiContext& ui) {
         theme.unit * 1.5f;
     float buttonH = buttonHeight(theme, theme.large->FontSize);
 
-    std::vector<RowText> texts;
+    struct ResultLayout {
+        RowText text;
+        float textW = 0.0f;
+        bool button = false;
+        bool buttonBelow = false;
+        float height = 0.0f;  // with the gap below
+    };
+    std::vector<ResultLayout> rows;
     float scrollW = 0.0f;
-    // First without a scrollbar; with one if the rows do not all fit.
-    for (int pass = 0; pass < 2; ++pass) {
-        float textW = inner - buttonW - theme.pad * 2.0f - scrollW;
-        texts.clear();
+    auto layOut = [&] {
+        rows.clear();
         float total = 0.0f;
+        const float full = inner - scrollW - theme.pad;
+        const float beside = full - buttonW - theme.pad;
+        const bool below = beside < full * 0.6f;
         for (const auto& row : state.searchResults) {
-            texts.push_back(layoutRowText(theme, state, row, textW));
-            total += std::max(buttonH, texts.back().height) + theme.pad;
+            ResultLayout r;
+            r.button = text::searchActionLabel(row.action) != nullptr;
+            r.buttonBelow = r.button && below;
+            r.textW = r.button && !below ? beside : full;
+            r.text = layoutRowText(theme, state, row, r.textW);
+            if (!r.button) {
+                r.height = r.text.height;
+            } else if (r.buttonBelow) {
+                r.height = r.text.height + theme.pad * 0.5f + buttonH;
+            } else {
+                r.height = std::max(buttonH, r.text.height);
+            }
+            r.height += theme.pad;
+            total += r.height;
+            rows.push_back(std::move(r));
         }
-        if (total <= listH) break;
+        return total;
+    };
+    // First without a scrollbar; with one if the rows do not all fit.
+    if (layOut() > listH) {
         scrollW = ImGui::GetStyle().ScrollbarSize;
+        layOut();
     }
-    float textW = inner - buttonW - theme.pad * 2.0f - scrollW;
-    if (keys && !texts.empty()) {
+    if (keys && !rows.empty()) {
         // Whole rows above the keyboard: the keyboard takes what the last whole row leaves.
         float whole = 0.0f;
-        for (const RowText& t : texts) {
-            float rowH = std::max(buttonH, t.height) + theme.pad;
-            if (whole + rowH > listH) break;
-            whole += rowH;
+        for (const ResultLayout& r : rows) {
+            if (whole + r.height > listH) break;
+            whole += r.height;
         }
         if (whole > 0.0f) {
             listH = whole;
@@ -224,16 +248,19 @@ void drawSearchScreen(UiContext& ui) {
         float rowTop = 0.0f;
         for (std::size_t i = 0; i < state.searchResults.size(); ++i) {
             const SearchRow& row = state.searchResults[i];
-            const RowText& t = texts[i];
-            float rowH = std::max(buttonH, t.height) + theme.pad;
+            const ResultLayout& r = rows[i];
+            const float rowH = r.height;
             ImGui::PushID(static_cast<int>(row.attendee.id));
             ImGui::SetCursorPos(ImVec2(0.0f, rowTop));
             ImVec2 at = ImGui::GetCursorScreenPos();
-            float textTop = at.y + (rowH - theme.pad - t.height) * 0.5f;
-            drawRowText(theme, row, t, ImVec2(at.x, textTop), textW);
+            float textTop = r.buttonBelow ? at.y : at.y + (rowH - theme.pad - r.text.height) * 0.5f;
+            drawRowText(theme, row, r.text, ImVec2(at.x, textTop), r.textW);
             if (const char* label = text::searchActionLabel(row.action)) {
-                ImGui::SetCursorPos(ImVec2(inner - buttonW - scrollW - theme.pad,
-                                           rowTop + (rowH - theme.pad - buttonH) * 0.5f));
+                ImVec2 button = r.buttonBelow
+                                    ? ImVec2(0.0f, rowTop + r.text.height + theme.pad * 0.5f)
+                                    : ImVec2(inner - buttonW - scrollW - theme.pad,
+                                             rowTop + (rowH - theme.pad - buttonH) * 0.5f);
+                ImGui::SetCursorPos(button);
                 if (bigButton(theme, label, buttonW)) ui.confirm = row;
             }
             float lineY = at.y + rowH - theme.pad * 0.5f;

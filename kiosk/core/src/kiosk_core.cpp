@@ -7,6 +7,8 @@
 #include <exception>
 #include <utility>
 
+#include <SQLiteCpp/Transaction.h>
+
 #include "admit/kiosk/kiosk_database.hpp"
 #include "admit/kiosk/kiosk_settings.hpp"
 #include "admit/kiosk/setup_code.hpp"
@@ -543,10 +545,22 @@ void KioskCore::search(std::string query) {
         if (!query.empty()) {
             auto event = store::Events(*handles.db).find(session.event->id);
             auto policy = event ? event->reentryPolicy : store::ReentryPolicy::kSingle;
-            for (auto& hit : handles.searchOf(session.event->id).find(query, 20)) {
-                SearchAction action = searchAction(hit, direction, policy);
-                rows.push_back({std::move(hit), action});
+            rules::ScanContext context = scanContext(session, options_.clock());
+            context.direction = direction;
+            auto hits = handles.searchOf(session.event->id).find(query, 20);
+            // The previews in one read transaction: a snapshot, and no lock taken per statement.
+            SQLite::Transaction snapshot(*handles.db, SQLite::TransactionBehavior::DEFERRED);
+            for (auto& hit : hits) {
+                SearchRow row{std::move(hit), SearchAction::kNone, std::nullopt};
+                auto preview = handles.previewEngine().evaluateAttendee(row.attendee.id, context);
+                // A preview that fails (storage) offers nothing; the search itself still shows.
+                if (preview) {
+                    row.action = searchAction(*preview, policy);
+                    if (row.action == SearchAction::kNone) row.refusal = std::move(*preview);
+                }
+                rows.push_back(std::move(row));
             }
+            snapshot.commit();
         }
         queues_->runOnUi([query, rows = std::move(rows)](KioskState& s, DrainResult&) {
             if (s.searchQuery == query) s.searchResults = rows;

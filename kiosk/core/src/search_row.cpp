@@ -2,23 +2,17 @@
 
 namespace admit::kiosk {
 
-SearchAction searchAction(const store::SearchHit& hit, store::Direction direction,
-                          store::ReentryPolicy policy) {
-    // The engine refuses a booking that is not approved in both directions.
-    if (hit.attendee.status != store::AttendeeStatus::kApproved) return SearchAction::kNone;
-    const store::AttendeePresence& p = hit.presence;
-    if (direction == store::Direction::kExit) {
-        return p.inside ? SearchAction::kMarkExit : SearchAction::kNone;
+SearchAction searchAction(const rules::Verdict& preview, store::ReentryPolicy policy) {
+    if (preview.accepted) {
+        return preview.direction == store::Direction::kExit ? SearchAction::kMarkExit
+                                                            : SearchAction::kCheckIn;
     }
-    if (!p.lastEntry) return SearchAction::kCheckIn;
-    switch (policy) {
-        case store::ReentryPolicy::kMultiple:
-            return SearchAction::kCheckIn;
-        case store::ReentryPolicy::kAfterExit:
-            // Back in after an exit; inside, the exit is what is missing (left without a scan).
-            return p.inside ? SearchAction::kMarkExit : SearchAction::kCheckIn;
-        case store::ReentryPolicy::kSingle:
-            return SearchAction::kNone;
+    // Inside where re-entry needs an exit: the missing exit (left without a scan) is what can
+    // be recorded; the entry is refused only because of it.
+    if (preview.direction == store::Direction::kEntry &&
+        preview.denial == rules::Denial::kAlreadyCheckedIn &&
+        policy == store::ReentryPolicy::kAfterExit) {
+        return SearchAction::kMarkExit;
     }
     return SearchAction::kNone;
 }

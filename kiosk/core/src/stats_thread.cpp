@@ -24,10 +24,16 @@ store::AttendeeSearch& StatsHandles::searchOf(const std::string& eventId) {
     return *search;
 }
 
+rules::CheckInEngine& StatsHandles::previewEngine() {
+    if (!previews) previews.emplace(*db);
+    return *previews;
+}
+
 void StatsHandles::close() {
     // Users of the connection first.
     tally.reset();
     search.reset();
+    previews.reset();
     db.reset();
 }
 

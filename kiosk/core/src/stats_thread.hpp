@@ -17,6 +17,7 @@
 #include <SQLiteCpp/Database.h>
 
 #include "admit/kiosk/kiosk_database.hpp"
+#include "admit/rules/checkin_engine.hpp"
 #include "admit/store/attendance_tally.hpp"
 #include "admit/store/attendee_search.hpp"
 
@@ -27,10 +28,13 @@ struct StatsHandles {
     std::optional<SQLite::Database> db;
     std::optional<store::AttendanceTally> tally;
     std::optional<store::AttendeeSearch> search;
+    // Only previews (evaluateAttendee) for the search's buttons: this connection records nothing.
+    std::optional<rules::CheckInEngine> previews;
 
     // The tally and the search of `eventId`, made (or remade for another event) on first use.
     store::AttendanceTally& tallyOf(const std::string& eventId);
     store::AttendeeSearch& searchOf(const std::string& eventId);
+    rules::CheckInEngine& previewEngine();
     void close();
 };
 

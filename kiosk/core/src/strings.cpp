@@ -21,9 +21,31 @@ std::string withReason(const std::string& reason) { return reason.empty() ? "" :
 
 }  // namespace
 
-SearchState searchState(const store::SearchHit& hit, const std::string& entryDevice) {
+bool showsRefusal(const SearchRow& row) {
+    using rules::Denial;
+    if (!row.refusal || !row.refusal->denial) return false;
+    // Refusals the person's status or presence already says ("Booking cancelled", "Inside
+    // since") are not repeated.
+    switch (*row.refusal->denial) {
+        case Denial::kCancelled:
+        case Denial::kPendingApproval:
+        case Denial::kRejected:
+        case Denial::kAlreadyCheckedIn:
+        case Denial::kNotCheckedIn:
+            return false;
+        default:
+            return true;
+    }
+}
+
+SearchState searchState(const SearchRow& hit, const std::string& entryDevice) {
     SearchState out;
     if (!hit.attendee.attentionNote.empty()) out.note = "Note: " + hit.attendee.attentionNote;
+    // Any other refusal (a withdrawn code, a gate the ticket type may not use, the event's
+    // window) is why there is no button: say it instead.
+    if (showsRefusal(hit)) {
+        return {denialReason(*hit.refusal), SearchTone::kRefused, out.note};
+    }
     const store::AttendeePresence& p = hit.presence;
     switch (hit.attendee.status) {
         case store::AttendeeStatus::kCancelled:

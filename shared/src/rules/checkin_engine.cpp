@@ -79,6 +79,13 @@ Result<Verdict, CheckInError> CheckInEngine::checkInAttendee(std::int64_t attend
     });
 }
 
+Result<Verdict, CheckInError> CheckInEngine::evaluateAttendee(std::int64_t attendeeId,
+                                                              const ScanContext& context) {
+    return decideAndRecord(context, Mode::kDryRun, [&](const store::EventInfo& event) {
+        return decideForAttendee(attendeeId, event, context);
+    });
+}
+
 template <class DecideFor>
 Result<Verdict, CheckInError> CheckInEngine::decideAndRecord(const ScanContext& context, Mode mode,
                                                              DecideFor&& decideFor) {
@@ -110,14 +117,31 @@ Result<Verdict, CheckInError> CheckInEngine::decideForAttendee(std::int64_t atte
             CheckInError::Kind::kNotFound,
             "attendee " + std::to_string(attendeeId) + " is not at event " + event.id});
     }
-    Verdict verdict;
-    verdict.direction = context.direction;
+    auto decideOn = [&](std::string ref) {
+        Verdict verdict;
+        verdict.direction = context.direction;
+        verdict.ticketRef = std::move(ref);
+        verdict.attendee = attendee;
+        decideForTicket(verdict, event, context, std::nullopt);
+        return verdict;
+    };
     auto tickets = attendees_.ticketsOf(attendeeId);
-    verdict.ticketRef =
-        tickets.empty() ? "attendee:" + std::to_string(attendeeId) : tickets.front().ref;
-    verdict.attendee = attendee;
-    decideForTicket(verdict, event, context, std::nullopt);
-    return verdict;
+    if (tickets.empty()) return decideOn("attendee:" + std::to_string(attendeeId));
+    // Several tickets: a reissued code beside the revoked one, or one per day. The first the
+    // rules accept; when none, the refusal of a code still in use (already in, wrong gate)
+    // says more than the revoked code's.
+    std::optional<Verdict> refusal;
+    for (const auto& t : tickets) {
+        Verdict verdict = decideOn(t.ref);
+        if (verdict.accepted) return verdict;
+        const bool codeWithdrawn =
+            verdict.denial == Denial::kRevoked || verdict.denial == Denial::kBlocked;
+        if (!refusal || (!codeWithdrawn && (refusal->denial == Denial::kRevoked ||
+                                            refusal->denial == Denial::kBlocked))) {
+            refusal = std::move(verdict);
+        }
+    }
+    return *refusal;
 }
 
 Verdict CheckInEngine::decide(std::string_view rawText, const store::EventInfo& event,

@@ -139,6 +139,7 @@ void checkDemoRun(const Run& run, int width, int height) {
                                          "search-results-exit",
                                          "search-results",
                                          "search-results-nokeys",
+                                         "search-results-refused",
                                          "search-confirm",
                                          "pin",
                                          "dashboard",

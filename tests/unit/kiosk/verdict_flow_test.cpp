@@ -160,6 +160,36 @@ TEST_F(KioskTest, SearchFindsByNameOrEmailAndChecksIn) {
     EXPECT_EQ(text::searchState(left, "").text.rfind("Left at ", 0), 0U);
 }
 
+TEST_F(KioskTest, SearchOffersNoButtonTheRulesWouldRefuseAndSaysWhy) {
+    start(options());
+    untilOpen();
+    core_->openScreen(Screen::kSearch);
+    // The demo's revoked ticket: the person is approved and has never come in, but their only
+    // code was withdrawn. The button used to be shown; the refusal came only after confirming.
+    const std::string name = demo_.event.revoked.name;
+    core_->search(name);
+    until([&](const KioskState& s) {
+        return s.searchQuery == name && !s.searchResults.empty() &&
+               s.searchResults.front().attendee.name == name;
+    });
+    const SearchRow& row = core_->state().searchResults.front();
+    EXPECT_EQ(row.action, SearchAction::kNone);
+    text::SearchState shown = text::searchState(row, "");
+    EXPECT_EQ(shown.text, "This ticket was cancelled by the organiser: Refunded");
+    EXPECT_EQ(shown.tone, text::SearchTone::kRefused);
+
+    // Someone with a valid ticket still gets the button, and what it does is what it said.
+    const DemoTicket& valid = demo_.event.tickets.at(1);
+    core_->search(valid.name);
+    until([&](const KioskState& s) {
+        return s.searchQuery == valid.name && !s.searchResults.empty() &&
+               s.searchResults.front().attendee.name == valid.name;
+    });
+    EXPECT_EQ(core_->state().searchResults.front().action, SearchAction::kCheckIn);
+    EXPECT_EQ(text::searchState(core_->state().searchResults.front(), "").text,
+              "Not checked in yet");
+}
+
 TEST_F(KioskTest, OrganiserUndoesTheLastCheckIn) {
     start(options());
     untilOpen();

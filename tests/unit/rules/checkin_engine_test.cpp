@@ -313,6 +313,57 @@ TEST_F(CheckInEngineTest, SearchPathChecksInAnAttendee) {
     EXPECT_EQ(unknown.error().kind, CheckInError::Kind::kNotFound);
 }
 
+TEST_F(CheckInEngineTest, SearchPathUsesTheTicketTheRulesAcceptNotTheFirstByRef) {
+    // A reissued ticket: the old code revoked, a new one for the same person. The search
+    // used to take the first ticket by ref; reissue until a revoked code sorts first.
+    auto refOf = [&](const std::string& text) {
+        return ticket::ticketIdToString(ticket::parseSignedTicket(text)->payload.ticketId);
+    };
+    store::CodeLists lists(*db);
+    std::string revoked = ticketOf(ada);
+    lists.add(store::CodeList::kRevoked, eventId, refOf(revoked), "reissued", kNowMs);
+    std::string current = ticketOf(ada);
+    while (refOf(current) < refOf(revoked)) {
+        lists.add(store::CodeList::kRevoked, eventId, refOf(current), "reissued", kNowMs);
+        current = ticketOf(ada);
+    }
+    ASSERT_GT(store::Attendees(*db).ticketsOf(ada).size(), 1U);
+    ASSERT_NE(store::Attendees(*db).ticketsOf(ada).front().ref, refOf(current));
+
+    auto preview = engine->evaluateAttendee(ada, at());
+    ASSERT_TRUE(preview.ok());
+    EXPECT_TRUE(preview->accepted);
+    EXPECT_EQ(preview->ticketRef, refOf(current));
+    store::HybridLogicalClock clock(*db);
+    EXPECT_TRUE(store::CheckInLog(*db, clock).history(eventId, refOf(current)).empty())
+        << "a preview records nothing";
+
+    auto v = engine->checkInAttendee(ada, at());
+    ASSERT_TRUE(v.ok());
+    EXPECT_TRUE(v->accepted);
+    EXPECT_EQ(v->ticketRef, refOf(current));
+    expectDenied(scan(current, at()), Denial::kAlreadyCheckedIn);
+    expectDenied(scan(revoked, at()), Denial::kRevoked);
+
+    // Nothing left to accept: the refusal is the live ticket's (already in), not the revoked
+    // code's.
+    auto again = engine->evaluateAttendee(ada, at());
+    ASSERT_TRUE(again.ok());
+    expectDenied(*again, Denial::kAlreadyCheckedIn);
+    EXPECT_EQ(again->ticketRef, refOf(current));
+}
+
+TEST_F(CheckInEngineTest, SearchPreviewFollowsTheGateRuleAndTheEventWindow) {
+    ticketOf(grace);  // VIP (type 2)
+    store::Events(*db).allowTypeAtGate(eventId, 2, "VIP Lane");
+    auto atMain = engine->evaluateAttendee(grace, at("Main"));
+    ASSERT_TRUE(atMain.ok());
+    expectDenied(*atMain, Denial::kTypeNotAllowedAtGate);
+    auto atLane = engine->evaluateAttendee(grace, at("VIP Lane"));
+    ASSERT_TRUE(atLane.ok());
+    EXPECT_TRUE(atLane->accepted);
+}
+
 TEST_F(CheckInEngineTest, UnknownEventIsAnErrorNotAVerdict) {
     rules::ScanContext context = at();
     context.eventId = "nope";

@@ -41,9 +41,13 @@ class CheckInEngine {
     Result<Verdict, CheckInError> scan(std::string_view text, const ScanContext& context);
     // Decides without recording anything (the organiser's `admit verify`).
     Result<Verdict, CheckInError> evaluate(std::string_view text, const ScanContext& context);
-    // The search path (lost phone, unreadable code): checks in an attendee's first ticket.
+    // The search path (lost phone, unreadable code): checks in the first of an attendee's
+    // tickets the rules accept (a reissued code, not the revoked one it replaced).
     Result<Verdict, CheckInError> checkInAttendee(std::int64_t attendeeId,
                                                   const ScanContext& context);
+    // What checkInAttendee would decide, recording nothing (the search screen's button).
+    Result<Verdict, CheckInError> evaluateAttendee(std::int64_t attendeeId,
+                                                   const ScanContext& context);
     // Annuls the latest effective check-in made on this device, as a new audited record;
     // kNothingToUndo when there is none, kDamaged or kStorage when the database failed.
     Result<store::CheckIn, CheckInError> undoLast(const ScanContext& context);

@@ -1,9 +1,13 @@
 #pragma once
 // One search result as the search screen shows it, and what a tap on it may do. The action is
-// only one the engine would accept for this person at this kiosk (its direction, the event's
-// re-entry policy), so the screen never offers a check-in that ends in a refusal: someone inside
-// at a single-entry event shows where and when they came in, and no button.
+// decided by the engine itself (CheckInEngine::evaluateAttendee, a preview that records
+// nothing), so the screen never offers a check-in that ends in a refusal, whatever the rule:
+// someone inside at a single-entry event shows where and when they came in and no button; a
+// withdrawn code or a gate their ticket type may not use shows the reason and no button.
 
+#include <optional>
+
+#include "admit/rules/verdict.hpp"
 #include "admit/store/attendee_search.hpp"
 #include "admit/store/checkin_log.hpp"
 #include "admit/store/events.hpp"
@@ -18,10 +22,12 @@ enum class SearchAction {
 
 struct SearchRow : store::SearchHit {
     SearchAction action = SearchAction::kNone;
+    // The preview's refusal when there is no action: the reason shown (text::searchState).
+    std::optional<rules::Verdict> refusal;
 };
 
-// Pure: the action for `hit` at a kiosk facing `direction` at an event with `policy`.
-SearchAction searchAction(const store::SearchHit& hit, store::Direction direction,
-                          store::ReentryPolicy policy);
+// Pure: the action the engine's preview allows. `preview` is evaluateAttendee's verdict in the
+// kiosk's direction at an event with `policy`.
+SearchAction searchAction(const rules::Verdict& preview, store::ReentryPolicy policy);
 
 }  // namespace admit::kiosk

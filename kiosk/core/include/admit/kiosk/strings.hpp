@@ -74,7 +74,7 @@ enum class SearchTone {
     kReady,      // approved, not inside: checking in should work
     kAlreadyIn,  // inside now: a check-in is likely refused
     kCaution,    // waiting for approval
-    kRefused,    // cancelled or not approved
+    kRefused,    // cancelled, not approved, or refused by another rule (a withdrawn code)
 };
 struct SearchState {
     // "Inside since 10:42 - Gate B, This kiosk", "Left at 11:02 - came in 10:42, Gate B, ...",
@@ -84,7 +84,9 @@ struct SearchState {
     std::string note;  // "Note: <attention note>" in full, or empty
 };
 // entryDevice: how the device of the person's last entry is shown (deviceLabel), or empty.
-SearchState searchState(const store::SearchHit& hit, const std::string& entryDevice);
+SearchState searchState(const SearchRow& hit, const std::string& entryDevice);
+// Whether searchState shows the row's refusal (a withdrawn code, a gate) in place of the state.
+bool showsRefusal(const SearchRow& row);
 inline constexpr const char* kCheckIn = "Check in";
 inline constexpr const char* kMarkExit = "Mark exit";
 inline constexpr const char* kConfirmCheckIn = "Check in this person?";
