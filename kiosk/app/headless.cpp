@@ -20,6 +20,7 @@ int runHeadless(KioskCore& core, Supervision& supervision) {
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
     bool announced = false;
+    const PersonalData personal = Supervision::personalDataOnStdout();
     while (stopRequested == 0) {
         core.waitForWork(std::chrono::milliseconds(200));
         bool done = core.finished();
@@ -30,7 +31,7 @@ int runHeadless(KioskCore& core, Supervision& supervision) {
         }
         supervision.onUiLoop(core.state());
         for (const auto& verdict : news.verdicts) {
-            std::cout << verdictJsonLine(verdict, core.state()) << std::endl;
+            std::cout << verdictJsonLine(verdict, core.state(), personal) << std::endl;
         }
         for (const auto& round : news.syncRounds) {
             std::cout << syncJsonLine(round, core.state()) << std::endl;

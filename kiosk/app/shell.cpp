@@ -180,6 +180,7 @@ int runWindowed(KioskCore& core, const AppOptions& options,
     core.start(std::move(source));
 
     int extraFrames = 3;
+    const PersonalData personal = Supervision::personalDataOnStdout();
     while (!glfwWindowShouldClose(window.get())) {
         const auto& state = core.state();
         if (extraFrames > 0) {
@@ -203,7 +204,7 @@ int runWindowed(KioskCore& core, const AppOptions& options,
         supervision.onUiLoop(core.state());
         dirty = dirty || news.changed;
         for (const auto& verdict : news.verdicts) {
-            std::cout << verdictJsonLine(verdict, core.state()) << std::endl;
+            std::cout << verdictJsonLine(verdict, core.state(), personal) << std::endl;
             if (!core.state().muted) sounds.play(soundFor(verdict.kind));
         }
         for (const auto& round : news.syncRounds) {

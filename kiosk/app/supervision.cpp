@@ -1,5 +1,7 @@
 #include "supervision.hpp"
 
+#include "admit/kiosk/journal_stream.hpp"
+
 #include <chrono>
 #include <string>
 
@@ -40,6 +42,10 @@ void Supervision::onUiLoop(const KioskState& state) {
     std::string status = "Ready: " + std::string(screenName(state.screen));
     if (state.event) status += ", " + state.event->name;
     service::notifyServiceManager("READY=1\nSTATUS=" + oneLine(status));
+}
+
+PersonalData Supervision::personalDataOnStdout() {
+    return stdoutIsTheJournal() ? PersonalData::kLeftOut : PersonalData::kIncluded;
 }
 
 }  // namespace admit::kiosk::app

@@ -1,7 +1,8 @@
 #pragma once
 // admit-kiosk under systemd (docs/kiosk.md, "Watchdog"): the liveness monitor every kiosk
 // thread beats, the watchdog pinger (when systemd asked for pings) and READY=1 once the kiosk
-// can scan. Outside systemd it only watches.
+// can scan. Outside systemd it only watches. Under systemd, stdout is the journal: verdict
+// lines leave personal data out there.
 
 #include <memory>
 #include <optional>
@@ -9,6 +10,7 @@
 #include "admit/base/liveness.hpp"
 #include "admit/kiosk/kiosk_state.hpp"
 #include "admit/kiosk/service_watchdog.hpp"
+#include "admit/kiosk/verdict_json.hpp"
 
 namespace admit::kiosk::app {
 
@@ -24,6 +26,8 @@ class Supervision {
     // UI thread, once every time round its loop (headless or windowed): beats the UI loop's
     // heartbeat, watched from the first call; sends READY=1 the first time `state` is ready.
     void onUiLoop(const KioskState& state);
+    // What the verdict lines on stdout may carry: no names or notes when stdout is the journal.
+    static PersonalData personalDataOnStdout();
 
   private:
     std::shared_ptr<LivenessMonitor> monitor_;

@@ -6,7 +6,8 @@
 
 namespace admit::kiosk {
 
-std::string verdictJsonLine(const ShownVerdict& verdict, const KioskState& state) {
+std::string verdictJsonLine(const ShownVerdict& verdict, const KioskState& state,
+                            PersonalData personal) {
     nlohmann::json line{
         {"seq", verdict.sequence},
         {"kind", verdictKindName(verdict.kind)},
@@ -27,6 +28,10 @@ std::string verdictJsonLine(const ShownVerdict& verdict, const KioskState& state
         {"event", state.event ? state.event->name : std::string()},
         {"pending_uploads", state.pendingUploads},
     };
+    if (personal == PersonalData::kLeftOut) {
+        line.erase("name");
+        line.erase("note");
+    }
     if (verdict.frameCaptured) {
         line["frame_to_verdict_us"] = std::chrono::duration_cast<std::chrono::microseconds>(
                                           verdict.decidedAt - *verdict.frameCaptured)

@@ -1,9 +1,16 @@
 // What --headless adds for benchmarks and supervisors: the "ready" signal once the kiosk can scan,
-// and the frame-to-verdict timing carried by verdicts read through the scanning pipeline.
+// and the frame-to-verdict timing carried by verdicts read through the scanning pipeline. Verdict
+// lines bound for the journal leave the attendee's name and note out.
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "admit/base/unique_fd.hpp"
 #include "admit/demo/demo_frames.hpp"
+#include "admit/kiosk/journal_stream.hpp"
 #include "admit/kiosk/verdict_json.hpp"
 #include "admit/scan/image_folder_source.hpp"
 #include "kiosk_fixture.hpp"
@@ -81,7 +88,8 @@ TEST_F(KioskTest, PipelineVerdictsCarryTheirFrameTiming) {
     EXPECT_GT(scanned.readDuration.count(), 0);
     EXPECT_LE(scanned.readDuration, scanned.decidedAt - *scanned.frameCaptured);
 
-    auto line = nlohmann::json::parse(verdictJsonLine(scanned, core_->state()));
+    auto line =
+        nlohmann::json::parse(verdictJsonLine(scanned, core_->state(), PersonalData::kIncluded));
     EXPECT_EQ(line["frame_to_verdict_us"].get<std::int64_t>(),
               std::chrono::duration_cast<std::chrono::microseconds>(scanned.decidedAt -
                                                                     *scanned.frameCaptured)
@@ -92,9 +100,47 @@ TEST_F(KioskTest, PipelineVerdictsCarryTheirFrameTiming) {
     auto typed = scanCode(demo_.event.tickets.at(2).text);
     EXPECT_EQ(typed.code, "accepted");
     EXPECT_FALSE(typed.frameCaptured);
-    auto typedLine = nlohmann::json::parse(verdictJsonLine(typed, core_->state()));
+    auto typedLine =
+        nlohmann::json::parse(verdictJsonLine(typed, core_->state(), PersonalData::kIncluded));
     EXPECT_FALSE(typedLine.contains("frame_to_verdict_us"));
     EXPECT_FALSE(typedLine.contains("read_us"));
+}
+
+TEST_F(KioskTest, VerdictLinesLeaveOutTheNameAndTheNoteWhenAskedTo) {
+    start(options());
+    untilOpen();
+    auto shown = scanCode(demo_.event.attention.text);
+    ASSERT_EQ(shown.name, demo_.event.attention.name);
+    ASSERT_FALSE(shown.note.empty());
+    auto full =
+        nlohmann::json::parse(verdictJsonLine(shown, core_->state(), PersonalData::kIncluded));
+    EXPECT_EQ(full["name"], shown.name);
+    EXPECT_EQ(full["note"], shown.note);
+    auto plain =
+        nlohmann::json::parse(verdictJsonLine(shown, core_->state(), PersonalData::kLeftOut));
+    EXPECT_FALSE(plain.contains("name"));
+    EXPECT_FALSE(plain.contains("note"));
+    // What the line is for stays: the outcome, the ticket, the gate and the time.
+    for (const char* key : {"code", "ticket_ref", "ticket_type", "gate", "at_ms", "direction"}) {
+        EXPECT_EQ(plain[key], full[key]) << key;
+    }
+}
+
+TEST(JournalStream, OnlyTheDescriptorJournalStreamNamesIsTheJournal) {
+    admit::testing::TempDir dir;
+    std::ofstream(dir / "a") << "";
+    std::ofstream(dir / "b") << "";
+    UniqueFd a(open((dir / "a").c_str(), O_RDONLY | O_CLOEXEC));
+    UniqueFd b(open((dir / "b").c_str(), O_RDONLY | O_CLOEXEC));
+    struct stat st {};
+    ASSERT_EQ(fstat(a.get(), &st), 0);
+    std::string stream = std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+    EXPECT_TRUE(isJournalStream(a.get(), stream.c_str()));
+    EXPECT_FALSE(isJournalStream(b.get(), stream.c_str())) << "inherited, output elsewhere";
+    EXPECT_FALSE(isJournalStream(a.get(), nullptr));
+    for (const char* bad : {"", ":", "12", "12:", ":34", "x:1", "1:2:3", "1:2 "}) {
+        EXPECT_FALSE(isJournalStream(a.get(), bad)) << bad;
+    }
 }
 
 }  // namespace

@@ -1,13 +1,16 @@
 // The real admit-kiosk --headless under a stand-in for systemd: a unix datagram socket named by
 // $NOTIFY_SOCKET, as the service manager gives it. The kiosk says READY=1 once it prints its
-// ready line and WATCHDOG=1 while it runs, from its own process.
+// ready line and WATCHDOG=1 while it runs, from its own process. Its verdict lines leave names
+// and attention notes out when its output is the journal.
 
 #include <gtest/gtest.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "admit/demo/demo_event.hpp"
@@ -183,7 +186,33 @@ TEST_F(ServiceNotifyTest, NothingBreaksWithoutAServiceManager) {
     runKiosk();
     EXPECT_TRUE(received_.empty());
     ASSERT_GE(lines_.size(), 2U);
-    EXPECT_EQ(nlohmann::json::parse(lines_[1])["code"], "accepted");
+    auto verdict = nlohmann::json::parse(lines_[1]);
+    EXPECT_EQ(verdict["code"], "accepted");
+    // Output that is not the journal (a pipe, a terminal) names the attendee.
+    EXPECT_EQ(verdict["name"], demo_.event.tickets.at(0).name);
+}
+
+TEST_F(ServiceNotifyTest, VerdictLinesInTheJournalLeaveOutNamesAndNotes) {
+    // As systemd runs the unit: stdout connected to the journal, which JOURNAL_STREAM names by
+    // device and inode. A file stands in for the journal's stream.
+    unsetenv("NOTIFY_SOCKET");
+    const auto out = dir_ / "journal.jsonl";
+    { std::ofstream create(out); }
+    struct stat st {};
+    ASSERT_EQ(stat(out.c_str(), &st), 0);
+    std::string command =
+        "JOURNAL_STREAM=" + std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+    for (const auto& argument : kioskArguments()) command += " '" + argument + "'";
+    command += " >> '" + out.string() + "' 2> '" + (dir_ / "stderr").string() + "'";
+    ASSERT_EQ(std::system(command.c_str()), 0);
+    std::ifstream in(out);
+    std::vector<nlohmann::json> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+    ASSERT_GE(lines.size(), 2U);
+    EXPECT_EQ(lines[1]["code"], "accepted");
+    EXPECT_EQ(lines[1]["ticket_ref"], demo_.event.tickets.at(0).ticketRef);
+    EXPECT_FALSE(lines[1].contains("name")) << lines[1].dump();
+    EXPECT_FALSE(lines[1].contains("note")) << lines[1].dump();
 }
 
 }  // namespace

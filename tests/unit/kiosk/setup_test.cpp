@@ -107,7 +107,7 @@ TEST_F(KioskTest, VerdictJsonLineCarriesTheDecision) {
     start(options());
     untilOpen();
     auto shown = scanCode(demo_.event.tickets.at(0).text);
-    auto line = verdictJsonLine(shown, core_->state());
+    auto line = verdictJsonLine(shown, core_->state(), PersonalData::kIncluded);
     EXPECT_EQ(line.find('\n'), std::string::npos);
     auto json = nlohmann::json::parse(line);
     EXPECT_EQ(json["kind"], "accepted");

@@ -9,9 +9,15 @@
 
 namespace admit::kiosk {
 
+// Whether a verdict line names the attendee ("name") and gives their attention note ("note").
+// Left out where the output is kept on the kiosk's disk in plain (the journal): the replica is
+// encrypted so that a lost kiosk does not give its guest list away.
+enum class PersonalData { kIncluded, kLeftOut };
+
 // A verdict from the scanning pipeline also carries frame_to_verdict_us (from the frame being
 // handed to the pipeline to the verdict being decided) and read_us (QR reading of that frame).
-std::string verdictJsonLine(const ShownVerdict& verdict, const KioskState& state);
+std::string verdictJsonLine(const ShownVerdict& verdict, const KioskState& state,
+                            PersonalData personal);
 
 // Printed once by --headless when the kiosk can scan (KioskState::ready):
 // {"kind":"ready","screen":"scanning","event":...,"gate":...,"source":...}
