@@ -530,19 +530,58 @@ Result<std::string> rosterJson(SQLite::Database& db, const std::string& eventId,
             transaction.commit();
             return out.dump();
         }
-        out["full"] = true;
-        json tables = json::object();
-        for (const RosterTable& table : kRosterTables) {
+        transaction.commit();
+    } catch (const SQLite::Exception& e) {
+        return fail(std::string("could not read the roster: ") + e.what());
+    }
+    std::string body;
+    auto written =
+        writeFullRoster(db, eventId, [&body](std::string_view piece) { body.append(piece); });
+    if (!written) return fail(written.error());
+    return body;
+}
+
+Result<std::int64_t> writeFullRoster(SQLite::Database& db, const std::string& eventId,
+                                     const std::function<void(std::string_view)>& out) {
+    // The tables in name order, as a JSON object dumps its keys: the streamed answer is the
+    // same text the whole one was.
+    std::array<const RosterTable*, kRosterTables.size()> byName{};
+    for (std::size_t t = 0; t < kRosterTables.size(); ++t) byName[t] = &kRosterTables[t];
+    std::sort(byName.begin(), byName.end(), [](const RosterTable* a, const RosterTable* b) {
+        return std::string_view(a->name) < std::string_view(b->name);
+    });
+    try {
+        // One read transaction, so the version matches the rows.
+        SQLite::Transaction transaction(db, SQLite::TransactionBehavior::DEFERRED);
+        SQLite::Statement exists(db, "SELECT 1 FROM events WHERE id = ?");
+        exists.bind(1, eventId);
+        if (!exists.executeStep()) return fail("unknown event " + eventId);
+        const std::int64_t version = rosterVersion(db, eventId);
+        out("{\"full\":true,\"protocol\":" + std::to_string(kProtocolVersion) + ",\"tables\":{");
+        std::string piece;
+        for (std::size_t t = 0; t < byName.size(); ++t) {
+            const RosterTable& table = *byName[t];
+            piece = (t ? ",\"" : "\"") + std::string(table.name) +
+                    "\":{\"columns\":" + json(columnList(table.columns)).dump() + ",\"rows\":[";
             SQLite::Statement q(db, selectSql(table, false));
             q.bind(1, eventId);
-            json columns = columnList(table.columns);
-            json rows = json::array();
-            while (q.executeStep()) rows.push_back(rowOf(q));
-            tables[table.name] = {{"columns", std::move(columns)}, {"rows", std::move(rows)}};
+            bool first = true;
+            while (q.executeStep()) {
+                if (!first) piece += ',';
+                first = false;
+                piece += rowOf(q).dump();
+                // Handed on in pieces of about 64 KiB.
+                if (piece.size() >= 64 * 1024) {
+                    out(piece);
+                    piece.clear();
+                }
+            }
+            piece += "]}";
+            out(piece);
         }
-        out["tables"] = std::move(tables);
+        out("},\"unchanged\":false,\"version\":" + std::to_string(version) + "}");
         transaction.commit();
-        return out.dump();
+        return version;
     } catch (const SQLite::Exception& e) {
         return fail(std::string("could not read the roster: ") + e.what());
     }

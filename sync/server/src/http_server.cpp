@@ -28,6 +28,7 @@
 #pragma GCC diagnostic pop
 
 #include "admit/sync/protocol/messages.hpp"
+#include "body_file.hpp"
 #include "gzip.hpp"
 #include "tls_context_impl.hpp"
 
@@ -45,6 +46,8 @@ using namespace std::chrono_literals;
 constexpr std::size_t kReadChunk = 16 * 1024;
 // Answers smaller than this go uncompressed (gzip would save next to nothing).
 constexpr std::size_t kGzipMinBytes = 1024;
+// A file body goes out in pieces of this size.
+constexpr std::uint64_t kFilePieceBytes = 64 * 1024;
 // A body may take requestTimeout plus its size at this rate (a 250 KB upload 4 s more).
 constexpr std::size_t kMinBodyBytesPerSecond = 64 * 1024;
 // How often deadlines are checked, and how often dropped connections are summed up in the log.
@@ -234,6 +237,10 @@ struct Connection {
     std::string responseHead;
     ServerResponse response;
     std::shared_ptr<const std::string> responseBody;
+    // Or a file, sent piece by piece through `fileChunk`.
+    std::shared_ptr<const BodyFile> responseFile;
+    std::uint64_t fileSent = 0;
+    std::string fileChunk;
 
     // A parked request: what it waits for, its answer when the wait ends without a wake, and
     // whether it counts against the caps (from its first park to its answer).
@@ -615,7 +622,8 @@ struct HttpServer::Impl {
             response = hooks.fault(request, std::current_exception());
         }
         request.body = std::string();  // freed here, not when the I/O thread lets go of it
-        if (gzip && !response.gzipBody && response.body && response.body->size() >= kGzipMinBytes) {
+        if (gzip && !response.file && !response.gzipBody && response.body &&
+            response.body->size() >= kGzipMinBytes) {
             response.gzipBody = std::make_shared<const std::string>(gzipCompress(*response.body));
         }
         return response;
@@ -632,7 +640,7 @@ struct HttpServer::Impl {
         }
         releaseParkSlot(c);
         const auto& body = gzip && response.gzipBody ? response.gzipBody : response.body;
-        std::size_t size = body ? body->size() : 0;
+        std::size_t size = body && !response.file ? body->size() : 0;
         if (!response.shared && responsesHeld + size > limits.responseBudget) {
             ++busyRefusals;
             ++total.answeredBusy;
@@ -752,8 +760,14 @@ struct HttpServer::Impl {
     void answer(const ConnectionPtr& c, ServerResponse response, bool close, bool gzip = false) {
         c->responseBody = gzip && response.gzipBody ? response.gzipBody : response.body;
         bool compressed = c->responseBody && c->responseBody == response.gzipBody;
-        std::size_t size = c->responseBody ? c->responseBody->size() : 0;
-        if (!response.shared) {
+        std::uint64_t size = c->responseBody ? c->responseBody->size() : 0;
+        if (response.file) {
+            c->responseBody.reset();
+            c->responseFile = gzip && response.gzipFile ? response.gzipFile : response.file;
+            compressed = c->responseFile == response.gzipFile;
+            size = c->responseFile->size();
+            c->fileSent = 0;
+        } else if (!response.shared) {
             responsesHeld += size;
             c->responseHeld = size;
         }
@@ -767,7 +781,7 @@ struct HttpServer::Impl {
         head += "Content-Type: " + response.contentType +
                 "\r\nContent-Length: " + std::to_string(size) + "\r\n";
         if (compressed) head += "Content-Encoding: gzip\r\n";
-        if (response.body && response.body->size() >= kGzipMinBytes) {
+        if ((response.body && response.body->size() >= kGzipMinBytes) || response.file) {
             head += "Vary: Accept-Encoding\r\n";
         }
         for (const auto& [name, value] : response.fields) head += name + ": " + value + "\r\n";
@@ -780,8 +794,33 @@ struct HttpServer::Impl {
             asio::buffer(c->responseHead),
             c->responseBody ? asio::buffer(*c->responseBody) : asio::const_buffer()};
         writeAll(c, buffers, [this, c, close](const beast::error_code& ec, std::size_t) {
+            if (c->responseFile && !ec) return writeFilePiece(c, close);
             written(c, ec, close);
         });
+    }
+
+    // The next piece of a file body (a read from the page cache, on the I/O thread: 64 KiB at
+    // a time, so no connection waits long for another's).
+    void writeFilePiece(const ConnectionPtr& c, bool close) {
+        if (c->closed) return written(c, {}, close);
+        const std::uint64_t size = c->responseFile->size();
+        if (c->fileSent >= size) return written(c, {}, close);
+        c->fileChunk.resize(kFilePieceBytes);
+        auto read =
+            c->responseFile->readAt(c->fileSent, c->fileChunk.data(),
+                                    std::min<std::uint64_t>(kFilePieceBytes, size - c->fileSent));
+        if (!read || *read == 0) {
+            // The head promised more bytes: the client sees the answer cut short.
+            hooks.log("could not send an answer's file: " +
+                      (read ? std::string("it ended early") : read.error().message));
+            return written(c, asio::error::make_error_code(asio::error::broken_pipe), true);
+        }
+        c->fileSent += *read;
+        writeAll(c, asio::buffer(c->fileChunk.data(), *read),
+                 [this, c, close](const beast::error_code& ec, std::size_t) {
+                     if (ec) return written(c, ec, close);
+                     writeFilePiece(c, close);
+                 });
     }
 
     void written(const ConnectionPtr& c, const beast::error_code& ec, bool close) {
@@ -803,6 +842,9 @@ struct HttpServer::Impl {
         c->route.name.clear();
         c->response = {};
         c->responseBody.reset();
+        c->responseFile.reset();
+        c->fileChunk.clear();
+        c->fileChunk.shrink_to_fit();
         c->responseHead.clear();
         c->responseHead.shrink_to_fit();
         if (c->closed) return;

@@ -66,6 +66,7 @@ struct ServerRequest {
 };
 
 struct Parking;
+class BodyFile;
 
 struct ServerResponse {
     int status = 200;
@@ -77,6 +78,11 @@ struct ServerResponse {
     // True if the body is also held by a cache, so it costs nothing more to send it (it does
     // not count against the response budget).
     bool shared = false;
+    // Instead of `body`: a finished file (and its gzipped twin, for a client that accepts gzip),
+    // sent in 64 KiB pieces, so a body of many megabytes is never in memory. Shared like a
+    // cached body (the file is the cache).
+    std::shared_ptr<const BodyFile> file;
+    std::shared_ptr<const BodyFile> gzipFile;
     std::vector<std::pair<std::string, std::string>> fields;  // extra header fields
     std::string errorSentence;  // for the log line of a non-2xx answer; never a secret
     // Set: do not answer yet. The request waits (without a worker) until wake(key), when the

@@ -34,7 +34,7 @@ namespace {
 constexpr const char* kUsage =
     R"(usage: admit-server --db PATH (--key-file KEY | --key-credential NAME) [--listen HOST:PORT]
                     [--max-connections N] [--request-timeout SECONDS] [--max-waiting N]
-                    [--tls-cert FILE --tls-key FILE]
+                    [--last-sync-every SECONDS] [--tls-cert FILE --tls-key FILE]
        admit-server --version | --help
 
   --db PATH                  the organiser's encrypted database (it must exist)
@@ -47,6 +47,8 @@ constexpr const char* kUsage =
                              with TLS, the handshake too
   --max-waiting N            waiting downloads at most (default 512, at most half the
                              connections); over it a kiosk is told to download without waiting
+  --last-sync-every SECONDS  a device's last sync is written at most this often unless its
+                             heartbeat changed (default 10; 0: on every request)
   --tls-cert FILE            serve HTTPS with this PEM certificate (chain, leaf first)
   --tls-key FILE             and its PEM private key: unencrypted, mode 0600 or 0640
                              (without both, plain HTTP)
@@ -61,6 +63,7 @@ struct Options {
     std::size_t maxConnections = 1024;
     int requestTimeoutSeconds = 10;
     std::size_t maxWaiting = 512;
+    int lastSyncEverySeconds = 10;
     std::optional<std::string> tlsCertificate;
     std::optional<std::string> tlsKey;
 };
@@ -76,7 +79,8 @@ admit::Result<Options, UsageError> parseArguments(const std::vector<std::string>
         const std::string& word = words[i];
         if (word != "--db" && word != "--key-file" && word != "--key-credential" &&
             word != "--listen" && word != "--max-connections" && word != "--request-timeout" &&
-            word != "--max-waiting" && word != "--tls-cert" && word != "--tls-key") {
+            word != "--max-waiting" && word != "--last-sync-every" && word != "--tls-cert" &&
+            word != "--tls-key") {
             return admit::fail(UsageError{"unknown argument " + word});
         }
         if (i + 1 == words.size()) return admit::fail(UsageError{word + " needs a value"});
@@ -92,6 +96,13 @@ admit::Result<Options, UsageError> parseArguments(const std::vector<std::string>
             options.tlsCertificate = value;
         } else if (word == "--tls-key") {
             options.tlsKey = value;
+        } else if (word == "--last-sync-every") {
+            if (value.empty() || value.size() > 4 ||
+                value.find_first_not_of("0123456789") != std::string::npos ||
+                std::stoi(value) > 3600) {
+                return admit::fail(UsageError{word + " needs a whole number from 0 to 3600"});
+            }
+            options.lastSyncEverySeconds = std::stoi(value);
         } else if (word == "--max-connections" || word == "--request-timeout" ||
                    word == "--max-waiting") {
             const bool connections = word == "--max-connections";
@@ -218,6 +229,7 @@ int serve(const Options& options) {
     // for kiosks' other requests whatever waits.
     serverOptions.maxWaiting =
         std::max<std::size_t>(1, std::min(options.maxWaiting, serverOptions.maxConnections / 2));
+    serverOptions.lastSyncResolution = std::chrono::seconds(options.lastSyncEverySeconds);
     serverOptions.tls = tls;
     admit::sync::SyncServer server(*db, serverOptions);
     auto port = server.bind(options.host, options.port);

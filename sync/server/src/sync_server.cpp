@@ -14,6 +14,7 @@
 #include "admit/sync/protocol/messages.hpp"
 #include "admit/sync/protocol/roster.hpp"
 #include "admit/sync/store/server_store.hpp"
+#include "body_file.hpp"
 #include "gzip.hpp"
 #include "http_server.hpp"
 #include "server_metrics.hpp"
@@ -103,6 +104,14 @@ constexpr std::uint64_t kLowDiskBytes = std::uint64_t{64} << 20;
 }  // namespace
 
 struct SyncServer::Impl {
+    // A full roster written for one version (below, rosterCache).
+    struct CachedRoster {
+        std::int64_t version = -1;
+        std::shared_ptr<const BodyFile> file;
+        std::once_flag gzipOnce;
+        std::shared_ptr<const BodyFile> gzipFile;
+    };
+
     Impl(SQLite::Database& database, ServerOptions opts)
         : db(database),
           options(std::move(opts)),
@@ -374,36 +383,101 @@ struct SyncServer::Impl {
             if (!device) return device.error();
             const std::int64_t version = rosterVersion(db, device->eventId);
             // Changes and "unchanged" are small and read for each kiosk; the whole roster is
-            // read once per version and kept.
+            // written to a file once per version and sent from there.
             const bool full =
                 *have >= 0 && rosterAnswerFor(db, device->eventId, *have) == RosterAnswer::kFull;
             auto& slot = rosterCache[device->eventId];
             if (full && slot && slot->version == version) {
                 cached = slot;
                 fromCache = true;
-            } else {
+            } else if (!full) {
                 auto body = ServerStore(db).roster(*device, *have, *after);
                 if (!body) return errorFrom(body.error());
-                if (!full) return jsonResponse(200, std::move(*body));
-                cached = std::make_shared<CachedRoster>();
-                cached->version = version;
-                cached->body = std::make_shared<const std::string>(std::move(*body));
+                return jsonResponse(200, std::move(*body));
+            } else {
+                auto written = writeRosterFileOnWorker(*device);
+                if (!written) return written.error();
+                cached = std::move(*written);
                 // Kept only if no change came in while it was read (versions only grow).
-                if (rosterVersion(db, device->eventId) == version) slot = cached;
+                if (rosterVersion(db, device->eventId) == cached->version) slot = cached;
             }
         }
         ServerResponse response;
-        response.body = cached->body;
+        response.file = cached->file;
         response.shared = true;
         if (fromCache) response.fields.emplace_back("X-Admit-Roster", "cached");
         if (req.acceptsGzip()) {
             // Compressed once per version, by the first kiosk that asks, outside the lock.
-            std::call_once(cached->gzipOnce, [&] {
-                cached->gzipBody = std::make_shared<const std::string>(gzipCompress(*cached->body));
-            });
-            response.gzipBody = cached->gzipBody;
+            std::call_once(cached->gzipOnce,
+                           [&] { cached->gzipFile = gzipFileOnWorker(*cached->file); });
+            response.gzipFile = cached->gzipFile;
         }
         return response;
+    }
+
+    // The whole roster into a new file, row by row (the caller holds dbMutex).
+    Result<std::shared_ptr<CachedRoster>, ServerResponse> writeRosterFileOnWorker(
+        const AuthenticatedDevice& device) {
+        auto file = BodyFile::create(cacheDirectory());
+        if (!file) {
+            options.log("roster: " + loggable(file.error().message));
+            return fail(errorResponse(500, defaultSentence(500)));
+        }
+        Status<> stored = Ok{};
+        auto version = ServerStore(db).writeFullRoster(device, [&](std::string_view piece) {
+            if (stored) stored = (*file)->append(piece);
+        });
+        if (!version) return fail(errorFrom(version.error()));
+        if (stored) stored = (*file)->finish();
+        if (!stored) {
+            options.log("roster: " + loggable(stored.error().message));
+            return fail(errorResponse(500, defaultSentence(500)));
+        }
+        auto cached = std::make_shared<CachedRoster>();
+        cached->version = *version;
+        cached->file = std::move(*file);
+        return cached;
+    }
+
+    // `plain` gzipped into a new file, piece by piece; none if that fails (the plain file is
+    // sent instead).
+    std::shared_ptr<const BodyFile> gzipFileOnWorker(const BodyFile& plain) {
+        auto file = BodyFile::create(cacheDirectory());
+        if (!file) {
+            options.log("roster: " + loggable(file.error().message));
+            return nullptr;
+        }
+        Status<> stored = Ok{};
+        try {
+            GzipStream gzip([&](std::string_view piece) {
+                if (stored) stored = (*file)->append(piece);
+            });
+            std::string piece(64 * 1024, '\0');
+            for (std::uint64_t offset = 0; stored && offset < plain.size();) {
+                auto read = plain.readAt(offset, piece.data(), piece.size());
+                if (!read || *read == 0) {
+                    stored = read ? fail("the roster file ended early") : fail(read.error());
+                    break;
+                }
+                gzip.write(std::string_view(piece.data(), *read));
+                offset += *read;
+            }
+            if (stored) gzip.finish();
+        } catch (const std::exception& e) {
+            stored = fail(e.what());
+        }
+        if (stored) stored = (*file)->finish();
+        if (!stored) {
+            options.log("roster: could not gzip: " + loggable(stored.error().message));
+            return nullptr;
+        }
+        return std::move(*file);
+    }
+
+    // Where answer files go: beside the database (its disk, not a RAM-backed /tmp).
+    std::string cacheDirectory() const {
+        const std::filesystem::path dir = std::filesystem::path(db.getFilename()).parent_path();
+        return dir.empty() ? std::string(".") : dir.string();
     }
 
     // The caller holds dbMutex.
@@ -413,7 +487,7 @@ struct SyncServer::Impl {
                                         req.field(kOutboxField));
         auto device = ServerStore(db).authenticate(
             bearerToken(req), path ? path->eventId : std::string(), options.clock(),
-            heartbeat ? *heartbeat : DeviceHeartbeat{});
+            heartbeat ? *heartbeat : DeviceHeartbeat{}, options.lastSyncResolution.count());
         if (!device) return fail(refused(req, device.error()));
         // Told only to a device the token names: a stranger gets 401 whatever its fields.
         if (!heartbeat) {
@@ -469,16 +543,12 @@ struct SyncServer::Impl {
     // half-finished state. The cost: a large roster (about a second for 100,000 attendees)
     // holds other requests back while it is read, so it is read once per version (below).
     std::mutex dbMutex;
-    // Per event, the last full roster body read and its version (under dbMutex), with the
-    // body gzipped once when a kiosk first asks for it so. The triggers bump the version on
-    // every roster change, so a body is exact for its version: when the organiser changes the
-    // guest list, the first kiosk to ask reads it and the others get it from here.
-    struct CachedRoster {
-        std::int64_t version = -1;
-        std::shared_ptr<const std::string> body;
-        std::once_flag gzipOnce;
-        std::shared_ptr<const std::string> gzipBody;
-    };
+    // Per event, the last full roster written and its version (under dbMutex), in a file with
+    // no name (BodyFile), gzipped into another once when a kiosk first asks for it so. A file
+    // still being sent when a newer version replaces it lives until that answer is out. The
+    // triggers bump the version on every roster change, so a file is exact for its version:
+    // when the organiser changes the guest list, the first kiosk to ask writes it and the
+    // others get it from here.
     std::map<std::string, std::shared_ptr<CachedRoster>> rosterCache;
     FailedAuthLimiter failedAuth;
     ServerMetrics metrics;

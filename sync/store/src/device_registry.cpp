@@ -1,5 +1,7 @@
 #include "admit/sync/store/device_registry.hpp"
 
+#include <cstdlib>
+
 #include <SQLiteCpp/Statement.h>
 
 namespace admit::sync {
@@ -84,6 +86,26 @@ void DeviceRegistry::recordSync(const std::string& deviceId, std::int64_t nowMs,
     }
     update.bind(5, deviceId);
     update.exec();
+}
+
+bool DeviceRegistry::recordSyncIfDue(const DeviceRecord& known, std::int64_t nowMs,
+                                     const DeviceHeartbeat& heartbeat, std::int64_t resolutionMs) {
+    const bool versionChanged =
+        !heartbeat.appVersion.empty() && heartbeat.appVersion != known.appVersion;
+    const bool depthChanged = heartbeat.outboxDepth && heartbeat.outboxDepth != known.outboxDepth;
+    bool clockChanged = false;
+    if (heartbeat.clockMs) {
+        const std::int64_t offset = *heartbeat.clockMs - nowMs;
+        clockChanged = !known.clockOffsetMs ||
+                       std::abs(offset - *known.clockOffsetMs) >= kClockOffsetResolutionMs;
+    }
+    // A clock going backwards (the server's set back) is written too, so the age never reads
+    // as negative.
+    const bool stale = !known.lastSyncAtMs || nowMs - *known.lastSyncAtMs >= resolutionMs ||
+                       nowMs < *known.lastSyncAtMs;
+    if (!versionChanged && !depthChanged && !clockChanged && !stale) return false;
+    recordSync(known.deviceId, nowMs, heartbeat);
+    return true;
 }
 
 void DeviceRegistry::recordAcknowledged(const std::string& deviceId, std::int64_t seq) {

@@ -198,7 +198,7 @@ Result<EnrolResponse, ServerError> ServerStore::enrol(const EnrolRequest& reques
 
 Result<AuthenticatedDevice, ServerError> ServerStore::authenticate(
     std::string_view bearerToken, const std::string& eventId, std::int64_t nowMs,
-    const DeviceHeartbeat& heartbeat) {
+    const DeviceHeartbeat& heartbeat, std::int64_t lastSyncResolutionMs) {
     if (bearerToken.empty()) {
         return refuse(ServerErrorKind::kUnauthorised, "a device token is required");
     }
@@ -217,7 +217,8 @@ Result<AuthenticatedDevice, ServerError> ServerStore::authenticate(
         }
         return refuse(ServerErrorKind::kForbidden, "the device token is for another event");
     }
-    devices.recordSync(device.deviceId, nowMs, heartbeat);
+    // Not a commit per request: a woken waiting kiosk asks again at once.
+    devices.recordSyncIfDue(*known, nowMs, heartbeat, lastSyncResolutionMs);
     return device;
 }
 
@@ -342,6 +343,14 @@ Result<std::string, ServerError> ServerStore::roster(const AuthenticatedDevice& 
     auto body = rosterJson(db_, device.eventId, have, after);
     if (!body) return refuse(ServerErrorKind::kNotFound, body.error().message);
     return std::move(body).value();
+}
+
+Result<std::int64_t, ServerError> ServerStore::writeFullRoster(
+    const AuthenticatedDevice& device, const std::function<void(std::string_view)>& out) {
+    pruneRosterChanges(db_, device.eventId);
+    auto version = sync::writeFullRoster(db_, device.eventId, out);
+    if (!version) return refuse(ServerErrorKind::kNotFound, version.error().message);
+    return *version;
 }
 
 DevicesResponse ServerStore::devices(const AuthenticatedDevice& device) {

@@ -8,7 +8,9 @@
 // synchronous=FULL, one transaction per upload): the floor of what the disk allows.
 //
 // Usage: admit_load_bench [--kiosks 100] [--seconds 60] [--steps 50,100,150,200]
-//                         [--step-seconds 20]
+//                         [--step-seconds 20] [--last-sync-every SECONDS]
+// (--last-sync-every is passed to admit-server: 0 writes each request's last sync, the peer
+// for the per-device resolution.)
 
 #include <unistd.h>
 
@@ -185,6 +187,7 @@ int main(int argc, char** argv) {
     int seconds = 60;
     int stepSeconds = 20;
     std::vector<int> steps{50, 100, 150, 200};
+    std::string lastSyncEvery;
     for (std::size_t i = 0; i + 1 < args.size(); i += 2) {
         if (args[i] == "--kiosks") {
             kiosks = std::stoi(args[i + 1]);
@@ -192,6 +195,8 @@ int main(int argc, char** argv) {
             seconds = std::stoi(args[i + 1]);
         } else if (args[i] == "--step-seconds") {
             stepSeconds = std::stoi(args[i + 1]);
+        } else if (args[i] == "--last-sync-every") {
+            lastSyncEvery = args[i + 1];
         } else if (args[i] == "--steps") {
             steps.clear();
             std::istringstream list(args[i + 1]);
@@ -199,7 +204,7 @@ int main(int argc, char** argv) {
         } else {
             simDie(
                 "usage: admit_load_bench [--kiosks N] [--seconds S] [--steps A,B,...] "
-                "[--step-seconds S]");
+                "[--step-seconds S] [--last-sync-every SECONDS]");
         }
     }
     if (args.size() % 2 != 0 || kiosks < 2) simDie("bad arguments");
@@ -211,13 +216,17 @@ int main(int argc, char** argv) {
     std::filesystem::create_directories(dir);
     SimFixture f = makeSimFixture(dir, devices, true);
     // Room for every kiosk's waiting download.
+    std::vector<std::string> serverArgs{"--max-waiting", "1000", "--max-connections", "4096"};
+    if (!lastSyncEvery.empty()) {
+        serverArgs.insert(serverArgs.end(), {"--last-sync-every", lastSyncEvery});
+    }
     testing::ServerProcess server(f.dbFile(), f.keyFile(), (dir / "server.log").string(),
-                                  {"--max-waiting", "1000", "--max-connections", "4096"},
-                                  ADMIT_SERVER_PATH);
+                                  serverArgs, ADMIT_SERVER_PATH);
     server.start();
     std::printf(
         "load: protocol-level kiosks uploading about one check-in a second each and "
-        "waiting for downloads, admit-server on loopback\n");
+        "waiting for downloads, admit-server on loopback%s%s\n",
+        lastSyncEvery.empty() ? "" : ", --last-sync-every ", lastSyncEvery.c_str());
     RunFigures main = run(f, server, 0, kiosks, seconds);
     print(main);
     const double peer = sqliteRowsPerSecond(dir, 2000);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 #include <string>
 
@@ -28,6 +29,32 @@ inline double processCpuMs(pid_t pid) {
         if (i == 14 || i == 15) ticks += std::stol(field);
     }
     return static_cast<double>(ticks) * 1000.0 / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// A field of /proc/<pid>/status in KiB (VmRSS, VmHWM...), 0 if it cannot be read.
+inline long processStatusKib(pid_t pid, const char* name) {
+    FILE* file = std::fopen(("/proc/" + std::to_string(pid) + "/status").c_str(), "r");
+    if (!file) return 0;
+    char line[256];
+    long kib = 0;
+    const std::string prefix = std::string(name) + ":";
+    while (std::fgets(line, sizeof line, file)) {
+        if (std::string(line).rfind(prefix, 0) == 0) {
+            kib = std::atol(line + prefix.size());
+            break;
+        }
+    }
+    std::fclose(file);
+    return kib;
+}
+
+// Forgets this process's peak RSS, so that VmHWM then says the peak of what follows (Linux's
+// clear_refs 5). False if the kernel does not allow it.
+inline bool resetPeakRss() {
+    FILE* file = std::fopen("/proc/self/clear_refs", "w");
+    if (!file) return false;
+    const bool ok = std::fputs("5", file) >= 0;
+    return std::fclose(file) == 0 && ok;
 }
 
 }  // namespace admit::bench

@@ -4,7 +4,11 @@
 // (rosterJson) and the kiosk's time to store it (applyRosterJson), and their ratio to the copy;
 // then one revocation reaching the kiosk two ways in the same round: as the changes since the
 // kiosk's version (bytes on the wire, kiosk wall and CPU time to apply) and, the peer, as the
-// whole roster again (the kiosk's diff writes one row).
+// whole roster again (the kiosk's diff writes one row). Server memory: the whole roster as one
+// body gzipped in memory (as the server did before it streamed) against the streamed answer
+// (writeFullRoster into a file, gzipped piece by piece into another, as admit-server does),
+// alternately, each the growth of this process's peak RSS while it runs; and the same for the
+// kiosk's apply of the whole roster.
 //
 // Usage: admit_sync_bench [attendees=100000] [rounds=3]
 
@@ -27,6 +31,9 @@
 #include "admit/sync/protocol/roster.hpp"
 #include "bench_arguments.hpp"
 #include "bench_event.hpp"
+#include "body_file.hpp"
+#include "gzip.hpp"
+#include "process_usage.hpp"
 
 namespace {
 
@@ -44,6 +51,15 @@ double cpuMs() {
     timespec t{};
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
     return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
+}
+
+// How far this process's RSS peaks above where it stood while `f` runs, in MiB.
+template <class F>
+double peakGrowthMib(F&& f) {
+    admit::bench::resetPeakRss();
+    const long before = admit::bench::processStatusKib(getpid(), "VmRSS");
+    f();
+    return static_cast<double>(admit::bench::processStatusKib(getpid(), "VmHWM") - before) / 1024.0;
 }
 
 double median(std::vector<double> values) {
@@ -84,6 +100,8 @@ int main(int argc, char** argv) {
 
     std::vector<double> copyMs, writeMs, applyMs, changeMs, changeCpuMs;
     std::vector<double> deltaWriteMs, deltaMs, deltaCpuMs;
+    std::vector<double> wholeServerMs, wholeServerMib, streamServerMs, streamServerMib, applyMib;
+    std::uint64_t gzipBytes = 0;
     std::int64_t changeRows = 0;
     std::size_t bytes = 0;
     std::size_t deltaBytes = 0;
@@ -96,17 +114,54 @@ int main(int argc, char** argv) {
             }));
         }
         {
+            // Server: the whole body in memory, gzipped (before), then streamed to files.
+            wholeServerMib.push_back(peakGrowthMib([&] {
+                wholeServerMs.push_back(timeMs([&] {
+                    auto whole = sync::rosterJson(org, eventId, 0);
+                    if (!whole) std::exit(1);
+                    auto gz = sync::gzipCompress(*whole);
+                    if (gz.empty()) std::exit(1);
+                }));
+            }));
+            streamServerMib.push_back(peakGrowthMib([&] {
+                streamServerMs.push_back(timeMs([&] {
+                    auto plain = sync::BodyFile::create(dir.string());
+                    auto gz = sync::BodyFile::create(dir.string());
+                    if (!plain || !gz) std::exit(1);
+                    auto written = sync::writeFullRoster(org, eventId, [&](std::string_view p) {
+                        if (!(*plain)->append(p)) std::exit(1);
+                    });
+                    if (!written || !(*plain)->finish()) std::exit(1);
+                    sync::GzipStream gzip([&](std::string_view p) {
+                        if (!(*gz)->append(p)) std::exit(1);
+                    });
+                    std::string piece(64 * 1024, '\0');
+                    for (std::uint64_t at = 0; at < (*plain)->size();) {
+                        auto n = (*plain)->readAt(at, piece.data(), piece.size());
+                        if (!n || *n == 0) std::exit(1);
+                        gzip.write(std::string_view(piece.data(), *n));
+                        at += *n;
+                    }
+                    gzip.finish();
+                    if (!(*gz)->finish()) std::exit(1);
+                    gzipBytes = (*gz)->size();
+                }));
+            }));
+        }
+        {
             auto replica = freshReplica("synced.db");
             Result<std::string> body = fail("not run");
             writeMs.push_back(timeMs([&] { body = sync::rosterJson(org, eventId, 0); }));
             if (!body) return std::fprintf(stderr, "%s\n", body.error().message.c_str()), 1;
             bytes = body->size();
-            applyMs.push_back(timeMs([&] {
-                auto applied = sync::applyRosterJson(replica, eventId, *body);
-                if (!applied) {
-                    std::fprintf(stderr, "%s\n", applied.error().message.c_str());
-                    std::exit(1);
-                }
+            applyMib.push_back(peakGrowthMib([&] {
+                applyMs.push_back(timeMs([&] {
+                    auto applied = sync::applyRosterJson(replica, eventId, *body);
+                    if (!applied) {
+                        std::fprintf(stderr, "%s\n", applied.error().message.c_str());
+                        std::exit(1);
+                    }
+                }));
             }));
             // The organiser revokes one code; the kiosk asks with its version and gets only
             // that change.
@@ -167,6 +222,15 @@ int main(int argc, char** argv) {
     std::printf("ratio whole/changes: %.0fx the bytes, %.0fx the kiosk CPU\n",
                 static_cast<double>(changedBytes) / static_cast<double>(deltaBytes),
                 median(changeCpuMs) / median(deltaCpuMs));
+    std::printf(
+        "server, whole body in memory + gzip (before): median %8.1f ms, peak RSS +%.1f MiB\n",
+        median(wholeServerMs), median(wholeServerMib));
+    std::printf(
+        "server, streamed to a file + gzip file:       median %8.1f ms, peak RSS +%.1f MiB "
+        "(%.1f MB gzipped)\n",
+        median(streamServerMs), median(streamServerMib), static_cast<double>(gzipBytes) / 1e6);
+    std::printf("kiosk applyRosterJson of the whole roster: peak RSS +%.1f MiB (body held apart)\n",
+                median(applyMib));
     std::filesystem::remove_all(dir);
     return 0;
 }

@@ -1,5 +1,6 @@
 #include "admit/sync/protocol/roster.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <random>
 
@@ -104,6 +105,41 @@ TEST_F(RosterTest, AnEmptyKioskGetsEverythingItNeedsAndNoSecrets) {
     EXPECT_TRUE(verdict->accepted);
     ASSERT_TRUE(verdict->attendee);
     EXPECT_EQ(verdict->attendee->name, "Ada");
+}
+
+// The whole roster is written as its rows are read, in pieces of about 64 KiB (the server
+// sends it from a file), never as one string: the pieces make the same roster the kiosk applies.
+TEST_F(RosterTest, TheWholeRosterIsWrittenInPiecesAsItsRowsAreRead) {
+    for (int i = 0; i < 1500; ++i)
+        addAttendee("k" + std::to_string(i), "Name " + std::to_string(i));
+    std::vector<std::size_t> pieces;
+    std::string body;
+    auto version = writeFullRoster(*server, eventId, [&](std::string_view piece) {
+        pieces.push_back(piece.size());
+        body.append(piece);
+    });
+    ASSERT_TRUE(version.ok()) << version.error().message;
+    EXPECT_EQ(*version, rosterVersion(*server, eventId));
+    EXPECT_GT(body.size(), 128u * 1024) << "big enough for several pieces";
+    EXPECT_GT(pieces.size(), 3u);
+    // A piece is handed on once it reaches 64 KiB: at most one row more.
+    EXPECT_LT(*std::max_element(pieces.begin(), pieces.end()), 64u * 1024 + 1024);
+    auto whole = rosterJson(*server, eventId, 0);
+    ASSERT_TRUE(whole.ok());
+    EXPECT_EQ(body, *whole) << "the same answer as the whole roster";
+    auto parsed = nlohmann::json::parse(body);
+    EXPECT_EQ(parsed["full"], true);
+    EXPECT_EQ(parsed["version"], *version);
+    EXPECT_EQ(parsed["tables"]["attendees"]["rows"].size(), 1501u);
+    auto applied = applyRosterJson(*kiosk, eventId, body);
+    ASSERT_TRUE(applied.ok()) << applied.error().message;
+    EXPECT_EQ(applied->attendees, 1501);
+
+    bool called = false;
+    auto unknown =
+        writeFullRoster(*server, "no-such-event", [&](std::string_view) { called = true; });
+    EXPECT_FALSE(unknown.ok());
+    EXPECT_FALSE(called) << "nothing is written for an unknown event";
 }
 
 // The roster's columns are the protocol's list, not whatever the schema holds: a column added to

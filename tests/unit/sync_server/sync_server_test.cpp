@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "admit/sync/protocol/messages.hpp"
+#include "admit/sync/store/device_registry.hpp"
 #include "admit/sync/store/enrolment_tokens.hpp"
 #include "admit/sync/store/server_store.hpp"
 #include "raw_http.hpp"
@@ -263,6 +264,8 @@ TEST_F(SyncServerTest, RosterAndDevicesOverHttp) {
     EXPECT_GT(json::parse(changed->body)["version"].get<std::int64_t>(), version);
     EXPECT_NE(changed->body.find("Ada King"), std::string::npos);
 
+    // The last sync is recorded when it is kLastSyncResolutionMs old (or the heartbeat
+    // changed), not by every request.
     now = kT0 + 777;
     auto res = client->Get(devicesPath(eventId), bearer(token));
     ASSERT_TRUE(res);
@@ -270,8 +273,16 @@ TEST_F(SyncServerTest, RosterAndDevicesOverHttp) {
     ASSERT_TRUE(devices.ok()) << devices.error().message;
     ASSERT_EQ(devices->devices.size(), 1u);
     EXPECT_EQ(devices->devices[0].name, "Gate A");
-    EXPECT_EQ(devices->devices[0].lastSyncAtMs, kT0 + 777)
-        << "every authenticated request records the device's last sync";
+    ASSERT_TRUE(devices->devices[0].lastSyncAtMs);
+    const std::int64_t recorded = *devices->devices[0].lastSyncAtMs;
+    EXPECT_LT(recorded, kT0 + 777) << "777 ms later: not written again";
+    now = recorded + kLastSyncResolutionMs;
+    res = client->Get(devicesPath(eventId), bearer(token));
+    ASSERT_TRUE(res);
+    devices = parseDevicesResponse(res->body);
+    ASSERT_TRUE(devices.ok());
+    EXPECT_EQ(devices->devices[0].lastSyncAtMs, recorded + kLastSyncResolutionMs)
+        << "an authenticated request records the device's last sync once it is due";
 }
 
 TEST_F(SyncServerTest, AKioskGetsTheChangesSinceItsVersionInPages) {

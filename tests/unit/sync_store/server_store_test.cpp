@@ -111,6 +111,44 @@ TEST_F(ServerStoreTest, AuthenticateChecksTheTokenAndItsEventAndRecordsTheSync) 
     EXPECT_EQ(count("SELECT last_sync_at FROM devices"), kT0 + 42);
 }
 
+// Every authenticated request used to commit its own `devices` write; a woken waiting kiosk
+// asks again at once, so 100 kiosks made about 100 commits per check-in. Now the row is written
+// when the heartbeat says something new, or when the last write is kLastSyncResolutionMs old.
+TEST_F(ServerStoreTest, AuthenticateWritesTheLastSyncOnlyWhenItIsDueOrTheHeartbeatChanged) {
+    auto kiosk = makeKiosk("k");
+    std::string token = enrol(*kiosk, "k");
+    const std::int64_t t = kT0 + 100;
+    auto writes = [&] { return count("SELECT total_changes()"); };
+    ASSERT_TRUE(server().authenticate(token, eventId, t, {t + 5, "1.0", 3}).ok());
+    EXPECT_EQ(count("SELECT last_sync_at FROM devices"), t) << "the first request is written";
+    const std::int64_t before = writes();
+
+    // The same heartbeat (a clock a few ms further off is the request's travel) within the
+    // resolution: nothing written.
+    ASSERT_TRUE(server().authenticate(token, eventId, t + 2000, {t + 2000 + 40, "1.0", 3}).ok());
+    ASSERT_TRUE(server().authenticate(token, eventId, t + 4000, {}).ok());
+    EXPECT_EQ(writes(), before);
+    EXPECT_EQ(count("SELECT last_sync_at FROM devices"), t);
+
+    // A figure that changed is written at once, with the time.
+    ASSERT_TRUE(server().authenticate(token, eventId, t + 5000, {t + 5000 + 5, "1.0", 0}).ok());
+    EXPECT_EQ(count("SELECT outbox_depth FROM devices"), 0);
+    EXPECT_EQ(count("SELECT last_sync_at FROM devices"), t + 5000);
+    ASSERT_TRUE(server().authenticate(token, eventId, t + 6000, {t + 6000, "1.1", 0}).ok());
+    EXPECT_EQ(server().authenticate(token, eventId, t + 6000, {}).ok(), true);
+    EXPECT_EQ(DeviceRegistry(*org).find(store::deviceId(*kiosk))->appVersion, "1.1");
+    ASSERT_TRUE(
+        server().authenticate(token, eventId, t + 7000, {t + 7000 + 180'000, "1.1", 0}).ok());
+    EXPECT_EQ(count("SELECT clock_offset_ms FROM devices"), 180'000) << "a clock set off";
+
+    // Nothing new, but the last write is the resolution old: the time is written.
+    const std::int64_t due = t + 7000 + kLastSyncResolutionMs;
+    ASSERT_TRUE(server().authenticate(token, eventId, due - 1, {}).ok());
+    EXPECT_EQ(count("SELECT last_sync_at FROM devices"), t + 7000);
+    ASSERT_TRUE(server().authenticate(token, eventId, due, {}).ok());
+    EXPECT_EQ(count("SELECT last_sync_at FROM devices"), due);
+}
+
 TEST_F(ServerStoreTest, UploadStoresEachCheckInOnceAndCountsRepeats) {
     auto kiosk = makeKiosk("k");
     enrol(*kiosk, "k");

@@ -5,6 +5,7 @@
 // the rows changed since a version (with tombstones for removed rows). No network.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,6 +44,13 @@ void pruneRosterChanges(SQLite::Database& db, const std::string& eventId,
 // `have`, else every roster table of the event. Fails if the event is unknown.
 Result<std::string> rosterJson(SQLite::Database& db, const std::string& eventId, std::int64_t have,
                                std::int64_t after = 0, std::int64_t pageKeys = kRosterPageKeys);
+
+// The whole roster of the event (rosterJson's answer for version 0, the same text) handed to
+// `out` in pieces of about 64 KiB as the rows are read, in one read transaction: never held
+// whole. Returns the version written. Fails if the event is unknown or the database cannot be
+// read (what `out` received is then not a roster).
+Result<std::int64_t> writeFullRoster(SQLite::Database& db, const std::string& eventId,
+                                     const std::function<void(std::string_view)>& out);
 
 // Why a roster answer was not applied. The replica keeps its previous roster in every case.
 struct RosterError {

@@ -42,6 +42,9 @@ struct ServerOptions {
     std::size_t maxWaitingPerDevice = 2;
     std::chrono::milliseconds maxWait{25'000};
     std::chrono::milliseconds waitPollInterval{250};
+    // A device's last sync (and heartbeat) is written when its heartbeat changed, else at most
+    // this often (kLastSyncResolutionMs); 0 writes it on every request, as before.
+    std::chrono::milliseconds lastSyncResolution{10'000};
 };
 
 class SyncServer {

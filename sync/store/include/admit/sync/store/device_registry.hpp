@@ -33,6 +33,13 @@ struct DeviceRecord {
     bool revoked() const { return revokedAtMs.has_value(); }
 };
 
+// How stale a device's recorded last sync may be: a request whose heartbeat says nothing new
+// is written only when the last write is this old (docs/sync.md, "Heartbeat").
+inline constexpr std::int64_t kLastSyncResolutionMs = 10'000;
+// A clock offset that moved by less than this since the last write is the requests' travel
+// time, not news (a clock counts as off at 2 minutes).
+inline constexpr std::int64_t kClockOffsetResolutionMs = 1'000;
+
 class DeviceRegistry {
   public:
     explicit DeviceRegistry(SQLite::Database& db) : db_(db) {}
@@ -51,6 +58,13 @@ class DeviceRegistry {
     // report keeps its last value).
     void recordSync(const std::string& deviceId, std::int64_t nowMs,
                     const DeviceHeartbeat& heartbeat = {});
+    // recordSync, but only when it is worth a write: the device's first request, a heartbeat
+    // figure that changed (app version, outbox depth, a clock offset moved by
+    // kClockOffsetResolutionMs or more), or a last sync `resolutionMs` old (0: every request).
+    // `known` is the device's row as read for this request. True if written.
+    bool recordSyncIfDue(const DeviceRecord& known, std::int64_t nowMs,
+                         const DeviceHeartbeat& heartbeat = {},
+                         std::int64_t resolutionMs = kLastSyncResolutionMs);
     // The server holds the device's outbox through `seq` (an upload's acknowledged_through);
     // the figure only grows.
     void recordAcknowledged(const std::string& deviceId, std::int64_t seq);

@@ -6,6 +6,7 @@
 // HTTP. No error sentence here contains a token.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,7 @@
 #include "admit/base/result.hpp"
 #include "admit/sync/protocol/heartbeat.hpp"
 #include "admit/sync/protocol/messages.hpp"
+#include "admit/sync/store/device_registry.hpp"
 
 namespace admit::sync {
 
@@ -66,11 +68,13 @@ class ServerStore {
     Result<EnrolResponse, ServerError> enrol(const EnrolRequest& request, std::int64_t nowMs);
 
     // The device named by `bearerToken`, if it belongs to `eventId` and is not revoked
-    // (kDeviceRevoked); records nowMs as the device's last sync, with its heartbeat.
-    Result<AuthenticatedDevice, ServerError> authenticate(std::string_view bearerToken,
-                                                          const std::string& eventId,
-                                                          std::int64_t nowMs,
-                                                          const DeviceHeartbeat& heartbeat = {});
+    // (kDeviceRevoked); records nowMs as the device's last sync, with its heartbeat, when that is
+    // due (DeviceRegistry::recordSyncIfDue: the recorded last sync may be up to
+    // lastSyncResolutionMs old).
+    Result<AuthenticatedDevice, ServerError> authenticate(
+        std::string_view bearerToken, const std::string& eventId, std::int64_t nowMs,
+        const DeviceHeartbeat& heartbeat = {},
+        std::int64_t lastSyncResolutionMs = kLastSyncResolutionMs);
 
     // Stores the batch in one transaction: new check-ins are stored and queued for download,
     // ones already here (the same content) are counted, ones that cannot be stored (a known id
@@ -90,6 +94,12 @@ class ServerStore {
     // the cursor `after` when it is changes; first forgets changes older than the log's window.
     Result<std::string, ServerError> roster(const AuthenticatedDevice& device, std::int64_t have,
                                             std::int64_t after = 0);
+
+    // The whole roster (writeFullRoster: the answer for version 0) handed to `out` in pieces as
+    // it is read, never held whole; first forgets changes older than the log's window. Returns
+    // the version written.
+    Result<std::int64_t, ServerError> writeFullRoster(
+        const AuthenticatedDevice& device, const std::function<void(std::string_view)>& out);
 
     DevicesResponse devices(const AuthenticatedDevice& device);
 
