@@ -41,14 +41,28 @@ struct Sink {
     std::string* body = nullptr;
     std::size_t max = 0;
     bool tooLarge = false;
+    CURL* curl = nullptr;
+    const std::function<bool(std::string_view)>* onBody = nullptr;
+    std::size_t received = 0;
+    bool stopped = false;
 };
 
 std::size_t writeBody(char* data, std::size_t size, std::size_t count, void* user) {
     auto* sink = static_cast<Sink*>(user);
     const std::size_t n = size * count;
-    if (sink->body->size() + n > sink->max) {
+    if (sink->received + n > sink->max) {
         sink->tooLarge = true;
         return 0;  // makes libcurl stop with CURLE_WRITE_ERROR
+    }
+    sink->received += n;
+    long status = 0;
+    if (*sink->onBody && curl_easy_getinfo(sink->curl, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK &&
+        status == 200) {
+        if (!(*sink->onBody)(std::string_view(data, n))) {
+            sink->stopped = true;
+            return 0;
+        }
+        return n;
     }
     sink->body->append(data, n);
     return n;
@@ -127,7 +141,7 @@ Result<HttpResponse, HttpError> HttpClient::perform(const HttpRequest& request) 
         return failure(HttpError::Kind::kLocal, "cannot set up libcurl (out of memory)");
 
     HttpResponse response;
-    Sink sink{&response.body, request.maxResponseBytes, false};
+    Sink sink{&response.body, request.maxResponseBytes, false, curl, &request.onBody};
     char errorBuffer[CURL_ERROR_SIZE] = {};
 
     curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
@@ -203,6 +217,9 @@ Result<HttpResponse, HttpError> HttpClient::perform(const HttpRequest& request) 
             if (sink.tooLarge) {
                 return failure(HttpError::Kind::kTooLarge, "the server's answer is larger than " +
                                                                mebibytes(request.maxResponseBytes));
+            }
+            if (sink.stopped) {
+                return failure(HttpError::Kind::kStopped, "the answer was refused as it arrived");
             }
             return failure(HttpError::Kind::kLocal, "cannot keep the server's answer: " + curlText);
         case CURLE_UNSUPPORTED_PROTOCOL:

@@ -79,6 +79,7 @@ Result<HttpResponse, SyncError> exchange(HttpClient& http, const std::string& st
                     return SyncError::Kind::kLocal;
                 case HttpError::Kind::kTooLarge:
                 case HttpError::Kind::kBadAnswer:
+                case HttpError::Kind::kStopped:
                     return SyncError::Kind::kBadResponse;
                 case HttpError::Kind::kWrongServerKey:
                     return SyncError::Kind::kWrongServerKey;
@@ -246,9 +247,19 @@ class Round {
                 if (after) path += "&after=" + std::to_string(*after);
                 HttpRequest get = request(Method::kGet, path, "", timeouts_.roster);
                 get.maxResponseBytes = kRosterMaxBytes;
+                // Parsed (and a whole roster written) as it arrives: never held whole.
+                auto receiver = download.receive(db_);
+                bool refused = false;
+                get.onBody = [&](std::string_view piece) {
+                    refused = refused || !receiver->feed(piece);
+                    return !refused;
+                };
                 auto answer = exchange(http_, step, std::move(get), token_);
-                if (!answer) return fail(answer.error());
-                auto next = download.add(answer->body);
+                auto next = receiver->finish();
+                receiver.reset();
+                // A transfer stopped by the receiver is its refusal; any other failure is the
+                // exchange's (a body cut short is then also unparsable).
+                if (!answer && !refused) return fail(answer.error());
                 if (!next) return fail(rosterRefused(step, next.error()));
                 after = *next;
             } while (after);

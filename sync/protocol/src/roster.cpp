@@ -3,6 +3,14 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <istream>
+#include <mutex>
+#include <streambuf>
+#include <thread>
+#include <unordered_set>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -13,6 +21,8 @@
 #include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include <sqlite3.h>
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
@@ -265,8 +275,8 @@ Status<> checkRow(const RosterTable& table, const std::vector<std::string>& colu
 }
 
 // One row of the event by primary key (?2...): the event's rows and the key.
-std::string oneRowSql(const RosterTable& table) {
-    std::string from = table.from;
+std::string oneRowSql(const RosterTable& table, bool onReplica = false) {
+    std::string from = onReplica && table.replicaFrom ? table.replicaFrom : table.from;
     if (auto order = from.find(" ORDER BY"); order != std::string::npos) from.resize(order);
     std::string sql =
         std::string("SELECT ") + (table.values ? table.values : table.columns) + " " + from;
@@ -360,7 +370,12 @@ void markRosterCopy(SQLite::Database& replica) {
 }
 
 // Shape first: every table, exactly the protocol's columns, every row the event's.
-Status<> checkFullTables(const json& tables, const std::string& eventId, std::int64_t& attendees) {
+// With `streamedRows` (a whole roster written as it arrived), the rows are not in `tables` (their
+// arrays are empty) and these are their counts, in kRosterTables order.
+Status<> checkFullTables(const json& tables, const std::string& eventId, std::int64_t& attendees,
+                         const std::array<std::int64_t, kRosterTables.size()>* streamedRows =
+                             nullptr) {
+    std::size_t index = 0;
     for (const RosterTable& table : kRosterTables) {
         std::string name = table.name;
         auto t = tables.find(name);
@@ -380,10 +395,13 @@ Status<> checkFullTables(const json& tables, const std::string& eventId, std::in
                                     "roster table " + name + " row " + std::to_string(r + 1));
             if (!checked) return checked;
         }
-        if (name == "events" && rows->size() != 1) {
+        const std::int64_t count = streamedRows ? (*streamedRows)[index]
+                                                : static_cast<std::int64_t>(rows->size());
+        ++index;
+        if (name == "events" && count != 1) {
             return fail("roster table events must hold exactly this kiosk's event");
         }
-        if (name == "attendees") attendees = static_cast<std::int64_t>(rows->size());
+        if (name == "attendees") attendees = count;
     }
     return Ok{};
 }
@@ -460,6 +478,208 @@ Result<RosterApplied, RosterError> applyFull(SQLite::Database& replica, const st
     applied.changed = true;
     return applied;
 }
+
+// A whole roster written into a replica row by row as it arrives (RosterDownload::receive), in
+// one transaction: each row is checked as add() checks it; in a table the replica already
+// holds, a row equal to the replica's is not written, and the keys seen are kept so that the
+// rows the roster no longer has are removed at the end. A row refused for a unique column (an
+// attendee imported again under a new id takes the old one's import key) is tried again after
+// the removals. Nothing is committed before commit().
+class StreamedRows {
+  public:
+    StreamedRows(SQLite::Database& replica, std::string eventId)
+        : replica_(replica), eventId_(std::move(eventId)) {}
+
+    std::array<std::int64_t, kRosterTables.size()> counts{};
+
+    Status<RosterError> add(const std::string& name, const json& tableObject, const json& row) {
+        auto index = tableIndex(name);
+        if (!index) return fail("the roster has an unknown table " + json(name).dump());
+        const RosterTable& table = kRosterTables[*index];
+        Table& state = tables_[*index];
+        const std::int64_t number = ++counts[*index];
+        const std::string where = "roster table " + name + " row " + std::to_string(number);
+        if (!state.shape) {
+            auto columns = tableObject.find("columns");
+            if (columns == tableObject.end()) {
+                return fail("roster table " + name + " has rows before its columns");
+            }
+            TableChanges shape = tableShape(table);
+            if (*columns != json(shape.columns)) {
+                return fail("roster table " + name + " has columns " + columns->dump() +
+                            ", this kiosk's protocol has " + json(shape.columns).dump());
+            }
+            state.shape = std::move(shape);
+        }
+        const TableChanges& shape = *state.shape;
+        if (auto checked = checkRow(table, shape.columns, row, eventId_, where); !checked) {
+            return fail(checked.error());
+        }
+        try {
+            if (auto begun = begin(); !begun) return begun;
+            if (!state.prepared) prepare(*index, state);
+            if (state.held) {
+                std::string key = keyText(shape, row);
+                state.current->bind(1, eventId_);
+                for (std::size_t k = 0; k < shape.keyColumns.size(); ++k) {
+                    (void)bindValue(*state.current, static_cast<int>(k + 2),
+                                    row[shape.keyColumns[k]]);
+                }
+                const bool same = state.current->executeStep() && rowOf(*state.current) == row;
+                state.current->reset();
+                state.current->clearBindings();
+                state.seen.insert(std::move(key));
+                if (same) return Ok{};
+            }
+            return write(*index, state, row, where, true);
+        } catch (const SQLite::Exception& e) {
+            return fail(RosterError{RosterError::Kind::kLocal,
+                                    std::string("could not store the roster: ") + e.what()});
+        }
+    }
+
+    // The whole answer is in: its tables' shapes and counts, then the removals and the rows
+    // held back.
+    Status<RosterError> finish(const json& tables, std::int64_t& attendees) {
+        if (auto checked = checkFullTables(tables, eventId_, attendees, &counts); !checked) {
+            return fail(checked.error());
+        }
+        try {
+            if (auto begun = begin(); !begun) return begun;
+            // Children first.
+            for (std::size_t t = kRosterTables.size(); t-- > 0;) {
+                Table& state = tables_[t];
+                if (!state.prepared) prepare(t, state);
+                if (!state.held) continue;
+                const TableChanges& shape = *state.shape;
+                std::vector<json> gone;
+                SQLite::Statement q(replica_, selectSql(kRosterTables[t], true));
+                q.bind(1, eventId_);
+                while (q.executeStep()) {
+                    json row = rowOf(q);
+                    if (!state.seen.count(keyText(shape, row))) gone.push_back(std::move(row));
+                }
+                if (gone.empty()) continue;
+                std::string sql = std::string("DELETE FROM ") + kRosterTables[t].name + " WHERE ";
+                for (std::size_t k = 0; k < shape.keyColumns.size(); ++k) {
+                    sql += (k ? " AND " : "") + shape.columns[shape.keyColumns[k]] + " = ?";
+                }
+                SQLite::Statement remove(replica_, sql);
+                for (const json& row : gone) {
+                    for (std::size_t k = 0; k < shape.keyColumns.size(); ++k) {
+                        (void)bindValue(remove, static_cast<int>(k + 1), row[shape.keyColumns[k]]);
+                    }
+                    rowsWritten_ += remove.exec();
+                    remove.reset();
+                }
+            }
+            for (auto& [t, row, where] : heldBack_) {
+                if (auto written = write(t, tables_[t], row, where, false); !written) {
+                    return written;
+                }
+            }
+            heldBack_.clear();
+        } catch (const SQLite::Exception& e) {
+            return fail(RosterError{RosterError::Kind::kLocal,
+                                    std::string("could not store the roster: ") + e.what()});
+        }
+        return Ok{};
+    }
+
+    Result<RosterApplied, RosterError> commit(SQLite::Database& replica, RosterApplied applied) {
+        if (&replica != &replica_ || !transaction_) {
+            return fail("the roster was written into another replica");
+        }
+        try {
+            storeVersion(replica_, applied.version);
+            transaction_->commit();
+        } catch (const SQLite::Exception& e) {
+            return fail(std::string("could not store the roster: ") + e.what());
+        }
+        transaction_.reset();
+        applied.rowsWritten = rowsWritten_;
+        applied.changed = true;
+        return applied;
+    }
+
+  private:
+    struct Table {
+        std::optional<TableChanges> shape;
+        bool prepared = false;
+        bool held = false;  // the replica held rows of this table when the roster began
+        std::optional<SQLite::Statement> upsert;
+        std::optional<SQLite::Statement> current;
+        std::unordered_set<std::string> seen;  // keys of the rows that came, if held
+    };
+
+    static std::string keyText(const TableChanges& shape, const json& row) {
+        json key = json::array();
+        for (std::size_t column : shape.keyColumns) key.push_back(row[column]);
+        return key.dump();
+    }
+
+    Status<RosterError> begin() {
+        if (transaction_) return Ok{};
+        transaction_.emplace(replica_, SQLite::TransactionBehavior::IMMEDIATE);
+        markRosterCopy(replica_);
+        // Removed rows go at the end, so rows may point at parents not yet written (or at ones
+        // about to go): foreign keys are checked at the commit, on the final state.
+        replica_.exec("PRAGMA defer_foreign_keys = ON");
+        return Ok{};
+    }
+
+    void prepare(std::size_t t, Table& state) {
+        const RosterTable& table = kRosterTables[t];
+        if (!state.shape) state.shape = tableShape(table);
+        SQLite::Statement any(replica_, selectSql(table, true));
+        any.bind(1, eventId_);
+        state.held = any.executeStep();
+        state.upsert.emplace(replica_, upsertSql(table.name, *state.shape));
+        if (state.held) state.current.emplace(replica_, oneRowSql(table, true));
+        state.prepared = true;
+    }
+
+    Status<RosterError> write(std::size_t t, Table& state, const json& row,
+                              const std::string& where, bool mayHoldBack) {
+        const TableChanges& shape = *state.shape;
+        for (std::size_t c = 0; c < row.size(); ++c) {
+            auto bound = bindValue(*state.upsert, static_cast<int>(c + 1), row[c]);
+            if (!bound) {
+                state.upsert->clearBindings();
+                return fail(where + " column " + shape.columns[c] + " " + bound.error().message);
+            }
+        }
+        try {
+            state.upsert->exec();
+        } catch (const SQLite::Exception& e) {
+            state.upsert->reset();
+            state.upsert->clearBindings();
+            if (mayHoldBack && e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE &&
+                heldBack_.size() < static_cast<std::size_t>(kRosterPageKeys)) {
+                heldBack_.push_back({t, row, where});
+                return Ok{};
+            }
+            return fail(where + " is refused: " + e.getErrorStr() + " (" + e.what() + ")");
+        }
+        state.upsert->reset();
+        state.upsert->clearBindings();
+        ++rowsWritten_;
+        return Ok{};
+    }
+
+    struct HeldBack {
+        std::size_t table;
+        json row;
+        std::string where;
+    };
+
+    SQLite::Database& replica_;
+    std::string eventId_;
+    std::optional<SQLite::Transaction> transaction_;
+    std::array<Table, kRosterTables.size()> tables_;
+    std::vector<HeldBack> heldBack_;
+    std::int64_t rowsWritten_ = 0;
+};
 
 }  // namespace
 
@@ -609,6 +829,11 @@ struct RosterDownload::Pages {
     // Per roster table, by key: a key changed again on a later page takes its later state.
     std::array<std::map<std::string, Change>, kRosterTables.size()> changes;
 
+    // A whole roster written as it arrived (RosterDownload::receive), to be committed by apply.
+    std::unique_ptr<StreamedRows> streamed;
+
+    Result<std::optional<std::int64_t>, RosterError> addDocument(std::unique_ptr<json> document,
+                                                                 std::unique_ptr<StreamedRows> rows);
     Result<std::optional<std::int64_t>, RosterError> addChanges(const json& j);
     Result<RosterApplied, RosterError> applyChanges(SQLite::Database& replica);
 };
@@ -628,7 +853,15 @@ Result<std::optional<std::int64_t>, RosterError> RosterDownload::add(std::string
     // is bounded by what the client accepts, so only the nesting is limited here.
     auto read = parseBoundedJson(body, jsonLimits(8), "the roster");
     if (!read || !read->is_object()) return fail("the roster is not a JSON object");
-    p.answers.push_back(std::make_unique<json>(std::move(read).value()));
+    return p.addDocument(std::make_unique<json>(std::move(read).value()), nullptr);
+}
+
+// One answer, parsed; with `rows`, a whole roster whose rows were written as they arrived (the
+// document holds its tables with their columns and empty rows).
+Result<std::optional<std::int64_t>, RosterError> RosterDownload::Pages::addDocument(
+    std::unique_ptr<json> document, std::unique_ptr<StreamedRows> rows) {
+    Pages& p = *this;
+    p.answers.push_back(std::move(document));
     const json& j = *p.answers.back();
     auto protocol = j.find("protocol");
     if (protocol == j.end() || !protocol->is_number_integer()) {
@@ -641,8 +874,9 @@ Result<std::optional<std::int64_t>, RosterError> RosterDownload::add(std::string
                                     ": update Admit on the " +
                                     (theirs < kProtocolVersion ? "server" : "kiosk")});
     }
-    auto version = j.find("version");
-    if (version == j.end() || !version->is_number_integer() || version->get<std::int64_t>() < 0) {
+    auto versionField = j.find("version");
+    if (versionField == j.end() || !versionField->is_number_integer() ||
+        versionField->get<std::int64_t>() < 0) {
         return fail("the roster has no valid version");
     }
     auto unchanged = j.find("unchanged");
@@ -653,7 +887,7 @@ Result<std::optional<std::int64_t>, RosterError> RosterDownload::add(std::string
     if (unchanged->get<bool>()) {
         if (continuing) return fail("the roster was unchanged in the middle of its pages");
         p.state = Pages::State::kUnchanged;
-        p.version = version->get<std::int64_t>();
+        p.version = versionField->get<std::int64_t>();
         p.complete = true;
         return std::optional<std::int64_t>{};
     }
@@ -663,15 +897,24 @@ Result<std::optional<std::int64_t>, RosterError> RosterDownload::add(std::string
         // Also in the middle of pages: the server no longer keeps the changes asked for.
         auto tables = j.find("tables");
         if (tables == j.end() || !tables->is_object()) return fail("the roster has no tables");
-        std::int64_t attendees = 0;
-        if (auto checked = checkFullTables(*tables, p.eventId, attendees); !checked) {
-            return fail(checked.error());
+        std::int64_t attendeeCount = 0;
+        if (rows) {
+            // The rows came apart from the document (already checked and written): the tables'
+            // shapes with their counts, then the removals.
+            auto finished = rows->finish(*tables, attendeeCount);
+            if (!finished) return fail(finished.error());
+            p.streamed = std::move(rows);
+        } else {
+            if (auto checked = checkFullTables(*tables, p.eventId, attendeeCount); !checked) {
+                return fail(checked.error());
+            }
+            p.streamed.reset();
         }
         for (auto& table : p.changes) table.clear();
         p.state = Pages::State::kFull;
         p.fullTables = &*tables;
-        p.attendees = attendees;
-        p.version = version->get<std::int64_t>();
+        p.attendees = attendeeCount;
+        p.version = versionField->get<std::int64_t>();
         p.complete = true;
         return std::optional<std::int64_t>{};
     }
@@ -780,6 +1023,7 @@ Result<RosterApplied, RosterError> RosterDownload::apply(SQLite::Database& repli
         case Pages::State::kUnchanged:
             return applied;
         case Pages::State::kFull:
+            if (p.streamed) return p.streamed->commit(replica, applied);
             return applyFull(replica, p.eventId, *p.fullTables, applied);
         case Pages::State::kChanges:
             return p.applyChanges(replica);
@@ -863,6 +1107,286 @@ Result<RosterApplied, RosterError> RosterDownload::Pages::applyChanges(SQLite::D
     }
     applied.changed = true;
     return applied;
+}
+
+namespace {
+
+// Pieces of a body handed from the thread that receives it to the thread that parses it; at
+// most kPipePieces wait, so a fast network waits for the parser, never the other way round in
+// memory.
+class BytePipe {
+  public:
+    static constexpr std::size_t kPipePieces = 8;
+
+    // False once the reader has stopped (the answer is refused).
+    bool push(std::string_view piece) {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return pieces_.size() < kPipePieces || abandoned_; });
+        if (abandoned_) return false;
+        pieces_.emplace_back(piece);
+        changed_.notify_all();
+        return true;
+    }
+    void close() {
+        std::lock_guard lock(mutex_);
+        closed_ = true;
+        changed_.notify_all();
+    }
+    void abandon() {
+        std::lock_guard lock(mutex_);
+        abandoned_ = true;
+        changed_.notify_all();
+    }
+    // The next piece, or nullopt at the end.
+    std::optional<std::string> pop() {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return !pieces_.empty() || closed_ || abandoned_; });
+        if (pieces_.empty() || abandoned_) return std::nullopt;
+        std::string piece = std::move(pieces_.front());
+        pieces_.pop_front();
+        changed_.notify_all();
+        return piece;
+    }
+
+  private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::deque<std::string> pieces_;
+    bool closed_ = false;
+    bool abandoned_ = false;
+};
+
+class PipeBuffer : public std::streambuf {
+  public:
+    explicit PipeBuffer(BytePipe& pipe) : pipe_(pipe) {}
+
+  protected:
+    int_type underflow() override {
+        auto piece = pipe_.pop();
+        if (!piece || piece->empty()) {
+            if (piece) return underflow();
+            return traits_type::eof();
+        }
+        current_ = std::move(*piece);
+        setg(current_.data(), current_.data(), current_.data() + current_.size());
+        return traits_type::to_int_type(current_.front());
+    }
+
+  private:
+    BytePipe& pipe_;
+    std::string current_;
+};
+
+// Builds the answer's document as it is parsed, except the rows of a whole roster's tables
+// (when "full": true came before "tables", as the server writes it), which go to StreamedRows
+// one at a time. Bounded: nesting, each text value, and what the document itself holds (a
+// page of changes at most; a whole roster's rows are not in it).
+class AnswerSax : public nlohmann::json_sax<json> {
+  public:
+    static constexpr std::size_t kMaxDepth = 8;                // as add()'s parse
+    static constexpr std::size_t kMaxText = 1u << 20;          // one value
+    static constexpr std::size_t kMaxDocumentValues = 400'000;  // a page of changes: ~100,000
+
+    AnswerSax(std::function<Status<RosterError>(const std::string&, const json&, const json&)> row)
+        : onRow_(std::move(row)) {}
+
+    json document;
+    std::optional<RosterError> refusal;
+    bool streamedRows = false;
+
+    bool null() override { return value(nullptr); }
+    bool boolean(bool v) override { return value(v); }
+    bool number_integer(number_integer_t v) override { return value(v); }
+    bool number_unsigned(number_unsigned_t v) override { return value(v); }
+    bool number_float(number_float_t v, const string_t&) override { return value(v); }
+    bool string(string_t& v) override {
+        if (v.size() > kMaxText) return refuse("the roster has a value longer than 1 MiB");
+        return value(std::move(v));
+    }
+    bool binary(binary_t&) override { return refuse("the roster is not JSON text"); }
+    bool start_object(std::size_t) override { return open(json::object()); }
+    bool key(string_t& k) override {
+        if (k.size() > kMaxText) return refuse("the roster has a key longer than 1 MiB");
+        key_ = std::move(k);
+        if (inRow_ == 0 && stack_.size() == 1) {
+            if (key_ == "tables") streamedRows = fullSeen_;
+        }
+        return true;
+    }
+    bool end_object() override { return close(); }
+    bool start_array(std::size_t) override { return open(json::array()); }
+    bool end_array() override { return close(); }
+    bool parse_error(std::size_t position, const std::string&,
+                     const nlohmann::detail::exception& e) override {
+        if (!refusal) {
+            refusal = RosterError(Error{"the roster is not valid JSON (at byte " +
+                                        std::to_string(position) + "): " + e.what()});
+        }
+        return false;
+    }
+
+  private:
+    bool refuse(std::string sentence) {
+        if (!refusal) refusal = RosterError(Error{std::move(sentence)});
+        return false;
+    }
+
+    // In a streamed row (rows' element), or at the level of the rows themselves.
+    bool atRows() const {
+        return streamedRows && stack_.size() == 4 && path_[1] == "tables" && path_[3] == "rows";
+    }
+
+    bool value(json v) {
+        if (inRow_ > 0) return insert(std::move(v));
+        if (atRows()) {
+            // A row that is not an array: refused by the row's own check, with its number.
+            row_ = std::move(v);
+            return rowDone();
+        }
+        if (stack_.size() == 1 && key_ == "full" && v.is_boolean()) fullSeen_ = v.get<bool>();
+        if (++documentValues_ > kMaxDocumentValues) {
+            return refuse("the roster's answer holds more than a page of changes");
+        }
+        return insert(std::move(v));
+    }
+
+    bool open(json container) {
+        if (stack_.size() + 1 > kMaxDepth) return refuse("the roster is nested too deeply");
+        if (inRow_ == 0 && atRows()) {
+            row_ = std::move(container);
+            rowStack_.assign(1, &row_);
+            inRow_ = 1;
+            return true;
+        }
+        if (inRow_ > 0) {
+            if (rowStack_.size() + 4 >= kMaxDepth) return refuse("the roster is nested too deeply");
+            json* inserted = place(rowStack_.back(), std::move(container));
+            if (!inserted) return false;
+            rowStack_.push_back(inserted);
+            ++inRow_;
+            return true;
+        }
+        if (++documentValues_ > kMaxDocumentValues) {
+            return refuse("the roster's answer holds more than a page of changes");
+        }
+        json* inserted = stack_.empty() ? &(document = std::move(container))
+                                        : place(stack_.back(), std::move(container));
+        if (!inserted) return false;
+        path_.push_back(stack_.empty() ? std::string() : key_);
+        stack_.push_back(inserted);
+        return true;
+    }
+
+    bool close() {
+        if (inRow_ > 0) {
+            rowStack_.pop_back();
+            if (--inRow_ == 0) return rowDone();
+            return true;
+        }
+        stack_.pop_back();
+        path_.pop_back();
+        return true;
+    }
+
+    bool insert(json v) {
+        json* parent = inRow_ > 0 ? rowStack_.back() : (stack_.empty() ? nullptr : stack_.back());
+        if (!parent) {
+            document = std::move(v);
+            return true;
+        }
+        return place(parent, std::move(v)) != nullptr;
+    }
+
+    json* place(json* parent, json v) {
+        if (parent->is_array()) {
+            if (inRow_ > 0 && parent->size() >= 64) {
+                refuse("a roster row has more than 64 values");
+                return nullptr;
+            }
+            parent->push_back(std::move(v));
+            return &parent->back();
+        }
+        json& slot = (*parent)[key_];
+        slot = std::move(v);
+        return &slot;
+    }
+
+    bool rowDone() {
+        // stack_: root, tables, the table's object, its rows.
+        auto stored = onRow_(path_[2], *stack_[2], row_);
+        row_ = nullptr;
+        if (!stored) {
+            if (!refusal) refusal = stored.error();
+            return false;
+        }
+        return true;
+    }
+
+    std::function<Status<RosterError>(const std::string&, const json&, const json&)> onRow_;
+    std::vector<json*> stack_;
+    std::vector<std::string> path_;  // each open container's key in its parent
+    std::string key_;
+    bool fullSeen_ = false;
+    std::size_t documentValues_ = 0;
+    json row_;
+    std::vector<json*> rowStack_;
+    std::size_t inRow_ = 0;
+};
+
+}  // namespace
+
+// The receiver: parses on its own thread what feed() hands over through a BytePipe.
+class StreamReceiver : public RosterDownload::Receiver {
+  public:
+    StreamReceiver(RosterDownload::Pages& pages, SQLite::Database& replica)
+        : pages_(pages),
+          rows_(std::make_unique<StreamedRows>(replica, pages.eventId)),
+          sax_([this](const std::string& name, const json& table, const json& row) {
+              return rows_->add(name, table, row);
+          }) {
+        parser_ = std::thread([this] { parseOnReceiverThread(); });
+    }
+
+    ~StreamReceiver() override {
+        pipe_.abandon();
+        if (parser_.joinable()) parser_.join();
+    }
+
+    bool feed(std::string_view piece) override { return pipe_.push(piece); }
+
+    Result<std::optional<std::int64_t>, RosterError> finish() override {
+        pipe_.close();
+        if (parser_.joinable()) parser_.join();
+        if (!parsed_) {
+            rows_.reset();  // rolls back what was written
+            if (sax_.refusal) return fail(*sax_.refusal);
+            return fail("the roster is not valid JSON");
+        }
+        if (!sax_.document.is_object()) return fail("the roster is not a JSON object");
+        if (pages_.complete) return fail("the roster came whole already");
+        return pages_.addDocument(std::make_unique<json>(std::move(sax_.document)),
+                                  sax_.streamedRows ? std::move(rows_) : nullptr);
+    }
+
+  private:
+    void parseOnReceiverThread() {
+        PipeBuffer buffer(pipe_);
+        std::istream in(&buffer);
+        parsed_ = json::sax_parse(in, &sax_, json::input_format_t::json, true);
+        // Refused: whatever still arrives is not wanted.
+        if (!parsed_) pipe_.abandon();
+    }
+
+    RosterDownload::Pages& pages_;
+    std::unique_ptr<StreamedRows> rows_;
+    AnswerSax sax_;
+    BytePipe pipe_;
+    bool parsed_ = false;
+    std::thread parser_;
+};
+
+std::unique_ptr<RosterDownload::Receiver> RosterDownload::receive(SQLite::Database& replica) {
+    return std::make_unique<StreamReceiver>(*pages_, replica);
 }
 
 Result<RosterApplied, RosterError> applyRosterJson(SQLite::Database& replica,

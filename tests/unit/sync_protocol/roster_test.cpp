@@ -23,6 +23,9 @@ namespace {
 
 using nlohmann::json;
 
+// Every roster row of a replica as text, to compare two replicas (below).
+std::string rosterText(SQLite::Database& replica);
+
 class RosterTest : public ::testing::Test {
   protected:
     void SetUp() override {
@@ -69,6 +72,22 @@ class RosterTest : public ::testing::Test {
         auto applied = applyRosterJson(*kiosk, eventId, *body);
         EXPECT_TRUE(applied.ok()) << applied.error().message;
         return applied.ok() ? *applied : RosterApplied{};
+    }
+
+    // The answer fed in pieces of `pieceBytes` as it would arrive (RosterDownload::receive),
+    // then applied.
+    Result<RosterApplied, RosterError> streamed(SQLite::Database& replica, const std::string& body,
+                                                std::size_t pieceBytes = 7) {
+        RosterDownload download(eventId, held(replica));
+        auto receiver = download.receive(replica);
+        for (std::size_t at = 0; at < body.size(); at += pieceBytes) {
+            if (!receiver->feed(std::string_view(body).substr(at, pieceBytes))) break;
+        }
+        auto next = receiver->finish();
+        receiver.reset();
+        if (!next) return fail(next.error());
+        if (*next) return fail("one page of several");
+        return download.apply(replica);
     }
 
     rules::ScanContext at(std::int64_t nowMs) {
@@ -140,6 +159,151 @@ TEST_F(RosterTest, TheWholeRosterIsWrittenInPiecesAsItsRowsAreRead) {
         writeFullRoster(*server, "no-such-event", [&](std::string_view) { called = true; });
     EXPECT_FALSE(unknown.ok());
     EXPECT_FALSE(called) << "nothing is written for an unknown event";
+}
+
+// Issue 14: the first roster is parsed as it arrives and written row by row, never held whole.
+// The same rows and the same refusals as the whole answer, whatever the pieces.
+TEST_F(RosterTest, AStreamedWholeRosterWritesWhatTheWholeAnswerWrites) {
+    for (int i = 0; i < 300; ++i) addAttendee("k" + std::to_string(i), "Name " + std::to_string(i));
+    auto body = rosterJson(*server, eventId, 0);
+    ASSERT_TRUE(body.ok());
+    auto whole = open("whole.db");
+    auto asWhole = applyRosterJson(*whole, eventId, *body);
+    ASSERT_TRUE(asWhole.ok()) << asWhole.error().message;
+    for (std::size_t piece : {std::size_t{1}, std::size_t{7}, std::size_t{16 * 1024}}) {
+        auto fresh = open("streamed-" + std::to_string(piece) + ".db");
+        auto applied = streamed(*fresh, *body, piece);
+        ASSERT_TRUE(applied.ok()) << applied.error().message;
+        EXPECT_TRUE(applied->changed);
+        EXPECT_FALSE(applied->delta);
+        EXPECT_EQ(applied->version, asWhole->version);
+        EXPECT_EQ(applied->attendees, 301);
+        EXPECT_EQ(applied->rowsWritten, asWhole->rowsWritten);
+        EXPECT_EQ(rosterText(*fresh), rosterText(*whole)) << "pieces of " << piece;
+        EXPECT_EQ(held(*fresh), asWhole->version);
+    }
+
+    // Into a replica holding an older roster: only what differs is written, what is gone goes.
+    download();
+    server->exec("UPDATE attendees SET attention_note = 'VIP' WHERE import_key = 'k5'");
+    server->exec("DELETE FROM attendees WHERE import_key = 'k7'");
+    addAttendee("new", "Newcomer");
+    auto later = rosterJson(*server, eventId, 0);
+    ASSERT_TRUE(later.ok());
+    auto applied = streamed(*kiosk, *later, 4096);
+    ASSERT_TRUE(applied.ok()) << applied.error().message;
+    EXPECT_EQ(applied->rowsWritten, 3) << "one changed, one new, one removed";
+    auto check = open("check.db");
+    ASSERT_TRUE(applyRosterJson(*check, eventId, *later).ok());
+    EXPECT_EQ(rosterText(*kiosk), rosterText(*check));
+}
+
+TEST_F(RosterTest, AStreamedRosterThatDoesNotMatchIsRefusedWholeAndNamesWhere) {
+    download();
+    const std::int64_t before = held(*kiosk);
+    addAttendee("b", "Bob");
+    addAttendee("c", "Cy");
+    auto body = rosterJson(*server, eventId, 0);
+    ASSERT_TRUE(body.ok());
+    json good = json::parse(*body);
+    auto refusedWith = [&](const json& answer) {
+        auto refused = streamed(*kiosk, answer.dump());
+        EXPECT_FALSE(refused.ok());
+        EXPECT_EQ(kiosk->execAndGet("SELECT count(*) FROM attendees").getInt(), 1)
+            << "the previous roster is kept";
+        EXPECT_EQ(held(*kiosk), before);
+        return refused.ok() ? std::string() : refused.error().message;
+    };
+
+    json badStatus = good;
+    badStatus["tables"]["attendees"]["rows"][1][6] = "vip";
+    EXPECT_EQ(refusedWith(badStatus).rfind("roster table attendees row 2 is refused", 0), 0u);
+    json otherEvent = good;
+    otherEvent["tables"]["tickets"]["rows"][0][0] = "0190a8c4-5e3b-7c2d-9f00-1a2b3c4d5e6f";
+    EXPECT_EQ(refusedWith(otherEvent),
+              "roster table tickets row 1 column event_id is not this kiosk's event");
+    json shortRow = good;
+    shortRow["tables"]["attendees"]["rows"][2].erase(3);
+    EXPECT_EQ(refusedWith(shortRow), "roster table attendees row 3 does not have 8 values");
+    json badBlob = good;
+    badBlob["tables"]["event_keys"]["rows"][0][2] = json{{"hex", "zz"}};
+    EXPECT_EQ(refusedWith(badBlob),
+              "roster table event_keys row 1 column public_key hex is not hexadecimal");
+    json missingColumn = good;
+    missingColumn["tables"]["tickets"]["columns"].erase(1);
+    EXPECT_EQ(refusedWith(missingColumn).rfind("roster table tickets has columns", 0), 0u);
+    json noTable = good;
+    noTable["tables"].erase("operators");
+    EXPECT_EQ(refusedWith(noTable), "the roster has no table operators");
+    json unknownTable = good;
+    unknownTable["tables"]["secrets"] = {{"columns", {"x"}}, {"rows", {{1}}}};
+    EXPECT_EQ(refusedWith(unknownTable), "the roster has an unknown table \"secrets\"");
+    json otherProtocol = good;
+    otherProtocol["protocol"] = kProtocolVersion + 1;
+    auto protocol = streamed(*kiosk, otherProtocol.dump());
+    ASSERT_FALSE(protocol.ok());
+    EXPECT_EQ(protocol.error().kind, RosterError::Kind::kProtocol);
+    EXPECT_EQ(kiosk->execAndGet("SELECT count(*) FROM attendees").getInt(), 1);
+
+    // Cut short (a transfer that broke off), not JSON, nested too deep: refused, nothing kept.
+    auto cut = streamed(*kiosk, body->substr(0, body->size() / 2));
+    ASSERT_FALSE(cut.ok());
+    EXPECT_NE(cut.error().message.find("not valid JSON"), std::string::npos)
+        << cut.error().message;
+    EXPECT_EQ(kiosk->execAndGet("SELECT count(*) FROM attendees").getInt(), 1);
+    std::string deep = *body;
+    deep.insert(deep.find("[[") + 1, "[[[[[[[[[[");
+    auto nested = streamed(*kiosk, deep);
+    ASSERT_FALSE(nested.ok());
+    EXPECT_EQ(nested.error().message, "the roster is nested too deeply");
+
+    // A refused answer stops the sender: feed says so.
+    RosterDownload download(eventId, held(*kiosk));
+    auto receiver = download.receive(*kiosk);
+    const std::string refused = otherEvent.dump();
+    bool stopped = false;
+    for (std::size_t at = 0; at < refused.size() && !stopped; at += 16) {
+        stopped = !receiver->feed(std::string_view(refused).substr(at, 16));
+    }
+    EXPECT_TRUE(stopped) << "the receiver refused before the end";
+    EXPECT_FALSE(receiver->finish().ok());
+
+    auto fine = streamed(*kiosk, *body);
+    ASSERT_TRUE(fine.ok()) << fine.error().message;
+    EXPECT_EQ(kiosk->execAndGet("SELECT count(*) FROM attendees").getInt(), 3);
+}
+
+TEST_F(RosterTest, ChangesAndUnchangedAnswersArriveStreamedAsWell) {
+    download();
+    auto same = rosterJson(*server, eventId, held(*kiosk));
+    ASSERT_TRUE(same.ok());
+    auto unchanged = streamed(*kiosk, *same);
+    ASSERT_TRUE(unchanged.ok()) << unchanged.error().message;
+    EXPECT_FALSE(unchanged->changed);
+    store::CodeLists(*server).add(store::CodeList::kRevoked, eventId, "x", "refund", 1);
+    auto delta = rosterJson(*server, eventId, held(*kiosk));
+    ASSERT_TRUE(delta.ok());
+    auto applied = streamed(*kiosk, *delta);
+    ASSERT_TRUE(applied.ok()) << applied.error().message;
+    EXPECT_TRUE(applied->delta);
+    EXPECT_EQ(applied->rowsWritten, 1);
+}
+
+// Found by the differential test: an attendee deleted and imported again (a new id, the same
+// import key) arriving streamed: its row waits for the old one's removal.
+TEST_F(RosterTest, AStreamedRosterTakesAnImportKeyOfARemovedAttendee) {
+    addAttendee("b", "Bob");
+    download();
+    server->exec("DELETE FROM tickets WHERE attendee_id = " + std::to_string(adaId));
+    server->exec("DELETE FROM attendees WHERE id = " + std::to_string(adaId));
+    ASSERT_NE(addAttendee("a", "Ada again"), adaId);
+    auto applied = streamed(*kiosk, *rosterJson(*server, eventId, 0));
+    ASSERT_TRUE(applied.ok()) << applied.error().message;
+    EXPECT_EQ(kiosk->execAndGet("SELECT name FROM attendees WHERE import_key = 'a'").getString(),
+              "Ada again");
+    auto check = open("check.db");
+    ASSERT_TRUE(applyRosterJson(*check, eventId, *rosterJson(*server, eventId, 0)).ok());
+    EXPECT_EQ(rosterText(*kiosk), rosterText(*check));
 }
 
 // The roster's columns are the protocol's list, not whatever the schema holds: a column added to

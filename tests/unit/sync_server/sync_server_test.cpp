@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "admit/sync/protocol/messages.hpp"
+#include "admit/sync/protocol/roster.hpp"
 #include "admit/sync/store/device_registry.hpp"
 #include "admit/sync/store/enrolment_tokens.hpp"
 #include "admit/sync/store/server_store.hpp"
@@ -352,6 +353,40 @@ TEST_F(SyncServerTest, LargeResponsesAreGzippedWhenTheClientAcceptsIt) {
     EXPECT_EQ(res->status, 200);
     EXPECT_EQ(res->get_header_value("Content-Encoding"), "gzip");
     EXPECT_FALSE(json::parse(res->body)["unchanged"].get<bool>()) << "decompressed by the client";
+}
+
+// The whole roster is written to a file once per version and sent from it in 64 KiB pieces,
+// gzipped or not: what arrives is exactly the roster, either way, and again from the cache.
+TEST_F(SyncServerTest, AWholeRosterOfManyPiecesArrivesExactlyFromItsFile) {
+    std::string csv = "name,email,ticket_type,status\n";
+    for (int i = 0; i < 3000; ++i) {
+        csv += "Person " + std::to_string(i) + ",p" + std::to_string(i) +
+               "@example.org,General,approved\n";
+    }
+    ASSERT_TRUE(organiser::importAttendees(*org, eventId, csv, "many.csv", "", kT0 + 1).ok());
+    auto kiosk = makeKiosk("k");
+    std::string token = enrolOverHttp(*kiosk, "k");
+    auto expected = rosterJson(*org, eventId, 0);
+    ASSERT_TRUE(expected.ok());
+    ASSERT_GT(expected->size(), 4u * 64 * 1024) << "several pieces";
+    const std::string path = rosterPath(eventId) + "?protocol=" + std::to_string(kProtocolVersion);
+    httplib::Headers gzipped = bearer(token);
+    gzipped.emplace("Accept-Encoding", "gzip");
+    for (int round = 0; round < 2; ++round) {
+        auto plain = client->Get(path, bearer(token));
+        ASSERT_TRUE(plain);
+        EXPECT_EQ(plain->status, 200);
+        EXPECT_EQ(plain->get_header_value("Content-Encoding"), "");
+        EXPECT_EQ(plain->get_header_value("Content-Length"), std::to_string(expected->size()));
+        EXPECT_TRUE(plain->body == *expected) << "round " << round;
+        auto compressed = client->Get(path, gzipped);
+        ASSERT_TRUE(compressed);
+        EXPECT_EQ(compressed->get_header_value("Content-Encoding"), "gzip");
+        EXPECT_LT(std::stoul(compressed->get_header_value("Content-Length")),
+                  expected->size() / 3);
+        EXPECT_TRUE(compressed->body == *expected) << "decompressed by the client, round " << round;
+        EXPECT_EQ(compressed->get_header_value("X-Admit-Roster"), "cached");
+    }
 }
 
 TEST_F(SyncServerTest, BodyOver8MiBIsRefusedWith413) {

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -38,6 +39,11 @@ struct HttpRequest {
     // Optional: asked about once a second (and whenever data moves) while the request runs;
     // true abandons it (HttpError::kCancelled). For a waiting download that the kiosk stops.
     std::function<bool()> cancelled;
+    // Optional: a 200 answer's body goes here piece by piece as it arrives (decompressed, and
+    // still counted against maxResponseBytes) instead of into HttpResponse::body, so a large
+    // answer is never held whole; other statuses' bodies are kept as usual. False stops the
+    // transfer (HttpError::kStopped): the receiver refused what arrived.
+    std::function<bool(std::string_view)> onBody;
 };
 
 struct HttpResponse {
@@ -57,6 +63,7 @@ struct HttpError {
         kCertificateRefused,  // https without a pin: the certificate is not trusted or the
                               // TLS handshake failed
         kCancelled,           // HttpRequest::cancelled said so
+        kStopped,             // HttpRequest::onBody refused the answer (it knows why)
     };
     Kind kind = Kind::kUnreachable;
     std::string message;  // "could not reach the server: Connection refused"

@@ -88,6 +88,24 @@ class RosterDownload {
     // Reads one answer: the cursor to ask for next (`after=`), or nullopt when complete.
     Result<std::optional<std::int64_t>, RosterError> add(std::string_view body);
 
+    // Reads one answer as it arrives, for `replica` (apply's): feed() its body piece by piece,
+    // then finish(), which says what add() says. A whole roster is checked and written into
+    // `replica` row by row as it arrives (on the receiver's own thread, while the caller's
+    // thread feeds), inside one transaction that apply() commits and that is rolled back if
+    // anything does not match or apply() is never called, so the body is never held whole:
+    // a few pieces in flight, and, if the replica held a roster already, the keys of the rows
+    // seen (to remove the others). Other answers (changes, unchanged) are gathered as add()
+    // does. While a whole roster arrives, the replica's write lock is held.
+    class Receiver {
+      public:
+        virtual ~Receiver() = default;
+        // False once the answer is refused (finish() says why): stop sending.
+        virtual bool feed(std::string_view piece) = 0;
+        // The end of the answer (also after a refusal or a transfer that broke off).
+        virtual Result<std::optional<std::int64_t>, RosterError> finish() = 0;
+    };
+    std::unique_ptr<Receiver> receive(SQLite::Database& replica);
+
     // Makes the event's roster rows in `replica` what the answers say, in one transaction that
     // writes only what differs (check-ins, outbox, audit log, settings and local lock-out
     // counters are kept), and stores the version in meta `sync.roster_version`. Changes are
@@ -96,6 +114,7 @@ class RosterDownload {
     Result<RosterApplied, RosterError> apply(SQLite::Database& replica);
 
   private:
+    friend class StreamReceiver;
     struct Pages;
     std::unique_ptr<Pages> pages_;
 };
