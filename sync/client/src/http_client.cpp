@@ -56,7 +56,8 @@ std::size_t writeBody(char* data, std::size_t size, std::size_t count, void* use
     }
     sink->received += n;
     long status = 0;
-    if (*sink->onBody && curl_easy_getinfo(sink->curl, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK &&
+    if (*sink->onBody &&
+        curl_easy_getinfo(sink->curl, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK &&
         status == 200) {
         if (!(*sink->onBody)(std::string_view(data, n))) {
             sink->stopped = true;

@@ -4,21 +4,21 @@
 #include <array>
 #include <charconv>
 #include <condition_variable>
+#include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <istream>
-#include <mutex>
-#include <streambuf>
-#include <thread>
-#include <unordered_set>
-#include <cstddef>
-#include <cstdint>
 #include <limits>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <streambuf>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -372,9 +372,9 @@ void markRosterCopy(SQLite::Database& replica) {
 // Shape first: every table, exactly the protocol's columns, every row the event's.
 // With `streamedRows` (a whole roster written as it arrived), the rows are not in `tables` (their
 // arrays are empty) and these are their counts, in kRosterTables order.
-Status<> checkFullTables(const json& tables, const std::string& eventId, std::int64_t& attendees,
-                         const std::array<std::int64_t, kRosterTables.size()>* streamedRows =
-                             nullptr) {
+Status<> checkFullTables(
+    const json& tables, const std::string& eventId, std::int64_t& attendees,
+    const std::array<std::int64_t, kRosterTables.size()>* streamedRows = nullptr) {
     std::size_t index = 0;
     for (const RosterTable& table : kRosterTables) {
         std::string name = table.name;
@@ -395,8 +395,8 @@ Status<> checkFullTables(const json& tables, const std::string& eventId, std::in
                                     "roster table " + name + " row " + std::to_string(r + 1));
             if (!checked) return checked;
         }
-        const std::int64_t count = streamedRows ? (*streamedRows)[index]
-                                                : static_cast<std::int64_t>(rows->size());
+        const std::int64_t count =
+            streamedRows ? (*streamedRows)[index] : static_cast<std::int64_t>(rows->size());
         ++index;
         if (name == "events" && count != 1) {
             return fail("roster table events must hold exactly this kiosk's event");
@@ -652,7 +652,8 @@ class StreamedRows {
         try {
             state.upsert->exec();
         } catch (const SQLite::Exception& e) {
-            state.upsert->reset();
+            // tryReset: reset() would throw the step's error again.
+            (void)state.upsert->tryReset();
             state.upsert->clearBindings();
             if (mayHoldBack && e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE &&
                 heldBack_.size() < static_cast<std::size_t>(kRosterPageKeys)) {
@@ -832,8 +833,8 @@ struct RosterDownload::Pages {
     // A whole roster written as it arrived (RosterDownload::receive), to be committed by apply.
     std::unique_ptr<StreamedRows> streamed;
 
-    Result<std::optional<std::int64_t>, RosterError> addDocument(std::unique_ptr<json> document,
-                                                                 std::unique_ptr<StreamedRows> rows);
+    Result<std::optional<std::int64_t>, RosterError> addDocument(
+        std::unique_ptr<json> document, std::unique_ptr<StreamedRows> rows);
     Result<std::optional<std::int64_t>, RosterError> addChanges(const json& j);
     Result<RosterApplied, RosterError> applyChanges(SQLite::Database& replica);
 };
@@ -1183,8 +1184,8 @@ class PipeBuffer : public std::streambuf {
 // page of changes at most; a whole roster's rows are not in it).
 class AnswerSax : public nlohmann::json_sax<json> {
   public:
-    static constexpr std::size_t kMaxDepth = 8;                // as add()'s parse
-    static constexpr std::size_t kMaxText = 1u << 20;          // one value
+    static constexpr std::size_t kMaxDepth = 8;                 // as add()'s parse
+    static constexpr std::size_t kMaxText = 1u << 20;           // one value
     static constexpr std::size_t kMaxDocumentValues = 400'000;  // a page of changes: ~100,000
 
     AnswerSax(std::function<Status<RosterError>(const std::string&, const json&, const json&)> row)

@@ -8,7 +8,9 @@
 // body gzipped in memory (as the server did before it streamed) against the streamed answer
 // (writeFullRoster into a file, gzipped piece by piece into another, as admit-server does),
 // alternately, each the growth of this process's peak RSS while it runs; and the same for the
-// kiosk's apply of the whole roster.
+// kiosk's apply of the whole roster. End to end as it runs now: writeFullRoster feeding the
+// kiosk's RosterDownload::receive (parsed and written as it arrives), against the copy and
+// against the whole body (rosterJson, then applyRosterJson), each with its peak RSS growth.
 //
 // Usage: admit_sync_bench [attendees=100000] [rounds=3]
 
@@ -102,6 +104,7 @@ int main(int argc, char** argv) {
     std::vector<double> deltaWriteMs, deltaMs, deltaCpuMs;
     std::vector<double> wholeServerMs, wholeServerMib, streamServerMs, streamServerMib, applyMib;
     std::uint64_t gzipBytes = 0;
+    std::vector<double> streamedMs, streamedMib, beforeMib;
     std::int64_t changeRows = 0;
     std::size_t bytes = 0;
     std::size_t deltaBytes = 0;
@@ -149,8 +152,33 @@ int main(int argc, char** argv) {
             }));
         }
         {
+            // End to end as it runs now: the server's writer hands each piece to the kiosk's
+            // receiver, which parses it and writes the rows (on its own thread); no body whole.
+            auto replica = freshReplica("streamed.db");
+            streamedMib.push_back(peakGrowthMib([&] {
+                streamedMs.push_back(timeMs([&] {
+                    sync::RosterDownload download(eventId, 0);
+                    auto receiver = download.receive(replica);
+                    auto written = sync::writeFullRoster(
+                        org, eventId, [&](std::string_view p) { (void)receiver->feed(p); });
+                    auto next = receiver->finish();
+                    receiver.reset();
+                    auto applied = download.apply(replica);
+                    if (!written || !next || *next || !applied) {
+                        std::fprintf(stderr, "the streamed roster failed: %s\n",
+                                     !next      ? next.error().message.c_str()
+                                     : !applied ? applied.error().message.c_str()
+                                                : "");
+                        std::exit(1);
+                    }
+                }));
+            }));
+        }
+        {
             auto replica = freshReplica("synced.db");
             Result<std::string> body = fail("not run");
+            bench::resetPeakRss();
+            const long beforeKib = bench::processStatusKib(getpid(), "VmRSS");
             writeMs.push_back(timeMs([&] { body = sync::rosterJson(org, eventId, 0); }));
             if (!body) return std::fprintf(stderr, "%s\n", body.error().message.c_str()), 1;
             bytes = body->size();
@@ -163,6 +191,9 @@ int main(int argc, char** argv) {
                     }
                 }));
             }));
+            beforeMib.push_back(
+                static_cast<double>(bench::processStatusKib(getpid(), "VmHWM") - beforeKib) /
+                1024.0);
             // The organiser revokes one code; the kiosk asks with its version and gets only
             // that change.
             const std::int64_t have = sync::rosterVersion(org, eventId);
@@ -231,6 +262,14 @@ int main(int argc, char** argv) {
         median(streamServerMs), median(streamServerMib), static_cast<double>(gzipBytes) / 1e6);
     std::printf("kiosk applyRosterJson of the whole roster: peak RSS +%.1f MiB (body held apart)\n",
                 median(applyMib));
+    std::printf(
+        "before, end to end (rosterJson body, then applyRosterJson): median %8.1f ms   %.2fx "
+        "of the copy, peak RSS +%.1f MiB\n",
+        write + apply, (write + apply) / copy, median(beforeMib));
+    std::printf(
+        "streamed, end to end (writeFullRoster -> receive -> apply): median %8.1f ms   %.2fx "
+        "of the copy, peak RSS +%.1f MiB\n",
+        median(streamedMs), median(streamedMs) / copy, median(streamedMib));
     std::filesystem::remove_all(dir);
     return 0;
 }

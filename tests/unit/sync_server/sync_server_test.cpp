@@ -382,8 +382,7 @@ TEST_F(SyncServerTest, AWholeRosterOfManyPiecesArrivesExactlyFromItsFile) {
         auto compressed = client->Get(path, gzipped);
         ASSERT_TRUE(compressed);
         EXPECT_EQ(compressed->get_header_value("Content-Encoding"), "gzip");
-        EXPECT_LT(std::stoul(compressed->get_header_value("Content-Length")),
-                  expected->size() / 3);
+        EXPECT_LT(std::stoul(compressed->get_header_value("Content-Length")), expected->size() / 3);
         EXPECT_TRUE(compressed->body == *expected) << "decompressed by the client, round " << round;
         EXPECT_EQ(compressed->get_header_value("X-Admit-Roster"), "cached");
     }
