@@ -1187,6 +1187,7 @@ class AnswerSax : public nlohmann::json_sax<json> {
     static constexpr std::size_t kMaxDepth = 8;                 // as add()'s parse
     static constexpr std::size_t kMaxText = 1u << 20;           // one value
     static constexpr std::size_t kMaxDocumentValues = 400'000;  // a page of changes: ~100,000
+    static constexpr std::size_t kMaxDocumentText = 32u << 20;  // a page of changes: ~2 MB
 
     AnswerSax(std::function<Status<RosterError>(const std::string&, const json&, const json&)> row)
         : onRow_(std::move(row)) {}
@@ -1202,12 +1203,14 @@ class AnswerSax : public nlohmann::json_sax<json> {
     bool number_float(number_float_t v, const string_t&) override { return value(v); }
     bool string(string_t& v) override {
         if (v.size() > kMaxText) return refuse("the roster has a value longer than 1 MiB");
+        if (!counted(v.size())) return false;
         return value(std::move(v));
     }
     bool binary(binary_t&) override { return refuse("the roster is not JSON text"); }
     bool start_object(std::size_t) override { return open(json::object()); }
     bool key(string_t& k) override {
         if (k.size() > kMaxText) return refuse("the roster has a key longer than 1 MiB");
+        if (!counted(k.size())) return false;
         key_ = std::move(k);
         if (inRow_ == 0 && stack_.size() == 1) {
             if (key_ == "tables") streamedRows = fullSeen_;
@@ -1227,6 +1230,16 @@ class AnswerSax : public nlohmann::json_sax<json> {
     }
 
   private:
+    // Text kept in the document (not a streamed row's): at most kMaxDocumentText.
+    bool counted(std::size_t bytes) {
+        if (inRow_ > 0 || atRows()) return true;
+        documentText_ += bytes;
+        if (documentText_ > kMaxDocumentText) {
+            return refuse("the roster's answer holds more than a page of changes");
+        }
+        return true;
+    }
+
     bool refuse(std::string sentence) {
         if (!refusal) refusal = RosterError(Error{std::move(sentence)});
         return false;
@@ -1329,6 +1342,7 @@ class AnswerSax : public nlohmann::json_sax<json> {
     std::string key_;
     bool fullSeen_ = false;
     std::size_t documentValues_ = 0;
+    std::size_t documentText_ = 0;
     json row_;
     std::vector<json*> rowStack_;
     std::size_t inRow_ = 0;

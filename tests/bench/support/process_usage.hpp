@@ -48,13 +48,4 @@ inline long processStatusKib(pid_t pid, const char* name) {
     return kib;
 }
 
-// Forgets this process's peak RSS, so that VmHWM then says the peak of what follows (Linux's
-// clear_refs 5). False if the kernel does not allow it.
-inline bool resetPeakRss() {
-    FILE* file = std::fopen("/proc/self/clear_refs", "w");
-    if (!file) return false;
-    const bool ok = std::fputs("5", file) >= 0;
-    return std::fclose(file) == 0 && ok;
-}
-
 }  // namespace admit::bench
