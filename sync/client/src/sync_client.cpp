@@ -247,7 +247,20 @@ class Round {
                 if (after) path += "&after=" + std::to_string(*after);
                 HttpRequest get = request(Method::kGet, path, "", timeouts_.roster);
                 get.maxResponseBytes = kRosterMaxBytes;
-                // Parsed (and a whole roster written) as it arrives: never held whole.
+                if (have != 0) {
+                    // A kiosk that holds a roster may be scanning: a whole roster sent in place
+                    // of changes (away past the change log, a server restored from a backup) is
+                    // read whole and compared before the write lock is taken, so check-ins wait
+                    // for the rows that differ, not for the download (docs/sync.md).
+                    auto answer = exchange(http_, step, std::move(get), token_);
+                    if (!answer) return fail(answer.error());
+                    auto next = download.add(answer->body);
+                    if (!next) return fail(rosterRefused(step, next.error()));
+                    after = *next;
+                    continue;
+                }
+                // The first roster, before any scan: parsed and written as it arrives, never
+                // held whole.
                 auto receiver = download.receive(db_);
                 bool refused = false;
                 get.onBody = [&](std::string_view piece) {
