@@ -10,6 +10,7 @@ find_package(OpenSSL 3 REQUIRED)  # admit-server's optional TLS (through Asio's 
 find_package(ZXing 1.4 REQUIRED)
 find_package(ZLIB REQUIRED)
 find_package(Boost 1.74 REQUIRED CONFIG)  # header-only: Asio and Beast for the sync server
+find_package(date REQUIRED CONFIG)  # date::date-tz: event days in the event's time zone (system tzdb)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 pkg_check_modules(STB REQUIRED IMPORTED_TARGET stb)  # stb_image_write for QR PNGs

@@ -105,6 +105,8 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 
 set(CPACK_DEBIAN_CLI_PACKAGE_NAME admit)
 set(CPACK_DEBIAN_CLI_PACKAGE_SECTION utils)
+# tzdata: event days are counted in the event's time zone (libdate-tz reads the system tzdb).
+set(CPACK_DEBIAN_CLI_PACKAGE_DEPENDS "tzdata")
 set(CPACK_COMPONENT_CLI_DESCRIPTION "event check-in: the organiser's command line
 Admit checks attendees in at the door of an event: volunteers scan QR tickets
 on an offline kiosk and see at once whether someone may come in.
@@ -133,9 +135,10 @@ set(CPACK_DEBIAN_KIOSK_PACKAGE_SECTION misc)
 # cage and Xwayland: the kiosk's compositor (its GLFW window is an X11 one); seatd: gives
 # cage the screen and input (a logind session through PAM would take the kiosk out of its
 # unit's cgroup, and its watchdog with it); xkb-data and x11-xkb-utils: Xwayland's keymap
-# (only Recommends of xserver-common); systemd-creds seals its key.
+# (only Recommends of xserver-common); systemd-creds seals its key; tzdata: the event's days
+# in its time zone.
 set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS
-    "systemd, seatd, cage, xwayland, xkb-data, x11-xkb-utils, fonts-dejavu-core")
+    "systemd, seatd, cage, xwayland, xkb-data, x11-xkb-utils, fonts-dejavu-core, tzdata")
 set(CPACK_DEBIAN_KIOSK_PACKAGE_CONTROL_EXTRA
     "${PROJECT_SOURCE_DIR}/packaging/debian/admit-kiosk/postinst;${PROJECT_SOURCE_DIR}/packaging/debian/admit-kiosk/prerm;${PROJECT_SOURCE_DIR}/packaging/debian/admit-kiosk/postrm")
 set(CPACK_COMPONENT_KIOSK_DESCRIPTION "event check-in: the door kiosk

@@ -8,6 +8,8 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config clang-14 libclang-rt-14-dev clang-format
   # core
   libsqlite3-dev sqlite3 libsqlitecpp-dev libsodium-dev nlohmann-json3-dev
+  # event days in the event's time zone (date/tz.h, libdate-tz, on the system tzdb)
+  libhowardhinnant-date-dev tzdata
   # sync (cpp-httplib: the tests' HTTP client and the server benchmark's peer)
   libcurl4-openssl-dev libcpp-httplib-dev libssl-dev libboost-dev zlib1g-dev
   # kiosk

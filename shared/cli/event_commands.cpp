@@ -18,6 +18,13 @@ std::string typeName(const organiser::EventView& v, std::uint16_t code) {
     return "Type " + std::to_string(code);
 }
 
+// " is valid on 2026-09-12, 2026-09-13\n"
+std::string daysText(const std::vector<std::string>& days) {
+    std::string list;
+    for (const auto& day : days) list += (list.empty() ? "" : ", ") + day;
+    return list.empty() ? " is valid on any day\n" : " is valid on " + list + "\n";
+}
+
 json rulesJson(const organiser::EventView& v) {
     json rules = json::array();
     for (const auto& r : v.gateRules) {
@@ -28,13 +35,19 @@ json rulesJson(const organiser::EventView& v) {
 
 json viewJson(const organiser::EventView& v) {
     json types = json::array();
-    for (const auto& t : v.ticketTypes) types.push_back({{"code", t.code}, {"name", t.name}});
+    for (const auto& t : v.ticketTypes) {
+        auto days = v.typeDays.find(t.code);
+        types.push_back({{"code", t.code},
+                         {"name", t.name},
+                         {"days", days == v.typeDays.end() ? json::array() : json(days->second)}});
+    }
     return {{"event_id", v.info.id},
             {"name", v.info.name},
             {"reentry", store::reentryPolicyName(v.info.reentryPolicy)},
             {"valid_from", optionalJson(v.settings.validFrom)},
             {"valid_until", optionalJson(v.settings.validUntil)},
             {"time_zone", v.settings.timeZone},
+            {"day_starts_at", organiser::timeOfDayText(v.settings.dayStartsAt)},
             {"ticket_types", types},
             {"gate_rules", rulesJson(v)}};
 }
@@ -47,9 +60,12 @@ std::string viewText(const organiser::EventView& v) {
                        std::string(store::reentryPolicyName(v.info.reentryPolicy)) +
                        "\n  admits from: " + side(v.settings.validFrom) +
                        "\n  admits until: " + side(v.settings.validUntil) +
-                       "\n  time zone: " + v.settings.timeZone + "\n  ticket types:";
+                       "\n  time zone: " + v.settings.timeZone +
+                       "\n  days start at: " + organiser::timeOfDayText(v.settings.dayStartsAt) +
+                       "\n  ticket types:";
     for (const auto& t : v.ticketTypes) text += " " + t.name;
     text += "\n";
+    for (const auto& [code, days] : v.typeDays) text += "  " + typeName(v, code) + daysText(days);
     for (const auto& r : v.gateRules)
         text += "  " + typeName(v, r.ticketType) + " may use gate " + r.gate + "\n";
     return text;
@@ -83,6 +99,7 @@ Outcome eventSettingsCommand(Context& c, const std::string& action) {
     changes.name = c.args.option("name");
     changes.reentryPolicy = c.args.option("reentry");
     changes.timeZone = c.args.option("time-zone");
+    changes.dayStartsAt = c.args.option("day-starts");
     auto from = windowSide(c, "valid-from");
     if (!from) return fail(from.error());
     changes.validFrom = *from;
@@ -90,10 +107,10 @@ Outcome eventSettingsCommand(Context& c, const std::string& action) {
     if (!until) return fail(until.error());
     changes.validUntil = *until;
     if (!changes.name && !changes.reentryPolicy && !changes.timeZone && !changes.validFrom &&
-        !changes.validUntil) {
+        !changes.validUntil && !changes.dayStartsAt) {
         return fail(
             usage("event set needs at least one of --name, --reentry, --valid-from, --valid-until, "
-                  "--time-zone"));
+                  "--time-zone, --day-starts"));
     }
     auto view = editor.set(changes, actor(c));
     if (!view) return fail(failed(view.error()));
@@ -134,6 +151,54 @@ Outcome typeCommand(Context& c, const std::string& action) {
     print(c, {{"code", done->code}, {"name", done->name}},
           "ticket type " + std::to_string(done->code) + " is " + done->name);
     return 0;
+}
+
+Outcome typeDaysCommand(Context& c) {
+    auto opened = openForEvent(c);
+    if (!opened) return fail(opened.error());
+    organiser::EventEditor editor(opened->db, opened->eventId);
+    auto type = requireOption(c, "type");
+    if (!type) return fail(type.error());
+    auto daysOption = c.args.option("days");
+    if (daysOption) {
+        // "any": valid on every day again; else days separated by commas.
+        std::vector<std::string> days;
+        if (*daysOption != "any") {
+            std::string_view rest = *daysOption;
+            while (true) {
+                const std::size_t comma = rest.find(',');
+                std::string_view day = rest.substr(0, comma);
+                while (!day.empty() && day.front() == ' ') day.remove_prefix(1);
+                while (!day.empty() && day.back() == ' ') day.remove_suffix(1);
+                if (day.empty()) {
+                    return fail(usage("--days: an empty day in '" + *daysOption +
+                                      "' (days are YYYY-MM-DD, separated by commas, or 'any')"));
+                }
+                days.emplace_back(day);
+                if (comma == std::string_view::npos) break;
+                rest.remove_prefix(comma + 1);
+            }
+        }
+        auto set = editor.setTypeDays(*type, days, actor(c));
+        if (!set) {
+            auto error = set.error();
+            if (error.kind == organiser::AdminError::Kind::kInvalid) {
+                error.message = "--days: " + error.message;
+            }
+            return fail(failed(error));
+        }
+    }
+    auto view = editor.show();
+    if (!view) return fail(failed(view.error()));
+    for (const auto& t : view->ticketTypes) {
+        if (t.name != *type) continue;
+        auto days = view->typeDays.find(t.code);
+        const std::vector<std::string> list =
+            days == view->typeDays.end() ? std::vector<std::string>{} : days->second;
+        print(c, {{"ticket_type", t.name}, {"days", list}}, t.name + daysText(list));
+        return 0;
+    }
+    return fail(failed("event " + opened->eventId + " has no ticket type '" + *type + "'"));
 }
 
 Outcome gateCommand(Context& c, const std::string& action) {

@@ -65,7 +65,7 @@ The organiser's database is encrypted when a key is given: --key-file names a fi
 bytes (mode 0600), --key-credential a systemd credential (LoadCredential=) holding it.
 
 Events and attendees (organiser database):
-  event create --name NAME [--types General,VIP] [--reentry single|multiple|after_exit]
+  event create --name NAME [--types General,VIP] [--reentry single|multiple|after_exit|once_per_day]
   event list
   import --event ID [--format admit|pretix|eventbrite] FILE.csv
                                         Admit's columns, pretix's order positions export or
@@ -99,13 +99,17 @@ time such as 2026-07-04T18:30. Details and export columns: docs/organiser.md.
                                         [--note TEXT]   status: approved|pending|rejected|cancelled
   event show --event ID
   event set --event ID [--name N] [--reentry R] [--valid-from T|none] [--valid-until T|none]
-                                        [--time-zone ZONE]
+                                        [--time-zone ZONE] [--day-starts HH:MM]
+                                        R: single|multiple|after_exit|once_per_day; event days
+                                        are counted in ZONE from HH:MM (e.g. 05:00)
   type list --event ID
   type add --event ID --name NAME
   type rename --event ID --type NAME --name NEW
   event pretix-keys --event ID [--add KEY | --remove KEY]   pretix public keys (base64 PEM, as
                                         pretix shows them) that pretix_sig1 tickets verify with
   type map-pretix --event ID [--item N --type TYPE]   pretix item N is ticket type TYPE
+  type days --event ID --type TYPE [--days YYYY-MM-DD,...|any]   the event days a type is
+                                        valid on (a Saturday ticket, a weekend ticket)
   gate allow --event ID --type TYPE --gate GATE   the type enters only at its allowed gates
   gate list --event ID
   operator list [--event ID]            roles, events, wrong PINs and lock-outs
@@ -791,6 +795,7 @@ const std::map<std::string, Handler>& commandTable() {
         {"type add", with(typeCommand, "add")},
         {"type rename", with(typeCommand, "rename")},
         {"type map-pretix", mapPretixCommand},
+        {"type days", typeDaysCommand},
         {"gate allow", with(gateCommand, "allow")},
         {"gate list", with(gateCommand, "list")},
     };
@@ -821,7 +826,8 @@ int run(const std::vector<std::string>& words) {
         "out-dir",      "keep",        "reason",    "ref",    "attendee",
         "email",        "type",        "status",    "note",   "offset",
         "valid-from",   "valid-until", "time-zone", "since",  "until",
-        "format",       "tls-cert",    "add",       "remove", "item"};
+        "format",       "tls-cert",    "add",       "remove", "item",
+        "days",         "day-starts"};
     auto parsed = Arguments::parse(words, kFlags, kOptions);
     if (!parsed) {
         std::cerr << "admit: " << parsed.error().message << "\n" << kUsage;

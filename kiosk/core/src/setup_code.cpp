@@ -7,6 +7,7 @@
 #include "admit/kiosk/strings.hpp"
 #include "admit/kiosk/sync_status.hpp"
 #include "admit/store/events.hpp"
+#include "admit/store/pretix_settings.hpp"
 #include "admit/ticket/blind_index.hpp"
 
 namespace admit::kiosk {
@@ -48,6 +49,19 @@ Result<SetupApplied> applyOfflineSetup(SQLite::Database& db, const ticket::Offli
                 events.addKey(eventId,
                               {key.id, Bytes(key.bytes.begin(), key.bytes.end()), std::nullopt});
             }
+        }
+        store::PretixSettings pretix(db);
+        for (const auto& key : setup.pretixKeys) {
+            pretix.addKey(eventId, Bytes(key.bytes.begin(), key.bytes.end()));  // false: had it
+        }
+        // An item's type needs the type's row; the code carries no names, so a type the replica
+        // lacks gets the name the verdict would show without one.
+        for (const auto& mapping : setup.pretixItems) {
+            if (!events.findTicketType(eventId, mapping.ticketType)) {
+                events.addTicketType(
+                    eventId, {mapping.ticketType, "Type " + std::to_string(mapping.ticketType)});
+            }
+            pretix.mapItem(eventId, mapping.item, mapping.ticketType);
         }
         transaction.commit();
         return SetupApplied{eventId, setup.eventName};

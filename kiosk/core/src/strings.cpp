@@ -126,6 +126,20 @@ std::string denialReason(const rules::Verdict& verdict) {
             return "Already checked in";
         case Denial::kNotCheckedIn:
             return "This ticket is not checked in, so it cannot exit";
+        case Denial::kNotValidToday: {
+            std::string days;
+            for (const std::string& day : verdict.validDays) {
+                days += (days.empty() ? "" : ", ") + day;
+            }
+            return days.empty() ? "Not valid today" : "Not valid today (valid " + days + ")";
+        }
+        case Denial::kAlreadyEnteredToday:
+            // The time is the event's (its time zone), as the engine counted the day.
+            if (verdict.previous) {
+                return "Already entered today at " + verdict.previousTimeOfDay + ", Gate " +
+                       verdict.previous->gate;
+            }
+            return "Already entered today";
     }
     return "Not admitted";
 }

@@ -1,5 +1,7 @@
 #include "admit/organiser/event_admin.hpp"
 
+#include "admit/store/pretix_settings.hpp"
+
 #include <stdexcept>
 
 #include <SQLiteCpp/Statement.h>
@@ -214,7 +216,25 @@ Result<std::string> offlineSetupCode(SQLite::Database& db, const std::string& ev
     if (!id) return fail(id.error());
     auto keys = publicKeysOf(db, eventId);
     if (keys.empty()) return fail("event " + eventId + " has no public key");
-    return ticket::encodeEventSetup(ticket::OfflineSetup{*id, event->name, keys});
+    // The pretix keys too, so a kiosk set up offline admits pretix_sig1 tickets.
+    std::vector<ticket::PretixPublicKey> pretixKeys;
+    for (const Bytes& bytes : store::PretixSettings(db).keys(eventId)) {
+        ticket::PretixPublicKey key{};
+        if (bytes.size() != key.bytes.size()) continue;  // the schema's CHECK keeps this out
+        std::copy(bytes.begin(), bytes.end(), key.bytes.begin());
+        pretixKeys.push_back(key);
+    }
+    std::vector<ticket::PretixItemMapping> pretixItems;
+    for (const auto& mapping : store::PretixSettings(db).itemTypes(eventId)) {
+        pretixItems.push_back({mapping.item, mapping.ticketType});
+    }
+    try {
+        return ticket::encodeEventSetup(
+            ticket::OfflineSetup{*id, event->name, keys, pretixKeys, pretixItems});
+    } catch (const std::invalid_argument& e) {
+        // More keys or items than a code holds, or a stored key that is no Ed25519 point.
+        return fail("event " + eventId + " cannot be put in an offline set-up code: " + e.what());
+    }
 }
 
 Result<std::string> onlineSetupCode(
@@ -250,9 +270,9 @@ Status<> exportReplica(SQLite::Database& source, const std::string& eventId,
                  "SELECT event_id, key_id, public_key, NULL AS secret_seed FROM event_keys "
                  "WHERE event_id = ?1",
                  eventId);
-        for (const char* table :
-             {"ticket_types", "ticket_type_gates", "event_pretix_keys", "pretix_item_types",
-              "attendees", "tickets", "revoked_codes", "blocked_codes", "checkins"}) {
+        for (const char* table : {"ticket_types", "ticket_type_gates", "ticket_type_days",
+                                  "event_pretix_keys", "pretix_item_types", "attendees", "tickets",
+                                  "revoked_codes", "blocked_codes", "checkins"}) {
             copyRows(source, replica, table,
                      std::string("SELECT * FROM ") + table + " WHERE event_id = ?1", eventId);
         }

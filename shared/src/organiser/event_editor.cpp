@@ -5,6 +5,7 @@
 #include <SQLiteCpp/Transaction.h>
 
 #include "admin_transaction.hpp"
+#include "admit/rules/event_calendar.hpp"
 #include "admit/ticket/pretix_public_key.hpp"
 #include "audit_entry.hpp"
 
@@ -58,6 +59,26 @@ bool isKnownTimeZone(const std::string& name) {
                                             ec);
 }
 
+std::optional<int> parseTimeOfDay(const std::string& text) {
+    auto digit = [&](std::size_t i) { return text[i] >= '0' && text[i] <= '9'; };
+    if (text.size() != 5 || text[2] != ':' || !digit(0) || !digit(1) || !digit(3) || !digit(4)) {
+        return std::nullopt;
+    }
+    const int hours = (text[0] - '0') * 10 + (text[1] - '0');
+    const int minutes = (text[3] - '0') * 10 + (text[4] - '0');
+    if (hours > 23 || minutes > 59) return std::nullopt;
+    return hours * 60 + minutes;
+}
+
+std::string timeOfDayText(int minutes) {
+    std::string out = "00:00";
+    out[0] = static_cast<char>('0' + minutes / 600);
+    out[1] = static_cast<char>('0' + minutes / 60 % 10);
+    out[3] = static_cast<char>('0' + minutes % 60 / 10);
+    out[4] = static_cast<char>('0' + minutes % 10);
+    return out;
+}
+
 EventEditor::EventEditor(SQLite::Database& db, std::string eventId)
     : db_(db), eventId_(std::move(eventId)) {}
 
@@ -65,8 +86,16 @@ AdminResult<EventView> EventEditor::show() {
     store::Events events(db_);
     auto info = events.find(eventId_);
     if (!info) return notFound("there is no event " + eventId_ + " in this database");
-    return EventView{*info, events.settings(eventId_), events.ticketTypes(eventId_),
-                     events.gateRules(eventId_)};
+    EventView view{*info,
+                   events.settings(eventId_),
+                   events.ticketTypes(eventId_),
+                   events.gateRules(eventId_),
+                   {}};
+    for (const auto& type : view.ticketTypes) {
+        auto days = events.typeDays(eventId_, type.code);
+        if (!days.empty()) view.typeDays.emplace(type.code, std::move(days));
+    }
+    return view;
 }
 
 AdminResult<EventView> EventEditor::set(const EventChanges& changes, const Actor& actor) {
@@ -81,6 +110,14 @@ AdminResult<EventView> EventEditor::set(const EventChanges& changes, const Actor
         return invalid("'" + *changes.timeZone +
                        "' is not a time zone name (such as UTC or Europe/London)");
     }
+    std::optional<int> dayStartsAt;
+    if (changes.dayStartsAt) {
+        dayStartsAt = parseTimeOfDay(*changes.dayStartsAt);
+        if (!dayStartsAt) {
+            return invalid("the day start '" + *changes.dayStartsAt +
+                           "' is not a time of day (HH:MM, 00:00 to 23:59)");
+        }
+    }
     return changeEvent(db_, eventId_, "change the event", [&]() -> AdminResult<EventView> {
         store::Events events(db_);
         auto before = show();
@@ -89,6 +126,7 @@ AdminResult<EventView> EventEditor::set(const EventChanges& changes, const Actor
         if (changes.validFrom) settings.validFrom = *changes.validFrom;
         if (changes.validUntil) settings.validUntil = *changes.validUntil;
         if (changes.timeZone) settings.timeZone = *changes.timeZone;
+        if (dayStartsAt) settings.dayStartsAt = *dayStartsAt;
         if (settings.validFrom && settings.validUntil &&
             *settings.validFrom > *settings.validUntil) {
             return invalid("the check-in window would end before it starts");
@@ -107,6 +145,8 @@ AdminResult<EventView> EventEditor::set(const EventChanges& changes, const Actor
         note("valid_until", optionalJson(before->settings.validUntil),
              optionalJson(settings.validUntil));
         note("time_zone", before->settings.timeZone, settings.timeZone);
+        note("day_starts_at", timeOfDayText(before->settings.dayStartsAt),
+             timeOfDayText(settings.dayStartsAt));
         if (fields.empty())
             return invalid("the event already has these settings; nothing to change");
         if (changes.name) events.rename(eventId_, *changes.name);
@@ -183,6 +223,37 @@ AdminResult<std::vector<store::GateRule>> EventEditor::allowAtGate(const std::st
             appendAudit(db_, actor, "gate.allowed", eventId_,
                         {{"event_id", eventId_}, {"ticket_type", type->name}, {"gate", gate}});
             return events.gateRules(eventId_);
+        });
+}
+
+AdminResult<std::vector<std::string>> EventEditor::setTypeDays(const std::string& typeName,
+                                                               const std::vector<std::string>& days,
+                                                               const Actor& actor) {
+    for (const std::string& day : days) {
+        if (!rules::isEventDay(day)) {
+            return invalid("'" + day + "' is not a day (YYYY-MM-DD, such as 2026-09-12)");
+        }
+    }
+    return changeEvent(
+        db_, eventId_, "change the ticket type's days",
+        [&]() -> AdminResult<std::vector<std::string>> {
+            store::Events events(db_);
+            auto type = events.findTicketTypeByName(eventId_, typeName);
+            if (!type) {
+                return notFound("event " + eventId_ + " has no ticket type '" + typeName + "'");
+            }
+            const std::vector<std::string> before = events.typeDays(eventId_, type->code);
+            events.setTypeDays(eventId_, type->code, days);
+            std::vector<std::string> after = events.typeDays(eventId_, type->code);
+            if (after == before) {
+                return invalid(type->name + " has these days already; nothing to change");
+            }
+            appendAudit(db_, actor, "ticket_type.days", eventId_,
+                        {{"event_id", eventId_},
+                         {"ticket_type", type->name},
+                         {"from", before},
+                         {"to", after}});
+            return after;
         });
 }
 

@@ -72,6 +72,14 @@ std::string describe(const store::AuditRecord& r, const json& d) {
     }
     if (a == "gate.allowed")
         return text(d, "ticket_type") + " allowed at gate " + text(d, "gate") + who;
+    if (a == "ticket_type.days") {
+        std::string days;
+        for (const auto& day : d.value("to", json::array())) {
+            if (day.is_string()) days += (days.empty() ? "" : ", ") + day.get<std::string>();
+        }
+        return text(d, "ticket_type") + " valid " + (days.empty() ? "on any day" : "on " + days) +
+               who;
+    }
     if (a == "event.created") return "event " + text(d, "name") + " created" + who;
     if (a == "operator.added") return r.entry.subject.substr(9) + " added" + who;
     if (a == "operator.updated") return r.entry.subject.substr(9) + " saved again" + who;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "admit/replica/replica_error.hpp"
+#include "admit/rules/event_calendar.hpp"
 #include "admit/store/audit_log.hpp"
 #include "admit/store/events.hpp"
 #include "admit/ticket/blind_index.hpp"
@@ -51,6 +52,16 @@ std::string utcTime(std::int64_t unixSeconds) {
     std::array<char, 32> out{};
     std::strftime(out.data(), out.size(), "%Y-%m-%d %H:%M:%S UTC", &tm);
     return out.data();
+}
+
+// The event's calendar; a zone this device's tzdb lacks counts days in UTC (the organiser's
+// `admit event set` accepts only zones its own tzdb has), and a day start out of range is the
+// schema's CHECK's to refuse.
+EventCalendar calendarFor(const store::EventSettings& settings) {
+    if (auto calendar = EventCalendar::make(settings.timeZone, settings.dayStartsAt)) {
+        return *calendar;
+    }
+    return EventCalendar::utc(settings.dayStartsAt);
 }
 
 }  // namespace
@@ -280,9 +291,12 @@ void CheckInEngine::decideForTicket(Verdict& verdict, const store::EventInfo& ev
         deny(verdict, Denial::kUnknownTicket);
         return;
     }
-    // The event's check-in window (admit event set) closes the door to entries, not exits.
+    // The event's check-in window (admit event set) closes the door to entries, not exits; so do
+    // its days (a ticket type's valid days, once per day).
+    std::optional<store::EventSettings> settings;
     if (context.direction == store::Direction::kEntry) {
-        const store::EventSettings window = events_.settings(context.eventId);
+        settings = events_.settings(context.eventId);
+        const store::EventSettings& window = *settings;
         const std::int64_t nowSeconds = context.nowMs / 1000;
         if (window.validFrom && nowSeconds < *window.validFrom) {
             deny(verdict, Denial::kNotYetValid,
@@ -320,9 +334,30 @@ void CheckInEngine::decideForTicket(Verdict& verdict, const store::EventInfo& ev
         return;
     }
 
+    // The calendar is made only for an entry the event's days matter to (most events have no
+    // day rules, and their scans pay one probe of ticket_type_days).
+    const auto policy = event.reentryPolicy;
+    std::optional<EventCalendar> calendar;
+    std::string today;
+    if (settings) {
+        const std::vector<std::string> days = events_.typeDays(context.eventId, type);
+        if (!days.empty() || policy == store::ReentryPolicy::kOncePerDay) {
+            calendar = calendarFor(*settings);
+            today = calendar->dayOf(context.nowMs);
+        }
+        if (!days.empty() && std::find(days.begin(), days.end(), today) == days.end()) {
+            for (const std::string& day : days) verdict.validDays.push_back(shortDayName(day));
+            std::string list;
+            for (const std::string& day : days) list += (list.empty() ? "" : ", ") + day;
+            deny(verdict, Denial::kNotValidToday,
+                 verdict.ticketTypeName + " is valid on " + list + ", not on " + today + " (" +
+                     settings->timeZone + ")");
+            return;
+        }
+    }
+
     auto history = checkInLog().history(context.eventId, verdict.ticketRef);
     bool inside = !history.empty() && history.back().direction == store::Direction::kEntry;
-    auto policy = event.reentryPolicy;
     if (context.direction == store::Direction::kEntry) {
         auto lastEntry = std::find_if(history.rbegin(), history.rend(), [](const auto& c) {
             return c.direction == store::Direction::kEntry;
@@ -332,6 +367,15 @@ void CheckInEngine::decideForTicket(Verdict& verdict, const store::EventInfo& ev
         if (refused) {
             verdict.previous = *lastEntry;
             deny(verdict, Denial::kAlreadyCheckedIn);
+            return;
+        }
+        if (policy == store::ReentryPolicy::kOncePerDay && lastEntry != history.rend() &&
+            calendar->dayOf(lastEntry->wallTimeMs) == today) {
+            verdict.previous = *lastEntry;
+            verdict.previousTimeOfDay = calendar->timeOfDay(lastEntry->wallTimeMs);
+            deny(verdict, Denial::kAlreadyEnteredToday,
+                 "entered on " + today + " at " + verdict.previousTimeOfDay + " (" +
+                     settings->timeZone + "), gate " + lastEntry->gate);
             return;
         }
     } else if (!inside) {

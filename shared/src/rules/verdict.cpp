@@ -36,6 +36,10 @@ std::string_view denialCode(Denial denial) {
             return "already_checked_in";
         case Denial::kNotCheckedIn:
             return "not_checked_in";
+        case Denial::kNotValidToday:
+            return "not_valid_today";
+        case Denial::kAlreadyEnteredToday:
+            return "already_entered_today";
     }
     return "malformed";
 }

@@ -45,6 +45,8 @@ std::string_view reentryPolicyName(ReentryPolicy policy) {
             return "multiple";
         case ReentryPolicy::kAfterExit:
             return "after_exit";
+        case ReentryPolicy::kOncePerDay:
+            return "once_per_day";
     }
     return "single";
 }
@@ -53,8 +55,10 @@ Result<ReentryPolicy> parseReentryPolicy(std::string_view text) {
     if (text == "single") return ReentryPolicy::kSingle;
     if (text == "multiple") return ReentryPolicy::kMultiple;
     if (text == "after_exit") return ReentryPolicy::kAfterExit;
-    return fail("re-entry policy must be 'single', 'multiple' or 'after_exit', not '" +
-                std::string(text) + "'");
+    if (text == "once_per_day") return ReentryPolicy::kOncePerDay;
+    return fail(
+        "re-entry policy must be 'single', 'multiple', 'after_exit' or 'once_per_day', not '" +
+        std::string(text) + "'");
 }
 
 void Events::create(const EventInfo& event) {
@@ -98,20 +102,23 @@ bool Events::setReentryPolicy(const std::string& eventId, ReentryPolicy policy) 
 }
 
 EventSettings Events::settings(const std::string& eventId) {
-    auto q =
-        statements_.prepare("SELECT valid_from, valid_until, time_zone FROM events WHERE id = ?");
+    auto q = statements_.prepare(
+        "SELECT valid_from, valid_until, time_zone, day_starts_at FROM events "
+        "WHERE id = ?");
     q->bind(1, eventId);
     EventSettings out;
     if (!q->executeStep()) return out;
     if (!q->getColumn(0).isNull()) out.validFrom = q->getColumn(0).getInt64();
     if (!q->getColumn(1).isNull()) out.validUntil = q->getColumn(1).getInt64();
     out.timeZone = q->getColumn(2).getString();
+    out.dayStartsAt = q->getColumn(3).getInt();
     return out;
 }
 
 bool Events::setSettings(const std::string& eventId, const EventSettings& settings) {
     auto update = statements_.prepare(
-        "UPDATE events SET valid_from = ?, valid_until = ?, time_zone = ? WHERE id = ?");
+        "UPDATE events SET valid_from = ?, valid_until = ?, time_zone = ?, day_starts_at = ? "
+        "WHERE id = ?");
     if (settings.validFrom) {
         update->bind(1, *settings.validFrom);
     } else {
@@ -123,7 +130,8 @@ bool Events::setSettings(const std::string& eventId, const EventSettings& settin
         update->bind(2);
     }
     update->bind(3, settings.timeZone);
-    update->bind(4, eventId);
+    update->bind(4, settings.dayStartsAt);
+    update->bind(5, eventId);
     return update->exec() > 0;
 }
 
@@ -245,6 +253,36 @@ std::vector<GateRule> Events::gateRules(const std::string& eventId) {
         out.push_back(
             {static_cast<std::uint16_t>(q->getColumn(0).getInt()), q->getColumn(1).getString()});
     }
+    return out;
+}
+
+bool Events::setTypeDays(const std::string& eventId, std::uint16_t type,
+                         const std::vector<std::string>& days) {
+    if (!findTicketType(eventId, type)) return false;
+    auto remove =
+        statements_.prepare("DELETE FROM ticket_type_days WHERE event_id = ? AND ticket_type = ?");
+    remove->bind(1, eventId);
+    remove->bind(2, type);
+    remove->exec();
+    auto insert = statements_.prepare(
+        "INSERT OR IGNORE INTO ticket_type_days (event_id, ticket_type, day) VALUES (?, ?, ?)");
+    for (const std::string& day : days) {
+        insert->bind(1, eventId);
+        insert->bind(2, type);
+        insert->bind(3, day);
+        insert->exec();
+        insert->reset();
+    }
+    return true;
+}
+
+std::vector<std::string> Events::typeDays(const std::string& eventId, std::uint16_t type) {
+    auto q = statements_.prepare(
+        "SELECT day FROM ticket_type_days WHERE event_id = ? AND ticket_type = ? ORDER BY day");
+    q->bind(1, eventId);
+    q->bind(2, type);
+    std::vector<std::string> out;
+    while (q->executeStep()) out.push_back(q->getColumn(0).getString());
     return out;
 }
 

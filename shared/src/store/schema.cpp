@@ -16,7 +16,7 @@ namespace admit::store {
 namespace {
 
 // Each entry moves the schema one version up. Never edit a released entry: append a new one.
-constexpr std::array<std::string_view, 11> kMigrations{
+constexpr std::array<std::string_view, 12> kMigrations{
     R"sql(
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -676,9 +676,102 @@ ALTER TABLE devices ADD COLUMN app_version TEXT;
 ALTER TABLE devices ADD COLUMN outbox_depth INTEGER;
 ALTER TABLE devices ADD COLUMN clock_offset_ms INTEGER;
 )sql",
+    // 14 (the twelfth entry on the multi-day branch; renumbered at merge): issue 15, multi-day
+    // events. The re-entry policy 'once_per_day', and the minute of local time at which an event
+    // day begins (day_starts_at: 300 makes a scan at 02:00 count for the day before), so the
+    // events table is rebuilt for its CHECK (SQLite's documented way: a new table, copy, drop,
+    // rename; migrateTo runs migrations with foreign keys off and checks them before the
+    // commit), with its triggers made again as migrations 2 and 7 made them. A ticket type
+    // listed in ticket_type_days is valid on those event days only (local dates, YYYY-MM-DD);
+    // a type without rows, on any day. Roster data, logged like ticket_type_gates.
+    R"sql(
+CREATE TABLE events_new (
+    id             TEXT PRIMARY KEY,
+    name           TEXT NOT NULL CHECK (length(name) > 0),
+    reentry_policy TEXT NOT NULL DEFAULT 'single'
+                   CHECK (reentry_policy IN ('single', 'multiple', 'after_exit', 'once_per_day')),
+    blind_index_key BLOB NOT NULL CHECK (length(blind_index_key) = 32),
+    created_at     INTEGER NOT NULL,
+    valid_from     INTEGER,
+    valid_until    INTEGER,
+    time_zone      TEXT NOT NULL DEFAULT 'UTC',
+    day_starts_at  INTEGER NOT NULL DEFAULT 0 CHECK (day_starts_at BETWEEN 0 AND 1439)
+) STRICT;
+INSERT INTO events_new (id, name, reentry_policy, blind_index_key, created_at, valid_from,
+                        valid_until, time_zone)
+    SELECT id, name, reentry_policy, blind_index_key, created_at, valid_from, valid_until,
+           time_zone FROM events;
+DROP TABLE events;
+ALTER TABLE events_new RENAME TO events;
+CREATE TRIGGER roster_events_insert AFTER INSERT ON events
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (NEW.id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_events_update AFTER UPDATE ON events
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (NEW.id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_log_events_insert AFTER INSERT ON events WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = NEW.id AND tbl = 'events' AND key = json_array(NEW.id);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (NEW.id, 'events', json_array(NEW.id),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = NEW.id), 0));
+END;
+CREATE TRIGGER roster_log_events_update AFTER UPDATE ON events WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = OLD.id AND tbl = 'events' AND key = json_array(OLD.id);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (OLD.id, 'events', json_array(OLD.id),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = OLD.id), 0));
+    DELETE FROM roster_changes WHERE event_id = NEW.id AND tbl = 'events' AND key = json_array(NEW.id);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (NEW.id, 'events', json_array(NEW.id),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = NEW.id), 0));
+END;
+CREATE TABLE ticket_type_days (
+    event_id    TEXT NOT NULL,
+    ticket_type INTEGER NOT NULL,
+    day         TEXT NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+    PRIMARY KEY (event_id, ticket_type, day),
+    FOREIGN KEY (event_id, ticket_type) REFERENCES ticket_types (event_id, code)
+) STRICT;
+CREATE TRIGGER roster_ticket_type_days_insert AFTER INSERT ON ticket_type_days
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (NEW.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_ticket_type_days_update AFTER UPDATE ON ticket_type_days
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (NEW.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_ticket_type_days_delete AFTER DELETE ON ticket_type_days
+BEGIN INSERT INTO roster_versions (event_id, version) VALUES (OLD.event_id, 1)
+      ON CONFLICT (event_id) DO UPDATE SET version = version + 1; END;
+CREATE TRIGGER roster_log_ticket_type_days_insert AFTER INSERT ON ticket_type_days WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = NEW.event_id AND tbl = 'ticket_type_days' AND key = json_array(NEW.event_id, NEW.ticket_type, NEW.day);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (NEW.event_id, 'ticket_type_days', json_array(NEW.event_id, NEW.ticket_type, NEW.day),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = NEW.event_id), 0));
+END;
+CREATE TRIGGER roster_log_ticket_type_days_update AFTER UPDATE ON ticket_type_days WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = OLD.event_id AND tbl = 'ticket_type_days' AND key = json_array(OLD.event_id, OLD.ticket_type, OLD.day);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (OLD.event_id, 'ticket_type_days', json_array(OLD.event_id, OLD.ticket_type, OLD.day),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = OLD.event_id), 0));
+    DELETE FROM roster_changes WHERE event_id = NEW.event_id AND tbl = 'ticket_type_days' AND key = json_array(NEW.event_id, NEW.ticket_type, NEW.day);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (NEW.event_id, 'ticket_type_days', json_array(NEW.event_id, NEW.ticket_type, NEW.day),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = NEW.event_id), 0));
+END;
+CREATE TRIGGER roster_log_ticket_type_days_delete AFTER DELETE ON ticket_type_days WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'roster.copy')
+BEGIN
+    DELETE FROM roster_changes WHERE event_id = OLD.event_id AND tbl = 'ticket_type_days' AND key = json_array(OLD.event_id, OLD.ticket_type, OLD.day);
+    INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (OLD.event_id, 'ticket_type_days', json_array(OLD.event_id, OLD.ticket_type, OLD.day),
+        coalesce((SELECT version FROM roster_versions WHERE event_id = OLD.event_id), 0));
+END;
+)sql",
 };
 
 int userVersion(SQLite::Database& db) { return db.execAndGet("PRAGMA user_version").getInt(); }
+
+std::int64_t foreignKeyViolations(SQLite::Database& db) {
+    SQLite::Statement check(db, "PRAGMA foreign_key_check");
+    std::int64_t count = 0;
+    while (check.executeStep()) ++count;
+    return count;
+}
 
 }  // namespace
 
@@ -696,13 +789,34 @@ Status<> migrateTo(SQLite::Database& db, int target) {
                     std::to_string(version) + ", newer than this build understands (" +
                     std::to_string(currentSchemaVersion()) + "); update Admit");
     }
+    if (version >= target) return Ok{};
+    // A table rebuilt for a new CHECK is dropped while other tables refer to it, so foreign keys
+    // are off while migrating (a no-op inside a caller's transaction) and checked before each
+    // commit instead.
+    const bool foreignKeys = db.execAndGet("PRAGMA foreign_keys").getInt() != 0;
+    if (foreignKeys) db.exec("PRAGMA foreign_keys = OFF");
+    struct Restore {
+        SQLite::Database& db;
+        bool on;
+        ~Restore() {
+            if (on) db.exec("PRAGMA foreign_keys = ON");
+        }
+    } restore{db, foreignKeys};
     for (; version < target; ++version) {
         SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+        const std::int64_t before = foreignKeyViolations(db);
         db.exec(std::string(kMigrations[static_cast<std::size_t>(version)]));
         if (version == 0) {
             SQLite::Statement insert(db, "INSERT INTO meta (key, value) VALUES ('device_id', ?)");
             insert.bind(1, newUuidV7(systemTimeMs()));
             insert.exec();
+        }
+        // A salvaged replica may hold rows whose parent was lost (salvage keeps them): only
+        // rows the migration itself left without a parent refuse it.
+        if (const std::int64_t after = foreignKeyViolations(db); after > before) {
+            return fail("migrating " + db.getFilename() + " to schema version " +
+                        std::to_string(version + 1) + " left " + std::to_string(after - before) +
+                        " rows without their parent row");
         }
         db.exec("PRAGMA user_version = " + std::to_string(version + 1));
         transaction.commit();

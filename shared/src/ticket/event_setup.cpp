@@ -22,6 +22,11 @@ constexpr std::uint8_t kKindOnline = 0x01;
 constexpr std::uint8_t kKindOffline = 0x02;
 // After an online code's token: the server key pin, tag then 32 bytes.
 constexpr std::uint8_t kFieldServerKeySha256 = 0x01;
+// After an offline code's keys, optional fields in tag order: the pretix keys (tag, count 1..16,
+// then 32 bytes each) and the pretix items' ticket types (tag, count 1..64, then an 8-byte
+// two's complement item and a 2-byte type each).
+constexpr std::uint8_t kFieldPretixKeys = 0x01;
+constexpr std::uint8_t kFieldPretixItems = 0x02;
 
 bool isPrintableAsciiNoSpace(std::string_view text) {
     return std::ranges::all_of(text, [](char c) { return c > 0x20 && c < 0x7f; });
@@ -91,6 +96,42 @@ std::string checkKeys(const std::vector<PublicKey>& keys) {
     return {};
 }
 
+// Index i is 1-based in messages. None is fine: most events sell no pretix tickets.
+std::string checkPretixKeys(const std::vector<PretixPublicKey>& keys) {
+    if (keys.size() > kMaxSetupKeys) {
+        return "pretix key count " + std::to_string(keys.size()) + " is outside 1.." +
+               std::to_string(kMaxSetupKeys);
+    }
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        if (crypto_core_ed25519_is_valid_point(keys[i].bytes.data()) != 1) {
+            return "pretix key " + std::to_string(i + 1) + " is not a valid Ed25519 public key";
+        }
+        for (std::size_t j = 0; j < i; ++j) {
+            if (keys[j].bytes == keys[i].bytes) {
+                return "pretix key " + std::to_string(i + 1) + " repeats pretix key " +
+                       std::to_string(j + 1);
+            }
+        }
+    }
+    return {};
+}
+
+std::string checkPretixItems(const std::vector<PretixItemMapping>& items) {
+    if (items.size() > kMaxSetupPretixItems) {
+        return "pretix item count " + std::to_string(items.size()) + " is outside 1.." +
+               std::to_string(kMaxSetupPretixItems);
+    }
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+            if (items[j].item == items[i].item) {
+                return "pretix item mapping " + std::to_string(i + 1) + " repeats item " +
+                       std::to_string(items[i].item);
+            }
+        }
+    }
+    return {};
+}
+
 // A pinned key means TLS: a plain http:// server has no key to compare.
 std::string checkPinnedUrl(const OnlineEnrolment& setup) {
     if (setup.serverKeySha256 && !setup.serverUrl.starts_with("https://")) {
@@ -127,6 +168,8 @@ Bytes encodeBinary(const OnlineEnrolment& setup) {
 Bytes encodeBinary(const OfflineSetup& setup) {
     throwIfInvalid(checkEventName(setup.eventName));
     throwIfInvalid(checkKeys(setup.keys));
+    throwIfInvalid(checkPretixKeys(setup.pretixKeys));
+    throwIfInvalid(checkPretixItems(setup.pretixItems));
     for (const PublicKey& key : setup.keys) {
         if (key.id != keyIdFor(key.bytes)) {
             throw std::invalid_argument(
@@ -139,6 +182,19 @@ Bytes encodeBinary(const OfflineSetup& setup) {
     writeShortString(writer, setup.eventName);
     writer.u8(static_cast<std::uint8_t>(setup.keys.size()));
     for (const PublicKey& key : setup.keys) writer.bytes(key.bytes);
+    if (!setup.pretixKeys.empty()) {
+        writer.u8(kFieldPretixKeys);
+        writer.u8(static_cast<std::uint8_t>(setup.pretixKeys.size()));
+        for (const PretixPublicKey& key : setup.pretixKeys) writer.bytes(key.bytes);
+    }
+    if (!setup.pretixItems.empty()) {
+        writer.u8(kFieldPretixItems);
+        writer.u8(static_cast<std::uint8_t>(setup.pretixItems.size()));
+        for (const PretixItemMapping& mapping : setup.pretixItems) {
+            writer.uint(static_cast<std::uint64_t>(mapping.item), 8);
+            writer.u16(mapping.ticketType);
+        }
+    }
     return std::move(writer).take();
 }
 
@@ -238,9 +294,60 @@ Result<EventSetup, SetupError> decodeEventSetup(std::string_view text) {
             setup.keys.push_back(PublicKey::fromBytes(keyBytes->first<32>()));
         }
         if (auto reason = checkKeys(setup.keys); !reason.empty()) return malformed(reason);
-        if (!reader.atEnd()) {
-            return malformed(std::to_string(reader.remaining()) +
-                             " unexpected bytes after the last key");
+        // Optional fields, each at most once, in tag order.
+        std::uint8_t lastTag = 0;
+        while (!reader.atEnd()) {
+            std::string tagAt = at(reader);
+            const std::uint8_t tag = *reader.u8();
+            if (tag <= lastTag && (tag == kFieldPretixKeys || tag == kFieldPretixItems)) {
+                return malformed("field " + std::to_string(tag) + tagAt +
+                                 " repeats or is out of order");
+            }
+            lastTag = tag;
+            std::string fieldCountAt = at(reader);
+            auto fieldCount = reader.u8();
+            if (tag == kFieldPretixKeys) {
+                if (!fieldCount) return malformed("ends before the pretix key count");
+                if (*fieldCount == 0 || *fieldCount > kMaxSetupKeys) {
+                    return malformed("pretix key count " + std::to_string(*fieldCount) +
+                                     fieldCountAt + " is outside 1.." +
+                                     std::to_string(kMaxSetupKeys));
+                }
+                for (std::size_t i = 0; i < *fieldCount; ++i) {
+                    auto keyBytes = reader.bytes(32);
+                    if (!keyBytes) {
+                        return malformed("ends inside pretix key " + std::to_string(i + 1));
+                    }
+                    PretixPublicKey key{};
+                    std::ranges::copy(*keyBytes, key.bytes.begin());
+                    setup.pretixKeys.push_back(key);
+                }
+                if (auto reason = checkPretixKeys(setup.pretixKeys); !reason.empty()) {
+                    return malformed(reason);
+                }
+            } else if (tag == kFieldPretixItems) {
+                if (!fieldCount) return malformed("ends before the pretix item count");
+                if (*fieldCount == 0 || *fieldCount > kMaxSetupPretixItems) {
+                    return malformed("pretix item count " + std::to_string(*fieldCount) +
+                                     fieldCountAt + " is outside 1.." +
+                                     std::to_string(kMaxSetupPretixItems));
+                }
+                for (std::size_t i = 0; i < *fieldCount; ++i) {
+                    auto item = reader.uint(8);
+                    auto type = reader.u16();
+                    if (!item || !type) {
+                        return malformed("ends inside pretix item mapping " +
+                                         std::to_string(i + 1));
+                    }
+                    setup.pretixItems.push_back({static_cast<std::int64_t>(*item), *type});
+                }
+                if (auto reason = checkPretixItems(setup.pretixItems); !reason.empty()) {
+                    return malformed(reason);
+                }
+            } else {
+                return malformed("unknown field " + std::to_string(tag) + tagAt +
+                                 " after the last key (1 = pretix keys, 2 = pretix items)");
+            }
         }
         return EventSetup{std::move(setup)};
     }

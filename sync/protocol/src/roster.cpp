@@ -53,9 +53,10 @@ struct RosterTable {
 };
 
 // Secret seeds and lock-out counters never leave the server's database.
-constexpr std::array<RosterTable, 11> kRosterTables{{
+constexpr std::array<RosterTable, 12> kRosterTables{{
     {"events",
-     "id, name, reentry_policy, blind_index_key, created_at, valid_from, valid_until, time_zone",
+     "id, name, reentry_policy, blind_index_key, created_at, valid_from, valid_until, time_zone, "
+     "day_starts_at",
      "id", "FROM events WHERE id = ?1"},
     {"event_keys", "event_id, key_id, public_key, secret_seed", "event_id, key_id",
      "FROM event_keys WHERE event_id = ?1 ORDER BY key_id",
@@ -64,6 +65,8 @@ constexpr std::array<RosterTable, 11> kRosterTables{{
      "FROM ticket_types WHERE event_id = ?1 ORDER BY code"},
     {"ticket_type_gates", "event_id, ticket_type, gate", "event_id, ticket_type, gate",
      "FROM ticket_type_gates WHERE event_id = ?1"},
+    {"ticket_type_days", "event_id, ticket_type, day", "event_id, ticket_type, day",
+     "FROM ticket_type_days WHERE event_id = ?1 ORDER BY ticket_type, day"},
     {"event_pretix_keys", "event_id, public_key", "event_id, public_key",
      "FROM event_pretix_keys WHERE event_id = ?1 ORDER BY rowid"},
     {"pretix_item_types", "event_id, item, ticket_type", "event_id, item",

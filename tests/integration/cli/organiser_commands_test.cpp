@@ -135,6 +135,35 @@ TEST_F(OrganiserCommands, AttendeesAreAddedChangedShownAndTold) {
     EXPECT_EQ(auditEntries(), before);
 }
 
+TEST_F(OrganiserCommands, MultiDayRulesTimeZoneDayStartAndTypeDays) {
+    json event = run("event set" + ev +
+                     "--reentry once_per_day --time-zone Europe/London --day-starts 05:00");
+    EXPECT_EQ(event["reentry"], "once_per_day");
+    EXPECT_EQ(event["time_zone"], "Europe/London");
+    EXPECT_EQ(event["day_starts_at"], "05:00");
+    json days = run("type days" + ev + "--type VIP --days 2026-09-12,2026-09-13");
+    EXPECT_EQ(days["days"], json({"2026-09-12", "2026-09-13"}));
+    EXPECT_EQ(run("type days" + ev + "--type VIP")["days"], days["days"]);
+    json shown = run("event show" + ev);
+    EXPECT_EQ(shown["ticket_types"][1]["days"], days["days"]);
+    EXPECT_EQ(shown["ticket_types"][0]["days"], json::array());
+
+    const std::int64_t before = auditEntries();
+    refused("event set" + ev + "--day-starts 25:00", 1,
+            "the day start '25:00' is not a time of day (HH:MM, 00:00 to 23:59)");
+    refused("event set" + ev + "--time-zone Mars/Olympus_Mons", 1,
+            "'Mars/Olympus_Mons' is not a time zone name (such as UTC or Europe/London)");
+    refused("type days" + ev + "--type VIP --days 2026-09-12,2026-09-31", 1,
+            "--days: '2026-09-31' is not a day (YYYY-MM-DD, such as 2026-09-12)");
+    refused("type days" + ev + "--type VIP --days 2026-09-12,,2026-09-13", 2,
+            "--days: an empty day in '2026-09-12,,2026-09-13' (days are YYYY-MM-DD, separated "
+            "by commas, or 'any')");
+    refused("type days" + ev + "--type Gold --days 2026-09-12", 1,
+            "event " + eventId + " has no ticket type 'Gold'");
+    EXPECT_EQ(auditEntries(), before);
+    EXPECT_EQ(run("type days" + ev + "--type VIP --days any")["days"], json::array());
+}
+
 TEST_F(OrganiserCommands, EventTypesGatesOperatorsAuditAndExports) {
     json event =
         run("event set" + ev + "--valid-from 2026-07-04T16:00 --valid-until none --time-zone UTC");
@@ -144,7 +173,8 @@ TEST_F(OrganiserCommands, EventTypesGatesOperatorsAuditAndExports) {
         "event set" + ev + "--valid-from tomorrow", 2,
         "--valid-from needs Unix seconds or a UTC time such as 2026-07-04T18:30, not 'tomorrow'");
     refused("event set" + ev + "--reentry sometimes", 1,
-            "re-entry policy must be 'single', 'multiple' or 'after_exit', not 'sometimes'");
+            "re-entry policy must be 'single', 'multiple', 'after_exit' or 'once_per_day', not "
+            "'sometimes'");
     EXPECT_EQ(run("type add" + ev + "--name Crew")["code"], 3);
     EXPECT_EQ(run("type rename" + ev + "--type Crew --name Staff")["name"], "Staff");
     EXPECT_EQ(run("type list" + ev).size(), 3U);

@@ -3,6 +3,7 @@
 #include "admit/kiosk/kiosk_database.hpp"
 #include "admit/kiosk/strings.hpp"
 #include "admit/kiosk/sync_status.hpp"
+#include "admit/store/events.hpp"
 #include "kiosk_fixture.hpp"
 
 namespace admit::kiosk::testing {
@@ -279,6 +280,54 @@ TEST_F(KioskTest, DashboardModeIsReadOnlyAndNeedsNoPin) {
     EXPECT_EQ(core_->state().stats->expected, 36);
     core_->openScreen(Screen::kSearch);
     EXPECT_EQ(core_->state().screen, Screen::kDashboard);
+}
+
+// Multi-day rules, set in the kiosk's replica as a roster would bring them: the demo event in
+// Europe/London, days from 05:00, every type valid on Saturday 12 and Sunday 13 September 2026.
+void makeDemoMultiDay(const DemoProvision& demo, store::ReentryPolicy policy) {
+    auto db = openKioskDatabase({demo.replica, demo.keyFile});
+    ASSERT_TRUE(db) << db.error().message;
+    store::Events events(*db);
+    const std::string eventId = events.list().at(0).id;
+    store::EventSettings settings = events.settings(eventId);
+    settings.timeZone = "Europe/London";
+    settings.dayStartsAt = 5 * 60;
+    ASSERT_TRUE(events.setSettings(eventId, settings));
+    ASSERT_TRUE(events.setReentryPolicy(eventId, policy));
+    for (const auto& type : events.ticketTypes(eventId)) {
+        ASSERT_TRUE(events.setTypeDays(eventId, type.code, {"2026-09-12", "2026-09-13"}));
+    }
+}
+
+constexpr std::int64_t kFri11At18Utc = 1'789'149'600'000;    // 2026-09-11 18:00 UTC
+constexpr std::int64_t kSat12At0942Utc = 1'789'206'120'000;  // 10:42 BST
+
+TEST_F(KioskTest, ATicketForOtherDaysSaysWhichDays) {
+    makeDemoMultiDay(demo_, store::ReentryPolicy::kSingle);
+    nowMs_->store(kFri11At18Utc);
+    start(options());
+    untilOpen();
+    auto shown = scanCode(demo_.event.tickets.at(0).text);
+    EXPECT_EQ(shown.kind, VerdictKind::kDenied);
+    EXPECT_EQ(shown.code, "not_valid_today");
+    EXPECT_EQ(shown.headline, text::kNotAdmitted);
+    EXPECT_EQ(shown.reason, "Not valid today (valid Sat 12, Sun 13)");
+}
+
+TEST_F(KioskTest, OncePerDaySaysWhenAndWhereTheTicketEnteredToday) {
+    makeDemoMultiDay(demo_, store::ReentryPolicy::kOncePerDay);
+    nowMs_->store(kSat12At0942Utc);
+    start(options());
+    untilOpen();
+    ASSERT_TRUE(scanCode(demo_.event.tickets.at(0).text).accepted());
+    nowMs_->store(kSat12At0942Utc + 5 * 3'600'000);
+    auto shown = scanCode(demo_.event.tickets.at(0).text);
+    EXPECT_EQ(shown.code, "already_entered_today");
+    // The event's time (BST), whatever this machine's zone.
+    EXPECT_EQ(shown.reason, "Already entered today at 10:42, Gate B");
+    // The next event day (05:00 BST Sunday), in again.
+    nowMs_->store(kSat12At0942Utc + 18 * 3'600'000 + 18 * 60'000);
+    EXPECT_TRUE(scanCode(demo_.event.tickets.at(0).text).accepted());
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "admit/rules/checkin_engine.hpp"
 #include "admit/store/attendees.hpp"
 #include "admit/store/audit_log.hpp"
+#include "admit/store/events.hpp"
 #include "admit/store/store.hpp"
 #include "admit/ticket/event_setup.hpp"
 #include "temp_dir.hpp"
@@ -93,6 +94,21 @@ TEST_F(EventAdminTest, ExportedReplicaHasNoSecretsAndChecksTicketsIn) {
     EXPECT_TRUE(verdict->accepted);
     EXPECT_EQ(verdict->attendee->name, "Ada");
     EXPECT_FALSE(exportReplica(*db, eventId, *replica).ok()) << "refuses a non-empty replica";
+}
+
+TEST_F(EventAdminTest, ExportedReplicaHasTheMultiDayRules) {
+    auto issued = issueTicket(*db, eventId, adaId);
+    ASSERT_TRUE(issued.ok());
+    ASSERT_TRUE(store::Events(*db).setTypeDays(eventId, 1, {"2026-09-12"}));
+    auto replica = store::openPlainDatabase(dir.file("kiosk.db"), store::OpenMode::kCreate);
+    ASSERT_TRUE(replica.ok());
+    ASSERT_TRUE(exportReplica(*db, eventId, *replica).ok());
+    EXPECT_EQ(store::Events(*replica).typeDays(eventId, 1),
+              (std::vector<std::string>{"2026-09-12"}));
+    auto verdict = rules::CheckInEngine(*replica).scan(
+        issued->text, {eventId, "Main", store::Direction::kEntry, "", 1'789'300'000'000});
+    ASSERT_TRUE(verdict.ok());
+    EXPECT_EQ(verdict->denial, rules::Denial::kNotValidToday) << "2026-09-13 UTC";
 }
 
 }  // namespace

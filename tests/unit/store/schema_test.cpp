@@ -149,5 +149,64 @@ TEST(Schema, Version5AddsTheEventWindowAndKeepsVersion4Rows) {
         1);
 }
 
+// Migration 14 (the twelfth on this branch) rebuilds events for once_per_day: rows, children,
+// foreign keys and the roster triggers survive; a salvaged replica's orphan rows do not stop it.
+TEST(Schema, MultiDayMigrationRebuildsEventsAndKeepsEverything) {
+    testing::TempDir dir;
+    const int before = currentSchemaVersion() - 1;
+    {
+        auto db =
+            SQLite::Database(dir.file("old.db"), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        db.exec("PRAGMA foreign_keys = ON");
+        ASSERT_TRUE(migrateTo(db, before).ok());
+        db.exec(
+            "INSERT INTO events (id, name, reentry_policy, blind_index_key, created_at, "
+            "time_zone) VALUES ('e', 'Old Fest', 'after_exit', zeroblob(32), 7, 'Europe/Paris')");
+        db.exec("INSERT INTO ticket_types (event_id, code, name) VALUES ('e', 1, 'General')");
+        db.exec(
+            "INSERT INTO attendees (id, event_id, import_key, name, email, ticket_type, status) "
+            "VALUES (1, 'e', 'k', 'Ada', 'a@x.org', 1, 'approved')");
+        EXPECT_THROW(db.exec("UPDATE events SET reentry_policy = 'once_per_day'"),
+                     SQLite::Exception);
+        // A salvage keeps rows whose parent was lost.
+        db.exec("PRAGMA foreign_keys = OFF");
+        db.exec("INSERT INTO ticket_types (event_id, code, name) VALUES ('lost', 1, 'Orphan')");
+    }
+    auto db = openPlainDatabase(dir.file("old.db"), OpenMode::kExisting);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    EXPECT_EQ(db->execAndGet("PRAGMA user_version").getInt(), currentSchemaVersion());
+    EXPECT_EQ(db->execAndGet("PRAGMA foreign_keys").getInt(), 1) << "back on after migrating";
+    SQLite::Statement q(*db, "SELECT name, reentry_policy, time_zone, day_starts_at FROM events");
+    ASSERT_TRUE(q.executeStep());
+    EXPECT_EQ(q.getColumn(0).getString(), "Old Fest");
+    EXPECT_EQ(q.getColumn(1).getString(), "after_exit");
+    EXPECT_EQ(q.getColumn(2).getString(), "Europe/Paris");
+    EXPECT_EQ(q.getColumn(3).getInt(), 0);
+    q.reset();
+    EXPECT_EQ(db->execAndGet("SELECT count(*) FROM ticket_types").getInt(), 2);
+    auto version = [&] {
+        return db->execAndGet("SELECT version FROM roster_versions WHERE event_id = 'e'")
+            .getInt64();
+    };
+    const std::int64_t was = version();
+    db->exec("UPDATE events SET reentry_policy = 'once_per_day', day_starts_at = 300");
+    EXPECT_EQ(version(), was + 1) << "the events trigger was made again";
+    EXPECT_EQ(db->execAndGet("SELECT count(*) FROM roster_changes WHERE tbl = 'events'").getInt(),
+              1);
+    db->exec(
+        "INSERT INTO ticket_type_days (event_id, ticket_type, day) VALUES ('e', 1, "
+        "'2026-09-12')");
+    EXPECT_EQ(version(), was + 2);
+    EXPECT_THROW(db->exec("UPDATE events SET day_starts_at = 1440"), SQLite::Exception);
+    EXPECT_THROW(db->exec("INSERT INTO ticket_type_days (event_id, ticket_type, day) VALUES "
+                          "('e', 1, 'Saturday')"),
+                 SQLite::Exception);
+    EXPECT_THROW(db->exec("INSERT INTO ticket_type_days (event_id, ticket_type, day) VALUES "
+                          "('e', 9, '2026-09-12')"),
+                 SQLite::Exception);  // no ticket type 9
+    // Children still refer to the rebuilt table.
+    EXPECT_THROW(db->exec("DELETE FROM events WHERE id = 'e'"), SQLite::Exception);
+}
+
 }  // namespace
 }  // namespace admit::store

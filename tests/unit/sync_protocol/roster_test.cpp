@@ -473,6 +473,39 @@ TEST_F(RosterTest, TheEventsCheckInWindowReachesTheKiosk) {
     EXPECT_EQ(verdict->denial, rules::Denial::kExpired) << verdict->detail;
 }
 
+TEST_F(RosterTest, MultiDayRulesReachTheKioskWholeAndAsChanges) {
+    organiser::EventEditor editor(*server, eventId);
+    organiser::EventChanges changes;
+    changes.reentryPolicy = "once_per_day";
+    changes.timeZone = "Europe/London";
+    changes.dayStartsAt = "05:00";
+    ASSERT_TRUE(editor.set(changes, {"olga", 5000}).ok());
+    ASSERT_TRUE(editor.setTypeDays("General", {"2026-09-12"}, {"olga", 5000}).ok());
+    EXPECT_TRUE(download().changed);  // the whole roster
+    EXPECT_EQ(kiosk->execAndGet("SELECT day_starts_at FROM events").getInt(), 300);
+    // 2026-09-13 02:00 BST still counts as Saturday; from 05:00 the Saturday ticket is refused,
+    // by the kiosk alone.
+    auto night = rules::CheckInEngine(*kiosk).scan(adaTicket, at(1'789'261'200'000));
+    ASSERT_TRUE(night.ok());
+    EXPECT_TRUE(night->accepted) << night->detail;
+    auto again = rules::CheckInEngine(*kiosk).scan(adaTicket, at(1'789'262'000'000));
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(again->denial, rules::Denial::kAlreadyEnteredToday) << again->detail;
+    auto sunday = rules::CheckInEngine(*kiosk).scan(adaTicket, at(1'789'272'000'000));
+    ASSERT_TRUE(sunday.ok());
+    EXPECT_EQ(sunday->denial, rules::Denial::kNotValidToday) << sunday->detail;
+
+    // A change of days comes as a change, with the removed day as a tombstone.
+    ASSERT_TRUE(editor.setTypeDays("General", {"2026-09-13"}, {"olga", 6000}).ok());
+    RosterApplied applied = download();
+    EXPECT_TRUE(applied.delta);
+    EXPECT_EQ(kiosk->execAndGet("SELECT group_concat(day) FROM ticket_type_days").getString(),
+              "2026-09-13");
+    auto now = rules::CheckInEngine(*kiosk).scan(adaTicket, at(1'789'272'000'000));
+    ASSERT_TRUE(now.ok());
+    EXPECT_TRUE(now->accepted) << now->detail;
+}
+
 // A kiosk's roster step as the client runs it: pages of `pageKeys` changes until the last, with
 // `betweenPages` run after each page (the organiser working meanwhile), then one apply.
 Result<RosterApplied, RosterError> syncInPages(SQLite::Database& server, SQLite::Database& replica,

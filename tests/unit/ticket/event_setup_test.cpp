@@ -206,9 +206,68 @@ TEST(EventSetup, EncoderRefusesWhatTheDecoderWouldReject) {
     EXPECT_THROW((void)encodeEventSetup(tooMany), std::invalid_argument);
 }
 
+PretixPublicKey pretixKeyFromFill(std::uint8_t fill) {
+    return PretixPublicKey{keyFromFill(fill).bytes};
+}
+
+TEST(EventSetup, OfflineSetupCarriesPretixKeysAndItems) {
+    OfflineSetup setup = sampleOffline();
+    setup.pretixKeys = {pretixKeyFromFill(7), pretixKeyFromFill(8)};
+    setup.pretixItems = {{42, 2}, {-1, 65535}, {1, 1}};
+    auto decoded = decodeEventSetup(encodeEventSetup(setup));
+    ASSERT_TRUE(decoded.ok()) << decoded.error().detail;
+    EXPECT_EQ(std::get<OfflineSetup>(*decoded), setup);
+    // Without pretix data the code is byte for byte what it was before the fields existed.
+    EXPECT_EQ(binaryOf(sampleOffline()).size(), 114U);
+    EXPECT_EQ(binaryOf(setup).size(), 114U + 2 + 64 + 2 + 3 * 10);
+}
+
+TEST(EventSetup, ReportsPreciseReasonsInThePretixFields) {
+    OfflineSetup setup = sampleOffline();
+    setup.pretixKeys = {pretixKeyFromFill(7)};
+    setup.pretixItems = {{42, 2}};
+    const Bytes full = binaryOf(setup);  // keys end at 114; pretix keys at 114..148; items
+    Bytes unknown = binaryOf(sampleOffline());
+    unknown.push_back(9);
+    EXPECT_EQ(decodeError(withBinary(unknown)).detail,
+              "event setup code: unknown field 9 at offset 114 after the last key (1 = pretix "
+              "keys, 2 = pretix items)");
+    Bytes zero = full;
+    zero[115] = 0;
+    EXPECT_EQ(decodeError(withBinary(zero)).detail,
+              "event setup code: pretix key count 0 at offset 115 is outside 1..16");
+    Bytes cut(full.begin(), full.begin() + 140);
+    EXPECT_EQ(decodeError(withBinary(cut)).detail, "event setup code: ends inside pretix key 1");
+    Bytes notAPoint = full;
+    std::fill(notAPoint.begin() + 116, notAPoint.begin() + 148, 0);
+    EXPECT_EQ(decodeError(withBinary(notAPoint)).detail,
+              "event setup code: pretix key 1 is not a valid Ed25519 public key");
+    Bytes repeated = full;
+    repeated[148] = 1;  // the items' tag made a second pretix keys field
+    EXPECT_EQ(decodeError(withBinary(repeated)).detail,
+              "event setup code: field 1 at offset 148 repeats or is out of order");
+    Bytes shortItem(full.begin(), full.end() - 1);
+    EXPECT_EQ(decodeError(withBinary(shortItem)).detail,
+              "event setup code: ends inside pretix item mapping 1");
+    OfflineSetup twice = sampleOffline();
+    twice.pretixItems = {{42, 2}, {42, 1}};
+    EXPECT_THROW((void)encodeEventSetup(twice), std::invalid_argument);
+    Bytes duplicate = binaryOf(sampleOffline());
+    const Bytes twoMappings{2, 2, 0, 0, 0, 0, 0, 0, 0, 42, 0, 2, 0, 0, 0, 0, 0, 0, 0, 42, 0, 1};
+    duplicate.insert(duplicate.end(), twoMappings.begin(), twoMappings.end());
+    EXPECT_EQ(decodeError(withBinary(duplicate)).detail,
+              "event setup code: pretix item mapping 2 repeats item 42");
+}
+
 TEST(EventSetup, LargestOfflineSetupRoundTrips) {
     OfflineSetup largest{kEvent, std::string(255, 'x'), {}};
     for (std::uint8_t i = 1; i <= 16; ++i) largest.keys.push_back(keyFromFill(i));
+    for (std::uint8_t i = 17; i <= 32; ++i) largest.pretixKeys.push_back(pretixKeyFromFill(i));
+    for (std::int64_t i = 1; i <= 64; ++i) {
+        largest.pretixItems.push_back({i, static_cast<std::uint16_t>(i)});
+    }
+    // 1942 bytes, 2913 characters: within a version 40-M QR code's 3391.
+    EXPECT_EQ(encodeEventSetup(largest).size(), 4U + 2913U);
     auto decoded = decodeEventSetup(encodeEventSetup(largest));
     ASSERT_TRUE(decoded.ok()) << decoded.error().detail;
     EXPECT_EQ(std::get<OfflineSetup>(*decoded), largest);

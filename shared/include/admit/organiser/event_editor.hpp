@@ -4,6 +4,7 @@
 // transaction with its audit entry; all of it is roster data, so kiosks learn it on their next
 // sync round.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,7 @@ struct EventChanges {
     std::optional<std::optional<std::int64_t>> validFrom;   // Unix seconds
     std::optional<std::optional<std::int64_t>> validUntil;  // Unix seconds
     std::optional<std::string> timeZone;                    // IANA name, e.g. "Europe/London"
+    std::optional<std::string> dayStartsAt;                 // local "HH:MM" an event day begins
 };
 
 struct EventView {
@@ -30,6 +32,7 @@ struct EventView {
     store::EventSettings settings;
     std::vector<store::TicketType> ticketTypes;
     std::vector<store::GateRule> gateRules;
+    std::map<std::uint16_t, std::vector<std::string>> typeDays;  // types valid on given days
 };
 
 class EventEditor {
@@ -46,6 +49,13 @@ class EventEditor {
     AdminResult<std::vector<store::GateRule>> allowAtGate(const std::string& typeName,
                                                           const std::string& gate,
                                                           const Actor& actor);
+
+    // The event days ("YYYY-MM-DD", in the event's time zone) the type is valid on, replacing
+    // those it had; an empty list makes it valid on any day again. kInvalid names a day that is
+    // not a date.
+    AdminResult<std::vector<std::string>> setTypeDays(const std::string& typeName,
+                                                      const std::vector<std::string>& days,
+                                                      const Actor& actor);
 
     // pretix_sig1 tickets: the event's pretix public keys, in pretix's form (base64 of the PEM
     // block, as pretix shows it), and which ticket type each pretix item is.
@@ -66,5 +76,9 @@ class EventEditor {
 
 // True for a name in the system's time zone database (/usr/share/zoneinfo), or "UTC".
 bool isKnownTimeZone(const std::string& name);
+// "05:00" -> 300 (minutes after midnight); nullopt unless HH:MM from 00:00 to 23:59.
+std::optional<int> parseTimeOfDay(const std::string& text);
+// 300 -> "05:00".
+std::string timeOfDayText(int minutes);
 
 }  // namespace admit::organiser

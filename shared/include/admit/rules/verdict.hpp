@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "admit/store/attendees.hpp"
 #include "admit/store/checkin_log.hpp"
@@ -28,7 +29,9 @@ enum class Denial {
     kUnknownTicket,
     kTypeNotAllowedAtGate,
     kAlreadyCheckedIn,
-    kNotCheckedIn,  // an exit for a ticket that is not inside
+    kNotCheckedIn,         // an exit for a ticket that is not inside
+    kNotValidToday,        // the ticket type is valid on other event days only
+    kAlreadyEnteredToday,  // re-entry policy once_per_day: entered earlier this event day
 };
 
 // Stable machine name, e.g. "already_checked_in" (JSON output, audit log, tests).
@@ -47,6 +50,10 @@ struct Verdict {
     std::string attentionNote;               // non-empty: a human must look
     std::optional<store::CheckIn> checkIn;   // the record written, when accepted
     std::optional<store::CheckIn> previous;  // already checked in: the earlier record
+    // Multi-day rules, in the event's time zone: kNotValidToday, the type's days ("Sat 12",
+    // "Sun 13"); kAlreadyEnteredToday, the earlier entry's time of day ("10:42").
+    std::vector<std::string> validDays;
+    std::string previousTimeOfDay;
 
     bool needsAttention() const { return !attentionNote.empty(); }
 };

@@ -17,8 +17,9 @@
 namespace admit::store {
 
 // single: one entry per ticket; multiple: any number of entries;
-// after_exit: re-entry only after an exit was recorded.
-enum class ReentryPolicy { kSingle, kMultiple, kAfterExit };
+// after_exit: re-entry only after an exit was recorded; once_per_day: one entry per event day
+// (EventSettings' time zone and day start).
+enum class ReentryPolicy { kSingle, kMultiple, kAfterExit, kOncePerDay };
 
 std::string_view reentryPolicyName(ReentryPolicy policy);
 Result<ReentryPolicy> parseReentryPolicy(std::string_view text);
@@ -37,12 +38,15 @@ struct EventKey {
     std::optional<Bytes> secretSeed;  // only in the organiser's database
 };
 
-// When tickets are accepted (Unix seconds; nullopt: open on that side) and the time zone the
-// event's times are shown in (an IANA name such as "Europe/London").
+// When tickets are accepted (Unix seconds; nullopt: open on that side), the time zone the
+// event's times are shown in and its days are counted in (an IANA name such as
+// "Europe/London"), and the local time at which an event day begins, in minutes after midnight
+// (0-1439; 300: a scan at 02:00 counts for the day before).
 struct EventSettings {
     std::optional<std::int64_t> validFrom;
     std::optional<std::int64_t> validUntil;
     std::string timeZone = "UTC";
+    int dayStartsAt = 0;
 };
 
 struct GateRule {
@@ -86,6 +90,12 @@ class Events {
                              const std::string& gate);
     // Every restriction of the event, by type then gate.
     std::vector<GateRule> gateRules(const std::string& eventId);
+
+    // The event days (local dates "YYYY-MM-DD", sorted) a ticket type is valid on; empty: any
+    // day. setTypeDays replaces them (an empty list: any day again); false if no such type.
+    bool setTypeDays(const std::string& eventId, std::uint16_t type,
+                     const std::vector<std::string>& days);
+    std::vector<std::string> typeDays(const std::string& eventId, std::uint16_t type);
 
   private:
     SQLite::Database& db_;

@@ -2,7 +2,8 @@
 // The event setup code ("event QR") a kiosk scans to set itself up: "AE1:" followed by
 // Base45 of a compact binary record, so the QR code uses alphanumeric mode. Two kinds:
 // online enrolment (server, event, one-time token) and offline setup (event, name, public
-// keys, enough to verify signed tickets with an empty replica). Layout: docs/tickets.md.
+// keys, pretix keys and pretix items' types: enough to check tickets with an empty replica).
+// Layout: docs/tickets.md.
 
 #include <array>
 #include <cstddef>
@@ -15,6 +16,7 @@
 
 #include "admit/base/result.hpp"
 #include "admit/ticket/event_id.hpp"
+#include "admit/ticket/pretix_public_key.hpp"
 #include "admit/ticket/public_key.hpp"
 
 namespace admit::ticket {
@@ -28,6 +30,7 @@ inline constexpr std::size_t kMinEnrolmentTokenLength = 16;
 inline constexpr std::size_t kMaxEnrolmentTokenLength = 255;
 inline constexpr std::size_t kMaxEventNameLength = 255;  // UTF-8 bytes
 inline constexpr std::size_t kMaxSetupKeys = 16;
+inline constexpr std::size_t kMaxSetupPretixItems = 64;
 
 struct OnlineEnrolment {
     std::string serverUrl;  // "http://" or "https://", printable ASCII, no spaces
@@ -42,10 +45,22 @@ struct OnlineEnrolment {
     friend bool operator==(const OnlineEnrolment&, const OnlineEnrolment&) = default;
 };
 
+struct PretixItemMapping {
+    std::int64_t item = 0;  // pretix's product id
+    std::uint16_t ticketType = 0;
+
+    friend bool operator==(const PretixItemMapping&, const PretixItemMapping&) = default;
+};
+
 struct OfflineSetup {
     EventId eventId;
     std::string eventName;        // non-empty UTF-8, no control characters
     std::vector<PublicKey> keys;  // 1 to kMaxSetupKeys distinct valid Ed25519 keys
+    // The event's pretix keys, for pretix_sig1 tickets: 0 to kMaxSetupKeys distinct valid
+    // Ed25519 keys. (Initialised so that codes brace-initialised without them stay complete.)
+    std::vector<PretixPublicKey> pretixKeys = {};
+    // Which ticket type each pretix item is: 0 to kMaxSetupPretixItems, distinct items.
+    std::vector<PretixItemMapping> pretixItems = {};
 
     friend bool operator==(const OfflineSetup&, const OfflineSetup&) = default;
 };

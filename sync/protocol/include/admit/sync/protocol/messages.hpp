@@ -16,10 +16,12 @@
 
 namespace admit::sync {
 
-// 3 since kiosks upload their denied scans (entries of kind "denial", which a protocol-2 server
-// would quarantine); 2 brought the incremental roster (docs/sync.md, "Protocol version"). Every
+// 4 since the roster carries multi-day rules (events.day_starts_at, ticket_type_days, the
+// re-entry policy once_per_day, which a protocol-3 kiosk's schema refuses); 3 since kiosks
+// upload their denied scans (entries of kind "denial", which a protocol-2 server would
+// quarantine); 2 brought the incremental roster (docs/sync.md, "Protocol version"). Every
 // message and answer carries it; a party of another version refuses with kind protocol_mismatch.
-inline constexpr int kProtocolVersion = 3;
+inline constexpr int kProtocolVersion = 4;
 inline constexpr std::size_t kMaxUploadEntries = 500;
 inline constexpr std::int64_t kDefaultDownloadLimit = 1000;
 inline constexpr std::int64_t kMaxDownloadLimit = 2000;
