@@ -16,7 +16,7 @@ namespace admit::store {
 namespace {
 
 // Each entry moves the schema one version up. Never edit a released entry: append a new one.
-constexpr std::array<std::string_view, 11> kMigrations{
+constexpr std::array<std::string_view, 13> kMigrations{
     R"sql(
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -675,6 +675,21 @@ DROP TRIGGER checkins_changed;
 ALTER TABLE devices ADD COLUMN app_version TEXT;
 ALTER TABLE devices ADD COLUMN outbox_depth INTEGER;
 ALTER TABLE devices ADD COLUMN clock_offset_ms INTEGER;
+)sql",
+    // 12: reserved for main's persisted statistics tallies (issue 18); empty on this branch
+    // until the two are merged.
+    R"sql(
+)sql",
+    // 13: issue 14, the venue relay (docs/sync.md, "Venue relay"). An enrolment token says
+    // whether it enrols a kiosk or a relay, and the device keeps that role; a device whose
+    // check-ins a relay uploads on its behalf names that relay (relay_id), so a relay speaks
+    // only for the devices it brought, never for a kiosk enrolled here or at another relay.
+    R"sql(
+ALTER TABLE enrolment_tokens ADD COLUMN role TEXT NOT NULL DEFAULT 'kiosk'
+    CHECK (role IN ('kiosk', 'relay'));
+ALTER TABLE devices ADD COLUMN role TEXT NOT NULL DEFAULT 'kiosk'
+    CHECK (role IN ('kiosk', 'relay'));
+ALTER TABLE devices ADD COLUMN relay_id TEXT;
 )sql",
 };
 

@@ -17,6 +17,7 @@
 #include "admit/store/clock.hpp"
 #include "admit/sync/server/failed_auth_limiter.hpp"
 #include "admit/sync/server/tls_context.hpp"
+#include "admit/sync/store/server_store.hpp"
 
 namespace admit::sync {
 
@@ -42,6 +43,10 @@ struct ServerOptions {
     std::size_t maxWaitingPerDevice = 2;
     std::chrono::milliseconds maxWait{25'000};
     std::chrono::milliseconds waitPollInterval{250};
+    // A venue relay's database (docs/sync.md, "Venue relay"): uploads also join its outbox for
+    // the upstream, and onStored (if set) is called on a worker after an upload stored a record.
+    StoreRole role = StoreRole::kOrganiser;
+    std::function<void()> onStored;
 };
 
 class SyncServer {
