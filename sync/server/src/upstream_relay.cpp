@@ -121,19 +121,21 @@ void UpstreamRelay::roundsOnRoundThread() {
         }
         const std::int64_t nowMs = options_.clock();
         auto round = client.runRound(db_, enrolment_.eventId, kRelayGate, nowMs);
+        // After a failed round too: its download may have stored a page before a later step
+        // failed, and a desk check-in at the relay joins the order here while the link is cut.
+        std::int64_t joined = 0;
+        try {
+            joined = ServerStore(db_, StoreRole::kRelay)
+                         .adoptUpstreamRound(enrolment_.eventId, options_.clock());
+        } catch (const std::exception& e) {
+            log(std::string("admit-server: relay: cannot pass the upstream's check-ins on: ") +
+                e.what());
+        }
         std::optional<WaitRequest> wait;
         bool reached = false;
         if (round) {
             reached = true;
             retry = options_.retryFirst;
-            std::int64_t joined = 0;
-            try {
-                joined = ServerStore(db_, StoreRole::kRelay)
-                             .adoptUpstreamRound(enrolment_.eventId, options_.clock());
-            } catch (const std::exception& e) {
-                log(std::string("admit-server: relay: cannot pass the upstream's check-ins on: ") +
-                    e.what());
-            }
             wait = SyncClient::prepareWait(db_, enrolment_.eventId);
             if (!lastError.empty() || !everReached || round->uploaded > 0 || joined > 0 ||
                 round->rosterChanged) {
