@@ -72,11 +72,14 @@ Events and attendees (organiser database):
                                         Eventbrite's attendee report; told from the header row
                                         unless --format names it (docs/import-formats.md)
   tickets --event ID --out DIR          one QR PNG per ticket + tickets.csv for mail merge
-  setup-code --event ID [--png FILE] [--server URL [--token-file FILE] [--tls-cert FILE]]
+  setup-code --event ID [--png FILE] [--server URL [--token-file FILE] [--tls-cert FILE]
+             [--relay]]
                                         online codes carry a one-time enrolment token
                                         (made here, or read from FILE), valid 7 days;
                                         with --tls-cert (the server's, https:// only) the
-                                        kiosk talks only to a server with that key
+                                        kiosk talks only to a server with that key;
+                                        --relay: the code enrols a venue relay
+                                        (admit-server --upstream), not a kiosk
   operator add --name NAME --role volunteer|organiser --event ID
                                         (PIN read from the terminal or stdin); the operator
                                         checks in at that event (again for each event)
@@ -322,9 +325,14 @@ Outcome setupCode(Context& c) {
         auto code = organiser::onlineSetupCode(db, eventId, *server, token, pin);
         if (!code) return fail(failed(code.error()));
         text = *code;
-        auto registered = sync::EnrolmentTokens(db).add(eventId, token, store::systemTimeMs());
+        // --relay: the code enrols a venue relay (admit-server --upstream), which uploads for
+        // the kiosks it serves (docs/sync.md, "Venue relay").
+        auto registered = sync::EnrolmentTokens(db).add(
+            eventId, token, store::systemTimeMs(),
+            c.args.flag("relay") ? sync::DeviceRole::kRelay : sync::DeviceRole::kKiosk);
         if (!registered) return fail(failed(registered.error()));
     } else {
+        if (c.args.flag("relay")) return fail(usage("--relay needs --server"));
         auto code = organiser::offlineSetupCode(db, eventId);
         if (!code) return fail(failed(code.error()));
         text = *code;
@@ -817,7 +825,8 @@ Result<Handler, CommandError> findCommand(const std::vector<std::string>& pos) {
 }
 
 int run(const std::vector<std::string>& words) {
-    static const std::set<std::string> kFlags{"json", "exit", "help", "version", "checkin"};
+    static const std::set<std::string> kFlags{"json",    "exit",    "help",
+                                              "version", "checkin", "relay"};
     static const std::set<std::string> kOptions{
         "db",           "key-file",    "name",      "types",  "reentry",
         "event",        "out",         "png",       "server", "token-file",

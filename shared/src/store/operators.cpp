@@ -176,6 +176,15 @@ Status<> Operators::allowAtEvent(const std::string& name, const std::string& eve
     return Ok{};
 }
 
+void Operators::allowAllAtEvent(const std::string& eventId) {
+    auto insert = statements_.prepare(
+        "INSERT INTO operator_events (event_id, operator) SELECT ?, name FROM operators WHERE "
+        "true ON CONFLICT DO NOTHING");
+    insert->bind(1, eventId);
+    insert->exec();
+    insert->reset();
+}
+
 std::vector<Operator> Operators::listForEvent(const std::string& eventId) {
     auto q = statements_.prepare(
         "SELECT name, role FROM operators WHERE name IN (SELECT operator FROM operator_events "

@@ -16,7 +16,7 @@ namespace admit::store {
 namespace {
 
 // Each entry moves the schema one version up. Never edit a released entry: append a new one.
-constexpr std::array<std::string_view, 12> kMigrations{
+constexpr std::array<std::string_view, 13> kMigrations{
     R"sql(
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -676,13 +676,12 @@ ALTER TABLE devices ADD COLUMN app_version TEXT;
 ALTER TABLE devices ADD COLUMN outbox_depth INTEGER;
 ALTER TABLE devices ADD COLUMN clock_offset_ms INTEGER;
 )sql",
-    // 14 (the twelfth entry on the multi-day branch; renumbered at merge): issue 15, multi-day
-    // events. The re-entry policy 'once_per_day', and the minute of local time at which an event
-    // day begins (day_starts_at: 300 makes a scan at 02:00 count for the day before), so the
-    // events table is rebuilt for its CHECK (SQLite's documented way: a new table, copy, drop,
-    // rename; migrateTo runs migrations with foreign keys off and checks them before the
-    // commit), with its triggers made again as migrations 2 and 7 made them. A ticket type
-    // listed in ticket_type_days is valid on those event days only (local dates, YYYY-MM-DD);
+    // 12: issue 15, multi-day events. The re-entry policy 'once_per_day', and the minute of
+    // local time at which an event day begins (day_starts_at: 300 makes a scan at 02:00 count for
+    // the day before), so the events table is rebuilt for its CHECK (SQLite's documented way: a new
+    // table, copy, drop, rename; migrateTo runs migrations with foreign keys off and checks them
+    // before the commit), with its triggers made again as migrations 2 and 7 made them. A ticket
+    // type listed in ticket_type_days is valid on those event days only (local dates, YYYY-MM-DD);
     // a type without rows, on any day. Roster data, logged like ticket_type_gates.
     R"sql(
 CREATE TABLE events_new (
@@ -761,6 +760,16 @@ BEGIN
     INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (OLD.event_id, 'ticket_type_days', json_array(OLD.event_id, OLD.ticket_type, OLD.day),
         coalesce((SELECT version FROM roster_versions WHERE event_id = OLD.event_id), 0));
 END;
+    // 13: issue 14, the venue relay (docs/sync.md, "Venue relay"). An enrolment token says
+    // whether it enrols a kiosk or a relay, and the device keeps that role; a device whose
+    // check-ins a relay uploads on its behalf names that relay (relay_id), so a relay speaks
+    // only for the devices it brought, never for a kiosk enrolled here or at another relay.
+    R"sql(
+ALTER TABLE enrolment_tokens ADD COLUMN role TEXT NOT NULL DEFAULT 'kiosk'
+    CHECK (role IN ('kiosk', 'relay'));
+ALTER TABLE devices ADD COLUMN role TEXT NOT NULL DEFAULT 'kiosk'
+    CHECK (role IN ('kiosk', 'relay'));
+ALTER TABLE devices ADD COLUMN relay_id TEXT;
 )sql",
 };
 

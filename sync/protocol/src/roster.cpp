@@ -365,11 +365,12 @@ std::optional<std::int64_t> heldVersion(SQLite::Database& replica) {
     return value;
 }
 
-// A replica whose roster is a copy of the server's keeps no change log (schema 7's triggers).
+// A replica whose roster is a copy of the server's keeps no change log (schema 7's triggers),
+// except a venue relay's (meta 'relay.upstream'): it answers its own kiosks with changes.
 void markRosterCopy(SQLite::Database& replica) {
     replica.exec(
-        "INSERT INTO meta (key, value) VALUES ('roster.copy', '1') ON CONFLICT (key) DO "
-        "NOTHING");
+        "INSERT INTO meta (key, value) SELECT 'roster.copy', '1' WHERE NOT EXISTS (SELECT 1 "
+        "FROM meta WHERE key = 'relay.upstream') ON CONFLICT (key) DO NOTHING");
 }
 
 // Shape first: every table, exactly the protocol's columns, every row the event's.

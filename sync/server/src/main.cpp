@@ -9,11 +9,14 @@
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
@@ -28,6 +31,7 @@
 #include "admit/store/schema.hpp"
 #include "admit/store/store.hpp"
 #include "admit/sync/server/sync_server.hpp"
+#include "admit/sync/server/upstream_relay.hpp"
 
 namespace {
 
@@ -35,6 +39,7 @@ constexpr const char* kUsage =
     R"(usage: admit-server --db PATH (--key-file KEY | --key-credential NAME) [--listen HOST:PORT]
                     [--max-connections N] [--request-timeout SECONDS] [--max-waiting N]
                     [--last-sync-every SECONDS] [--tls-cert FILE --tls-key FILE]
+                    [--upstream URL [--upstream-code-file FILE] [--name NAME]]
        admit-server --version | --help
 
   --db PATH                  the organiser's encrypted database (it must exist)
@@ -52,6 +57,12 @@ constexpr const char* kUsage =
   --tls-cert FILE            serve HTTPS with this PEM certificate (chain, leaf first)
   --tls-key FILE             and its PEM private key: unencrypted, mode 0600 or 0640
                              (without both, plain HTTP)
+  --upstream URL             run as a venue relay of the server at URL: --db is the relay's
+                             own database (made if missing), its kiosks enrol here, and
+                             their check-ins go up whenever URL can be reached
+  --upstream-code-file FILE  the relay's online set-up code (admit setup-code --relay), read
+                             once to enrol at the upstream; a secret: keep the file private
+  --name NAME                the relay's name at the upstream (default: the host name)
 )";
 
 struct Options {
@@ -66,6 +77,9 @@ struct Options {
     int lastSyncEverySeconds = 10;
     std::optional<std::string> tlsCertificate;
     std::optional<std::string> tlsKey;
+    std::optional<std::string> upstream;
+    std::optional<std::string> upstreamCodeFile;
+    std::optional<std::string> name;
 };
 
 struct UsageError {
@@ -80,7 +94,8 @@ admit::Result<Options, UsageError> parseArguments(const std::vector<std::string>
         if (word != "--db" && word != "--key-file" && word != "--key-credential" &&
             word != "--listen" && word != "--max-connections" && word != "--request-timeout" &&
             word != "--max-waiting" && word != "--last-sync-every" && word != "--tls-cert" &&
-            word != "--tls-key") {
+            word != "--tls-key" && word != "--upstream" && word != "--upstream-code-file" &&
+            word != "--name") {
             return admit::fail(UsageError{"unknown argument " + word});
         }
         if (i + 1 == words.size()) return admit::fail(UsageError{word + " needs a value"});
@@ -103,6 +118,15 @@ admit::Result<Options, UsageError> parseArguments(const std::vector<std::string>
                 return admit::fail(UsageError{word + " needs a whole number from 0 to 3600"});
             }
             options.lastSyncEverySeconds = std::stoi(value);
+        } else if (word == "--upstream") {
+            if (!value.starts_with("http://") && !value.starts_with("https://")) {
+                return admit::fail(UsageError{"--upstream needs an http:// or https:// URL"});
+            }
+            options.upstream = value;
+        } else if (word == "--upstream-code-file") {
+            options.upstreamCodeFile = value;
+        } else if (word == "--name") {
+            options.name = value;
         } else if (word == "--max-connections" || word == "--request-timeout" ||
                    word == "--max-waiting") {
             const bool connections = word == "--max-connections";
@@ -147,7 +171,27 @@ admit::Result<Options, UsageError> parseArguments(const std::vector<std::string>
     if (options.tlsCertificate.has_value() != options.tlsKey.has_value()) {
         return admit::fail(UsageError{"--tls-cert and --tls-key go together"});
     }
+    if (!options.upstream && (options.upstreamCodeFile || options.name)) {
+        return admit::fail(UsageError{"--upstream-code-file and --name need --upstream"});
+    }
     return options;
+}
+
+// The whole of a small secret file (a set-up code), without its line end; never echoed.
+admit::Result<std::string> readSecretFile(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) return admit::fail("cannot read the set-up code file " + path);
+    std::string text;
+    std::getline(in, text);
+    while (!text.empty() && (text.back() == '\r' || text.back() == ' ')) text.pop_back();
+    if (text.empty()) return admit::fail("the set-up code file " + path + " is empty");
+    return text;
+}
+
+std::string hostName() {
+    char name[256] = {};
+    if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "relay";
+    return name;
 }
 
 // Each connection is a file descriptor: raises the soft limit to fit the connection cap and
@@ -204,7 +248,10 @@ int serve(const Options& options) {
         std::cerr << "admit-server: " << key.error().message << "\n";
         return admit::exit_code::kFailure;
     }
-    auto db = admit::replica::openReplica(options.db, *key, admit::replica::OpenMode::kReadWrite);
+    // A relay makes its own database; the organiser's must exist.
+    const auto mode =
+        options.upstream ? admit::replica::OpenMode::kCreate : admit::replica::OpenMode::kReadWrite;
+    auto db = admit::replica::openReplica(options.db, *key, mode);
     if (!db) {
         std::cerr << "admit-server: " << db.error().message << "\n";
         return admit::exit_code::kFailure;
@@ -213,6 +260,33 @@ int serve(const Options& options) {
     if (auto migrated = admit::store::migrate(*db); !migrated) {
         std::cerr << "admit-server: " << migrated.error().message << "\n";
         return admit::exit_code::kFailure;
+    }
+
+    // A relay: enrolled at its upstream (once), then a second connection for its rounds.
+    std::optional<admit::sync::RelayEnrolment> relayEnrolment;
+    std::optional<SQLite::Database> relayDb;
+    if (options.upstream) {
+        auto code = options.upstreamCodeFile ? readSecretFile(*options.upstreamCodeFile)
+                                             : admit::Result<std::string>(std::string());
+        if (!code) {
+            std::cerr << "admit-server: " << code.error().message << "\n";
+            return admit::exit_code::kFailure;
+        }
+        auto enrolled = admit::sync::enrolRelay(*db, *options.upstream, *code,
+                                                options.name.value_or(hostName()));
+        if (!enrolled) {
+            std::cerr << "admit-server: " << enrolled.error().message << "\n";
+            return admit::exit_code::kFailure;
+        }
+        relayEnrolment = *enrolled;
+        auto second =
+            admit::replica::openReplica(options.db, *key, admit::replica::OpenMode::kReadWrite);
+        if (!second) {
+            std::cerr << "admit-server: " << second.error().message << "\n";
+            return admit::exit_code::kFailure;
+        }
+        relayDb.emplace(std::move(*second));
+        admit::store::applyConnectionSettings(*relayDb);
     }
 
     // Signals are taken by sigwait on this thread only; the server's threads never see them.
@@ -231,6 +305,12 @@ int serve(const Options& options) {
         std::max<std::size_t>(1, std::min(options.maxWaiting, serverOptions.maxConnections / 2));
     serverOptions.lastSyncResolution = std::chrono::seconds(options.lastSyncEverySeconds);
     serverOptions.tls = tls;
+    std::unique_ptr<admit::sync::UpstreamRelay> relay;
+    if (relayEnrolment) {
+        relay = std::make_unique<admit::sync::UpstreamRelay>(*relayDb, *relayEnrolment);
+        serverOptions.role = admit::sync::StoreRole::kRelay;
+        serverOptions.onStored = [&relay] { relay->nudge(); };
+    }
     admit::sync::SyncServer server(*db, serverOptions);
     auto port = server.bind(options.host, options.port);
     if (!port) {
@@ -240,6 +320,7 @@ int serve(const Options& options) {
     std::string address =
         (options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host) +
         ":" + std::to_string(*port);
+    if (relay) relay->start();
     bool served = true;
     std::thread serving([&] {
         served = server.run();
@@ -255,6 +336,7 @@ int serve(const Options& options) {
     std::cerr << "admit-server: stopping (" << (received == SIGINT ? "SIGINT" : "SIGTERM") << ")\n";
     server.stop();
     serving.join();
+    if (relay) relay->stop();
     return served ? admit::exit_code::kOk : admit::exit_code::kFailure;
 }
 

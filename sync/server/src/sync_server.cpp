@@ -184,7 +184,7 @@ struct SyncServer::Impl {
             auto request = parseEnrolRequest(req.body);
             if (!request) return unparsed(req.body, request.error().message);
             std::lock_guard lock(dbMutex);
-            auto response = ServerStore(db).enrol(*request, options.clock());
+            auto response = ServerStore(db, options.role).enrol(*request, options.clock());
             if (!response) return refused(req, response.error());
             return jsonResponse(200, toJson(*response));
         };
@@ -209,10 +209,12 @@ struct SyncServer::Impl {
             auto request = parseUploadRequest(req.body);
             if (!request) return unparsed(req.body, request.error().message);
             std::lock_guard lock(dbMutex);
-            auto response = ServerStore(db).upload(device, *request, options.clock());
+            auto response = ServerStore(db, options.role).upload(device, *request, options.clock());
             if (!response) return errorFrom(response.error());
             // Other kiosks of the event waiting for news get it now.
             if (response->stored > 0) http.wake(device.eventId);
+            // A relay's upstream loop sends it on at once.
+            if (response->stored > 0 && options.onStored) options.onStored();
             return jsonResponse(200, toJson(*response));
         };
         return r;
@@ -248,7 +250,7 @@ struct SyncServer::Impl {
             req.admitted = std::move(*device);
         }
         const auto& device = std::any_cast<const AuthenticatedDevice&>(req.admitted);
-        ServerStore store(db);
+        ServerStore store(db, options.role);
         auto response = store.download(device, *after, *limit, options.clock());
         if (!response) return errorFrom(response.error());
         if (*wait == 0) return jsonResponse(200, toJson(*response));
@@ -276,7 +278,7 @@ struct SyncServer::Impl {
         std::int64_t counter = 0;
         {
             std::lock_guard lock(dbMutex);
-            counter = ServerStore(db).othersChangeCounter();
+            counter = ServerStore(db, options.role).othersChangeCounter();
         }
         if (counter == othersChangeCounter) return;
         othersChangeCounter = counter;
@@ -299,7 +301,7 @@ struct SyncServer::Impl {
             std::lock_guard lock(dbMutex);
             auto device = authenticate(req);
             if (!device) return device.error();
-            return jsonResponse(200, toJson(ServerStore(db).devices(*device)));
+            return jsonResponse(200, toJson(ServerStore(db, options.role).devices(*device)));
         };
         return r;
     }
@@ -349,7 +351,7 @@ struct SyncServer::Impl {
             StoreFigures figures;
             {
                 std::lock_guard lock(dbMutex);
-                figures = ServerStore(db).figures();
+                figures = ServerStore(db, options.role).figures();
             }
             ServerResponse response;
             response.body = std::make_shared<const std::string>(
@@ -391,7 +393,7 @@ struct SyncServer::Impl {
                 cached = slot;
                 fromCache = true;
             } else if (!full) {
-                auto body = ServerStore(db).roster(*device, *have, *after);
+                auto body = ServerStore(db, options.role).roster(*device, *have, *after);
                 if (!body) return errorFrom(body.error());
                 return jsonResponse(200, std::move(*body));
             } else {
@@ -485,9 +487,10 @@ struct SyncServer::Impl {
         auto path = eventPath(req.path);
         auto heartbeat = parseHeartbeat(req.field(kClockField), req.field(kVersionField),
                                         req.field(kOutboxField));
-        auto device = ServerStore(db).authenticate(
-            bearerToken(req), path ? path->eventId : std::string(), options.clock(),
-            heartbeat ? *heartbeat : DeviceHeartbeat{}, options.lastSyncResolution.count());
+        auto device = ServerStore(db, options.role)
+                          .authenticate(bearerToken(req), path ? path->eventId : std::string(),
+                                        options.clock(), heartbeat ? *heartbeat : DeviceHeartbeat{},
+                                        options.lastSyncResolution.count());
         if (!device) return fail(refused(req, device.error()));
         // Told only to a device the token names: a stranger gets 401 whatever its fields.
         if (!heartbeat) {

@@ -4,12 +4,14 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include "admit/sync/store/enrolment_tokens.hpp"
+
 namespace admit::sync {
 namespace {
 
 constexpr const char* kColumns =
     "device_id, event_id, name, gate, enrolled_at, last_sync_at, revoked_at, app_version, "
-    "outbox_depth, clock_offset_ms";
+    "outbox_depth, clock_offset_ms, role, relay_id";
 
 DeviceRecord readDevice(SQLite::Statement& q) {
     DeviceRecord device;
@@ -23,6 +25,8 @@ DeviceRecord readDevice(SQLite::Statement& q) {
     device.appVersion = q.getColumn(7).getString();
     if (!q.getColumn(8).isNull()) device.outboxDepth = q.getColumn(8).getInt64();
     if (!q.getColumn(9).isNull()) device.clockOffsetMs = q.getColumn(9).getInt64();
+    device.role = q.getColumn(10).getString() == "relay" ? DeviceRole::kRelay : DeviceRole::kKiosk;
+    if (!q.getColumn(11).isNull()) device.relayId = q.getColumn(11).getString();
     return device;
 }
 
@@ -45,20 +49,39 @@ std::optional<DeviceRecord> DeviceRegistry::findByTokenHash(const Bytes& tokenHa
 }
 
 void DeviceRegistry::enrol(const std::string& deviceId, const std::string& eventId,
-                           const std::string& name, const Bytes& tokenHash, std::int64_t nowMs) {
+                           const std::string& name, const Bytes& tokenHash, std::int64_t nowMs,
+                           DeviceRole role) {
+    // Enrolled here itself, it no longer reaches us through a relay.
     SQLite::Statement upsert(
         db_,
         "INSERT INTO devices (device_id, event_id, name, token_hash, enrolled_at, "
-        "acknowledged_through) VALUES (?, ?, ?, ?, ?, 0) ON CONFLICT (device_id) DO UPDATE SET "
-        "event_id = "
-        "excluded.event_id, name = excluded.name, token_hash = excluded.token_hash, "
-        "enrolled_at = excluded.enrolled_at, revoked_at = NULL");
+        "acknowledged_through, role) VALUES (?, ?, ?, ?, ?, 0, ?) ON CONFLICT (device_id) DO "
+        "UPDATE SET event_id = excluded.event_id, name = excluded.name, token_hash = "
+        "excluded.token_hash, enrolled_at = excluded.enrolled_at, revoked_at = NULL, role = "
+        "excluded.role, relay_id = NULL");
     upsert.bind(1, deviceId);
     upsert.bind(2, eventId);
     upsert.bind(3, name);
     upsert.bind(4, tokenHash.data(), static_cast<int>(tokenHash.size()));
     upsert.bind(5, nowMs);
+    upsert.bind(6, role == DeviceRole::kRelay ? "relay" : "kiosk");
     upsert.exec();
+}
+
+void DeviceRegistry::registerRelayed(const std::string& deviceId, const std::string& eventId,
+                                     const std::string& relayId, std::int64_t nowMs) {
+    SQLite::Statement insert(db_,
+                             "INSERT INTO devices (device_id, event_id, name, token_hash, "
+                             "enrolled_at, role, relay_id) VALUES (?, ?, ?, ?, ?, 'kiosk', ?) "
+                             "ON CONFLICT (device_id) DO NOTHING");
+    insert.bind(1, deviceId);
+    insert.bind(2, eventId);
+    insert.bind(3, "via relay " + relayId);
+    const Bytes unheld = tokenHash(newSecretToken());
+    insert.bind(4, unheld.data(), static_cast<int>(unheld.size()));
+    insert.bind(5, nowMs);
+    insert.bind(6, relayId);
+    insert.exec();
 }
 
 void DeviceRegistry::recordSync(const std::string& deviceId, std::int64_t nowMs,

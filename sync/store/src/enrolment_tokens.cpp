@@ -38,24 +38,26 @@ Bytes tokenHash(std::string_view token) {
     return hash;
 }
 
-Result<std::string> EnrolmentTokens::issue(const std::string& eventId, std::int64_t nowMs) {
+Result<std::string> EnrolmentTokens::issue(const std::string& eventId, std::int64_t nowMs,
+                                           DeviceRole role) {
     std::string token = newSecretToken();
-    auto added = add(eventId, token, nowMs);
+    auto added = add(eventId, token, nowMs, role);
     if (!added) return fail(added.error());
     return token;
 }
 
 Status<> EnrolmentTokens::add(const std::string& eventId, std::string_view token,
-                              std::int64_t nowMs) {
+                              std::int64_t nowMs, DeviceRole role) {
     if (token.size() < 16) return fail("an enrolment token needs at least 16 characters");
     if (!store::Events(db_).find(eventId)) return fail("unknown event " + eventId);
     SQLite::Statement insert(db_,
                              "INSERT INTO enrolment_tokens (token_hash, event_id, created_at, "
-                             "expires_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
+                             "expires_at, role) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
     bindBlob(insert, 1, tokenHash(token));
     insert.bind(2, eventId);
     insert.bind(3, nowMs);
     insert.bind(4, nowMs + kEnrolmentTokenLifetimeMs);
+    insert.bind(5, role == DeviceRole::kRelay ? "relay" : "kiosk");
     if (insert.exec() == 0)
         return fail("this enrolment token was registered before; use a new one");
     return Ok{};
@@ -72,6 +74,13 @@ EnrolmentTokens::State EnrolmentTokens::state(const Bytes& hash, const std::stri
     if (!token.getColumn(2).isNull()) return State::kUsed;
     if (nowMs >= token.getColumn(1).getInt64()) return State::kExpired;
     return State::kRedeemable;
+}
+
+DeviceRole EnrolmentTokens::role(const Bytes& hash) {
+    SQLite::Statement token(db_, "SELECT role FROM enrolment_tokens WHERE token_hash = ?");
+    bindBlob(token, 1, hash);
+    if (token.executeStep() && token.getColumn(0).getString() == "relay") return DeviceRole::kRelay;
+    return DeviceRole::kKiosk;
 }
 
 void EnrolmentTokens::spend(const Bytes& hash, const std::string& deviceId, std::int64_t nowMs) {

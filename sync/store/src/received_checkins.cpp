@@ -47,6 +47,26 @@ void ReceivedCheckIns::adopt(const std::string& checkInId, std::int64_t nowMs) {
     adopt.exec();
 }
 
+std::int64_t ReceivedCheckIns::adoptMissing(const std::string& eventId, std::int64_t nowMs) {
+    // Every row here is a stored check-in, so equal counts mean nothing is missing.
+    SQLite::Statement stored(db_, "SELECT count(*) FROM checkins WHERE event_id = ?");
+    stored.bind(1, eventId);
+    stored.executeStep();
+    SQLite::Statement ordered(db_, "SELECT count(*) FROM received_checkins WHERE event_id = ?");
+    ordered.bind(1, eventId);
+    ordered.executeStep();
+    if (stored.getColumn(0).getInt64() == ordered.getColumn(0).getInt64()) return 0;
+    // Targets before their annulments (by HLC), so a kiosk reading the order seldom holds one.
+    SQLite::Statement adopt(db_,
+                            "INSERT INTO received_checkins (checkin_id, event_id, device_id, "
+                            "received_at) SELECT c.id, c.event_id, c.device_id, ? FROM checkins c "
+                            "WHERE c.event_id = ? AND NOT EXISTS (SELECT 1 FROM received_checkins "
+                            "r WHERE r.checkin_id = c.id) ORDER BY c.hlc, c.id");
+    adopt.bind(1, nowMs);
+    adopt.bind(2, eventId);
+    return adopt.exec();
+}
+
 ReceivedCheckIns::Page ReceivedCheckIns::after(const std::string& eventId, std::int64_t after,
                                                const std::string& exceptDevice,
                                                std::int64_t limit) {

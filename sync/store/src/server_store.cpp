@@ -14,6 +14,7 @@
 #include "admit/store/checkin_log.hpp"
 #include "admit/store/events.hpp"
 #include "admit/store/hybrid_logical_clock.hpp"
+#include "admit/store/operators.hpp"
 #include "admit/store/outbox.hpp"
 #include "admit/sync/protocol/roster.hpp"
 #include "admit/sync/store/device_registry.hpp"
@@ -45,10 +46,32 @@ std::string entryText(const UploadEntry& entry) {
            ",\"payload\":" + payload + "}";
 }
 
+// Why `uploader` may not upload a record `what` made by device `maker`, or an empty string if it
+// may: its own records, and a relay's those of the kiosks it serves. A relay's kiosk is
+// registered with its first record; from then on only that relay speaks for it, and a device
+// enrolled here itself (or brought by another relay) is never spoken for.
+std::string speakerRejection(DeviceRegistry& registry, const AuthenticatedDevice& uploader,
+                             const std::string& maker, const std::string& what,
+                             std::int64_t nowMs) {
+    if (maker == uploader.deviceId) return {};
+    if (uploader.role != DeviceRole::kRelay) {
+        return "the " + what + " was made by device " + maker + ", not by " + uploader.deviceId;
+    }
+    if (maker.empty()) return "the " + what + " names no device";
+    auto known = registry.find(maker);
+    if (!known) {
+        registry.registerRelayed(maker, uploader.eventId, uploader.deviceId, nowMs);
+        return {};
+    }
+    if (known->relayId == uploader.deviceId && known->eventId == uploader.eventId) return {};
+    return "the " + what + " was made by device " + maker + ", which relay " + uploader.deviceId +
+           " does not serve";
+}
+
 // Why the check-in cannot be stored, or an empty string if it can.
-std::string checkInRejection(ReceivedCheckIns& received, const UploadEntry& entry,
-                             const Result<CheckInRecord>& record,
-                             const AuthenticatedDevice& device) {
+std::string checkInRejection(ReceivedCheckIns& received, DeviceRegistry& registry,
+                             const UploadEntry& entry, const Result<CheckInRecord>& record,
+                             const AuthenticatedDevice& device, std::int64_t nowMs) {
     if (!record) return "the payload is not a check-in: " + record.error().message;
     const store::CheckIn& c = record->checkIn;
     if (c.id != entry.recordId) return "record_id differs from the payload's id";
@@ -57,8 +80,9 @@ std::string checkInRejection(ReceivedCheckIns& received, const UploadEntry& entr
     if (c.eventId != device.eventId) {
         return "the check-in is for event " + c.eventId + ", not " + device.eventId;
     }
-    if (c.deviceId != device.deviceId) {
-        return "the check-in was made by device " + c.deviceId + ", not by " + device.deviceId;
+    if (std::string reason = speakerRejection(registry, device, c.deviceId, "check-in", nowMs);
+        !reason.empty()) {
+        return reason;
     }
     if (record->annulment) {
         auto target = received.find(record->annuls);
@@ -71,18 +95,16 @@ std::string checkInRejection(ReceivedCheckIns& received, const UploadEntry& entr
 }
 
 // Why the denial cannot be stored, or an empty string if it can.
-std::string denialRejection(const UploadEntry& entry, const Result<store::DeniedScan>& denial,
-                            const AuthenticatedDevice& device) {
+std::string denialRejection(DeviceRegistry& registry, const UploadEntry& entry,
+                            const Result<store::DeniedScan>& denial,
+                            const AuthenticatedDevice& device, std::int64_t nowMs) {
     if (!denial) return "the payload is not a denial: " + denial.error().message;
     if (denial->id != entry.recordId) return "record_id differs from the payload's id";
     if (denial->hlc != entry.hlc) return "hlc differs from the payload's hlc";
     if (denial->eventId != device.eventId) {
         return "the denial is for event " + denial->eventId + ", not " + device.eventId;
     }
-    if (denial->deviceId != device.deviceId) {
-        return "the denial was made by device " + denial->deviceId + ", not by " + device.deviceId;
-    }
-    return {};
+    return speakerRejection(registry, device, denial->deviceId, "denial", nowMs);
 }
 
 enum class Stored { kNew, kAlreadyHad };
@@ -90,10 +112,11 @@ enum class Stored { kNew, kAlreadyHad };
 // Stores an uploaded check-in; returns why it cannot be stored (to quarantine) or an empty
 // string, with `stored` saying whether it was new or a retry of the same content.
 std::string storeCheckIn(SQLite::Database& db, store::CheckInLog& log, ReceivedCheckIns& received,
-                         const UploadEntry& entry, const AuthenticatedDevice& device,
-                         std::int64_t nowMs, Stored& stored) {
+                         DeviceRegistry& registry, const UploadEntry& entry,
+                         const AuthenticatedDevice& device, std::int64_t nowMs, Stored& stored) {
     auto record = parseCheckInRecord(entry.payload);
-    if (std::string reason = checkInRejection(received, entry, record, device); !reason.empty()) {
+    if (std::string reason = checkInRejection(received, registry, entry, record, device, nowMs);
+        !reason.empty()) {
         return reason;
     }
     // A known id is a retry only if the content is the same; other content under a used id
@@ -124,11 +147,12 @@ std::string storeCheckIn(SQLite::Database& db, store::CheckInLog& log, ReceivedC
 
 // Stores an uploaded denial as the kiosk's audit entry (received_denials makes a retry "already
 // had" and a different denial under a used id a quarantine); returns as storeCheckIn does.
-std::string storeDenial(ReceivedDenials& denials, store::HybridLogicalClock& clock,
-                        const UploadEntry& entry, const AuthenticatedDevice& device,
-                        std::int64_t nowMs, Stored& stored) {
+std::string storeDenial(ReceivedDenials& denials, DeviceRegistry& registry,
+                        store::HybridLogicalClock& clock, const UploadEntry& entry,
+                        const AuthenticatedDevice& device, std::int64_t nowMs, Stored& stored) {
     auto denial = parseDeniedScan(entry.payload);
-    if (std::string reason = denialRejection(entry, denial, device); !reason.empty()) {
+    if (std::string reason = denialRejection(registry, entry, denial, device, nowMs);
+        !reason.empty()) {
         return reason;
     }
     auto known = denials.findPayload(denial->id);
@@ -188,10 +212,11 @@ Result<EnrolResponse, ServerError> ServerStore::enrol(const EnrolRequest& reques
     }
     EnrolResponse response;
     response.eventName = event->name;
+    const DeviceRole role = tokens.role(hash);
     tokens.spend(hash, request.deviceId, nowMs);
     response.deviceToken = newSecretToken();
     devices.enrol(request.deviceId, request.eventId, request.deviceName,
-                  tokenHash(response.deviceToken), nowMs);
+                  tokenHash(response.deviceToken), nowMs, role);
     transaction.commit();
     return response;
 }
@@ -209,7 +234,7 @@ Result<AuthenticatedDevice, ServerError> ServerStore::authenticate(
         return refuse(ServerErrorKind::kDeviceRevoked,
                       "this device was removed by the organiser; scan a new event code");
     }
-    AuthenticatedDevice device{known->deviceId, known->eventId};
+    AuthenticatedDevice device{known->deviceId, known->eventId, known->role};
     // Only a known device learns whether an event exists.
     if (device.eventId != eventId) {
         if (!store::Events(db_).find(eventId)) {
@@ -244,18 +269,25 @@ Result<UploadResponse, ServerError> ServerStore::upload(const AuthenticatedDevic
     Quarantine quarantine(db_);
     ReceivedCheckIns received(db_);
     ReceivedDenials denials(db_);
+    DeviceRegistry registry(db_);
+    store::Outbox upstream(db_);
     for (const UploadEntry& entry : request.entries) {
         response.acknowledgedThrough = std::max(response.acknowledgedThrough, entry.seq);
         std::string reason;
         Stored stored = Stored::kNew;
         if (entry.kind == store::kDeniedScanKind) {
-            reason = storeDenial(denials, clock, entry, device, nowMs, stored);
+            reason = storeDenial(denials, registry, clock, entry, device, nowMs, stored);
         } else if (entry.kind == store::kCheckInKind) {
-            reason = storeCheckIn(db_, log, received, entry, device, nowMs, stored);
+            reason = storeCheckIn(db_, log, received, registry, entry, device, nowMs, stored);
         } else {
             reason = "unknown entry kind '" + entry.kind + "'";
         }
         if (reason.empty()) {
+            // A relay forwards what its kiosks made, verbatim (the upstream checks it again);
+            // a retry is in its outbox already.
+            if (role_ == StoreRole::kRelay && stored == Stored::kNew) {
+                upstream.enqueue(entry.kind, entry.recordId, entry.payload, entry.hlc);
+            }
             ++(stored == Stored::kNew ? response.stored : response.alreadyHad);
             continue;
         }
@@ -271,7 +303,6 @@ Result<UploadResponse, ServerError> ServerStore::upload(const AuthenticatedDevic
         }
         ++response.quarantined;
     }
-    DeviceRegistry registry(db_);
     registry.recordGate(device.deviceId, request.gate);
     if (!request.entries.empty()) {
         // The figure says "every entry through N is here", so it moves only when the batch
@@ -290,6 +321,9 @@ Result<UploadResponse, ServerError> ServerStore::upload(const AuthenticatedDevic
 // an outbox entry, as a kiosk would. That outbox is this device's upload queue, so its entries
 // join the download order here (the check-in is already stored) and are marked sent.
 void ServerStore::adoptLocalCheckIns(std::int64_t nowMs) {
+    // A relay's outbox is its upload queue to the upstream; its desk check-ins join the order
+    // with the upstream's (adoptUpstreamRound).
+    if (role_ == StoreRole::kRelay) return;
     store::Outbox outbox(db_);
     if (outbox.pendingCount() == 0) return;
     SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
@@ -372,6 +406,14 @@ DevicesResponse ServerStore::devices(const AuthenticatedDevice& device) {
                                     known.outboxDepth, known.clockOffsetMs});
     }
     return response;
+}
+
+std::int64_t ServerStore::adoptUpstreamRound(const std::string& eventId, std::int64_t nowMs) {
+    SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+    const std::int64_t joined = ReceivedCheckIns(db_).adoptMissing(eventId, nowMs);
+    store::Operators(db_).allowAllAtEvent(eventId);
+    transaction.commit();
+    return joined;
 }
 
 StoreFigures ServerStore::figures() {

@@ -116,6 +116,28 @@ TEST_F(SetupCodeCli, TokenFromAFileIsRegisteredToo) {
     EXPECT_EQ(reused.out.find("organiser-made-token"), std::string::npos) << reused.out;
 }
 
+// --relay: the code enrols a venue relay, which the server records with its role; a relay needs
+// an online code.
+TEST_F(SetupCodeCli, RelayCodeEnrolsADeviceWithTheRelayRole) {
+    CliRun run =
+        admit(db + "setup-code --event " + eventId + " --server http://127.0.0.1:8470 --relay");
+    ASSERT_EQ(run.exitCode, 0) << run.out;
+    std::string token = tokenOf(run.out.substr(0, run.out.size() - 1));
+    auto org = openDb();
+    admit::sync::ServerStore server(org);
+    const std::string relayId = "0190a8c4-5e3b-7c2d-9f00-1a2b3c4d5e6f";
+    auto enrolled =
+        server.enrol({eventId, token, relayId, "Hall relay"}, admit::store::systemTimeMs());
+    ASSERT_TRUE(enrolled.ok()) << enrolled.error().message;
+    auto device = server.authenticate(enrolled->deviceToken, eventId, admit::store::systemTimeMs());
+    ASSERT_TRUE(device.ok());
+    EXPECT_EQ(device->role, admit::sync::DeviceRole::kRelay);
+
+    CliRun offline = admit(db + "setup-code --event " + eventId + " --relay");
+    EXPECT_EQ(offline.exitCode, 2) << offline.out;
+    EXPECT_NE(offline.out.find("--relay needs --server"), std::string::npos) << offline.out;
+}
+
 TEST_F(SetupCodeCli, RefusedServerUrlRegistersNoToken) {
     CliRun run = admit(db + "setup-code --event " + eventId + " --server ftp://example.org");
     EXPECT_EQ(run.exitCode, 1) << run.out;

@@ -9,7 +9,9 @@
 #include "admit/organiser/attendee_import.hpp"
 #include "admit/store/denied_scan.hpp"
 #include "admit/store/hybrid_logical_clock.hpp"
+#include "admit/store/outbox.hpp"
 #include "admit/sync/protocol/roster.hpp"
+#include "admit/sync/store/device_registry.hpp"
 #include "server_fixture.hpp"
 
 namespace admit::sync {
@@ -537,6 +539,123 @@ TEST_F(ServerStoreTest, DevicesListsEveryDeviceOfTheEventWithCountsAndLastSync) 
     EXPECT_EQ(list[1].name, "Gate B");
     EXPECT_EQ(list[1].lastSyncAtMs, std::nullopt);
     EXPECT_EQ(list[1].checkins, 0);
+}
+
+// A venue relay (docs/sync.md, "Venue relay") enrols with a relay's token and uploads the
+// records of the kiosks it serves, which a kiosk's token may not; it speaks only for kiosks this
+// server has not seen or that it brought itself.
+TEST_F(ServerStoreTest, ARelaySpeaksForItsOwnKiosksAndForNoOtherDevice) {
+    auto relay = makeKiosk("relay");
+    auto relayToken = EnrolmentTokens(*org).issue(eventId, kT0, DeviceRole::kRelay);
+    ASSERT_TRUE(relayToken.ok());
+    auto enrolled =
+        server().enrol({eventId, *relayToken, store::deviceId(*relay), "Hall relay"}, kT0);
+    ASSERT_TRUE(enrolled.ok()) << enrolled.error().message;
+    auto relayDevice = server().authenticate(enrolled->deviceToken, eventId, kT0);
+    ASSERT_TRUE(relayDevice.ok());
+    EXPECT_EQ(relayDevice->role, DeviceRole::kRelay);
+
+    // A kiosk of the relay: its check-in, uploaded by the relay, is stored under the kiosk and
+    // queued for download as the relay's (the relay has it already).
+    auto served = makeKiosk("served");
+    const auto made = admitOn(*served, tickets[0], kT0 + 1000);
+    auto forwarded = outboxOf(*served);
+    forwarded.deviceId = relayDevice->deviceId;
+    auto stored = server().upload(*relayDevice, forwarded, kT0 + 2000);
+    ASSERT_TRUE(stored.ok()) << stored.error().message;
+    EXPECT_EQ(stored->stored, 1);
+    EXPECT_EQ(stored->quarantined, 0);
+    EXPECT_EQ(count("SELECT count(*) FROM checkins WHERE id = '" + made.id + "' AND device_id = '" +
+                    store::deviceId(*served) + "'"),
+              1);
+    auto registered = DeviceRegistry(*org).find(store::deviceId(*served));
+    ASSERT_TRUE(registered);
+    EXPECT_EQ(registered->relayId, relayDevice->deviceId);
+    EXPECT_EQ(registered->eventId, eventId);
+    EXPECT_EQ(server().upload(*relayDevice, forwarded, kT0 + 3000)->alreadyHad, 1);
+
+    // A kiosk's token cannot do the same, even for a device nobody enrolled.
+    auto direct = makeKiosk("direct");
+    enrol(*direct, "direct");
+    auto stranger = makeKiosk("stranger");
+    admitOn(*stranger, tickets[1], kT0 + 1000);
+    auto asKiosk = outboxOf(*stranger);
+    asKiosk.deviceId = store::deviceId(*direct);
+    EXPECT_EQ(server().upload(deviceOf(*direct), asKiosk, kT0 + 4000)->quarantined, 1);
+    EXPECT_FALSE(DeviceRegistry(*org).find(store::deviceId(*stranger)));
+
+    // The relay may not speak for a kiosk enrolled here itself...
+    admitOn(*direct, tickets[1], kT0 + 5000);
+    auto directs = outboxOf(*direct);
+    directs.deviceId = relayDevice->deviceId;
+    auto refused = server().upload(*relayDevice, directs, kT0 + 6000);
+    ASSERT_TRUE(refused.ok());
+    EXPECT_EQ(refused->quarantined, 1);
+    EXPECT_EQ(refused->stored, 0);
+    // ...nor another relay for this relay's kiosk.
+    auto second = makeKiosk("relay-2");
+    auto secondToken = EnrolmentTokens(*org).issue(eventId, kT0, DeviceRole::kRelay);
+    auto secondEnrolled =
+        server().enrol({eventId, *secondToken, store::deviceId(*second), "Annex relay"}, kT0);
+    ASSERT_TRUE(secondEnrolled.ok());
+    auto secondDevice = server().authenticate(secondEnrolled->deviceToken, eventId, kT0);
+    admitOn(*served, tickets[1], kT0 + 7000);
+    auto stolen = outboxOf(*served);
+    stolen.deviceId = secondDevice->deviceId;
+    auto refusedAgain = server().upload(*secondDevice, stolen, kT0 + 8000);
+    ASSERT_TRUE(refusedAgain.ok());
+    EXPECT_EQ(refusedAgain->stored, 0);
+    EXPECT_EQ(refusedAgain->alreadyHad, 0);
+    EXPECT_EQ(refusedAgain->quarantined, 2);
+    EXPECT_EQ(count("SELECT count(*) FROM sync_quarantine WHERE reason LIKE '%which relay " +
+                    secondDevice->deviceId + " does not serve'"),
+              2);
+    // A kiosk's token names no relay role.
+    EXPECT_EQ(server().authenticate(enrol(*served, "served again"), eventId, kT0)->role,
+              DeviceRole::kKiosk);
+}
+
+// On a relay's own database, what its kiosks upload joins its outbox (its queue to the
+// upstream) once, its kiosks' downloads leave that outbox alone, and what a round brought from
+// the upstream joins the download order for its kiosks.
+TEST_F(ServerStoreTest, ARelaysDatabaseQueuesUploadsForTheUpstreamAndPassesDownloadsOn) {
+    ServerStore relay(*org, StoreRole::kRelay);
+    auto kioskA = makeKiosk("a");
+    auto kioskB = makeKiosk("b");
+    enrol(*kioskA, "a");
+    enrol(*kioskB, "b");
+    const auto made = admitOn(*kioskA, tickets[0], kT0 + 1000);
+    const auto request = outboxOf(*kioskA);
+    ASSERT_EQ(relay.upload(deviceOf(*kioskA), request, kT0 + 2000)->stored, 1);
+    ASSERT_EQ(relay.upload(deviceOf(*kioskA), request, kT0 + 3000)->alreadyHad, 1);
+    auto queued = store::Outbox(*org).pending(10);
+    ASSERT_EQ(queued.size(), 1u);
+    EXPECT_EQ(queued[0].recordId, made.id);
+    EXPECT_EQ(queued[0].payload, request.entries[0].payload);
+    auto page = relay.download(deviceOf(*kioskB), 0, 100, kT0 + 4000);
+    ASSERT_TRUE(page.ok());
+    EXPECT_EQ(page->checkins.size(), 1u);
+    EXPECT_EQ(store::Outbox(*org).pendingCount(), 1);
+
+    // Another venue's check-in, as the relay's round stores it.
+    EXPECT_EQ(relay.adoptUpstreamRound(eventId, kT0 + 5000), 0);
+    store::CheckIn elsewhere{};
+    {
+        auto remote = makeKiosk("remote");
+        auto remoteMade = admitOn(*remote, tickets[1], kT0 + 4500);
+        elsewhere = remoteMade;
+        SQLite::Transaction transaction(*org);
+        store::HybridLogicalClock clock(*org);
+        ASSERT_TRUE(store::CheckInLog(*org, clock).storeReceived(elsewhere, false, "", kT0 + 5000));
+        transaction.commit();
+    }
+    EXPECT_EQ(relay.adoptUpstreamRound(eventId, kT0 + 5000), 1);
+    EXPECT_EQ(relay.adoptUpstreamRound(eventId, kT0 + 5001), 0);
+    auto next = relay.download(deviceOf(*kioskB), page->next, 100, kT0 + 6000);
+    ASSERT_TRUE(next.ok());
+    ASSERT_EQ(next->checkins.size(), 1u);
+    EXPECT_EQ(next->checkins[0].checkIn.id, elsewhere.id);
+    EXPECT_EQ(store::Outbox(*org).pendingCount(), 1);
 }
 
 }  // namespace

@@ -71,6 +71,9 @@ class Operators {
     Status<> allowAtEvent(const std::string& name, const std::string& eventId);
     // The operators of one event.
     std::vector<Operator> listForEvent(const std::string& eventId);
+    // Lets every operator this database holds serve the event: a venue relay's database, whose
+    // operators are a copy of the event's from its upstream (docs/sync.md, "Venue relay").
+    void allowAllAtEvent(const std::string& eventId);
 
     // Exposed for tests: the lock-out length after `failures` consecutive wrong PINs.
     static std::int64_t lockDurationMs(int failures);

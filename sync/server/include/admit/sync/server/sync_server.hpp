@@ -17,6 +17,7 @@
 #include "admit/store/clock.hpp"
 #include "admit/sync/server/failed_auth_limiter.hpp"
 #include "admit/sync/server/tls_context.hpp"
+#include "admit/sync/store/server_store.hpp"
 
 namespace admit::sync {
 
@@ -45,6 +46,10 @@ struct ServerOptions {
     // A device's last sync (and heartbeat) is written when its heartbeat changed, else at most
     // this often (kLastSyncResolutionMs); 0 writes it on every request, as before.
     std::chrono::milliseconds lastSyncResolution{10'000};
+    // A venue relay's database (docs/sync.md, "Venue relay"): uploads also join its outbox for
+    // the upstream, and onStored (if set) is called on a worker after an upload stored a record.
+    StoreRole role = StoreRole::kOrganiser;
+    std::function<void()> onStored;
 };
 
 class SyncServer {

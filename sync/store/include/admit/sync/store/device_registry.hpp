@@ -17,6 +17,10 @@
 
 namespace admit::sync {
 
+// What a device is to this server (docs/sync.md, "Venue relay"): a kiosk uploads its own
+// records; a relay uploads those of the kiosks it serves too. Chosen by the enrolment token.
+enum class DeviceRole { kKiosk, kRelay };
+
 struct DeviceRecord {
     std::string deviceId;
     std::string eventId;
@@ -29,6 +33,10 @@ struct DeviceRecord {
     std::string appVersion;
     std::optional<std::int64_t> outboxDepth;
     std::optional<std::int64_t> clockOffsetMs;  // its clock minus the server's
+    DeviceRole role = DeviceRole::kKiosk;
+    // Set for a kiosk that reaches this server only through a relay: the relay's device id.
+    // Such a device has no token of ours (nobody can present it).
+    std::optional<std::string> relayId;
 
     bool revoked() const { return revokedAtMs.has_value(); }
 };
@@ -52,7 +60,11 @@ class DeviceRegistry {
     // registered, replaces its event, name and token and lifts a revocation. The caller has
     // checked that the device may move (ServerStore::enrol).
     void enrol(const std::string& deviceId, const std::string& eventId, const std::string& name,
-               const Bytes& tokenHash, std::int64_t nowMs);
+               const Bytes& tokenHash, std::int64_t nowMs, DeviceRole role = DeviceRole::kKiosk);
+    // Registers a device this server has not seen as one the relay `relayId` speaks for (its
+    // first record uploaded by the relay), with an unguessable token hash nobody holds.
+    void registerRelayed(const std::string& deviceId, const std::string& eventId,
+                         const std::string& relayId, std::int64_t nowMs);
 
     // A request from the device at nowMs, with what its heartbeat reported (a figure it did not
     // report keeps its last value).

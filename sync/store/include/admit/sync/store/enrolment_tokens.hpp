@@ -12,6 +12,7 @@
 
 #include "admit/base/bytes.hpp"
 #include "admit/base/result.hpp"
+#include "admit/sync/store/device_registry.hpp"
 
 namespace admit::sync {
 
@@ -35,12 +36,18 @@ class EnrolmentTokens {
 
     // A new token for the event, valid for 7 days from nowMs; only its hash is stored. Returns
     // the token itself (for the set-up code, and nowhere else).
-    Result<std::string> issue(const std::string& eventId, std::int64_t nowMs);
+    // A relay's token (`admit setup-code --relay`) enrols a device that may upload for the
+    // kiosks it serves (docs/sync.md, "Venue relay").
+    Result<std::string> issue(const std::string& eventId, std::int64_t nowMs,
+                              DeviceRole role = DeviceRole::kKiosk);
     // The same for a token made elsewhere (`admit setup-code --token-file`). At least 16
     // characters; registering the same token twice fails.
-    Status<> add(const std::string& eventId, std::string_view token, std::int64_t nowMs);
+    Status<> add(const std::string& eventId, std::string_view token, std::int64_t nowMs,
+                 DeviceRole role = DeviceRole::kKiosk);
 
     State state(const Bytes& hash, const std::string& eventId, std::int64_t nowMs);
+    // The role the token enrols (kKiosk for an unknown token).
+    DeviceRole role(const Bytes& hash);
     // Marks the token used by the device; call in the transaction that enrols it.
     void spend(const Bytes& hash, const std::string& deviceId, std::int64_t nowMs);
 

@@ -36,6 +36,10 @@ class ReceivedCheckIns {
              std::int64_t nowMs);
     // The same for a check-in recorded in this database itself (`admit checkin`): once each.
     void adopt(const std::string& checkInId, std::int64_t nowMs);
+    // Every check-in of the event stored here but not yet in the order joins it (a relay's
+    // database after its upstream round: check-ins of other venues). Costs two counts when
+    // nothing is missing. Returns how many joined.
+    std::int64_t adoptMissing(const std::string& eventId, std::int64_t nowMs);
 
     // The event's check-ins after `after` that `exceptDevice` did not make, at most `limit`.
     // When nothing more is there, `next` is past the event's last check-in (the caller's own

@@ -34,7 +34,13 @@ struct ServerError {
 struct AuthenticatedDevice {
     std::string deviceId;
     std::string eventId;
+    DeviceRole role = DeviceRole::kKiosk;
 };
+
+// Which server this database is (docs/sync.md, "Venue relay"): the organiser's, or a venue
+// relay's, whose roster is a copy of the upstream's and whose outbox is its upload queue to the
+// upstream (the records its kiosks upload join it).
+enum class StoreRole { kOrganiser, kRelay };
 
 // What the database holds, for the server's /metrics.
 struct StoreFigures {
@@ -58,7 +64,8 @@ struct StoreFigures {
 // the connection.
 class ServerStore {
   public:
-    explicit ServerStore(SQLite::Database& db) : db_(db) {}
+    explicit ServerStore(SQLite::Database& db, StoreRole role = StoreRole::kOrganiser)
+        : db_(db), role_(role) {}
 
     // Redeems the enrolment token (one use) and registers the device with a new device token.
     // The token is checked first, and every token not accepted for the request's event gets
@@ -79,7 +86,10 @@ class ServerStore {
     // Stores the batch in one transaction: new check-ins are stored and queued for download,
     // ones already here (the same content) are counted, ones that cannot be stored (a known id
     // with other content included) are quarantined verbatim. A batch that would take the
-    // device's quarantine over its cap is refused whole (kQuarantineFull).
+    // device's quarantine over its cap is refused whole (kQuarantineFull). A relay's entries
+    // may be its kiosks' (another device id): accepted for devices this server has not seen or
+    // that the same relay brought, quarantined for any other. On a relay's database, each new
+    // record also joins the outbox, in the same transaction, for the upstream.
     Result<UploadResponse, ServerError> upload(const AuthenticatedDevice& device,
                                                const UploadRequest& request, std::int64_t nowMs);
 
@@ -103,6 +113,12 @@ class ServerStore {
 
     DevicesResponse devices(const AuthenticatedDevice& device);
 
+    // A relay's database after a round with its upstream: check-ins the round downloaded (other
+    // venues') join the download order for this relay's kiosks, and the operators the roster
+    // brought serve the event here (a copied roster has no operator_events rows). Returns the
+    // check-ins that joined.
+    std::int64_t adoptUpstreamRound(const std::string& eventId, std::int64_t nowMs);
+
     // Counts for /metrics, from the tables' owners: a few queries per event.
     StoreFigures figures();
 
@@ -119,6 +135,7 @@ class ServerStore {
     void adoptLocalCheckIns(std::int64_t nowMs);
 
     SQLite::Database& db_;
+    StoreRole role_;
 };
 
 }  // namespace admit::sync
