@@ -760,6 +760,7 @@ BEGIN
     INSERT INTO roster_changes (event_id, tbl, key, version) VALUES (OLD.event_id, 'ticket_type_days', json_array(OLD.event_id, OLD.ticket_type, OLD.day),
         coalesce((SELECT version FROM roster_versions WHERE event_id = OLD.event_id), 0));
 END;
+)sql",
     // 13: issue 14, the venue relay (docs/sync.md, "Venue relay"). An enrolment token says
     // whether it enrols a kiosk or a relay, and the device keeps that role; a device whose
     // check-ins a relay uploads on its behalf names that relay (relay_id), so a relay speaks
@@ -772,6 +773,16 @@ ALTER TABLE devices ADD COLUMN role TEXT NOT NULL DEFAULT 'kiosk'
 ALTER TABLE devices ADD COLUMN relay_id TEXT;
 )sql",
 };
+
+// A migration lost in a merge (two raw strings run together) would leave the array's last
+// entry empty and still compile.
+constexpr bool noEmptyMigration() {
+    for (std::string_view m : kMigrations) {
+        if (m.find_first_not_of(" \n") == std::string_view::npos) return false;
+    }
+    return true;
+}
+static_assert(noEmptyMigration(), "every migration holds SQL");
 
 int userVersion(SQLite::Database& db) { return db.execAndGet("PRAGMA user_version").getInt(); }
 
