@@ -5,7 +5,6 @@
 #include <optional>
 #include <set>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -190,16 +189,13 @@ AttendanceStats AttendanceTally::refresh() {
         std::int64_t outboxThrough =
             db_.execAndGet("SELECT coalesce(max(seq), 0) FROM outbox").getInt64();
         if (!s.built) {
-            std::unordered_set<std::string> annulled;
-            SQLite::Statement annulments(db_, detail::kAnnulledIds);
-            while (annulments.executeStep()) annulled.insert(annulments.getColumn(0).getString());
-            SQLite::Statement q(db_, "SELECT " + checkInColumns() + detail::kAccepted +
-                                         "ORDER BY ticket_ref, hlc, id");
+            SQLite::Statement q(db_, std::string(detail::kEffective) + "SELECT " +
+                                         checkInColumns() +
+                                         " FROM effective ORDER BY ticket_ref, hlc, id");
             q.bind(":event", eventId_);
             std::vector<CheckIn> records;
             while (q.executeStep()) {
                 CheckIn c = readCheckIn(q);
-                if (annulled.contains(c.id)) continue;
                 if (!records.empty() && records.back().ticketRef != c.ticketRef) {
                     std::string ref = records.back().ticketRef;
                     s.replace(ref, std::move(records), bucketMs_);
