@@ -20,17 +20,14 @@ Result<std::unique_ptr<BodyFile>> BodyFile::create(const std::string& directory)
     const std::string dir = directory.empty() ? "." : directory;
     int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
     if (fd < 0) {
-        // A file system without O_TMPFILE: a named file, its name removed at once.
+        // A file system without O_TMPFILE: a named file (mkostemp fills in the X's), its name
+        // removed at once.
         std::string name = dir + "/.admit-body-XXXXXX";
         fd = ::mkostemp(name.data(), O_CLOEXEC);
         if (fd < 0) return fail(systemError("could not create a file in " + dir));
         ::unlink(name.c_str());
     }
     return std::unique_ptr<BodyFile>(new BodyFile(fd));
-}
-
-BodyFile::~BodyFile() {
-    if (fd_ >= 0) ::close(fd_);
 }
 
 Status<> BodyFile::append(std::string_view bytes) {
@@ -43,7 +40,7 @@ Status<> BodyFile::append(std::string_view bytes) {
 Status<> BodyFile::flush() {
     std::size_t done = 0;
     while (done < buffer_.size()) {
-        ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
+        ssize_t n = ::write(fd_.get(), buffer_.data() + done, buffer_.size() - done);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) return fail(systemError("could not write an answer's file"));
         done += static_cast<std::size_t>(n);
@@ -60,7 +57,7 @@ Status<> BodyFile::finish() {
 
 Result<std::size_t> BodyFile::readAt(std::uint64_t offset, char* out, std::size_t capacity) const {
     for (;;) {
-        ssize_t n = ::pread(fd_, out, capacity, static_cast<off_t>(offset));
+        ssize_t n = ::pread(fd_.get(), out, capacity, static_cast<off_t>(offset));
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) return fail(systemError("could not read an answer's file"));
         return static_cast<std::size_t>(n);

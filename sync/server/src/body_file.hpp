@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "admit/base/result.hpp"
+#include "admit/base/unique_fd.hpp"
 
 namespace admit::sync {
 
@@ -18,9 +19,6 @@ class BodyFile {
   public:
     // A new empty file in `directory` (the database's: the same disk, not a RAM-backed /tmp).
     static Result<std::unique_ptr<BodyFile>> create(const std::string& directory);
-    ~BodyFile();
-    BodyFile(const BodyFile&) = delete;
-    BodyFile& operator=(const BodyFile&) = delete;
 
     // Writing (one thread, before the file is shared): appends, through a 64 KiB buffer.
     Status<> append(std::string_view bytes);
@@ -36,7 +34,7 @@ class BodyFile {
     explicit BodyFile(int fd) : fd_(fd) {}
     Status<> flush();
 
-    int fd_ = -1;
+    UniqueFd fd_;
     std::uint64_t size_ = 0;
     std::string buffer_;
 };
