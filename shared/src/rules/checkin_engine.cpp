@@ -141,16 +141,14 @@ Result<Verdict, CheckInError> CheckInEngine::decideForAttendee(std::int64_t atte
     // Several tickets: a reissued code beside the revoked one, or one per day. The first the
     // rules accept; when none, the refusal of a code still in use (already in, wrong gate)
     // says more than the revoked code's.
+    const auto withdrawn = [](const Verdict& v) {
+        return v.denial == Denial::kRevoked || v.denial == Denial::kBlocked;
+    };
     std::optional<Verdict> refusal;
     for (const auto& t : tickets) {
         Verdict verdict = decideOn(t.ref);
         if (verdict.accepted) return verdict;
-        const bool codeWithdrawn =
-            verdict.denial == Denial::kRevoked || verdict.denial == Denial::kBlocked;
-        if (!refusal || (!codeWithdrawn && (refusal->denial == Denial::kRevoked ||
-                                            refusal->denial == Denial::kBlocked))) {
-            refusal = std::move(verdict);
-        }
+        if (!refusal || (withdrawn(*refusal) && !withdrawn(verdict))) refusal = std::move(verdict);
     }
     return *refusal;
 }
