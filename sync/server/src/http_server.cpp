@@ -267,6 +267,7 @@ struct HttpServer::Impl {
           acceptor(io),
           acceptRetry(io),
           sweep(io),
+          wakeTimer(io),
           workers(std::max(1u, limits.workerThreads)) {}
 
     ~Impl() {
@@ -718,6 +719,57 @@ struct HttpServer::Impl {
         answer(c, std::move(fallback), false, gzip);
     }
 
+    // Wakes the key's waiters now, or at the end of the wake interval if they were woken
+    // within it (once, however many wakes came meanwhile).
+    void wakeKeyOnIo(const std::string& key) {
+        auto now = SteadyClock::now();
+        auto& throttle = wakeThrottles[key];
+        if (throttle.pending) return;
+        if (now - throttle.lastWake >= limits.wakeInterval) {
+            throttle.lastWake = now;
+            return wakeOnIo(&key);
+        }
+        throttle.pending = true;
+        armWakeTimer(throttle.lastWake + limits.wakeInterval);
+    }
+
+    void armWakeTimer(SteadyClock::time_point due) {
+        if (wakeTimerArmed && wakeTimer.expiry() <= due) return;
+        wakeTimerArmed = true;
+        // Re-arming cancels the wait before: its handler sees operation_aborted.
+        wakeTimer.expires_at(due);
+        wakeTimer.async_wait([this](const beast::error_code& ec) {
+            if (ec) return;
+            wakeTimerArmed = false;
+            wakeHeldKeys();
+        });
+    }
+
+    // The held wakes whose interval is over; forgets keys quiet for a whole interval.
+    void wakeHeldKeys() {
+        auto now = SteadyClock::now();
+        std::vector<std::string> due;
+        std::optional<SteadyClock::time_point> next;
+        for (auto it = wakeThrottles.begin(); it != wakeThrottles.end();) {
+            auto& [key, throttle] = *it;
+            auto end = throttle.lastWake + limits.wakeInterval;
+            if (!throttle.pending) {
+                it = now >= end ? wakeThrottles.erase(it) : std::next(it);
+                continue;
+            }
+            if (now >= end) {
+                throttle.pending = false;
+                throttle.lastWake = now;
+                due.push_back(key);
+            } else if (!next || end < *next) {
+                next = end;
+            }
+            ++it;
+        }
+        for (const auto& key : due) wakeOnIo(&key);
+        if (next) armWakeTimer(*next);
+    }
+
     void wakeOnIo(const std::string* key) {
         std::vector<ConnectionPtr> woken;
         if (key) {
@@ -993,7 +1045,10 @@ struct HttpServer::Impl {
     // run() returns.
     bool stopDone() const { return stopping && connections.empty(); }
     void finishStopIfDone() {
-        if (stopDone()) sweep.cancel();
+        if (stopDone()) {
+            sweep.cancel();
+            wakeTimer.cancel();
+        }
     }
 
     HttpLimits limits;
@@ -1003,6 +1058,15 @@ struct HttpServer::Impl {
     tcp::acceptor acceptor;
     asio::steady_timer acceptRetry;
     asio::steady_timer sweep;
+    // Held wakes (wakeInterval): when each key was last woken, and whether a wake waits for
+    // the interval's end; the timer fires at the earliest such end.
+    struct WakeThrottle {
+        SteadyClock::time_point lastWake{};
+        bool pending = false;
+    };
+    std::unordered_map<std::string, WakeThrottle> wakeThrottles;
+    asio::steady_timer wakeTimer;
+    bool wakeTimerArmed = false;
     asio::thread_pool workers;
     std::unordered_set<ConnectionPtr> connections;
     // Parked requests by key, and the caps' counts.
@@ -1054,7 +1118,7 @@ ConnectionFigures HttpServer::connectionFigures() const {
 }
 
 void HttpServer::wake(std::string key) {
-    asio::post(impl_->io, [impl = impl_.get(), key = std::move(key)] { impl->wakeOnIo(&key); });
+    asio::post(impl_->io, [impl = impl_.get(), key = std::move(key)] { impl->wakeKeyOnIo(key); });
 }
 
 void HttpServer::wakeAll() {

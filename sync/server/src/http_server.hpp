@@ -23,7 +23,7 @@
 // - waiting: a handler may park its request (ServerResponse::park) until wake() names its key
 //   or its time is up; a parked request holds no worker and no thread (the I/O thread watches
 //   its socket and its deadline), counts against maxParked and maxParkedPerOwner, and is
-//   answered at once on stop().
+//   answered at once on stop(); a key's wakes are held to one per wakeInterval;
 //
 // Threads: bind(), run() and stop() are for the owner; the Router runs on the I/O thread and
 // must not block; a route's admit and handle, and hooks.pollParked, run on a worker thread;
@@ -134,6 +134,11 @@ struct HttpLimits {
     std::size_t maxParkedPerOwner = 2;
     // While requests are parked, hooks.pollParked runs this often (one at a time).
     std::chrono::milliseconds parkPollInterval{250};
+    // A key's waiters are woken at most this often: a wake within the interval after the last
+    // one is held to its end, so a burst of uploads wakes every waiter once, not once each
+    // (100 kiosks uploading once a second would otherwise run about 10,000 downloads a second).
+    // The first wake after a quiet interval is not held. Zero: every wake at once.
+    std::chrono::milliseconds wakeInterval{100};
 };
 
 // Bodies up to this size need no share of the large-body budget: the connection cap bounds them.

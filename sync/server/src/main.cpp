@@ -38,7 +38,8 @@ namespace {
 constexpr const char* kUsage =
     R"(usage: admit-server --db PATH (--key-file KEY | --key-credential NAME) [--listen HOST:PORT]
                     [--max-connections N] [--request-timeout SECONDS] [--max-waiting N]
-                    [--last-sync-every SECONDS] [--tls-cert FILE --tls-key FILE]
+                    [--last-sync-every SECONDS] [--wake-every MILLISECONDS]
+                    [--tls-cert FILE --tls-key FILE]
                     [--upstream URL [--upstream-code-file FILE] [--name NAME]]
        admit-server --version | --help
 
@@ -54,6 +55,8 @@ constexpr const char* kUsage =
                              connections); over it a kiosk is told to download without waiting
   --last-sync-every SECONDS  a device's last sync is written at most this often unless its
                              heartbeat changed (default 10; 0: on every request)
+  --wake-every MILLISECONDS  an event's waiting downloads are answered with news at most
+                             this often (default 100; 0: at each upload)
   --tls-cert FILE            serve HTTPS with this PEM certificate (chain, leaf first)
   --tls-key FILE             and its PEM private key: unencrypted, mode 0600 or 0640
                              (without both, plain HTTP)
@@ -75,6 +78,7 @@ struct Options {
     int requestTimeoutSeconds = 10;
     std::size_t maxWaiting = 512;
     int lastSyncEverySeconds = 10;
+    int wakeEveryMilliseconds = 100;
     std::optional<std::string> tlsCertificate;
     std::optional<std::string> tlsKey;
     std::optional<std::string> upstream;
@@ -93,9 +97,9 @@ admit::Result<Options, UsageError> parseArguments(const std::vector<std::string>
         const std::string& word = words[i];
         if (word != "--db" && word != "--key-file" && word != "--key-credential" &&
             word != "--listen" && word != "--max-connections" && word != "--request-timeout" &&
-            word != "--max-waiting" && word != "--last-sync-every" && word != "--tls-cert" &&
-            word != "--tls-key" && word != "--upstream" && word != "--upstream-code-file" &&
-            word != "--name") {
+            word != "--max-waiting" && word != "--last-sync-every" && word != "--wake-every" &&
+            word != "--tls-cert" && word != "--tls-key" && word != "--upstream" &&
+            word != "--upstream-code-file" && word != "--name") {
             return admit::fail(UsageError{"unknown argument " + word});
         }
         if (i + 1 == words.size()) return admit::fail(UsageError{word + " needs a value"});
@@ -118,6 +122,13 @@ admit::Result<Options, UsageError> parseArguments(const std::vector<std::string>
                 return admit::fail(UsageError{word + " needs a whole number from 0 to 3600"});
             }
             options.lastSyncEverySeconds = std::stoi(value);
+        } else if (word == "--wake-every") {
+            if (value.empty() || value.size() > 5 ||
+                value.find_first_not_of("0123456789") != std::string::npos ||
+                std::stoi(value) > 10'000) {
+                return admit::fail(UsageError{word + " needs a whole number from 0 to 10000"});
+            }
+            options.wakeEveryMilliseconds = std::stoi(value);
         } else if (word == "--upstream") {
             if (!value.starts_with("http://") && !value.starts_with("https://")) {
                 return admit::fail(UsageError{"--upstream needs an http:// or https:// URL"});
@@ -304,6 +315,7 @@ int serve(const Options& options) {
     serverOptions.maxWaiting =
         std::max<std::size_t>(1, std::min(options.maxWaiting, serverOptions.maxConnections / 2));
     serverOptions.lastSyncResolution = std::chrono::seconds(options.lastSyncEverySeconds);
+    serverOptions.wakeInterval = std::chrono::milliseconds(options.wakeEveryMilliseconds);
     serverOptions.tls = tls;
     std::unique_ptr<admit::sync::UpstreamRelay> relay;
     if (relayEnrolment) {

@@ -132,6 +132,7 @@ struct SyncServer::Impl {
         limits.maxParked = options.maxWaiting;
         limits.maxParkedPerOwner = options.maxWaitingPerDevice;
         limits.parkPollInterval = options.waitPollInterval;
+        limits.wakeInterval = options.wakeInterval;
         return limits;
     }
 

@@ -9,8 +9,10 @@
 //
 // Usage: admit_load_bench [--kiosks 100] [--seconds 60] [--steps 50,100,150,200]
 //                         [--step-seconds 20] [--last-sync-every SECONDS]
-// (--last-sync-every is passed to admit-server: 0 writes each request's last sync, the peer
-// for the per-device resolution.)
+//                         [--wake-every MILLISECONDS]
+// (--last-sync-every and --wake-every are passed to admit-server: 0 writes each request's last
+// sync, the peer for the per-device resolution; 0 wakes the waiting downloads at each upload,
+// the peer for held wakes.)
 
 #include <unistd.h>
 
@@ -40,7 +42,25 @@ struct RunFigures {
     long missing = 0;
     double cpuMsPerSecond = 0;
     double rssMib = 0;
+    double downloadsPerSecond = 0;  // answered, waiting or not
 };
+
+// Downloads the server has answered so far, from its /metrics (served on this machine).
+double downloadsAnswered(const std::string& url) {
+    sync::HttpClient http;
+    sync::HttpRequest request;
+    request.url = url + "/metrics";
+    auto answer = http.perform(request);
+    if (!answer || answer->status != 200) simDie("cannot read the server's /metrics");
+    double total = 0;
+    std::istringstream lines(answer->body);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.starts_with("admit_requests_total{route=\"download")) {
+            total += std::stod(line.substr(line.rfind(' ') + 1));
+        }
+    }
+    return total;
+}
 
 // `kiosks` kiosks (devices [first, first + kiosks)) for `seconds`: each uploads its prepared
 // check-ins about once a second (phases spread, ±20 % jitter) and keeps a waiting download
@@ -75,6 +95,7 @@ RunFigures run(SimFixture& f, testing::ServerProcess& server, std::size_t first,
     }
     std::this_thread::sleep_for(2s);  // the waiting downloads are in place
     const double cpuBefore = bench::processCpuMs(server.pid());
+    const double downloadsBefore = downloadsAnswered(url);
     const auto start = SimClock::now();
     const auto end = start + std::chrono::seconds(seconds);
     for (int k = 0; k < kiosks; ++k) {
@@ -118,6 +139,7 @@ RunFigures run(SimFixture& f, testing::ServerProcess& server, std::size_t first,
     r.seconds = std::chrono::duration<double>(SimClock::now() - start).count();
     r.cpuMsPerSecond = (bench::processCpuMs(server.pid()) - cpuBefore) / r.seconds;
     r.rssMib = static_cast<double>(server.memoryKib("VmRSS")) / 1024.0;
+    r.downloadsPerSecond = (downloadsAnswered(url) - downloadsBefore) / r.seconds;
     std::this_thread::sleep_for(3s);  // the last check-ins reach the waiting kiosks
     stop = true;
     for (std::size_t t = 0; t < static_cast<std::size_t>(kiosks); ++t) threads[t].join();
@@ -141,10 +163,11 @@ void print(const RunFigures& r) {
     std::printf(
         "  %4d kiosks, %4.0f s: %7.1f check-ins stored/s (%ld failed), upload p50 %7.1f ms "
         "p99 %7.1f ms, propagation p50 %7.1f ms p99 %7.1f ms (%ld missing), server CPU "
-        "%5.0f ms/s, RSS %6.1f MiB\n",
+        "%5.0f ms/s, RSS %6.1f MiB, %6.0f downloads answered/s\n",
         r.kiosks, r.seconds, static_cast<double>(r.stored) / r.seconds, r.failed,
         percentile(r.uploadMs, 0.5), percentile(r.uploadMs, 0.99), percentile(r.propagationMs, 0.5),
-        percentile(r.propagationMs, 0.99), r.missing, r.cpuMsPerSecond, r.rssMib);
+        percentile(r.propagationMs, 0.99), r.missing, r.cpuMsPerSecond, r.rssMib,
+        r.downloadsPerSecond);
     std::fflush(stdout);
 }
 
@@ -188,6 +211,7 @@ int main(int argc, char** argv) {
     int stepSeconds = 20;
     std::vector<int> steps{50, 100, 150, 200};
     std::string lastSyncEvery;
+    std::string wakeEvery;
     for (std::size_t i = 0; i + 1 < args.size(); i += 2) {
         if (args[i] == "--kiosks") {
             kiosks = std::stoi(args[i + 1]);
@@ -197,6 +221,8 @@ int main(int argc, char** argv) {
             stepSeconds = std::stoi(args[i + 1]);
         } else if (args[i] == "--last-sync-every") {
             lastSyncEvery = args[i + 1];
+        } else if (args[i] == "--wake-every") {
+            wakeEvery = args[i + 1];
         } else if (args[i] == "--steps") {
             steps.clear();
             std::istringstream list(args[i + 1]);
@@ -204,7 +230,7 @@ int main(int argc, char** argv) {
         } else {
             simDie(
                 "usage: admit_load_bench [--kiosks N] [--seconds S] [--steps A,B,...] "
-                "[--step-seconds S] [--last-sync-every SECONDS]");
+                "[--step-seconds S] [--last-sync-every SECONDS] [--wake-every MILLISECONDS]");
         }
     }
     if (args.size() % 2 != 0 || kiosks < 2) simDie("bad arguments");
@@ -220,13 +246,15 @@ int main(int argc, char** argv) {
     if (!lastSyncEvery.empty()) {
         serverArgs.insert(serverArgs.end(), {"--last-sync-every", lastSyncEvery});
     }
+    if (!wakeEvery.empty()) serverArgs.insert(serverArgs.end(), {"--wake-every", wakeEvery});
     testing::ServerProcess server(f.dbFile(), f.keyFile(), (dir / "server.log").string(),
                                   serverArgs, ADMIT_SERVER_PATH);
     server.start();
     std::printf(
         "load: protocol-level kiosks uploading about one check-in a second each and "
-        "waiting for downloads, admit-server on loopback%s%s\n",
-        lastSyncEvery.empty() ? "" : ", --last-sync-every ", lastSyncEvery.c_str());
+        "waiting for downloads, admit-server on loopback%s%s%s%s\n",
+        lastSyncEvery.empty() ? "" : ", --last-sync-every ", lastSyncEvery.c_str(),
+        wakeEvery.empty() ? "" : ", --wake-every ", wakeEvery.c_str());
     RunFigures main = run(f, server, 0, kiosks, seconds);
     print(main);
     const double peer = sqliteRowsPerSecond(dir, 2000);

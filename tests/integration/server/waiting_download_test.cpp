@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <set>
 #include <thread>
 
 #include "admit/sync/protocol/roster.hpp"
@@ -109,6 +110,42 @@ TEST_F(WaitingDownload, AnotherKiosksCheckInEndsTheWaitAtOnce) {
     ASSERT_TRUE(emptyPage.ok());
     EXPECT_TRUE(emptyPage->checkins.empty());
     EXPECT_EQ(emptyPage->rosterVersion, roster);
+}
+
+// A burst of uploads wakes the event's waiters once (--wake-every): the first wake after a quiet
+// interval is at once, the uploads within the interval after it reach the waiter together at
+// its end. 4 s here, so that the hold is seen whatever the machine's load.
+TEST_F(WaitingDownload, UploadsWithinTheWakeIntervalReachAWaiterTogetherAtItsEnd) {
+    startServer({"--wake-every", "4000"});
+    enrolSecondKiosk();
+    const std::int64_t roster = currentRosterVersion();
+    RawConnection waiter(port);
+    ASSERT_TRUE(waiter.send(waitRequest(secondToken, 0, 25, roster)));
+    EXPECT_FALSE(waiter.readResponse(1000ms)) << "answered without anything new";
+
+    auto first = uploadCheckIns(1);
+    auto answer = waiter.readResponse(3000ms);
+    ASSERT_TRUE(answer) << "the first wake after a quiet interval was held";
+    ASSERT_EQ(answer->status, 200) << answer->body;
+    auto page = parseDownloadResponse(answer->body);
+    ASSERT_TRUE(page.ok()) << page.error().message;
+    ASSERT_EQ(page->checkins.size(), 1u);
+    EXPECT_EQ(page->checkins[0].checkIn.id, first[0]);
+
+    // The waiter asks again at once; two uploads follow within the interval. (The outbox is not
+    // marked sent here: each upload repeats the ones before, already had, and adds one.)
+    ASSERT_TRUE(waiter.send(waitRequest(secondToken, page->next, 25, roster)));
+    const std::string second = uploadCheckIns(2).back();
+    const std::string third = uploadCheckIns(3).back();
+    EXPECT_FALSE(waiter.readResponse(1000ms)) << "a wake within the interval was not held";
+    auto held = waiter.readResponse(10'000ms);
+    ASSERT_TRUE(held) << "the held wake never came";
+    ASSERT_EQ(held->status, 200) << held->body;
+    auto heldPage = parseDownloadResponse(held->body);
+    ASSERT_TRUE(heldPage.ok()) << heldPage.error().message;
+    std::set<std::string> ids;
+    for (const auto& c : heldPage->checkins) ids.insert(c.checkIn.id);
+    EXPECT_EQ(ids, (std::set<std::string>{second, third}));
 }
 
 TEST_F(WaitingDownload, AChangeByTheOrganisersProcessEndsTheWait) {

@@ -43,6 +43,9 @@ struct ServerOptions {
     std::size_t maxWaitingPerDevice = 2;
     std::chrono::milliseconds maxWait{25'000};
     std::chrono::milliseconds waitPollInterval{250};
+    // An event's waiting downloads are answered with news at most this often: the uploads
+    // within it reach every waiting kiosk together (HttpLimits::wakeInterval). 0: at each upload.
+    std::chrono::milliseconds wakeInterval{100};
     // A device's last sync (and heartbeat) is written when its heartbeat changed, else at most
     // this often (kLastSyncResolutionMs); 0 writes it on every request, as before.
     std::chrono::milliseconds lastSyncResolution{10'000};
