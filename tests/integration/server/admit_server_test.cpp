@@ -276,6 +276,14 @@ TEST_F(AdmitServer, RefusesBadArgumentsKeysAndFilesClearly) {
                   .exitCode,
               2);
     EXPECT_EQ(refused({"--bogus"}).exitCode, 2);
+    for (const char* bad : {"-1", "10001", "soon", ""}) {
+        auto wake = refused({"--db", dir.file("server.db"), "--key-file", dir.file("server.key"),
+                             "--wake-every", bad});
+        EXPECT_EQ(wake.exitCode, 2) << bad;
+        EXPECT_NE(wake.err.find("--wake-every needs a whole number from 0 to 10000"),
+                  std::string::npos)
+            << wake.err;
+    }
 
     auto noKey = refused({"--db", dir.file("server.db"), "--key-file", dir.file("none.key")});
     EXPECT_EQ(noKey.exitCode, 1);
