@@ -122,6 +122,10 @@ class BoundedBuilder {
 
 Result<nlohmann::json, JsonError> parseBoundedJson(std::string_view text, const JsonLimits& limits,
                                                    const std::string& what) {
+    // nlohmann's lexer takes a NUL for the end of the input, and JSON text never holds one.
+    if (text.find('\0') != std::string_view::npos) {
+        return fail(JsonError{JsonError::Kind::kSyntax, what + " is not valid JSON"});
+    }
     BoundedBuilder builder(limits, what);
     bool parsed = json::sax_parse(text.begin(), text.end(), &builder);
     if (builder.error()) return fail(*builder.error());

@@ -1161,18 +1161,30 @@ class BytePipe {
     bool abandoned_ = false;
 };
 
+// The pipe's pieces as a stream, which ends at a NUL byte: nlohmann's lexer would take the NUL
+// for the end of the input and stop reading, so the pieces after it would fill the pipe and
+// block the sender for ever. JSON text never holds a NUL; nulAt() says where one came.
 class PipeBuffer : public std::streambuf {
   public:
     explicit PipeBuffer(BytePipe& pipe) : pipe_(pipe) {}
 
+    std::optional<std::uint64_t> nulAt() const { return nulAt_; }
+
   protected:
     int_type underflow() override {
+        if (nulAt_) return traits_type::eof();
         auto piece = pipe_.pop();
         if (!piece || piece->empty()) {
             if (piece) return underflow();
             return traits_type::eof();
         }
         current_ = std::move(*piece);
+        if (auto nul = current_.find('\0'); nul != std::string::npos) {
+            nulAt_ = delivered_ + nul;
+            current_.resize(nul);
+            if (current_.empty()) return traits_type::eof();
+        }
+        delivered_ += current_.size();
         setg(current_.data(), current_.data(), current_.data() + current_.size());
         return traits_type::to_int_type(current_.front());
     }
@@ -1180,6 +1192,8 @@ class PipeBuffer : public std::streambuf {
   private:
     BytePipe& pipe_;
     std::string current_;
+    std::uint64_t delivered_ = 0;
+    std::optional<std::uint64_t> nulAt_;
 };
 
 // Builds the answer's document as it is parsed, except the rows of a whole roster's tables
@@ -1392,6 +1406,12 @@ class StreamReceiver : public RosterDownload::Receiver {
         PipeBuffer buffer(pipe_);
         std::istream in(&buffer);
         parsed_ = json::sax_parse(in, &sax_, json::input_format_t::json, true);
+        // A parse that ended at the NUL (or at the end of what came before it): refused as such.
+        if (auto nul = buffer.nulAt(); nul && (parsed_ || !sax_.refusal)) {
+            parsed_ = false;
+            sax_.refusal = RosterError(Error{"the roster is not valid JSON (a NUL byte at byte " +
+                                             std::to_string(*nul) + ")"});
+        }
         // Refused: whatever still arrives is not wanted.
         if (!parsed_) pipe_.abandon();
     }

@@ -34,6 +34,18 @@ TEST(BoundedJsonTest, RefusesSyntaxErrorsAndTrailingText) {
     }
 }
 
+// nlohmann's lexer takes a NUL byte for the end of the input, so "{}" followed by a NUL and
+// anything at all parsed as "{}". JSON text never holds a NUL (not even in a string).
+TEST(BoundedJsonTest, RefusesANulByteWhereverItIs) {
+    using namespace std::string_literals;
+    for (const std::string& text : {"{}\0"s, "{}\0junk"s, "[1]\0[2]"s, "\0"s, "{\"a\":\0}"s}) {
+        auto parsed = parseBoundedJson(text, {}, "body");
+        ASSERT_FALSE(parsed.ok()) << text.size();
+        EXPECT_EQ(parsed.error().kind, JsonError::Kind::kSyntax);
+        EXPECT_EQ(parsed.error().message, "body is not valid JSON");
+    }
+}
+
 TEST(BoundedJsonTest, DepthIsCountedPerContainerAndRefusedAtTheFirstLevelOver) {
     JsonLimits limits;
     limits.maxDepth = 3;

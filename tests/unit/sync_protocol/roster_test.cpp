@@ -273,6 +273,27 @@ TEST_F(RosterTest, AStreamedRosterThatDoesNotMatchIsRefusedWholeAndNamesWhere) {
     EXPECT_EQ(kiosk->execAndGet("SELECT count(*) FROM attendees").getInt(), 3);
 }
 
+// A NUL byte ended nlohmann's parse as if the body had ended: the receiver's thread stopped
+// reading, and the pieces after it filled the pipe until feed() waited for ever (a sync round
+// that never ends). Found by fuzz_roster_stream.
+TEST_F(RosterTest, ANulByteInAStreamedAnswerIsRefusedAndNeverHangsTheSender) {
+    auto body = rosterJson(*server, eventId, 0);
+    ASSERT_TRUE(body.ok());
+    const std::string before =
+        kiosk->execAndGet("SELECT group_concat(name) FROM attendees").getString();
+    for (const std::string& tail :
+         {std::string(1, '\0') + std::string(4096, 'x'), std::string(1, '\0')}) {
+        auto refused = streamed(*kiosk, *body + tail, 16);
+        ASSERT_FALSE(refused.ok());
+        EXPECT_NE(refused.error().message.find("not valid JSON"), std::string::npos)
+            << refused.error().message;
+        EXPECT_EQ(kiosk->execAndGet("SELECT group_concat(name) FROM attendees").getString(),
+                  before);
+    }
+    auto whole = RosterDownload(eventId, 0).add(*body + std::string(1, '\0') + "x");
+    EXPECT_FALSE(whole.ok()) << "a NUL after the document was taken for its end";
+}
+
 TEST_F(RosterTest, ChangesAndUnchangedAnswersArriveStreamedAsWell) {
     download();
     auto same = rosterJson(*server, eventId, held(*kiosk));
