@@ -124,7 +124,8 @@ time such as 2026-07-04T18:30. Details and export columns: docs/organiser.md.
 
 Sync server (the server's database, while it runs too):
   device list --event ID                the event's kiosks: last sync, gate, version, unsent
-                                        entries, a clock more than 2 min off, revoked or not
+                                        entries, a clock more than 2 min off, revoked or not,
+                                        relays and the relay each kiosk comes through
   device revoke --event ID --device ID  the kiosk's token is refused from its next request
   quarantine list --event ID [--limit N]    uploaded entries the server could not store,
                                         newest first (50 unless --limit)
@@ -357,12 +358,14 @@ json deviceJson(const sync::DeviceRecord& device) {
             {"app_version", device.appVersion.empty() ? json(nullptr) : json(device.appVersion)},
             {"outbox_depth", optional(device.outboxDepth)},
             {"clock_offset_ms", optional(device.clockOffsetMs)},
-            {"clock_off", sync::clockIsOff(device.clockOffsetMs)}};
+            {"clock_off", sync::clockIsOff(device.clockOffsetMs)},
+            {"role", device.role == sync::DeviceRole::kRelay ? "relay" : "kiosk"},
+            {"relay_id", device.relayId ? json(*device.relayId) : json(nullptr)}};
 }
 
 std::string deviceLine(const sync::DeviceRecord& device) {
-    return device.deviceId + "  " + device.name +
-           (device.gate.empty() ? "" : " (" + device.gate + ")") +
+    return device.deviceId + (device.role == sync::DeviceRole::kRelay ? "  RELAY" : "") + "  " +
+           device.name + (device.gate.empty() ? "" : " (" + device.gate + ")") +
            (device.lastSyncAtMs ? "  last sync " + std::to_string(*device.lastSyncAtMs)
                                 : "  never synced") +
            (device.appVersion.empty() ? "" : "  version " + device.appVersion) +

@@ -5,6 +5,7 @@
 
 #include <sys/stat.h>
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -16,6 +17,8 @@
 #include "admit/store/uuid.hpp"
 #include "admit/sync/client/sync_client.hpp"
 #include "admit/sync/client/sync_state.hpp"
+#include "admit/sync/store/device_registry.hpp"
+#include "admit/sync/store/enrolment_tokens.hpp"
 #include "admit_server_fixture.hpp"
 #include "cli_run.hpp"
 
@@ -391,6 +394,47 @@ TEST_F(ServerAuth, TheServersDatabaseFilesAreForTheOwnerOnly) {
         ASSERT_EQ(stat(dir.file(name).c_str(), &info), 0) << name;
         EXPECT_EQ(info.st_mode & 0777, 0600u) << name;
     }
+}
+
+// The organiser tells relays from kiosks, and sees which relay brings each kiosk that reaches
+// the server only through one (registered with the first record the relay uploaded for it).
+TEST_F(ServerAuth, TheDeviceListSaysWhichDevicesAreRelaysAndWhichRelayBringsAKiosk) {
+    startServer();
+    std::string relayToken;
+    {
+        auto db = serverDb();
+        auto issued = EnrolmentTokens(db).issue(eventId, store::systemTimeMs(), DeviceRole::kRelay);
+        ASSERT_TRUE(issued.ok());
+        relayToken = *issued;
+    }
+    const std::string relayId = store::newUuidV7(7);
+    auto relay = enrol({eventId, relayToken, relayId, "Hall relay"});
+    ASSERT_TRUE(relay);
+    ASSERT_EQ(relay->status, 200) << relay->body;
+    const std::string servedId = store::newUuidV7(8);
+    {
+        auto db = serverDb();
+        DeviceRegistry(db).registerRelayed(servedId, eventId, relayId, store::systemTimeMs());
+    }
+
+    auto listed = admit(dbArgs() + "--json device list --event " + eventId);
+    ASSERT_EQ(listed.exitCode, 0) << listed.out;
+    auto devices = json::parse(listed.out, nullptr, false)["devices"];
+    ASSERT_EQ(devices.size(), 3u) << listed.out;
+    std::map<std::string, json> byId;
+    for (const auto& d : devices) byId[d["device_id"]] = d;
+    EXPECT_EQ(byId[deviceId]["role"], "kiosk");
+    EXPECT_TRUE(byId[deviceId]["relay_id"].is_null());
+    EXPECT_EQ(byId[relayId]["role"], "relay");
+    EXPECT_TRUE(byId[relayId]["relay_id"].is_null());
+    EXPECT_EQ(byId[servedId]["role"], "kiosk");
+    EXPECT_EQ(byId[servedId]["relay_id"], relayId);
+
+    auto text = admit(dbArgs() + "device list --event " + eventId);
+    ASSERT_EQ(text.exitCode, 0) << text.out;
+    EXPECT_NE(text.out.find(relayId + "  RELAY  Hall relay"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find(servedId + "  via relay " + relayId), std::string::npos) << text.out;
+    EXPECT_EQ(text.out.find(deviceId + "  RELAY"), std::string::npos) << text.out;
 }
 
 // Item 4, the kiosk's side: a round against the real server after the organiser revoked the
