@@ -20,6 +20,9 @@ inline constexpr const char* kLastError = "sync.last_error";
 // "1" once the server said the organiser revoked this device; erased by a new enrolment.
 inline constexpr const char* kRevoked = "sync.revoked";
 inline constexpr const char* kDevices = "sync.devices";
+// When kDevices was last asked for (ms, the round's clock): it is asked for at most every
+// kDeviceListEveryMs.
+inline constexpr const char* kDevicesAt = "sync.devices_at";
 // The server's Retry-After as a time (ms): no request goes out before it.
 inline constexpr const char* kRetryNotBefore = "sync.retry_not_before";
 // Downloaded annulments whose target check-in is not stored yet (JSON array of records).

@@ -302,6 +302,7 @@ class Round {
             auto parsed = parseDevicesResponse(answer->body);
             if (!parsed) return fail(badResponse(step, parsed.error().message));
             detail::writeMeta(db_, detail::kDevices, toJson(*parsed));
+            detail::writeMeta(db_, detail::kDevicesAt, std::to_string(nowMs_));
             return Ok{};
         } catch (const std::exception& e) {
             return fail(localError(step, e, db_));
@@ -455,12 +456,17 @@ Result<RoundReport, SyncError> SyncClient::runRound(SQLite::Database& replica,
                                                     const std::string& gate, std::int64_t nowMs) {
     std::optional<std::string> token;
     bool eventKnown = false;
+    bool devicesDue = true;
     std::optional<SyncError> waiting;
     try {
         waiting = stillAskedToWait(replica, nowMs);
         if (!waiting) detail::writeMeta(replica, detail::kLastAttemptAt, std::to_string(nowMs));
         token = readDeviceToken(replica);
         eventKnown = hasEvent(replica, eventId);
+        // A clock set back makes the list due at once, not after the time it went back.
+        if (auto at = detail::readMetaInt(replica, detail::kDevicesAt)) {
+            devicesDue = nowMs < *at || nowMs - *at >= kDeviceListEveryMs;
+        }
     } catch (const std::exception& e) {
         SyncError error = localError("round", e, replica);
         recordFailure(replica, error, nowMs);
@@ -501,7 +507,9 @@ Result<RoundReport, SyncError> SyncClient::runRound(SQLite::Database& replica,
     if (eventKnown) {
         if (auto error = finish(round.roster(report))) return fail(std::move(*error));
     }
-    if (auto error = finish(round.devices())) return fail(std::move(*error));
+    if (devicesDue) {
+        if (auto error = finish(round.devices())) return fail(std::move(*error));
+    }
 
     try {
         SQLite::Transaction transaction(replica, SQLite::TransactionBehavior::IMMEDIATE);

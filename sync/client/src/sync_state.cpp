@@ -79,6 +79,8 @@ void saveEnrolment(SQLite::Database& replica, const ServerAddress& server,
         detail::eraseMeta(replica, detail::kRosterVersion);
         detail::eraseMeta(replica, detail::kDevices);
     }
+    // A new enrolment asks for the event's devices in its first round.
+    detail::eraseMeta(replica, detail::kDevicesAt);
     detail::writeMeta(replica, detail::kServerUrl, serverUrl);
     if (server.keySha256) {
         detail::writeMeta(replica, detail::kServerKeySha256, toHex(*server.keySha256));

@@ -85,6 +85,11 @@ enum class WaitOutcome {
     kNotWaiting,  // the server answered at once without waiting (an older one): poll instead
 };
 
+// A round asks for the event's device list (the dashboard's kiosks) only when the last one is
+// this old: it costs the server a pass over the event's check-ins, and a kiosk runs a round
+// whenever news arrives (docs/sync.md, "Rounds").
+inline constexpr std::int64_t kDeviceListEveryMs = 30'000;
+
 class SyncClient {
   public:
     explicit SyncClient(ServerAddress server, Timeouts timeouts = {});
@@ -92,7 +97,8 @@ class SyncClient {
     // POST /v1/enrol. The caller stores the answer with saveEnrolment.
     Result<EnrolResponse, SyncError> enrol(const EnrolRequest& request);
 
-    // One round with the device token stored in the replica. Records the attempt, the outcome
+    // One round with the device token stored in the replica (upload, download, roster, and the
+    // device list when due: kDeviceListEveryMs). Records the attempt, the outcome
     // (sync.last_success_at or sync.last_error) and the cursors in the replica's meta. After an
     // answer with Retry-After it sends nothing until that time has passed (sync.retry_not_before)
     // and fails at once with the time left.
