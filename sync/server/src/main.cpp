@@ -90,6 +90,19 @@ struct UsageError {
     std::string message;
 };
 
+// `value` as a whole number from `least` to `most`, or a usage error naming `word`.
+admit::Result<int, UsageError> wholeNumber(const std::string& word, const std::string& value,
+                                           int least, int most) {
+    // At most 7 digits, so std::stoi cannot overflow.
+    if (value.empty() || value.size() > 7 ||
+        value.find_first_not_of("0123456789") != std::string::npos || std::stoi(value) < least ||
+        std::stoi(value) > most) {
+        return admit::fail(UsageError{word + " needs a whole number from " + std::to_string(least) +
+                                      " to " + std::to_string(most)});
+    }
+    return std::stoi(value);
+}
+
 admit::Result<Options, UsageError> parseArguments(const std::vector<std::string>& words) {
     Options options;
     bool haveDb = false;
@@ -116,19 +129,13 @@ admit::Result<Options, UsageError> parseArguments(const std::vector<std::string>
         } else if (word == "--tls-key") {
             options.tlsKey = value;
         } else if (word == "--last-sync-every") {
-            if (value.empty() || value.size() > 4 ||
-                value.find_first_not_of("0123456789") != std::string::npos ||
-                std::stoi(value) > 3600) {
-                return admit::fail(UsageError{word + " needs a whole number from 0 to 3600"});
-            }
-            options.lastSyncEverySeconds = std::stoi(value);
+            auto seconds = wholeNumber(word, value, 0, 3600);
+            if (!seconds) return admit::fail(seconds.error());
+            options.lastSyncEverySeconds = *seconds;
         } else if (word == "--wake-every") {
-            if (value.empty() || value.size() > 5 ||
-                value.find_first_not_of("0123456789") != std::string::npos ||
-                std::stoi(value) > 10'000) {
-                return admit::fail(UsageError{word + " needs a whole number from 0 to 10000"});
-            }
-            options.wakeEveryMilliseconds = std::stoi(value);
+            auto milliseconds = wholeNumber(word, value, 0, 10'000);
+            if (!milliseconds) return admit::fail(milliseconds.error());
+            options.wakeEveryMilliseconds = *milliseconds;
         } else if (word == "--upstream") {
             if (!value.starts_with("http://") && !value.starts_with("https://")) {
                 return admit::fail(UsageError{"--upstream needs an http:// or https:// URL"});
@@ -142,18 +149,14 @@ admit::Result<Options, UsageError> parseArguments(const std::vector<std::string>
                    word == "--max-waiting") {
             const bool connections = word == "--max-connections";
             const int most = connections || word == "--max-waiting" ? 1'000'000 : 3600;
-            if (value.empty() || value.size() > 7 ||
-                value.find_first_not_of("0123456789") != std::string::npos ||
-                std::stoi(value) < 1 || std::stoi(value) > most) {
-                return admit::fail(
-                    UsageError{word + " needs a whole number from 1 to " + std::to_string(most)});
-            }
+            auto number = wholeNumber(word, value, 1, most);
+            if (!number) return admit::fail(number.error());
             if (connections) {
-                options.maxConnections = static_cast<std::size_t>(std::stoi(value));
+                options.maxConnections = static_cast<std::size_t>(*number);
             } else if (word == "--max-waiting") {
-                options.maxWaiting = static_cast<std::size_t>(std::stoi(value));
+                options.maxWaiting = static_cast<std::size_t>(*number);
             } else {
-                options.requestTimeoutSeconds = std::stoi(value);
+                options.requestTimeoutSeconds = *number;
             }
         } else {
             // HOST:PORT, or [IPv6]:PORT.
